@@ -1,0 +1,324 @@
+#include "graph/ingestor.h"
+
+#include <chrono>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include <xxhash.h>
+
+#include "graph/countries.h"
+#include "graph/names.h"
+#include "graph/validate.h"
+#include "storage/key_codec.h"
+
+namespace entente::graph {
+namespace {
+
+constexpr char kMetaNextEntity[] = "next_entity_id";
+constexpr char kMetaNextStatement[] = "next_statement_id";
+constexpr char kMetaCountriesSeeded[] = "countries_seeded";
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Length-prefixed, so that ("ab","c") and ("a","bc") hash apart.
+void AppendField(std::string* buf, std::string_view s) {
+  storage::PutU32(buf, static_cast<uint32_t>(s.size()));
+  buf->append(s);
+}
+
+std::string Hash128(std::string_view tag, std::string_view content) {
+  std::string buf(tag);
+  buf.append(content);
+  const XXH128_hash_t h = XXH3_128bits(buf.data(), buf.size());
+  std::string out;
+  storage::PutU64(&out, h.high64);
+  storage::PutU64(&out, h.low64);
+  return out;
+}
+
+// The idempotency hash of a statement without a client key: of everything
+// that makes the statement what it is.
+std::string ContentHash(const model::Statement& s) {
+  std::string c;
+  storage::PutU64(&c, s.actor);
+  storage::PutU64(&c, s.target);
+  storage::PutU64(&c, s.attributed_to);
+  AppendField(&c, s.action_text);
+  AppendField(&c, s.cameo_code);
+  storage::PutU32(&c, static_cast<uint32_t>(s.date.year));
+  storage::PutU32(&c, static_cast<uint32_t>(s.date.month));
+  storage::PutU32(&c, static_cast<uint32_t>(s.date.day));
+  AppendField(&c, s.document_id);
+  AppendField(&c, s.quote);
+  c.push_back(static_cast<char>(s.modality));
+  AppendField(&c, std::to_string(s.confidence));
+  AppendField(&c, s.extractor_name);
+  AppendField(&c, s.extractor_version);
+  return Hash128("c", c);
+}
+
+}  // namespace
+
+// The state of one batch being applied: what it has created so far, so that
+// later statements of the same batch see earlier ones.
+class Ingestor::Batch {
+ public:
+  Batch(storage::Store* store, model::NameResolution resolution, model::EntityId* next_entity,
+        model::StatementId* next_statement)
+      : view_(store->Latest()),
+        ws_(store->NewWriteSet()),
+        resolution_(resolution),
+        next_entity_(next_entity),
+        next_statement_(next_statement) {}
+
+  storage::WriteSet& write_set() { return ws_; }
+
+  // Resolves without creating. Returns the id, 0 if the name is new, or an
+  // error (unknown id: NotFound; storage failure: other codes).
+  absl::StatusOr<model::EntityId> Lookup(const model::EntityRef& ref) {
+    if (ref.id != 0) {
+      if (created_ids_.count(ref.id)) return ref.id;
+      auto e = view_->GetEntity(ref.id);
+      if (!e.ok()) return e.status();
+      return ref.id;
+    }
+    if (resolution_ == model::NameResolution::kExact) {
+      auto it = exact_.find(ref.name);
+      if (it != exact_.end()) return it->second;
+      auto id = view_->FindExactName(ref.name);
+      if (absl::IsNotFound(id.status())) return 0;
+      return id;
+    }
+    const std::string folded = FoldName(ref.name);
+    auto it = alias_.find(folded);
+    if (it != alias_.end()) return it->second;
+    auto id = view_->FindAlias(folded);
+    if (absl::IsNotFound(id.status())) return 0;
+    return id;
+  }
+
+  model::EntityId Create(const model::EntityRef& ref) {
+    model::Entity e;
+    e.id = (*next_entity_)++;
+    e.name = ref.name;
+    e.kind = ref.kind == model::EntityKind::kUnspecified ? model::EntityKind::kOther : ref.kind;
+    ws_.PutEntity(e);
+    std::string folded = FoldName(ref.name);
+    // An exact name is unique; a folded alias may be shared (exact "alpha"
+    // and "Alpha" both fold to "alpha") and then resolves to the lowest id.
+    ws_.PutExactName(ref.name, e.id);
+    ws_.PutAlias(folded, e.id);
+    exact_.emplace(ref.name, e.id);
+    alias_.emplace(std::move(folded), e.id);
+    created_ids_.insert(e.id);
+    return e.id;
+  }
+
+  // Returns the stored id if the hash is known (in the store or earlier in
+  // this batch), 0 if new.
+  absl::StatusOr<model::StatementId> FindDuplicate(const std::string& hash) {
+    auto it = hashes_.find(hash);
+    if (it != hashes_.end()) return it->second;
+    auto id = view_->FindIdempotencyHash(hash);
+    if (absl::IsNotFound(id.status())) return 0;
+    return id;
+  }
+
+  absl::Status AddStatement(model::Statement& s, const std::string& hash,
+                            const model::Document& doc) {
+    s.id = (*next_statement_)++;
+    hashes_.emplace(hash, s.id);
+    if (!documents_.count(doc.document_id)) {
+      auto existing = view_->GetDocument(doc.document_id);
+      if (absl::IsNotFound(existing.status())) {
+        ws_.PutDocument(doc);
+      } else if (!existing.ok()) {
+        return existing.status();
+      }
+      documents_.insert(doc.document_id);
+    }
+    ws_.PutStatement(s, hash);
+    return absl::OkStatus();
+  }
+
+ private:
+  std::unique_ptr<storage::ReadView> view_;
+  storage::WriteSet ws_;
+  const model::NameResolution resolution_;
+  model::EntityId* next_entity_;
+  model::StatementId* next_statement_;
+  std::unordered_map<std::string, model::EntityId> exact_;
+  std::unordered_map<std::string, model::EntityId> alias_;
+  std::unordered_set<model::EntityId> created_ids_;
+  std::unordered_map<std::string, model::StatementId> hashes_;
+  std::unordered_set<std::string> documents_;
+};
+
+Ingestor::Ingestor(storage::Store* store, Clock clock)
+    : store_(store), clock_(clock ? std::move(clock) : Clock(NowMicros)) {}
+
+absl::Status Ingestor::Init() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto [name, counter] : {std::pair{kMetaNextEntity, &next_entity_},
+                               std::pair{kMetaNextStatement, &next_statement_}}) {
+    auto v = store_->GetMeta(name);
+    if (v.ok()) {
+      auto id = storage::DecodeId(*v);
+      if (!id) return absl::DataLossError(std::string("corrupt meta ") + name);
+      *counter = *id;
+    } else if (!absl::IsNotFound(v.status())) {
+      return v.status();
+    }
+  }
+  auto seeded = store_->GetMeta(kMetaCountriesSeeded);
+  if (seeded.ok()) return absl::OkStatus();
+  if (!absl::IsNotFound(seeded.status())) return seeded.status();
+
+  storage::WriteSet ws = store_->NewWriteSet();
+  std::unordered_set<std::string> exact_taken;
+  for (const Country& c : Countries()) {
+    model::Entity e;
+    e.id = next_entity_++;
+    e.name = c.name;
+    e.kind = model::EntityKind::kCountry;
+    e.country_code = c.alpha3;
+    e.aliases = c.aliases;
+    ws.PutEntity(e);
+    std::vector<std::string_view> names = {c.name};
+    names.insert(names.end(), c.aliases.begin(), c.aliases.end());
+    std::unordered_set<std::string> folded_done;
+    for (std::string_view n : names) {
+      if (exact_taken.emplace(n).second) ws.PutExactName(n, e.id);
+      std::string folded = FoldName(n);
+      if (folded_done.insert(folded).second) ws.PutAlias(folded, e.id);
+    }
+  }
+  ws.PutMeta(kMetaNextEntity, storage::EncodeId(next_entity_));
+  ws.PutMeta(kMetaCountriesSeeded, "1");
+  return store_->Commit(ws);
+}
+
+absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::StatementInput>& batch,
+                                               model::NameResolution resolution,
+                                               uint64_t index_base) {
+  IngestOutcome out;
+  out.ids.assign(batch.size(), 0);
+  std::lock_guard<std::mutex> lock(mu_);
+  const model::EntityId entity_mark = next_entity_;
+  const model::StatementId statement_mark = next_statement_;
+  Batch b(store_, resolution, &next_entity_, &next_statement_);
+  const int64_t now = clock_();
+  // On failure nothing of the batch is stored, so its ids may be reused.
+  auto fail = [&](absl::Status st) {
+    next_entity_ = entity_mark;
+    next_statement_ = statement_mark;
+    return st;
+  };
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const model::StatementInput& in = batch[i];
+    const uint64_t index = index_base + i;
+    const std::string prefix = "statements[" + std::to_string(index) + "].";
+    std::vector<model::FieldViolation> violations;
+    ValidateStatement(in, prefix, &violations);
+
+    // Look every reference up before creating any, so that a statement
+    // rejected for its target does not leave its new actor behind.
+    struct Ref {
+      const model::EntityRef* ref;
+      const char* field;
+      model::EntityId id = 0;
+    };
+    Ref refs[] = {{&in.actor, "actor"}, {&in.target, "target"}, {&in.attributed_to, "attributed_to"}};
+    if (violations.empty()) {
+      for (Ref& r : refs) {
+        if (!r.ref->given()) continue;
+        auto id = b.Lookup(*r.ref);
+        if (absl::IsNotFound(id.status())) {
+          violations.push_back({prefix + r.field + ".id",
+                                "no entity has id " + std::to_string(r.ref->id)});
+        } else if (!id.ok()) {
+          return fail(id.status());
+        } else {
+          r.id = *id;
+        }
+      }
+    }
+    if (!violations.empty()) {
+      ++out.rejected;
+      for (auto& v : violations) {
+        out.rejections.push_back({index, std::move(v.field), std::move(v.description)});
+      }
+      continue;
+    }
+    // A client key is checked before anything is created, so that a resent
+    // statement naming a new entity does not create it.
+    std::string hash;
+    if (!in.idempotency_key.empty()) {
+      hash = Hash128("k", in.idempotency_key);
+      auto dup = b.FindDuplicate(hash);
+      if (!dup.ok()) return fail(dup.status());
+      if (*dup != 0) {
+        ++out.duplicate;
+        out.ids[i] = *dup;
+        continue;
+      }
+    }
+    bool created = false;
+    for (Ref& r : refs) {
+      if (r.ref->given() && r.id == 0) {
+        r.id = b.Create(*r.ref);
+        created = true;
+      }
+    }
+
+    model::Statement s;
+    s.actor = refs[0].id;
+    s.target = refs[1].id;
+    s.attributed_to = refs[2].id;
+    s.action_text = in.action_text;
+    s.cameo_code = in.cameo_code;
+    s.date = in.date;
+    s.document_id = in.source.document_id;
+    s.quote = in.quote;
+    s.modality = in.modality == model::Modality::kUnspecified ? model::Modality::kAsserted
+                                                               : in.modality;
+    s.confidence = in.confidence.value_or(1.0);
+    s.extractor_name = in.extractor_name;
+    s.extractor_version = in.extractor_version;
+    s.ingested_at_micros = now;
+    s.idempotency_key = in.idempotency_key;
+
+    if (hash.empty()) {
+      hash = ContentHash(s);
+      // A statement naming a just-created entity cannot have been seen.
+      if (!created) {
+        auto dup = b.FindDuplicate(hash);
+        if (!dup.ok()) return fail(dup.status());
+        if (*dup != 0) {
+          ++out.duplicate;
+          out.ids[i] = *dup;
+          continue;
+        }
+      }
+    }
+    if (absl::Status st = b.AddStatement(s, hash, in.source); !st.ok()) return fail(st);
+    ++out.accepted;
+    out.ids[i] = s.id;
+  }
+
+  storage::WriteSet& ws = b.write_set();
+  if (ws.empty()) return out;
+  ws.PutMeta(kMetaNextEntity, storage::EncodeId(next_entity_));
+  ws.PutMeta(kMetaNextStatement, storage::EncodeId(next_statement_));
+  if (absl::Status st = store_->Commit(ws); !st.ok()) return fail(st);
+  return out;
+}
+
+}  // namespace entente::graph

@@ -1,0 +1,73 @@
+// Ingestor: turns client statements into stored ones. It validates them,
+// resolves names to entities (creating new ones), drops duplicates by
+// idempotency key, and commits each batch in one atomic write.
+//
+// Thread-safety: safe for concurrent use; batches are applied one at a time
+// (id assignment and duplicate detection must see every earlier batch).
+#ifndef ENTENTE_GRAPH_INGESTOR_H_
+#define ENTENTE_GRAPH_INGESTOR_H_
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "model/types.h"
+#include "storage/store.h"
+
+namespace entente::graph {
+
+struct Rejection {
+  uint64_t index = 0;  // position in the batch
+  std::string field;   // e.g. "statements[3].date.month"
+  std::string description;
+};
+
+struct IngestOutcome {
+  uint64_t accepted = 0;
+  uint64_t duplicate = 0;
+  uint64_t rejected = 0;
+  // One or more per rejected statement, in index order.
+  std::vector<Rejection> rejections;
+  // Per input statement: its stored id (new, or the earlier one for a
+  // duplicate), 0 if rejected.
+  std::vector<model::StatementId> ids;
+};
+
+class Ingestor {
+ public:
+  // Microseconds since the Unix epoch; replaceable so tests can fix time.
+  using Clock = std::function<int64_t()>;
+
+  // `store` must outlive the Ingestor. Call Init() before Ingest().
+  explicit Ingestor(storage::Store* store, Clock clock = nullptr);
+
+  // Loads the id counters and, on a new database, seeds the world's
+  // countries with their aliases.
+  absl::Status Init();
+
+  // Validates and stores `batch`. A statement is stored whole or not at all;
+  // invalid ones are reported in the outcome without affecting the others.
+  // Field paths are "statements[i]..." with i = index_base + position.
+  // Fails as a whole only if the commit fails (nothing of it is stored).
+  absl::StatusOr<IngestOutcome> Ingest(const std::vector<model::StatementInput>& batch,
+                                       model::NameResolution resolution,
+                                       uint64_t index_base = 0);
+
+ private:
+  class Batch;
+
+  storage::Store* const store_;
+  const Clock clock_;
+
+  std::mutex mu_;
+  model::EntityId next_entity_ ABSL_GUARDED_BY(mu_) = 1;
+  model::StatementId next_statement_ ABSL_GUARDED_BY(mu_) = 1;
+};
+
+}  // namespace entente::graph
+
+#endif  // ENTENTE_GRAPH_INGESTOR_H_

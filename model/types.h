@@ -1,0 +1,127 @@
+// The domain model of Entente: entities, documents and statements as the
+// graph layer sees them, free of storage and wire formats.
+#ifndef ENTENTE_MODEL_TYPES_H_
+#define ENTENTE_MODEL_TYPES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/date.h"
+
+namespace entente::model {
+
+using EntityId = uint64_t;
+using StatementId = uint64_t;
+
+// Values reach disk. DO NOT CHANGE the numbers; add new ones at the end.
+enum class EntityKind : uint8_t {
+  kUnspecified = 0,
+  kCountry = 1,
+  kPerson = 2,
+  kOrganization = 3,
+  kGroup = 4,
+  kOther = 5,
+};
+
+// Values reach disk. DO NOT CHANGE the numbers; add new ones at the end.
+enum class Modality : uint8_t {
+  kUnspecified = 0,
+  kAsserted = 1,
+  kDenied = 2,
+  kIntended = 3,
+  kHypothetical = 4,
+};
+
+struct Entity {
+  EntityId id = 0;
+  std::string name;  // byte for byte as first given
+  EntityKind kind = EntityKind::kOther;
+  std::string country_code;  // ISO 3166-1 alpha-3 or empty
+  std::vector<std::string> aliases;
+};
+
+// A source document, stored once per document_id.
+struct Document {
+  std::string document_id;
+  std::string url;
+  std::string publisher;
+  std::string title;
+  Date published;  // year 0: unknown
+};
+
+// A stored statement: names already resolved to entity ids.
+struct Statement {
+  StatementId id = 0;
+  EntityId actor = 0;
+  EntityId target = 0;
+  EntityId attributed_to = 0;  // 0: the document itself asserts it
+  std::string action_text;
+  std::string cameo_code;  // empty: unclassified
+  Date date;
+  std::string document_id;
+  std::string quote;
+  Modality modality = Modality::kAsserted;
+  double confidence = 1.0;
+  std::string extractor_name;
+  std::string extractor_version;
+  int64_t ingested_at_micros = 0;
+  std::string idempotency_key;  // as given by the client, or empty
+};
+
+// An index entry: what a scan over one entity's statements yields without
+// reading the statement itself, enough to filter on.
+struct EdgeEntry {
+  EntityId entity = 0;       // the entity scanned
+  int32_t day = 0;           // first day of the statement's date
+  StatementId statement = 0;
+  EntityId counterpart = 0;  // target for out-edges, actor for in-edges
+  std::string cameo_code;
+  float confidence = 1.0f;
+  Modality modality = Modality::kAsserted;
+};
+
+// How names in requests become entities.
+enum class NameResolution : uint8_t {
+  kExact,  // byte for byte: curated sources whose names are identifiers
+  kAlias,  // folded (case, accents, spaces) against names and aliases
+};
+
+// A reference to an entity as a request gives it: by id, or by name.
+struct EntityRef {
+  EntityId id = 0;
+  std::string name;
+  EntityKind kind = EntityKind::kUnspecified;  // for an entity it creates
+  bool given() const { return id != 0 || !name.empty(); }
+};
+
+// A statement as a client sends it, before validation and name resolution.
+struct StatementInput {
+  EntityRef actor;
+  std::string action_text;
+  std::string cameo_code;
+  EntityRef target;
+  Date date;                  // year 0: missing
+  Document source;            // document_id empty: missing
+  std::string quote;
+  EntityRef attributed_to;    // !given(): none
+  Modality modality = Modality::kUnspecified;
+  std::optional<double> confidence;
+  std::string extractor_name;
+  std::string extractor_version;
+  std::string idempotency_key;
+};
+
+enum class Direction : uint8_t { kOut = 1, kIn = 2, kBoth = 3 };
+
+// One violated rule of a request, named by its field path
+// ("statements[3].date.month").
+struct FieldViolation {
+  std::string field;
+  std::string description;
+};
+
+}  // namespace entente::model
+
+#endif  // ENTENTE_MODEL_TYPES_H_

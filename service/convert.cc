@@ -1,0 +1,126 @@
+#include "service/convert.h"
+
+#include <charconv>
+
+#include "absl/strings/escaping.h"
+
+namespace entente::service {
+namespace {
+
+void ToProto(const model::Date& d, v1::Date* out) {
+  out->set_year(d.year);
+  out->set_month(d.month);
+  out->set_day(d.day);
+}
+
+void ToRef(const model::Entity& e, v1::EntityRef* out) {
+  out->set_id(e.id);
+  out->set_name(e.name);
+  out->set_kind(static_cast<v1::EntityKind>(e.kind));
+}
+
+}  // namespace
+
+model::Date FromProto(const v1::Date& d) { return {d.year(), d.month(), d.day()}; }
+
+model::EntityRef FromProto(const v1::EntityRef& r) {
+  model::EntityRef out;
+  out.id = r.id();
+  out.name = r.name();
+  out.kind = static_cast<model::EntityKind>(r.kind());
+  return out;
+}
+
+model::StatementInput FromProto(const v1::Statement& s) {
+  model::StatementInput in;
+  in.actor = FromProto(s.actor());
+  in.action_text = s.action().text();
+  in.cameo_code = s.action().cameo_code();
+  in.target = FromProto(s.target());
+  in.date = FromProto(s.date());
+  in.source.document_id = s.source().document_id();
+  in.source.url = s.source().url();
+  in.source.publisher = s.source().publisher();
+  in.source.title = s.source().title();
+  in.source.published = FromProto(s.source().published());
+  in.quote = s.quote();
+  in.attributed_to = FromProto(s.attributed_to());
+  in.modality = static_cast<model::Modality>(s.modality());
+  if (s.has_confidence()) in.confidence = s.confidence();
+  in.extractor_name = s.extractor().name();
+  in.extractor_version = s.extractor().version();
+  in.idempotency_key = s.idempotency_key();
+  return in;
+}
+
+model::NameResolution FromProto(v1::NameResolution r) {
+  return r == v1::NAME_RESOLUTION_EXACT ? model::NameResolution::kExact
+                                        : model::NameResolution::kAlias;
+}
+
+model::Direction FromProto(v1::Direction d) {
+  switch (d) {
+    case v1::OUT:
+      return model::Direction::kOut;
+    case v1::IN:
+      return model::Direction::kIn;
+    default:
+      return model::Direction::kBoth;
+  }
+}
+
+void ToProto(const model::Entity& e, v1::Entity* out) {
+  out->set_id(e.id);
+  out->set_name(e.name);
+  out->set_kind(static_cast<v1::EntityKind>(e.kind));
+  out->set_country_code(e.country_code);
+  for (const auto& a : e.aliases) out->add_aliases(a);
+}
+
+void ToProto(const graph::StatementView& v, v1::Statement* out) {
+  const model::Statement& s = v.statement;
+  out->set_id(s.id);
+  ToRef(v.actor, out->mutable_actor());
+  out->mutable_action()->set_text(s.action_text);
+  if (!s.cameo_code.empty()) out->mutable_action()->set_cameo_code(s.cameo_code);
+  ToRef(v.target, out->mutable_target());
+  ToProto(s.date, out->mutable_date());
+  v1::Source* src = out->mutable_source();
+  src->set_document_id(v.source.document_id);
+  if (!v.source.url.empty()) src->set_url(v.source.url);
+  if (!v.source.publisher.empty()) src->set_publisher(v.source.publisher);
+  if (!v.source.title.empty()) src->set_title(v.source.title);
+  if (v.source.published.year != 0) ToProto(v.source.published, src->mutable_published());
+  if (!s.quote.empty()) out->set_quote(s.quote);
+  if (v.attributed_to) ToRef(*v.attributed_to, out->mutable_attributed_to());
+  out->set_modality(static_cast<v1::Modality>(s.modality));
+  out->set_confidence(s.confidence);
+  if (!s.extractor_name.empty()) out->mutable_extractor()->set_name(s.extractor_name);
+  if (!s.extractor_version.empty()) out->mutable_extractor()->set_version(s.extractor_version);
+  out->set_ingested_at_micros(s.ingested_at_micros);
+  if (!s.idempotency_key.empty()) out->set_idempotency_key(s.idempotency_key);
+}
+
+std::string EncodePageToken(const storage::EdgePosition& p) {
+  return absl::WebSafeBase64Escape("1:" + std::to_string(p.day) + ":" +
+                                   std::to_string(p.statement));
+}
+
+std::optional<storage::EdgePosition> DecodePageToken(const std::string& token) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return std::nullopt;
+  if (raw.rfind("1:", 0) != 0) return std::nullopt;
+  const size_t colon = raw.find(':', 2);
+  if (colon == std::string::npos) return std::nullopt;
+  storage::EdgePosition p;
+  const char* end_day = raw.data() + colon;
+  auto r1 = std::from_chars(raw.data() + 2, end_day, p.day);
+  auto r2 = std::from_chars(end_day + 1, raw.data() + raw.size(), p.statement);
+  if (r1.ec != std::errc() || r1.ptr != end_day || r2.ec != std::errc() ||
+      r2.ptr != raw.data() + raw.size()) {
+    return std::nullopt;
+  }
+  return p;
+}
+
+}  // namespace entente::service

@@ -1,0 +1,31 @@
+// Conversions between the protocol (entente.v1) and the domain model.
+#ifndef ENTENTE_SERVICE_CONVERT_H_
+#define ENTENTE_SERVICE_CONVERT_H_
+
+#include <optional>
+#include <string>
+
+#include "entente/v1/graph.pb.h"
+#include "entente/v1/ingest.pb.h"
+#include "entente/v1/statement.pb.h"
+#include "graph/reader.h"
+#include "model/types.h"
+
+namespace entente::service {
+
+model::StatementInput FromProto(const v1::Statement& s);
+model::EntityRef FromProto(const v1::EntityRef& r);
+model::Date FromProto(const v1::Date& d);
+model::NameResolution FromProto(v1::NameResolution r);
+model::Direction FromProto(v1::Direction d);
+
+void ToProto(const model::Entity& e, v1::Entity* out);
+void ToProto(const graph::StatementView& v, v1::Statement* out);
+
+// Opaque page tokens of ListStatements.
+std::string EncodePageToken(const storage::EdgePosition& p);
+std::optional<storage::EdgePosition> DecodePageToken(const std::string& token);
+
+}  // namespace entente::service
+
+#endif  // ENTENTE_SERVICE_CONVERT_H_

@@ -1,0 +1,30 @@
+// gRPC adapter of entente.v1.GraphService.
+#ifndef ENTENTE_SERVICE_GRAPH_SERVICE_H_
+#define ENTENTE_SERVICE_GRAPH_SERVICE_H_
+
+#include "entente/v1/graph.grpc.pb.h"
+#include "graph/reader.h"
+
+namespace entente::service {
+
+// Stateless: handlers run concurrently.
+class GraphServiceImpl final : public v1::GraphService::Service {
+ public:
+  explicit GraphServiceImpl(const graph::GraphReader* reader) : reader_(reader) {}
+
+  grpc::Status GetEntity(grpc::ServerContext* ctx, const v1::GetEntityRequest* req,
+                         v1::Entity* resp) override;
+  grpc::Status SearchEntities(grpc::ServerContext* ctx, const v1::SearchEntitiesRequest* req,
+                              v1::SearchEntitiesResponse* resp) override;
+  grpc::Status ListStatements(grpc::ServerContext* ctx, const v1::ListStatementsRequest* req,
+                              v1::ListStatementsResponse* resp) override;
+  grpc::Status GetStatement(grpc::ServerContext* ctx, const v1::GetStatementRequest* req,
+                            v1::Statement* resp) override;
+
+ private:
+  const graph::GraphReader* const reader_;
+};
+
+}  // namespace entente::service
+
+#endif  // ENTENTE_SERVICE_GRAPH_SERVICE_H_

@@ -1,0 +1,38 @@
+#include "service/grpc_status.h"
+
+#include <string>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "model/violations.h"
+
+namespace entente::service {
+
+grpc::Status ToGrpcStatus(const absl::Status& s) {
+  if (s.ok()) return grpc::Status::OK;
+  const int code = static_cast<int>(s.code());
+  // absl has no codes beyond UNAUTHENTICATED (16); anything else is a bug.
+  const auto grpc_code = code >= 0 && code <= grpc::StatusCode::UNAUTHENTICATED
+                             ? static_cast<grpc::StatusCode>(code)
+                             : grpc::StatusCode::UNKNOWN;
+  const std::string message(s.message());
+  std::vector<model::FieldViolation> violations = model::ViolationsOf(s);
+  if (violations.empty()) return grpc::Status(grpc_code, message);
+  google::rpc::BadRequest bad;
+  for (const auto& v : violations) {
+    auto* fv = bad.add_field_violations();
+    fv->set_field(v.field);
+    fv->set_description(v.description);
+  }
+  google::rpc::Status details;
+  details.set_code(code);
+  details.set_message(message);
+  details.add_details()->PackFrom(bad);
+  return grpc::Status(grpc_code, message, details.SerializeAsString());
+}
+
+grpc::Status BadRequest(const std::vector<model::FieldViolation>& violations) {
+  return ToGrpcStatus(model::InvalidArgument(violations));
+}
+
+}  // namespace entente::service

@@ -1,0 +1,33 @@
+// grpc.health.v1.Health: SERVING for "" and every Entente service while the
+// server runs, NOT_SERVING once it begins to shut down.
+#ifndef ENTENTE_SERVICE_HEALTH_SERVICE_H_
+#define ENTENTE_SERVICE_HEALTH_SERVICE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace entente::service {
+
+// Thread-safe. Watch streams end when the server shuts down.
+class HealthServiceImpl final : public grpc::health::v1::Health::Service {
+ public:
+  grpc::Status Check(grpc::ServerContext* ctx, const grpc::health::v1::HealthCheckRequest* req,
+                     grpc::health::v1::HealthCheckResponse* resp) override;
+  grpc::Status Watch(grpc::ServerContext* ctx, const grpc::health::v1::HealthCheckRequest* req,
+                     grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>* writer) override;
+
+  // Every service reports NOT_SERVING from now on; wakes Watch calls.
+  void SetNotServing();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool serving_ = true;  // guarded by mu_
+};
+
+}  // namespace entente::service
+
+#endif  // ENTENTE_SERVICE_HEALTH_SERVICE_H_

@@ -1,0 +1,75 @@
+#include "service/ingest_service.h"
+
+#include <vector>
+
+#include "service/convert.h"
+#include "service/grpc_status.h"
+
+namespace entente::service {
+namespace {
+
+grpc::Status CheckSize(const v1::IngestRequest& req) {
+  if (req.statements_size() <= kMaxStatementsPerRequest) return grpc::Status::OK;
+  return BadRequest({{"statements", "has " + std::to_string(req.statements_size()) +
+                                        " statements; at most " +
+                                        std::to_string(kMaxStatementsPerRequest) +
+                                        " per request (use IngestStream for more)"}});
+}
+
+// Applies one request; adds its counts and (up to `max_rejections`)
+// rejections to `resp`.
+grpc::Status Apply(graph::Ingestor* ingestor, const v1::IngestRequest& req,
+                   model::NameResolution resolution, uint64_t index_base, size_t max_rejections,
+                   v1::IngestResponse* resp, std::vector<model::StatementId>* ids) {
+  std::vector<model::StatementInput> batch;
+  batch.reserve(req.statements_size());
+  for (const auto& s : req.statements()) batch.push_back(FromProto(s));
+  auto outcome = ingestor->Ingest(batch, resolution, index_base);
+  if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+  resp->set_accepted(resp->accepted() + outcome->accepted);
+  resp->set_duplicate(resp->duplicate() + outcome->duplicate);
+  resp->set_rejected(resp->rejected() + outcome->rejected);
+  for (const auto& r : outcome->rejections) {
+    if (static_cast<size_t>(resp->rejections_size()) >= max_rejections) break;
+    auto* out = resp->add_rejections();
+    out->set_index(r.index);
+    out->set_field(r.field);
+    out->set_description(r.description);
+  }
+  if (ids != nullptr) *ids = std::move(outcome->ids);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status IngestServiceImpl::Ingest(grpc::ServerContext* ctx, const v1::IngestRequest* req,
+                                       v1::IngestResponse* resp) {
+  if (grpc::Status s = CheckSize(*req); !s.ok()) return s;
+  std::vector<model::StatementId> ids;
+  grpc::Status s = Apply(ingestor_, *req, FromProto(req->name_resolution()), 0, SIZE_MAX, resp, &ids);
+  if (!s.ok()) return s;
+  for (auto id : ids) resp->add_statement_ids(id);
+  return grpc::Status::OK;
+}
+
+grpc::Status IngestServiceImpl::IngestStream(grpc::ServerContext* ctx,
+                                             grpc::ServerReader<v1::IngestRequest>* reader,
+                                             v1::IngestResponse* resp) {
+  v1::IngestRequest req;
+  uint64_t index_base = 0;
+  bool first = true;
+  model::NameResolution resolution = model::NameResolution::kAlias;
+  while (reader->Read(&req)) {
+    if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+    if (first) resolution = FromProto(req.name_resolution());
+    first = false;
+    if (grpc::Status s = CheckSize(req); !s.ok()) return s;
+    grpc::Status s =
+        Apply(ingestor_, req, resolution, index_base, kMaxStreamRejections, resp, nullptr);
+    if (!s.ok()) return s;
+    index_base += req.statements_size();
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace entente::service

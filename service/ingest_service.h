@@ -1,0 +1,30 @@
+// gRPC adapter of entente.v1.IngestService.
+#ifndef ENTENTE_SERVICE_INGEST_SERVICE_H_
+#define ENTENTE_SERVICE_INGEST_SERVICE_H_
+
+#include "entente/v1/ingest.grpc.pb.h"
+#include "graph/ingestor.h"
+
+namespace entente::service {
+
+inline constexpr int kMaxStatementsPerRequest = 10000;
+inline constexpr int kMaxStreamRejections = 1000;
+
+// Stateless: handlers run concurrently; the Ingestor serialises the writes.
+class IngestServiceImpl final : public v1::IngestService::Service {
+ public:
+  explicit IngestServiceImpl(graph::Ingestor* ingestor) : ingestor_(ingestor) {}
+
+  grpc::Status Ingest(grpc::ServerContext* ctx, const v1::IngestRequest* req,
+                      v1::IngestResponse* resp) override;
+  grpc::Status IngestStream(grpc::ServerContext* ctx,
+                            grpc::ServerReader<v1::IngestRequest>* reader,
+                            v1::IngestResponse* resp) override;
+
+ private:
+  graph::Ingestor* const ingestor_;
+};
+
+}  // namespace entente::service
+
+#endif  // ENTENTE_SERVICE_INGEST_SERVICE_H_

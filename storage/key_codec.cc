@@ -1,0 +1,151 @@
+#include "storage/key_codec.h"
+
+#include <cstring>
+
+namespace entente::storage {
+
+void PutU64(std::string* out, uint64_t v) {
+  char buf[8];
+  for (int i = 7; i >= 0; --i) {
+    buf[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  out->append(buf, 8);
+}
+
+void PutU32(std::string* out, uint32_t v) {
+  char buf[4];
+  for (int i = 3; i >= 0; --i) {
+    buf[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  out->append(buf, 4);
+}
+
+uint64_t GetU64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+uint32_t GetU32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+uint32_t EncodeDay(int32_t day) { return static_cast<uint32_t>(day) ^ 0x80000000u; }
+int32_t DecodeDay(uint32_t v) { return static_cast<int32_t>(v ^ 0x80000000u); }
+
+std::string StatementKey(model::StatementId id) { return EncodeId(id); }
+std::optional<model::StatementId> DecodeStatementKey(std::string_view key) { return DecodeId(key); }
+std::string EntityKey(model::EntityId id) { return EncodeId(id); }
+std::optional<model::EntityId> DecodeEntityKey(std::string_view key) { return DecodeId(key); }
+
+std::string EdgeKey(model::EntityId entity, int32_t day, model::StatementId id) {
+  std::string k;
+  k.reserve(kEdgeKeySize);
+  PutU64(&k, entity);
+  PutU32(&k, EncodeDay(day));
+  PutU64(&k, id);
+  return k;
+}
+
+std::optional<DecodedEdgeKey> DecodeEdgeKey(std::string_view key) {
+  if (key.size() != kEdgeKeySize) return std::nullopt;
+  return DecodedEdgeKey{GetU64(key.data()), DecodeDay(GetU32(key.data() + 8)),
+                        GetU64(key.data() + 12)};
+}
+
+std::string EdgePrefix(model::EntityId entity) { return EncodeId(entity); }
+
+std::string PrefixUpperBound(std::string_view prefix) {
+  std::string s(prefix);
+  while (!s.empty()) {
+    if (static_cast<uint8_t>(s.back()) != 0xff) {
+      s.back() = static_cast<char>(static_cast<uint8_t>(s.back()) + 1);
+      return s;
+    }
+    s.pop_back();
+  }
+  return s;
+}
+
+std::string EncodeEdgeValue(const model::EdgeEntry& e) {
+  std::string v;
+  v.reserve(14 + e.cameo_code.size());
+  PutU64(&v, e.counterpart);
+  uint32_t bits;
+  std::memcpy(&bits, &e.confidence, sizeof bits);
+  PutU32(&v, bits);
+  v.push_back(static_cast<char>(e.modality));
+  // CAMEO codes are at most 4 bytes; validation guarantees it fits a byte.
+  v.push_back(static_cast<char>(e.cameo_code.size()));
+  v.append(e.cameo_code);
+  return v;
+}
+
+bool DecodeEdgeValue(std::string_view value, model::EdgeEntry* out) {
+  if (value.size() < 14) return false;
+  const size_t code_len = static_cast<uint8_t>(value[13]);
+  if (value.size() != 14 + code_len) return false;
+  out->counterpart = GetU64(value.data());
+  const uint32_t bits = GetU32(value.data() + 8);
+  std::memcpy(&out->confidence, &bits, sizeof bits);
+  out->modality = static_cast<model::Modality>(value[12]);
+  out->cameo_code.assign(value.data() + 14, code_len);
+  return true;
+}
+
+std::string ExactNameKey(std::string_view name) {
+  std::string k(1, kNameTagExact);
+  k.append(name);
+  return k;
+}
+
+std::string AliasExactPrefix(std::string_view folded) {
+  std::string k(1, kNameTagAlias);
+  k.append(folded);
+  k.push_back('\0');
+  return k;
+}
+
+std::string AliasKey(std::string_view folded, model::EntityId id) {
+  std::string k = AliasExactPrefix(folded);
+  PutU64(&k, id);
+  return k;
+}
+
+std::string AliasSearchPrefix(std::string_view folded_prefix) {
+  std::string k(1, kNameTagAlias);
+  k.append(folded_prefix);
+  return k;
+}
+
+std::optional<DecodedAliasKey> DecodeAliasKey(std::string_view key) {
+  // tag, at least an empty name, the 0x00 separator, the id
+  if (key.size() < 10 || key[0] != kNameTagAlias || key[key.size() - 9] != '\0') {
+    return std::nullopt;
+  }
+  return DecodedAliasKey{key.substr(1, key.size() - 10), GetU64(key.data() + key.size() - 8)};
+}
+
+std::string EncodeId(uint64_t id) {
+  std::string k;
+  k.reserve(8);
+  PutU64(&k, id);
+  return k;
+}
+
+std::optional<uint64_t> DecodeId(std::string_view value) {
+  if (value.size() != 8) return std::nullopt;
+  return GetU64(value.data());
+}
+
+std::string MetaKey(std::string_view name) {
+  std::string k = "meta/";
+  k.append(name);
+  return k;
+}
+
+}  // namespace entente::storage

@@ -1,0 +1,100 @@
+// Every RocksDB key and index value of Entente is encoded here, and only here.
+//
+// Integers are big-endian so that byte order is numeric order. Day numbers
+// (days since 1970-01-01, signed) have their sign bit flipped so that
+// negative days sort before positive ones.
+//
+// Column family  key                                          value
+// -------------  -------------------------------------------  ------------------
+// default        "meta/" name                                 meta value
+// statements     statement_id:u64                             StatementRecord
+// out_edges      actor:u64 | day:i32 | statement_id:u64       EdgeValue
+// in_edges       target:u64 | day:i32 | statement_id:u64      EdgeValue
+// entities       entity_id:u64                                EntityRecord
+// names          0x01 | name bytes                            entity_id:u64
+//                0x02 | folded alias | 0x00 | entity_id:u64   (empty)
+// documents      document_id bytes                            DocumentRecord
+// idempotency    xxh3-128 of the key:16 bytes                 statement_id:u64
+//
+// EdgeValue: counterpart:u64 | confidence:f32 bits u32 | modality:u8 |
+//            code_len:u8 | cameo code bytes
+//
+// An out_edges (or in_edges) scan of one entity over a date window
+// [day_lo, day_hi] reads exactly the keys from EdgeKey(e, day_lo, 0) to
+// EdgeKey(e, day_hi, max), i.e. only the window.
+//
+// Tags below reach disk. DO NOT CHANGE their values.
+#ifndef ENTENTE_STORAGE_KEY_CODEC_H_
+#define ENTENTE_STORAGE_KEY_CODEC_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/types.h"
+
+namespace entente::storage {
+
+inline constexpr char kNameTagExact = 0x01;  // DO NOT CHANGE
+inline constexpr char kNameTagAlias = 0x02;  // DO NOT CHANGE
+inline constexpr size_t kEdgeKeySize = 20;
+inline constexpr size_t kIdempotencyHashSize = 16;
+
+void PutU64(std::string* out, uint64_t v);
+void PutU32(std::string* out, uint32_t v);
+uint64_t GetU64(const char* p);
+uint32_t GetU32(const char* p);
+
+// Day numbers with the sign bit flipped, so that encoded order is numeric.
+uint32_t EncodeDay(int32_t day);
+int32_t DecodeDay(uint32_t v);
+
+std::string StatementKey(model::StatementId id);
+std::optional<model::StatementId> DecodeStatementKey(std::string_view key);
+
+std::string EntityKey(model::EntityId id);
+std::optional<model::EntityId> DecodeEntityKey(std::string_view key);
+
+// Key of one statement in out_edges (entity = actor) or in_edges (entity =
+// target).
+std::string EdgeKey(model::EntityId entity, int32_t day, model::StatementId id);
+
+struct DecodedEdgeKey {
+  model::EntityId entity;
+  int32_t day;
+  model::StatementId statement;
+};
+std::optional<DecodedEdgeKey> DecodeEdgeKey(std::string_view key);
+
+// The 8-byte prefix every edge key of `entity` starts with.
+std::string EdgePrefix(model::EntityId entity);
+
+// Smallest key strictly greater than every key that starts with `prefix`
+// (for iterate_upper_bound). Empty if no such key exists (prefix all 0xff).
+std::string PrefixUpperBound(std::string_view prefix);
+
+std::string EncodeEdgeValue(const model::EdgeEntry& e);
+// Fills counterpart, confidence, modality and cameo_code of `out`.
+bool DecodeEdgeValue(std::string_view value, model::EdgeEntry* out);
+
+std::string ExactNameKey(std::string_view name);
+std::string AliasKey(std::string_view folded, model::EntityId id);
+// Prefix shared by the alias keys of exactly `folded` (ends with 0x00).
+std::string AliasExactPrefix(std::string_view folded);
+// Prefix shared by the alias keys of every folded name starting with `prefix`.
+std::string AliasSearchPrefix(std::string_view folded_prefix);
+struct DecodedAliasKey {
+  std::string_view folded;
+  model::EntityId entity;
+};
+std::optional<DecodedAliasKey> DecodeAliasKey(std::string_view key);
+
+std::string EncodeId(uint64_t id);
+std::optional<uint64_t> DecodeId(std::string_view value);
+
+std::string MetaKey(std::string_view name);
+
+}  // namespace entente::storage
+
+#endif  // ENTENTE_STORAGE_KEY_CODEC_H_

@@ -1,0 +1,95 @@
+#include "storage/record_codec.h"
+
+#include "records.pb.h"  // internal to storage/
+
+namespace entente::storage {
+namespace {
+
+void ToRecord(const model::Date& d, DateRecord* r) {
+  r->set_year(d.year);
+  r->set_month(d.month);
+  r->set_day(d.day);
+}
+
+model::Date FromRecord(const DateRecord& r) { return {r.year(), r.month(), r.day()}; }
+
+}  // namespace
+
+std::string EncodeEntity(const model::Entity& e) {
+  EntityRecord r;
+  r.set_name(e.name);
+  r.set_kind(static_cast<uint32_t>(e.kind));
+  r.set_country_code(e.country_code);
+  for (const auto& a : e.aliases) r.add_aliases(a);
+  return r.SerializeAsString();
+}
+
+bool DecodeEntity(std::string_view value, model::Entity* out) {
+  EntityRecord r;
+  if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) return false;
+  out->name = r.name();
+  out->kind = static_cast<model::EntityKind>(r.kind());
+  out->country_code = r.country_code();
+  out->aliases.assign(r.aliases().begin(), r.aliases().end());
+  return true;
+}
+
+std::string EncodeDocument(const model::Document& d) {
+  DocumentRecord r;
+  r.set_url(d.url);
+  r.set_publisher(d.publisher);
+  r.set_title(d.title);
+  if (d.published.year != 0) ToRecord(d.published, r.mutable_published());
+  return r.SerializeAsString();
+}
+
+bool DecodeDocument(std::string_view value, model::Document* out) {
+  DocumentRecord r;
+  if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) return false;
+  out->url = r.url();
+  out->publisher = r.publisher();
+  out->title = r.title();
+  out->published = FromRecord(r.published());
+  return true;
+}
+
+std::string EncodeStatement(const model::Statement& s) {
+  StatementRecord r;
+  r.set_actor(s.actor);
+  r.set_target(s.target);
+  r.set_attributed_to(s.attributed_to);
+  r.set_action_text(s.action_text);
+  r.set_cameo_code(s.cameo_code);
+  ToRecord(s.date, r.mutable_date());
+  r.set_document_id(s.document_id);
+  r.set_quote(s.quote);
+  r.set_modality(static_cast<uint32_t>(s.modality));
+  r.set_confidence(s.confidence);
+  r.set_extractor_name(s.extractor_name);
+  r.set_extractor_version(s.extractor_version);
+  r.set_ingested_at_micros(s.ingested_at_micros);
+  r.set_idempotency_key(s.idempotency_key);
+  return r.SerializeAsString();
+}
+
+bool DecodeStatement(std::string_view value, model::Statement* out) {
+  StatementRecord r;
+  if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) return false;
+  out->actor = r.actor();
+  out->target = r.target();
+  out->attributed_to = r.attributed_to();
+  out->action_text = r.action_text();
+  out->cameo_code = r.cameo_code();
+  out->date = FromRecord(r.date());
+  out->document_id = r.document_id();
+  out->quote = r.quote();
+  out->modality = static_cast<model::Modality>(r.modality());
+  out->confidence = r.confidence();
+  out->extractor_name = r.extractor_name();
+  out->extractor_version = r.extractor_version();
+  out->ingested_at_micros = r.ingested_at_micros();
+  out->idempotency_key = r.idempotency_key();
+  return true;
+}
+
+}  // namespace entente::storage

@@ -1,0 +1,24 @@
+// Serialisation of domain values into the column families' values.
+#ifndef ENTENTE_STORAGE_RECORD_CODEC_H_
+#define ENTENTE_STORAGE_RECORD_CODEC_H_
+
+#include <string>
+#include <string_view>
+
+#include "model/types.h"
+
+namespace entente::storage {
+
+std::string EncodeEntity(const model::Entity& e);
+// Returns false on a corrupt value. Sets every field but `id`.
+bool DecodeEntity(std::string_view value, model::Entity* out);
+
+std::string EncodeDocument(const model::Document& d);
+bool DecodeDocument(std::string_view value, model::Document* out);
+
+std::string EncodeStatement(const model::Statement& s);
+bool DecodeStatement(std::string_view value, model::Statement* out);
+
+}  // namespace entente::storage
+
+#endif  // ENTENTE_STORAGE_RECORD_CODEC_H_

@@ -1,0 +1,345 @@
+#include "storage/store.h"
+
+#include <utility>
+
+#include "rocksdb/cache.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/options_util.h"
+#include "rocksdb/write_batch.h"
+#include "storage/key_codec.h"
+#include "storage/record_codec.h"
+#include "storage/rocksdb_status.h"
+
+namespace entente::storage {
+namespace {
+
+// Column family names reach disk. DO NOT CHANGE.
+constexpr const char* kCfNames[] = {"default", "statements", "out_edges", "in_edges",
+                                    "entities", "names",      "documents", "idempotency"};
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& cache,
+                                       bool point_lookups) {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  // Index and filter blocks count against the cache, so the cache flag bounds
+  // the server's memory rather than growing with the data.
+  t.cache_index_and_filter_blocks = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
+  if (point_lookups) {
+    // Statement, entity, name and idempotency reads are Gets: a bloom filter
+    // answers "absent" (every new idempotency key) without a disk read.
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  }
+  t.format_version = 5;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  o.compression = rocksdb::kLZ4Compression;
+  o.bottommost_compression = rocksdb::kZSTD;
+  return o;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- EdgeIterator
+
+EdgeIterator::EdgeIterator(std::string lower, std::string upper, bool reverse,
+                           model::EntityId entity)
+    : lower_(std::move(lower)),
+      upper_(std::move(upper)),
+      lower_slice_(std::make_unique<rocksdb::Slice>(lower_)),
+      upper_slice_(std::make_unique<rocksdb::Slice>(upper_)),
+      reverse_(reverse),
+      entity_(entity) {}
+
+EdgeIterator::~EdgeIterator() = default;
+
+void EdgeIterator::Load() {
+  valid_ = false;
+  if (!it_->Valid()) return;
+  const rocksdb::Slice k = it_->key();
+  auto key = DecodeEdgeKey(std::string_view(k.data(), k.size()));
+  if (!key || key->entity != entity_) return;
+  entry_.entity = key->entity;
+  entry_.day = key->day;
+  entry_.statement = key->statement;
+  const rocksdb::Slice v = it_->value();
+  if (!DecodeEdgeValue(std::string_view(v.data(), v.size()), &entry_)) {
+    corrupt_ = true;
+    return;
+  }
+  valid_ = true;
+}
+
+void EdgeIterator::Next() {
+  if (reverse_) {
+    it_->Prev();
+  } else {
+    it_->Next();
+  }
+  Load();
+}
+
+absl::Status EdgeIterator::status() const {
+  if (corrupt_) return absl::DataLossError("corrupt edge index entry");
+  return FromRocksDb(it_->status(), "scan edges");
+}
+
+// -------------------------------------------------------------------- ReadView
+
+ReadView::ReadView(const Store* store, const rocksdb::Snapshot* snapshot)
+    : store_(store), snapshot_(snapshot) {}
+
+ReadView::~ReadView() {
+  if (snapshot_ != nullptr) store_->db_->ReleaseSnapshot(snapshot_);
+}
+
+absl::StatusOr<std::string> ReadView::Get(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
+                                          std::string_view what) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  std::string value;
+  rocksdb::Status s = store_->db_->Get(ro, cf, ToSlice(key), &value);
+  if (s.IsNotFound()) return absl::NotFoundError(std::string(what) + " not found");
+  if (!s.ok()) return FromRocksDb(s, std::string("read ") + std::string(what));
+  return value;
+}
+
+absl::StatusOr<model::Entity> ReadView::GetEntity(model::EntityId id) const {
+  auto v = Get(store_->entities_, EntityKey(id), "entity " + std::to_string(id));
+  if (!v.ok()) return v.status();
+  model::Entity e;
+  if (!DecodeEntity(*v, &e)) return absl::DataLossError("corrupt entity " + std::to_string(id));
+  e.id = id;
+  return e;
+}
+
+absl::StatusOr<model::EntityId> ReadView::FindExactName(std::string_view name) const {
+  auto v = Get(store_->names_, ExactNameKey(name), "name");
+  if (!v.ok()) return v.status();
+  auto id = DecodeId(*v);
+  if (!id) return absl::DataLossError("corrupt name entry");
+  return *id;
+}
+
+absl::StatusOr<model::EntityId> ReadView::FindAlias(std::string_view folded) const {
+  std::optional<model::EntityId> found;
+  absl::Status s = ScanAliases(folded, [&](std::string_view f, model::EntityId id) {
+    if (f == folded) found = id;
+    return false;  // keys of exactly `folded` come first, lowest id first
+  });
+  if (!s.ok()) return s;
+  if (!found) return absl::NotFoundError("alias not found");
+  return *found;
+}
+
+absl::Status ReadView::ScanAliases(
+    std::string_view folded_prefix,
+    const std::function<bool(std::string_view, model::EntityId)>& visit) const {
+  const std::string lower = AliasSearchPrefix(folded_prefix);
+  const std::string upper = PrefixUpperBound(lower);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->names_));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    auto k = DecodeAliasKey(std::string_view(it->key().data(), it->key().size()));
+    if (!k) return absl::DataLossError("corrupt alias key");
+    if (!visit(k->folded, k->entity)) break;
+  }
+  return FromRocksDb(it->status(), "scan aliases");
+}
+
+absl::StatusOr<model::Statement> ReadView::GetStatement(model::StatementId id) const {
+  auto v = Get(store_->statements_, StatementKey(id), "statement " + std::to_string(id));
+  if (!v.ok()) return v.status();
+  model::Statement s;
+  if (!DecodeStatement(*v, &s)) {
+    return absl::DataLossError("corrupt statement " + std::to_string(id));
+  }
+  s.id = id;
+  return s;
+}
+
+absl::StatusOr<model::Document> ReadView::GetDocument(std::string_view document_id) const {
+  auto v = Get(store_->documents_, document_id, "document");
+  if (!v.ok()) return v.status();
+  model::Document d;
+  if (!DecodeDocument(*v, &d)) return absl::DataLossError("corrupt document");
+  d.document_id = std::string(document_id);
+  return d;
+}
+
+absl::StatusOr<model::StatementId> ReadView::FindIdempotencyHash(std::string_view hash) const {
+  auto v = Get(store_->idempotency_, hash, "idempotency key");
+  if (!v.ok()) return v.status();
+  auto id = DecodeId(*v);
+  if (!id) return absl::DataLossError("corrupt idempotency entry");
+  return *id;
+}
+
+std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {
+  // The upper bound is exclusive: the first key after day_hi's last statement.
+  std::unique_ptr<EdgeIterator> out(new EdgeIterator(
+      EdgeKey(scan.entity, scan.day_lo, 0),
+      PrefixUpperBound(EdgeKey(scan.entity, scan.day_hi, UINT64_MAX)), scan.newest_first,
+      scan.entity));
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.iterate_lower_bound = out->lower_slice_.get();
+  ro.iterate_upper_bound = out->upper_.empty() ? nullptr : out->upper_slice_.get();
+  auto* cf = scan.direction == model::Direction::kIn ? store_->in_edges_ : store_->out_edges_;
+  out->it_.reset(store_->db_->NewIterator(ro, cf));
+  rocksdb::Iterator* it = out->it_.get();
+  if (scan.resume_after) {
+    const std::string at =
+        EdgeKey(scan.entity, scan.resume_after->day, scan.resume_after->statement);
+    if (scan.newest_first) {
+      it->SeekForPrev(at);
+      if (it->Valid() && it->key() == rocksdb::Slice(at)) it->Prev();
+    } else {
+      it->Seek(at);
+      if (it->Valid() && it->key() == rocksdb::Slice(at)) it->Next();
+    }
+  } else if (scan.newest_first) {
+    it->SeekToLast();
+  } else {
+    it->SeekToFirst();
+  }
+  out->Load();
+  return out;
+}
+
+// -------------------------------------------------------------------- WriteSet
+
+WriteSet::WriteSet(const Store* store)
+    : store_(store), batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+WriteSet::~WriteSet() = default;
+WriteSet::WriteSet(WriteSet&&) noexcept = default;
+
+bool WriteSet::empty() const { return batch_->Count() == 0; }
+
+void WriteSet::PutEntity(const model::Entity& e) {
+  batch_->Put(store_->entities_, EntityKey(e.id), EncodeEntity(e)).PermitUncheckedError();
+}
+
+void WriteSet::PutExactName(std::string_view name, model::EntityId id) {
+  batch_->Put(store_->names_, ExactNameKey(name), EncodeId(id)).PermitUncheckedError();
+}
+
+void WriteSet::PutAlias(std::string_view folded, model::EntityId id) {
+  batch_->Put(store_->names_, AliasKey(folded, id), rocksdb::Slice()).PermitUncheckedError();
+}
+
+void WriteSet::PutDocument(const model::Document& d) {
+  batch_->Put(store_->documents_, ToSlice(d.document_id), EncodeDocument(d))
+      .PermitUncheckedError();
+}
+
+void WriteSet::PutStatement(const model::Statement& s, std::string_view idempotency_hash) {
+  const int32_t day = model::FirstDay(s.date);
+  model::EdgeEntry e;
+  e.cameo_code = s.cameo_code;
+  e.confidence = static_cast<float>(s.confidence);
+  e.modality = s.modality;
+  batch_->Put(store_->statements_, StatementKey(s.id), EncodeStatement(s)).PermitUncheckedError();
+  e.counterpart = s.target;
+  batch_->Put(store_->out_edges_, EdgeKey(s.actor, day, s.id), EncodeEdgeValue(e))
+      .PermitUncheckedError();
+  e.counterpart = s.actor;
+  batch_->Put(store_->in_edges_, EdgeKey(s.target, day, s.id), EncodeEdgeValue(e))
+      .PermitUncheckedError();
+  batch_->Put(store_->idempotency_, ToSlice(idempotency_hash), EncodeId(s.id))
+      .PermitUncheckedError();
+  ++statements_;
+}
+
+void WriteSet::PutMeta(std::string_view name, std::string_view value) {
+  batch_->Put(store_->meta_, MetaKey(name), ToSlice(value)).PermitUncheckedError();
+}
+
+// ----------------------------------------------------------------------- Store
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
+                                                   const StoreOptions& options) {
+  std::unique_ptr<Store> store(new Store());
+  store->options_ = options;
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.keep_log_file_num = 5;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : kCfNames) {
+    const std::string n = name;
+    const bool point = n == "statements" || n == "entities" || n == "names" ||
+                       n == "documents" || n == "idempotency" || n == "default";
+    cfs.emplace_back(n, CfOptions(cache, point));
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, cfs, &store->handles_, &raw);
+  if (!s.ok()) return FromRocksDb(s, "open database " + dir);
+  store->db_.reset(raw);
+  auto& h = store->handles_;
+  store->meta_ = h[0];
+  store->statements_ = h[1];
+  store->out_edges_ = h[2];
+  store->in_edges_ = h[3];
+  store->entities_ = h[4];
+  store->names_ = h[5];
+  store->documents_ = h[6];
+  store->idempotency_ = h[7];
+  return store;
+}
+
+Store::~Store() {
+  if (!db_) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
+}
+
+std::unique_ptr<ReadView> Store::Latest() const {
+  return std::unique_ptr<ReadView>(new ReadView(this, nullptr));
+}
+
+std::unique_ptr<ReadView> Store::Snapshot() const {
+  return std::unique_ptr<ReadView>(new ReadView(this, db_->GetSnapshot()));
+}
+
+WriteSet Store::NewWriteSet() const { return WriteSet(this); }
+
+absl::Status Store::Commit(WriteSet& ws) {
+  if (ws.empty()) return absl::OkStatus();
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  return FromRocksDb(db_->Write(wo, ws.batch_.get()), "commit");
+}
+
+absl::StatusOr<std::string> Store::GetMeta(std::string_view name) const {
+  return Latest()->Get(meta_, MetaKey(name), "meta " + std::string(name));
+}
+
+uint64_t Store::ApproximateDiskBytes() const {
+  uint64_t total = 0;
+  uint64_t v = 0;
+  for (auto* h : handles_) {
+    if (db_->GetIntProperty(h, rocksdb::DB::Properties::kTotalSstFilesSize, &v)) total += v;
+  }
+  return total;
+}
+
+absl::Status Store::Flush() {
+  rocksdb::FlushOptions fo;
+  return FromRocksDb(db_->Flush(fo, handles_), "flush");
+}
+
+}  // namespace entente::storage

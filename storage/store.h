@@ -1,0 +1,208 @@
+// Store: Entente's RocksDB database. It knows keys, column families and
+// write batches, and nothing of names' meaning, validation or gRPC.
+//
+// Thread-safety: a Store is safe for concurrent use; ReadViews and
+// EdgeIterators are not (one per thread), and must not outlive their Store.
+// Commit() may be called concurrently, but deciding *what* to commit (ids,
+// duplicates) is the caller's job: graph::Ingestor serialises that.
+#ifndef ENTENTE_STORAGE_STORE_H_
+#define ENTENTE_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "model/types.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class Iterator;
+class Slice;
+class Snapshot;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace entente::storage {
+
+struct StoreOptions {
+  // Shared LRU block cache of every column family, in bytes.
+  size_t block_cache_bytes = 64 << 20;
+  // fsync the write-ahead log before Commit() returns. Without it a commit
+  // survives a crash of the process (the WAL is in the OS page cache) but
+  // not a power loss.
+  bool sync = false;
+  // Create the database if the directory holds none.
+  bool create_if_missing = true;
+};
+
+class Store;
+
+// Where a scan of one entity's statements resumes: strictly after this
+// (day, statement) in the scan's order.
+struct EdgePosition {
+  int32_t day = 0;
+  model::StatementId statement = 0;
+};
+
+struct EdgeScan {
+  model::Direction direction = model::Direction::kOut;  // kOut or kIn only
+  model::EntityId entity = 0;
+  int32_t day_lo = model::kMinDay;  // inclusive
+  int32_t day_hi = model::kMaxDay;  // inclusive
+  bool newest_first = true;
+  std::optional<EdgePosition> resume_after;
+};
+
+// Iterates the index entries of one entity in (day, statement) order or its
+// reverse, reading only the keys inside the date window.
+class EdgeIterator {
+ public:
+  ~EdgeIterator();
+  bool Valid() const { return valid_; }
+  // REQUIRES: Valid()
+  const model::EdgeEntry& entry() const { return entry_; }
+  // REQUIRES: Valid()
+  void Next();
+  // Not OK if the scan hit an I/O error or a corrupt entry; check after the
+  // loop ends.
+  absl::Status status() const;
+
+ private:
+  friend class ReadView;
+  EdgeIterator(std::string lower, std::string upper, bool reverse, model::EntityId entity);
+  void Load();
+
+  // The RocksDB iterator's read options point at these bounds, so they live
+  // as long as it does.
+  std::string lower_;
+  std::string upper_;
+  std::unique_ptr<rocksdb::Slice> lower_slice_;
+  std::unique_ptr<rocksdb::Slice> upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  bool reverse_;
+  model::EntityId entity_;
+  bool valid_ = false;
+  bool corrupt_ = false;
+  model::EdgeEntry entry_;
+};
+
+// A read-only view: either of the latest state, or of one consistent
+// snapshot that it holds until destroyed.
+class ReadView {
+ public:
+  ~ReadView();
+  ReadView(const ReadView&) = delete;
+  ReadView& operator=(const ReadView&) = delete;
+
+  // NotFound if there is no such entity.
+  absl::StatusOr<model::Entity> GetEntity(model::EntityId id) const;
+  // NotFound unless an entity was registered with exactly this name.
+  absl::StatusOr<model::EntityId> FindExactName(std::string_view name) const;
+  // The lowest entity id registered under this folded alias; NotFound if none.
+  absl::StatusOr<model::EntityId> FindAlias(std::string_view folded) const;
+  // Visits (folded alias, entity) pairs whose alias starts with
+  // `folded_prefix`, in key order, until `visit` returns false.
+  absl::Status ScanAliases(
+      std::string_view folded_prefix,
+      const std::function<bool(std::string_view folded, model::EntityId)>& visit) const;
+
+  // NotFound if there is no such statement. `id` is set.
+  absl::StatusOr<model::Statement> GetStatement(model::StatementId id) const;
+  absl::StatusOr<model::Document> GetDocument(std::string_view document_id) const;
+  // The statement stored under an idempotency hash; NotFound if none.
+  absl::StatusOr<model::StatementId> FindIdempotencyHash(std::string_view hash) const;
+
+  std::unique_ptr<EdgeIterator> ScanEdges(const EdgeScan& scan) const;
+
+ private:
+  friend class Store;
+  ReadView(const Store* store, const rocksdb::Snapshot* snapshot);
+  absl::StatusOr<std::string> Get(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
+                                  std::string_view what) const;
+
+  const Store* store_;
+  const rocksdb::Snapshot* snapshot_;  // null: latest state
+};
+
+// Everything one commit writes, applied atomically by Store::Commit().
+class WriteSet {
+ public:
+  ~WriteSet();
+  WriteSet(WriteSet&&) noexcept;
+
+  void PutEntity(const model::Entity& e);
+  void PutExactName(std::string_view name, model::EntityId id);
+  void PutAlias(std::string_view folded, model::EntityId id);
+  void PutDocument(const model::Document& d);
+  // The statement, its out and in index entries and its idempotency hash.
+  // REQUIRES: s.id != 0, hash.size() == kIdempotencyHashSize
+  void PutStatement(const model::Statement& s, std::string_view idempotency_hash);
+  void PutMeta(std::string_view name, std::string_view value);
+
+  size_t statement_count() const { return statements_; }
+  bool empty() const;
+
+ private:
+  friend class Store;
+  explicit WriteSet(const Store* store);
+  const Store* store_;
+  std::unique_ptr<rocksdb::WriteBatch> batch_;
+  size_t statements_ = 0;
+};
+
+class Store {
+ public:
+  // Opens (and by default creates) the database in `dir`. Unavailable if
+  // another process holds it open.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir,
+                                                     const StoreOptions& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // A view of the latest state: each read sees the newest commit.
+  std::unique_ptr<ReadView> Latest() const;
+  // A view of one consistent snapshot, released when the view is destroyed.
+  std::unique_ptr<ReadView> Snapshot() const;
+
+  WriteSet NewWriteSet() const;
+  // Applies every write of `ws` atomically; on OK they are in the WAL (and
+  // fsynced when StoreOptions::sync).
+  absl::Status Commit(WriteSet& ws);
+
+  // NotFound if the meta value was never written.
+  absl::StatusOr<std::string> GetMeta(std::string_view name) const;
+
+  // Approximate bytes of the database files on disk.
+  uint64_t ApproximateDiskBytes() const;
+  absl::Status Flush();
+
+ private:
+  friend class ReadView;
+  friend class WriteSet;
+  Store() = default;
+
+  // Constant after Open().
+  StoreOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; see ~Store
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* statements_ = nullptr;
+  rocksdb::ColumnFamilyHandle* out_edges_ = nullptr;
+  rocksdb::ColumnFamilyHandle* in_edges_ = nullptr;
+  rocksdb::ColumnFamilyHandle* entities_ = nullptr;
+  rocksdb::ColumnFamilyHandle* names_ = nullptr;
+  rocksdb::ColumnFamilyHandle* documents_ = nullptr;
+  rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
+};
+
+}  // namespace entente::storage
+
+#endif  // ENTENTE_STORAGE_STORE_H_
