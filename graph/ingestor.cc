@@ -252,9 +252,7 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
     }
     if (!violations.empty()) {
       ++out.rejected;
-      for (auto& v : violations) {
-        out.rejections.push_back({index, std::move(v.field), std::move(v.description)});
-      }
+      out.rejections.push_back({index, std::move(violations)});
       continue;
     }
     // A client key is checked before anything is created, so that a resent

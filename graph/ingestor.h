@@ -21,16 +21,16 @@
 namespace entente::graph {
 
 struct Rejection {
-  uint64_t index = 0;  // position in the batch
-  std::string field;   // e.g. "statements[3].date.month"
-  std::string description;
+  uint64_t index = 0;  // position in the batch (plus index_base)
+  // At least one; fields like "statements[3].date.month".
+  std::vector<model::FieldViolation> violations;
 };
 
 struct IngestOutcome {
   uint64_t accepted = 0;
   uint64_t duplicate = 0;
   uint64_t rejected = 0;
-  // One or more per rejected statement, in index order.
+  // One per rejected statement, in index order.
   std::vector<Rejection> rejections;
   // Per input statement: its stored id (new, or the earlier one for a
   // duplicate), 0 if rejected.

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "model/violations.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
 
@@ -16,28 +17,29 @@ grpc::Status CheckSize(const v1::IngestRequest& req) {
                                         " per request (use IngestStream for more)"}});
 }
 
-// Applies one request; adds its counts and (up to `max_rejections`)
-// rejections to `resp`.
-grpc::Status Apply(graph::Ingestor* ingestor, const v1::IngestRequest& req,
-                   model::NameResolution resolution, uint64_t index_base, size_t max_rejections,
-                   v1::IngestResponse* resp, std::vector<model::StatementId>* ids) {
+absl::StatusOr<graph::IngestOutcome> Apply(graph::Ingestor* ingestor,
+                                           const v1::IngestRequest& req,
+                                           model::NameResolution resolution,
+                                           uint64_t index_base) {
   std::vector<model::StatementInput> batch;
   batch.reserve(req.statements_size());
   for (const auto& s : req.statements()) batch.push_back(FromProto(s));
-  auto outcome = ingestor->Ingest(batch, resolution, index_base);
-  if (!outcome.ok()) return ToGrpcStatus(outcome.status());
-  resp->set_accepted(resp->accepted() + outcome->accepted);
-  resp->set_duplicate(resp->duplicate() + outcome->duplicate);
-  resp->set_rejected(resp->rejected() + outcome->rejected);
-  for (const auto& r : outcome->rejections) {
+  return ingestor->Ingest(batch, resolution, index_base);
+}
+
+// Adds the counts and, up to `max_rejections` in all, the rejections.
+void AddTo(const graph::IngestOutcome& outcome, size_t max_rejections, v1::IngestResponse* resp) {
+  resp->set_accepted(resp->accepted() + outcome.accepted);
+  resp->set_duplicate(resp->duplicate() + outcome.duplicate);
+  resp->set_rejected(resp->rejected() + outcome.rejected);
+  for (const auto& r : outcome.rejections) {
     if (static_cast<size_t>(resp->rejections_size()) >= max_rejections) break;
     auto* out = resp->add_rejections();
     out->set_index(r.index);
-    out->set_field(r.field);
-    out->set_description(r.description);
+    out->set_field(r.violations.front().field);
+    out->set_description(r.violations.front().description);
+    *out->mutable_status() = ToRpcStatus(model::InvalidArgument(r.violations));
   }
-  if (ids != nullptr) *ids = std::move(outcome->ids);
-  return grpc::Status::OK;
 }
 
 }  // namespace
@@ -45,10 +47,19 @@ grpc::Status Apply(graph::Ingestor* ingestor, const v1::IngestRequest& req,
 grpc::Status IngestServiceImpl::Ingest(grpc::ServerContext* ctx, const v1::IngestRequest* req,
                                        v1::IngestResponse* resp) {
   if (grpc::Status s = CheckSize(*req); !s.ok()) return s;
-  std::vector<model::StatementId> ids;
-  grpc::Status s = Apply(ingestor_, *req, FromProto(req->name_resolution()), 0, SIZE_MAX, resp, &ids);
-  if (!s.ok()) return s;
-  for (auto id : ids) resp->add_statement_ids(id);
+  auto outcome = Apply(ingestor_, *req, FromProto(req->name_resolution()), 0);
+  if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+  if (!outcome->rejections.empty() &&
+      outcome->rejected == static_cast<uint64_t>(req->statements_size())) {
+    // Nothing was stored: fail the call, naming every violation.
+    std::vector<model::FieldViolation> all;
+    for (const auto& r : outcome->rejections) {
+      all.insert(all.end(), r.violations.begin(), r.violations.end());
+    }
+    return BadRequest(all);
+  }
+  AddTo(*outcome, SIZE_MAX, resp);
+  for (auto id : outcome->ids) resp->add_statement_ids(id);
   return grpc::Status::OK;
 }
 
@@ -64,9 +75,9 @@ grpc::Status IngestServiceImpl::IngestStream(grpc::ServerContext* ctx,
     if (first) resolution = FromProto(req.name_resolution());
     first = false;
     if (grpc::Status s = CheckSize(req); !s.ok()) return s;
-    grpc::Status s =
-        Apply(ingestor_, req, resolution, index_base, kMaxStreamRejections, resp, nullptr);
-    if (!s.ok()) return s;
+    auto outcome = Apply(ingestor_, req, resolution, index_base);
+    if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+    AddTo(*outcome, kMaxStreamRejections, resp);
     index_base += req.statements_size();
   }
   return grpc::Status::OK;

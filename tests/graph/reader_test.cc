@@ -1,0 +1,140 @@
+#include "graph/reader.h"
+
+#include <set>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/graph/graph_fixture.h"
+
+namespace entente::graph {
+namespace {
+
+using ::entente::testing::StatusIs;
+
+class ReaderTest : public GraphFixture {
+ protected:
+  StatementQuery Query(const std::string& name) {
+    StatementQuery q;
+    q.entity.name = name;
+    return q;
+  }
+  std::vector<model::StatementId> Ids(const StatementPage& p) {
+    std::vector<model::StatementId> out;
+    for (const auto& v : p.statements) out.push_back(v.statement.id);
+    return out;
+  }
+};
+
+TEST_F(ReaderTest, ListsNewestFirstInBothDirections) {
+  auto out = MustIngest({Stmt("North Korea", "Russia", {2024, 10, 1}),
+                         Stmt("Russia", "North Korea", {2024, 10, 5}),
+                         Stmt("Russia", "Ukraine", {2024, 9, 0}, "190"),
+                         Stmt("China", "North Korea", {2023, 0, 0})});
+  auto page = reader_->ListStatements(Query("Russia"));
+  ASSERT_OK(page);
+  EXPECT_THAT(Ids(*page), ::testing::ElementsAre(out.ids[1], out.ids[0], out.ids[2]));
+  EXPECT_FALSE(page->next.has_value());
+  EXPECT_EQ(page->statements[1].actor.name, "North Korea");
+  EXPECT_EQ(page->statements[1].target.name, "Russia");
+
+  auto q = Query("Russia");
+  q.direction = model::Direction::kOut;
+  EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[1], out.ids[2]));
+  q.direction = model::Direction::kIn;
+  EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[0]));
+}
+
+TEST_F(ReaderTest, FiltersByWindowCodePrefixAndConfidence) {
+  auto low = Stmt("Russia", "Ukraine", {2024, 2, 24}, "1902");
+  low.confidence = 0.3;
+  auto out = MustIngest({Stmt("Russia", "Ukraine", {2024, 2, 23}, "0421"), low,
+                         Stmt("Russia", "Ukraine", {2024, 3, 1}, "190"),
+                         Stmt("Russia", "Ukraine", {2024, 2, 0}, "")});
+  auto q = Query("Russia");
+  q.date_from = {2024, 2, 24};
+  q.date_to = {2024, 2, 0};  // through the end of February
+  EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[1]));
+  q = Query("Russia");
+  q.code_prefix = "19";
+  EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[2], out.ids[1]));
+  q.min_confidence = 0.5;
+  EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[2]));
+  // A month-precision date sorts as its first day.
+  q = Query("Russia");
+  q.date_to = {2024, 2, 1};
+  EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[3]));
+}
+
+TEST_F(ReaderTest, PagesCoverEverythingOnceWithoutAnEmptyLastPage) {
+  std::vector<model::StatementInput> batch;
+  for (int i = 0; i < 25; ++i) {
+    batch.push_back(Stmt("Russia", "X" + std::to_string(i % 3), {2024, 1, 1 + i % 4}));
+    batch.back().quote = "out " + std::to_string(i);  // distinct: not duplicates
+  }
+  for (int i = 0; i < 5; ++i) batch.push_back(Stmt("Y" + std::to_string(i), "Russia", {2024, 1, 2}));
+  ASSERT_EQ(MustIngest(batch).accepted, 30u);
+  auto q = Query("Russia");
+  q.page_size = 7;
+  std::vector<model::StatementId> all;
+  int pages = 0;
+  while (true) {
+    auto page = reader_->ListStatements(q);
+    ASSERT_OK(page);
+    ++pages;
+    ASSERT_FALSE(page->statements.empty());
+    for (auto id : Ids(*page)) all.push_back(id);
+    if (!page->next) break;
+    q.resume_after = page->next;
+  }
+  EXPECT_EQ(pages, 5);  // 30 statements, 7 a page: 7+7+7+7+2
+  EXPECT_EQ(all.size(), 30u);
+  EXPECT_EQ(std::set<model::StatementId>(all.begin(), all.end()).size(), 30u);
+}
+
+TEST_F(ReaderTest, SelfLoopAppearsOnce) {
+  auto out = MustIngest({Stmt("Russia", "Russia")});
+  auto page = reader_->ListStatements(Query("Russia"));
+  EXPECT_THAT(Ids(*page), ::testing::ElementsAre(out.ids[0]));
+}
+
+TEST_F(ReaderTest, EntityWithoutStatementsListsNothing) {
+  auto page = reader_->ListStatements(Query("Iceland"));
+  ASSERT_OK(page);
+  EXPECT_TRUE(page->statements.empty());
+}
+
+TEST_F(ReaderTest, UnknownEntityIsNotFoundAndBadFiltersAreInvalid) {
+  EXPECT_THAT(reader_->ListStatements(Query("Atlantis")), StatusIs(absl::StatusCode::kNotFound));
+  auto q = Query("Russia");
+  q.date_from = {2024, 13, 1};
+  EXPECT_THAT(reader_->ListStatements(q), StatusIs(absl::StatusCode::kInvalidArgument));
+  q = Query("Russia");
+  q.date_from = {2024, 5, 1};
+  q.date_to = {2024, 4, 1};
+  EXPECT_THAT(reader_->ListStatements(q), StatusIs(absl::StatusCode::kInvalidArgument));
+  q = Query("Russia");
+  q.code_prefix = "1x";
+  EXPECT_THAT(reader_->ListStatements(q), StatusIs(absl::StatusCode::kInvalidArgument));
+  q = Query("Russia");
+  q.page_size = 0;
+  EXPECT_THAT(reader_->ListStatements(q), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(ReaderTest, SearchFindsNamesAndAliasesByFoldedPrefix) {
+  MustIngest({Stmt("Kor Group", "Russia")});
+  auto found = reader_->SearchEntities("north k", 10);
+  ASSERT_OK(found);
+  ASSERT_FALSE(found->empty());
+  EXPECT_EQ((*found)[0].name, "North Korea");
+  found = reader_->SearchEntities("KOR", 100);
+  std::set<std::string> names;
+  for (const auto& e : *found) names.insert(e.name);
+  EXPECT_TRUE(names.count("South Korea"));
+  EXPECT_TRUE(names.count("Kor Group"));
+  EXPECT_EQ(names.size(), found->size());  // each entity once
+  EXPECT_EQ(reader_->SearchEntities("kor", 1)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace entente::graph

@@ -1,0 +1,122 @@
+#include "storage/key_codec.h"
+
+#include <algorithm>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace entente::storage {
+namespace {
+
+TEST(KeyCodecTest, EdgeKeyRoundTrips) {
+  for (auto [e, d, s] : std::vector<std::tuple<uint64_t, int32_t, uint64_t>>{
+           {1, 0, 1}, {0, -1, 0}, {UINT64_MAX, model::kMaxDay, UINT64_MAX},
+           {42, model::kMinDay, 7}, {3, 20017, 123456789}}) {
+    const std::string k = EdgeKey(e, d, s);
+    ASSERT_EQ(k.size(), kEdgeKeySize);
+    auto dk = DecodeEdgeKey(k);
+    ASSERT_TRUE(dk.has_value());
+    EXPECT_EQ(dk->entity, e);
+    EXPECT_EQ(dk->day, d);
+    EXPECT_EQ(dk->statement, s);
+  }
+  EXPECT_FALSE(DecodeEdgeKey("short").has_value());
+}
+
+TEST(KeyCodecTest, DaysSortNumericallyAcrossTheSign) {
+  const std::vector<int32_t> days = {model::kMinDay, -1000, -1, 0, 1, 20017, model::kMaxDay,
+                                     INT32_MIN, INT32_MAX};
+  for (int32_t a : days) {
+    for (int32_t b : days) {
+      EXPECT_EQ(a < b, EdgeKey(7, a, 0) < EdgeKey(7, b, 0)) << a << " vs " << b;
+    }
+    EXPECT_EQ(DecodeDay(EncodeDay(a)), a);
+  }
+}
+
+TEST(KeyCodecTest, EdgeKeyByteOrderIsEntityThenTimeThenStatementOrder) {
+  std::mt19937_64 rng(42);
+  using Tuple = std::tuple<uint64_t, int32_t, uint64_t>;
+  std::vector<Tuple> tuples;
+  for (int i = 0; i < 2000; ++i) {
+    // Small ranges so that ties on entity and day are common.
+    tuples.emplace_back(rng() % 4 == 0 ? UINT64_MAX - rng() % 3 : rng() % 5,
+                        static_cast<int32_t>(rng() % 21) - 10 + (rng() % 2 ? 20000 : 0),
+                        rng() % 4 == 0 ? (uint64_t{1} << 63) + rng() % 3 : rng() % 7);
+  }
+  std::vector<std::pair<std::string, Tuple>> keyed;
+  for (const auto& t : tuples) {
+    keyed.emplace_back(EdgeKey(std::get<0>(t), std::get<1>(t), std::get<2>(t)), t);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  for (size_t i = 1; i < keyed.size(); ++i) {
+    EXPECT_LE(keyed[i - 1].second, keyed[i].second) << "at " << i;
+  }
+}
+
+TEST(KeyCodecTest, PrefixUpperBoundExcludesTheNextEntity) {
+  const std::string upper = PrefixUpperBound(EdgePrefix(5));
+  EXPECT_GT(upper, EdgeKey(5, model::kMaxDay, UINT64_MAX));
+  EXPECT_GT(upper, EdgeKey(5, INT32_MAX, UINT64_MAX));
+  EXPECT_LE(upper, EdgeKey(6, INT32_MIN, 0));
+  EXPECT_LT(EdgeKey(5, INT32_MIN, 0), upper);
+  EXPECT_EQ(PrefixUpperBound(std::string("\x01\xff\xff", 3)), "\x02");
+  EXPECT_EQ(PrefixUpperBound(std::string("\xff\xff", 2)), "");
+}
+
+TEST(KeyCodecTest, WindowBoundsHoldOnlyTheWindow) {
+  const std::string lo = EdgeKey(9, 100, 0);
+  const std::string hi = PrefixUpperBound(EdgeKey(9, 200, UINT64_MAX));
+  auto inside = [&](const std::string& k) { return k >= lo && k < hi; };
+  EXPECT_TRUE(inside(EdgeKey(9, 100, 0)));
+  EXPECT_TRUE(inside(EdgeKey(9, 200, UINT64_MAX)));
+  EXPECT_FALSE(inside(EdgeKey(9, 99, UINT64_MAX)));
+  EXPECT_FALSE(inside(EdgeKey(9, 201, 0)));
+  EXPECT_FALSE(inside(EdgeKey(8, 150, 1)));
+  EXPECT_FALSE(inside(EdgeKey(10, 150, 1)));
+}
+
+TEST(KeyCodecTest, EdgeValueRoundTrips) {
+  model::EdgeEntry e;
+  e.counterpart = 123456789012345ull;
+  e.confidence = 0.75f;
+  e.modality = model::Modality::kDenied;
+  e.cameo_code = "1411";
+  model::EdgeEntry d;
+  ASSERT_TRUE(DecodeEdgeValue(EncodeEdgeValue(e), &d));
+  EXPECT_EQ(d.counterpart, e.counterpart);
+  EXPECT_EQ(d.confidence, e.confidence);
+  EXPECT_EQ(d.modality, e.modality);
+  EXPECT_EQ(d.cameo_code, "1411");
+  e.cameo_code.clear();
+  ASSERT_TRUE(DecodeEdgeValue(EncodeEdgeValue(e), &d));
+  EXPECT_EQ(d.cameo_code, "");
+  EXPECT_FALSE(DecodeEdgeValue("garbage", &d));
+}
+
+TEST(KeyCodecTest, AliasKeysOfOneNameSortBeforeLongerNames) {
+  // "korea" + 0x00 + id sorts before "korea republic": an exact alias
+  // lookup finds its keys first.
+  EXPECT_LT(AliasKey("korea", UINT64_MAX), AliasKey("korea republic", 0));
+  EXPECT_LT(AliasKey("korea", 1), AliasKey("korea", 2));
+  const std::string key = AliasKey("north korea", 77);
+  auto d = DecodeAliasKey(key);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->folded, "north korea");
+  EXPECT_EQ(d->entity, 77u);
+  EXPECT_EQ(AliasKey("x", 1).rfind(AliasExactPrefix("x"), 0), 0u);
+  EXPECT_EQ(AliasKey("xy", 1).rfind(AliasSearchPrefix("x"), 0), 0u);
+  EXPECT_FALSE(DecodeAliasKey(ExactNameKey("north korea")).has_value());
+}
+
+TEST(KeyCodecTest, IdsAreBigEndian) {
+  EXPECT_EQ(EncodeId(1), std::string("\0\0\0\0\0\0\0\x01", 8));
+  EXPECT_LT(EncodeId(255), EncodeId(256));
+  EXPECT_EQ(DecodeId(EncodeId(UINT64_MAX)), UINT64_MAX);
+  EXPECT_FALSE(DecodeId("1234").has_value());
+}
+
+}  // namespace
+}  // namespace entente::storage
