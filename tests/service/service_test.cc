@@ -99,8 +99,9 @@ class ServiceTest : public ::testing::Test {
     return s;
   }
 
-  // Sends `bad` alone and inside a batch of good statements; returns the
-  // fields named by the single call's BadRequest and checks the batch.
+  // Sends `bad` alone and returns the fields its BadRequest names; also
+  // sends it between two good statements and checks that only it is
+  // rejected, under the same field.
   std::vector<std::string> RejectedFields(const v1::Statement& bad) {
     v1::IngestRequest single;
     *single.add_statements() = bad;
@@ -130,6 +131,10 @@ class ServiceTest : public ::testing::Test {
       EXPECT_EQ(r.index(), 1u);
       EXPECT_EQ(r.status().code(), grpc::StatusCode::INVALID_ARGUMENT);
       EXPECT_EQ(BadRequestFields(r.status().SerializeAsString()).at(0), r.field());
+      // The same field as when sent alone, at its index in the batch.
+      if (!fields.empty()) {
+        EXPECT_EQ(r.field(), "statements[1]" + fields[0].substr(fields[0].find(']') + 1));
+      }
     } else {
       ADD_FAILURE() << "expected one rejection";
     }
@@ -197,33 +202,33 @@ TEST_F(ServiceTest, FixtureQuotesAreExactSubstringsOfTheArticle) {
 TEST_F(ServiceTest, EachBadInputIsInvalidArgumentNamingItsField) {
   v1::Statement s = Good();
   s.mutable_actor()->clear_name();
-  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[1].actor"));
+  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[0].actor"));
 
   s = Good();
   s.mutable_target()->clear_name();
   s.mutable_target()->set_id(987654321);
-  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[1].target.id"));
+  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[0].target.id"));
 
   s = Good();
   s.mutable_date()->set_month(13);
   s.mutable_date()->set_day(45);
-  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[1].date.month"));
+  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[0].date.month"));
 
   s = Good();
   s.set_confidence(1.5);
-  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[1].confidence"));
+  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[0].confidence"));
 
   s = Good();
   s.set_quote(std::string(10 << 20, 'q'));
-  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[1].quote"));
+  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[0].quote"));
 
   s = Good();
   s.set_quote("invalid \xC3\x28 utf-8");
-  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[1].quote"));
+  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[0].quote"));
 
   s = Good();
   s.mutable_actor()->set_name("bad \xFF name");
-  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[1].actor.name"));
+  EXPECT_THAT(RejectedFields(s), ElementsAre("statements[0].actor.name"));
 }
 
 TEST_F(ServiceTest, SingleBadStatementNamesIndexZero) {

@@ -1,0 +1,116 @@
+#include "cli/args.h"
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+
+namespace entente::cli {
+namespace {
+
+const OptionSpec* FindSpec(const std::vector<OptionSpec>& specs, std::string_view name) {
+  for (const auto& spec : specs) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+absl::Status BadValue(std::string_view option, std::string_view text, std::string_view want) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", ToAbsl(option), ": '", ToAbsl(text), "' is not ", ToAbsl(want)));
+}
+
+}  // namespace
+
+std::string ParsedArgs::Get(std::string_view name, std::string fallback) const {
+  auto it = values_.find(std::string(name));
+  return it == values_.end() ? fallback : it->second;
+}
+
+absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<OptionSpec>& specs,
+                                     const std::vector<std::string>& args) {
+  ParsedArgs out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") {
+      out.positional_.insert(out.positional_.end(), args.begin() + i + 1, args.end());
+      break;
+    }
+    if (arg == "-h" || arg == "--help") {
+      out.help_ = true;
+      continue;
+    }
+    if (arg.size() < 2 || arg[0] != '-') {
+      out.positional_.push_back(arg);
+      continue;
+    }
+    if (arg[1] != '-') return absl::InvalidArgumentError("unknown option '" + arg + "'");
+    const size_t eq = arg.find('=');
+    const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    const OptionSpec* spec = FindSpec(specs, name);
+    if (spec == nullptr) return absl::InvalidArgumentError("unknown option '--" + name + "'");
+    if (spec->value_name.empty()) {
+      if (eq != std::string::npos) {
+        return absl::InvalidArgumentError("option '--" + name + "' takes no value");
+      }
+      out.values_[name] = "";
+    } else if (eq != std::string::npos) {
+      out.values_[name] = arg.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      out.values_[name] = args[++i];
+    } else {
+      return absl::InvalidArgumentError("option '--" + name + "' needs a value (" +
+                                        spec->value_name + ")");
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> ParseIntOption(std::string_view option, std::string_view text, int64_t min,
+                                       int64_t max) {
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(ToAbsl(text), &value) || value < min || value > max) {
+    return BadValue(option, text, absl::StrCat("a whole number in ", min, "..", max));
+  }
+  return value;
+}
+
+absl::StatusOr<uint64_t> ParseIdOption(std::string_view option, std::string_view text) {
+  uint64_t value = 0;
+  if (!absl::SimpleAtoi(ToAbsl(text), &value) || value == 0) {
+    return BadValue(option, text, "an id (a positive whole number)");
+  }
+  return value;
+}
+
+absl::StatusOr<double> ParseDoubleOption(std::string_view option, std::string_view text) {
+  double value = 0;
+  if (!absl::SimpleAtod(ToAbsl(text), &value)) return BadValue(option, text, "a number");
+  return value;
+}
+
+std::string FormatOptionsHelp(const std::vector<OptionSpec>& specs) {
+  std::vector<std::string> heads;
+  size_t width = 0;
+  for (const auto& spec : specs) {
+    std::string head = "--" + spec.name;
+    if (!spec.value_name.empty()) head += " " + spec.value_name;
+    width = std::max(width, head.size());
+    heads.push_back(std::move(head));
+  }
+  std::string out;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    // Continuation lines of a long help text line up under its first line.
+    const std::string help =
+        absl::StrReplaceAll(specs[i].help, {{"\n", "\n" + std::string(width + 4, ' ')}});
+    absl::StrAppend(&out, "  ", heads[i], std::string(width - heads[i].size() + 2, ' '), help,
+                    "\n");
+  }
+  return out;
+}
+
+}  // namespace entente::cli

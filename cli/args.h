@@ -1,0 +1,64 @@
+// Command-line options of entente's subcommands.
+//
+// absl::flags keeps one process-wide set of flags and exits with status 1 on
+// an unknown one; entente needs a separate option set per subcommand and
+// exit status 2 for usage errors, hence this small parser.
+#ifndef ENTENTE_CLI_ARGS_H_
+#define ENTENTE_CLI_ARGS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace entente::cli {
+
+struct OptionSpec {
+  std::string name;        // Without the leading "--".
+  std::string value_name;  // Shown in help ("N", "DATE"); empty for a switch.
+  std::string help;
+};
+
+// The outcome of ParseArgs. Copyable value type.
+class ParsedArgs {
+ public:
+  bool Has(std::string_view name) const { return values_.count(std::string(name)) > 0; }
+  // The option's value; `fallback` when it was not given.
+  std::string Get(std::string_view name, std::string fallback = "") const;
+  const std::vector<std::string>& positional() const { return positional_; }
+  bool help() const { return help_; }
+
+ private:
+  friend absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<OptionSpec>&,
+                                              const std::vector<std::string>&);
+  std::map<std::string, std::string> values_;  // Switches map to "".
+  std::vector<std::string> positional_;
+  bool help_ = false;
+};
+
+// Parses `args` (without program and command name) against `specs`.
+// Accepts "--name value", "--name=value", "-h"/"--help" and "--" (the rest is
+// positional); options and positional arguments may be mixed, and "-" alone is
+// positional. A repeated option keeps its last value. InvalidArgument naming
+// the argument for an unknown option, a missing value, or a value given to a
+// switch.
+absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<OptionSpec>& specs,
+                                     const std::vector<std::string>& args);
+
+// Parse an option's value; InvalidArgument naming `option` when `text` is not
+// a number in [min, max].
+absl::StatusOr<int64_t> ParseIntOption(std::string_view option, std::string_view text, int64_t min,
+                                       int64_t max);
+absl::StatusOr<uint64_t> ParseIdOption(std::string_view option, std::string_view text);
+absl::StatusOr<double> ParseDoubleOption(std::string_view option, std::string_view text);
+
+// The help text of a list of options: one "  --name VALUE  help" line each,
+// help texts aligned.
+std::string FormatOptionsHelp(const std::vector<OptionSpec>& specs);
+
+}  // namespace entente::cli
+
+#endif  // ENTENTE_CLI_ARGS_H_

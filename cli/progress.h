@@ -1,0 +1,55 @@
+// A progress line for long-running commands.
+#ifndef ENTENTE_CLI_PROGRESS_H_
+#define ENTENTE_CLI_PROGRESS_H_
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace entente::cli {
+
+// 1234567 -> "1,234,567".
+std::string FormatCount(uint64_t n);
+
+// "12,345 lines read (4,567 lines/s)"; the rate is left out before there is
+// a meaningful one (under 0.1 s).
+std::string DescribeProgress(uint64_t count, std::string_view unit, double seconds);
+
+// One line on a terminal, redrawn in place at most every `interval`, erased by
+// Clear(). When disabled (output is not a terminal) it writes nothing at all,
+// so that logs and pipes get no carriage returns or escape sequences.
+// Not thread-safe.
+class Progress {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // `out` must outlive the Progress.
+  Progress(std::FILE* out, bool enabled, std::string unit,
+           std::chrono::milliseconds interval = std::chrono::milliseconds(200));
+  ~Progress() { Clear(); }
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+  // Records that `count` units are done; redraws if `interval` has passed
+  // since the last drawing (or since construction).
+  void Update(uint64_t count) { Update(count, Clock::now()); }
+  void Update(uint64_t count, Clock::time_point now);
+
+  // Erases the line if one is shown.
+  void Clear();
+
+ private:
+  std::FILE* const out_;
+  const bool enabled_;
+  const std::string unit_;
+  const Clock::duration interval_;
+  const Clock::time_point start_;
+  Clock::time_point last_draw_;
+  bool shown_ = false;
+};
+
+}  // namespace entente::cli
+
+#endif  // ENTENTE_CLI_PROGRESS_H_
