@@ -27,13 +27,13 @@ MATCHER_P(StatusIs, code, "has status code " + absl::StatusCodeToString(code)) {
 
 #define ASSERT_OK(expr)                                             \
   do {                                                              \
-    const auto& _st = ::entente::testing::GetStatus(expr);          \
+    const absl::Status _st = ::entente::testing::GetStatus(expr);   \
     ASSERT_TRUE(_st.ok()) << #expr << " failed: " << _st.ToString(); \
   } while (0)
 
 #define EXPECT_OK(expr)                                             \
   do {                                                              \
-    const auto& _st = ::entente::testing::GetStatus(expr);          \
+    const absl::Status _st = ::entente::testing::GetStatus(expr);   \
     EXPECT_TRUE(_st.ok()) << #expr << " failed: " << _st.ToString(); \
   } while (0)
 
