@@ -46,18 +46,18 @@ absl::Status BuildRequest(const ParsedArgs& args, v1::ListStatementsRequest* req
   if (args.Has("since")) {
     auto date = ParseDate(args.Get("since"));
     if (!date.ok()) return absl::InvalidArgumentError("--since: " + Message(date.status()));
-    *request->mutable_date_from() = *date;
+    *request->mutable_filter()->mutable_date_from() = *date;
   }
   if (args.Has("until")) {
     auto date = ParseDate(args.Get("until"));
     if (!date.ok()) return absl::InvalidArgumentError("--until: " + Message(date.status()));
-    *request->mutable_date_to() = EndOfPeriod(*date);
+    *request->mutable_filter()->mutable_date_to() = EndOfPeriod(*date);
   }
-  request->set_action_code_prefix(args.Get("code"));
+  if (!args.Get("code").empty()) request->mutable_filter()->add_code_prefixes(args.Get("code"));
   if (args.Has("min-confidence")) {
     auto x = ParseDoubleOption("min-confidence", args.Get("min-confidence"));
     if (!x.ok()) return x.status();
-    request->set_min_confidence(*x);
+    request->mutable_filter()->set_min_confidence(*x);
   }
   return absl::OkStatus();
 }

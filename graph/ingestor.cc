@@ -1,6 +1,7 @@
 #include "graph/ingestor.h"
 
 #include <chrono>
+#include <cmath>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -10,6 +11,7 @@
 
 #include "graph/countries.h"
 #include "graph/names.h"
+#include "graph/taxonomy.h"
 #include "graph/validate.h"
 #include "storage/key_codec.h"
 
@@ -61,6 +63,19 @@ std::string ContentHash(const model::Statement& s) {
   AppendField(&c, s.extractor_name);
   AppendField(&c, s.extractor_version);
   return Hash128("c", c);
+}
+
+// A given code is kept; otherwise the lexicon may know the action's text.
+void ClassifyAction(const model::StatementInput& in, model::Statement* s) {
+  if (!in.cameo_code.empty()) {
+    s->cameo_code = in.cameo_code;
+    s->code_source = model::CodeSource::kGiven;
+  } else if (auto code = Taxonomy::Get().Classify(in.action_text)) {
+    s->cameo_code = *code;
+    s->code_source = model::CodeSource::kLexicon;
+  } else {
+    s->code_source = model::CodeSource::kUnclassified;
+  }
 }
 
 }  // namespace
@@ -143,7 +158,9 @@ class Ingestor::Batch {
       }
       documents_.insert(doc.document_id);
     }
-    ws_.PutStatement(s, hash);
+    const Taxonomy& taxonomy = Taxonomy::Get();
+    ws_.PutStatement(s, hash, static_cast<uint8_t>(Taxonomy::RootIndex(s.cameo_code)),
+                     static_cast<int32_t>(std::lround(taxonomy.GoldsteinOf(s.cameo_code) * 10)));
     return absl::OkStatus();
   }
 
@@ -281,7 +298,7 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
     s.target = refs[1].id;
     s.attributed_to = refs[2].id;
     s.action_text = in.action_text;
-    s.cameo_code = in.cameo_code;
+    ClassifyAction(in, &s);
     s.date = in.date;
     s.document_id = in.source.document_id;
     s.quote = in.quote;

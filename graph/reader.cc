@@ -70,22 +70,16 @@ class Hydrator {
   std::map<std::string, model::Document> documents_;
 };
 
-bool Matches(const model::EdgeEntry& e, const StatementQuery& q) {
-  if (!q.code_prefix.empty() && e.cameo_code.compare(0, q.code_prefix.size(), q.code_prefix) != 0) {
-    return false;
-  }
-  return e.confidence >= static_cast<float>(q.min_confidence);
-}
-
 // Newest-first merge of the out and in scans of one entity. A statement from
 // the entity to itself is in both and is yielded once.
 class MergedScan {
  public:
-  MergedScan(const storage::ReadView& view, const StatementQuery& q, model::EntityId entity) {
+  MergedScan(const storage::ReadView& view, const StatementQuery& q, const CompiledFilter& filter,
+             model::EntityId entity) {
     storage::EdgeScan scan;
     scan.entity = entity;
-    if (q.date_from.year != 0) scan.day_lo = model::FirstDay(q.date_from);
-    if (q.date_to.year != 0) scan.day_hi = model::LastDay(q.date_to);
+    scan.day_lo = filter.day_lo();
+    scan.day_hi = filter.day_hi();
     scan.newest_first = true;
     scan.resume_after = q.resume_after;
     if (q.direction != model::Direction::kIn) {
@@ -127,26 +121,58 @@ class MergedScan {
   const model::EdgeEntry* last_ = nullptr;
 };
 
+// Fills `page` from `next` (newest first): the first page_size entries that
+// pass `filter`, and a resume position if one more passes.
+template <typename NextFn>
+absl::Status CollectPage(NextFn next, const CompiledFilter& filter, int page_size,
+                         Hydrator* hydrator, StatementPage* page) {
+  std::optional<storage::EdgePosition> last;
+  for (const model::EdgeEntry* e = next(); e != nullptr; e = next()) {
+    if (!filter.Matches(*e)) continue;
+    if (static_cast<int>(page->statements.size()) == page_size) {
+      page->next = last;  // one more passes: there is a next page
+      break;
+    }
+    auto v = hydrator->Load(e->statement);
+    if (!v.ok()) return v.status();
+    page->statements.push_back(std::move(*v));
+    last = storage::EdgePosition{e->day, e->statement};
+  }
+  return absl::OkStatus();
+}
+
+void ValidatePageSize(int page_size, std::vector<model::FieldViolation>* out) {
+  if (page_size < 1 || page_size > kMaxPageSize) {
+    out->push_back({"page_size", "must be in 1..1000"});
+  }
+}
+
+void CheckRef(const model::EntityRef& ref, const std::string& field,
+              std::vector<model::FieldViolation>* out) {
+  if (!ref.given()) out->push_back({field, "is required: give an id or a name"});
+}
+
+template <typename Ids>
+absl::StatusOr<std::map<model::EntityId, model::Entity>> LoadEntities(
+    const storage::ReadView& view, const Ids& ids) {
+  std::map<model::EntityId, model::Entity> out;
+  for (model::EntityId id : ids) {
+    if (out.count(id)) continue;
+    auto e = view.GetEntity(id);
+    if (!e.ok()) return e.status();
+    out.emplace(id, std::move(*e));
+  }
+  return out;
+}
+
+bool InRange(int v, int lo, int hi) { return v >= lo && v <= hi; }
+
 }  // namespace
 
 void ValidateStatementQuery(const StatementQuery& q, std::vector<model::FieldViolation>* out) {
-  if (!q.entity.given()) out->push_back({"entity", "is required: give an id or a name"});
-  ValidateDate(q.date_from, false, "date_from", out);
-  ValidateDate(q.date_to, false, "date_to", out);
-  if (out->empty() && q.date_from.year != 0 && q.date_to.year != 0 &&
-      model::FirstDay(q.date_from) > model::LastDay(q.date_to)) {
-    out->push_back({"date_to", "is before date_from"});
-  }
-  if (!q.code_prefix.empty() &&
-      (q.code_prefix.size() > 4 || q.code_prefix.find_first_not_of("0123456789") != std::string::npos)) {
-    out->push_back({"action_code_prefix", "must be 1 to 4 digits, e.g. \"19\""});
-  }
-  if (!(q.min_confidence >= 0 && q.min_confidence <= 1)) {
-    out->push_back({"min_confidence", "must be in 0..1"});
-  }
-  if (q.page_size < 1 || q.page_size > kMaxPageSize) {
-    out->push_back({"page_size", "must be in 1..1000"});
-  }
+  CheckRef(q.entity, "entity", out);
+  ValidateEdgeFilter(q.filter, "filter.", out);
+  ValidatePageSize(q.page_size, out);
 }
 
 absl::StatusOr<model::Entity> GraphReader::GetEntity(model::EntityId id) const {
@@ -187,18 +213,11 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
 
   StatementPage page;
   Hydrator hydrator(*view);
-  MergedScan scan(*view, q, entity->id);
-  std::optional<storage::EdgePosition> last;
-  for (const model::EdgeEntry* e = scan.Next(); e != nullptr; e = scan.Next()) {
-    if (!Matches(*e, q)) continue;
-    if (static_cast<int>(page.statements.size()) == q.page_size) {
-      page.next = last;  // one more matches: there is a next page
-      break;
-    }
-    auto v = hydrator.Load(e->statement);
-    if (!v.ok()) return v.status();
-    page.statements.push_back(std::move(*v));
-    last = storage::EdgePosition{e->day, e->statement};
+  const CompiledFilter filter(q.filter);
+  MergedScan scan(*view, q, filter, entity->id);
+  if (absl::Status s = CollectPage([&] { return scan.Next(); }, filter, q.page_size, &hydrator, &page);
+      !s.ok()) {
+    return s;
   }
   if (absl::Status s = scan.status(); !s.ok()) return s;
   return page;
@@ -208,6 +227,158 @@ absl::StatusOr<StatementView> GraphReader::GetStatement(model::StatementId id) c
   auto view = store_->Snapshot();
   Hydrator hydrator(*view);
   return hydrator.Load(id);
+}
+
+absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q,
+                                                     const StopFn& stop) const {
+  std::vector<model::FieldViolation> violations;
+  if (q.seeds.empty() || q.seeds.size() > 100) {
+    violations.push_back({"seeds", "give 1 to 100 seed entities"});
+  }
+  for (size_t i = 0; i < q.seeds.size(); ++i) {
+    CheckRef(q.seeds[i], "seeds[" + std::to_string(i) + "]", &violations);
+  }
+  ValidateEdgeFilter(q.filter, "filter.", &violations);
+  const TraverseLimits& l = q.limits;
+  if (!InRange(l.max_depth, 1, 6)) violations.push_back({"max_depth", "must be in 1..6"});
+  if (!InRange(l.max_nodes, 1, 100000)) violations.push_back({"max_nodes", "must be in 1..100000"});
+  if (!InRange(l.max_edges, 1, 1000000)) {
+    violations.push_back({"max_edges", "must be in 1..1000000"});
+  }
+  if (!InRange(l.max_fanout, 1, 1000000)) {
+    violations.push_back({"max_fanout", "must be in 1..1000000"});
+  }
+  if (!InRange(l.evidence_per_edge, 0, 100)) {
+    violations.push_back({"evidence_per_edge", "must be in 0..100"});
+  }
+  if (!violations.empty()) return model::InvalidArgument(violations);
+
+  auto view = store_->Snapshot();
+  std::vector<model::EntityId> seeds;
+  for (const auto& ref : q.seeds) {
+    auto e = Find(*view, ref, q.resolution);
+    if (!e.ok()) return e.status();
+    seeds.push_back(e->id);
+  }
+  TraverseAnswer answer;
+  auto r = graph::Traverse(*view, seeds, q.direction, CompiledFilter(q.filter), l, stop);
+  if (!r.ok()) return r.status();
+  answer.result = std::move(*r);
+  std::vector<model::EntityId> ids;
+  for (const auto& n : answer.result.nodes) ids.push_back(n.id);
+  auto entities = LoadEntities(*view, ids);
+  if (!entities.ok()) return entities.status();
+  answer.entities = std::move(*entities);
+  return answer;
+}
+
+absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const StopFn& stop) const {
+  std::vector<model::FieldViolation> violations;
+  CheckRef(q.from, "from", &violations);
+  CheckRef(q.to, "to", &violations);
+  ValidateEdgeFilter(q.filter, "filter.", &violations);
+  if (!InRange(q.max_hops, 1, 6)) violations.push_back({"max_hops", "must be in 1..6"});
+  if (!InRange(q.max_paths, 1, 100)) violations.push_back({"max_paths", "must be in 1..100"});
+  if (!InRange(q.evidence_per_hop, 1, 100)) {
+    violations.push_back({"evidence_per_hop", "must be in 1..100"});
+  }
+  if (!violations.empty()) return model::InvalidArgument(violations);
+  auto view = store_->Snapshot();
+  auto from = Find(*view, q.from, q.resolution);
+  if (!from.ok()) return from.status();
+  auto to = Find(*view, q.to, q.resolution);
+  if (!to.ok()) return to.status();
+  if (from->id == to->id) return model::InvalidArgument({{"to", "must differ from `from`"}});
+
+  PathAnswer answer;
+  auto r = graph::FindPaths(*view, from->id, to->id, q.direction, CompiledFilter(q.filter),
+                            q.max_hops, q.max_paths, q.evidence_per_hop, stop);
+  if (!r.ok()) return r.status();
+  answer.result = std::move(*r);
+  std::vector<model::EntityId> ids = {from->id, to->id};
+  Hydrator hydrator(*view);
+  for (const auto& p : answer.result.paths) ids.insert(ids.end(), p.begin(), p.end());
+  for (const auto& hops : answer.result.hops) {
+    for (const auto& hop : hops) {
+      for (model::StatementId id : hop.statements) {
+        if (answer.statements.count(id)) continue;
+        auto v = hydrator.Load(id);
+        if (!v.ok()) return v.status();
+        answer.statements.emplace(id, std::move(*v));
+      }
+    }
+  }
+  auto entities = LoadEntities(*view, ids);
+  if (!entities.ok()) return entities.status();
+  answer.entities = std::move(*entities);
+  return answer;
+}
+
+absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q,
+                                                     const StopFn& stop) const {
+  std::vector<model::FieldViolation> violations;
+  CheckRef(q.a, "a", &violations);
+  CheckRef(q.b, "b", &violations);
+  ValidateEdgeFilter(q.filter, "filter.", &violations);
+  ValidatePageSize(q.page_size, &violations);
+  if (!violations.empty()) return model::InvalidArgument(violations);
+  auto view = store_->Snapshot();
+  auto a = Find(*view, q.a, q.resolution);
+  if (!a.ok()) return a.status();
+  auto b = Find(*view, q.b, q.resolution);
+  if (!b.ok()) return b.status();
+
+  TimelineAnswer answer;
+  answer.a = *a;
+  answer.b = *b;
+  const CompiledFilter filter(q.filter);
+  if (!q.resume_after) {
+    auto buckets = RelationTimeline(*view, a->id, b->id, filter, q.granularity, stop);
+    if (!buckets.ok()) return buckets.status();
+    answer.buckets = std::move(*buckets);
+  }
+  storage::EdgeScan scan;
+  scan.entity = a->id;
+  scan.pair_with = b->id;
+  scan.day_lo = filter.day_lo();
+  scan.day_hi = filter.day_hi();
+  scan.resume_after = q.resume_after;
+  auto it = view->ScanEdges(scan);
+  bool started = false;
+  auto next = [&]() -> const model::EdgeEntry* {
+    if (started) it->Next();
+    started = true;
+    return it->Valid() ? &it->entry() : nullptr;
+  };
+  Hydrator hydrator(*view);
+  if (absl::Status s = CollectPage(next, filter, q.page_size, &hydrator, &answer.page); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = it->status(); !s.ok()) return s;
+  return answer;
+}
+
+absl::StatusOr<ProfileAnswer> GraphReader::Profile(const model::EntityRef& entity,
+                                                   model::NameResolution resolution,
+                                                   int top) const {
+  std::vector<model::FieldViolation> violations;
+  CheckRef(entity, "entity", &violations);
+  if (!InRange(top, 0, 100)) violations.push_back({"top", "must be in 0..100"});
+  if (!violations.empty()) return model::InvalidArgument(violations);
+  auto view = store_->Snapshot();
+  auto e = Find(*view, entity, resolution);
+  if (!e.ok()) return e.status();
+  ProfileAnswer answer;
+  answer.entity = *e;
+  auto p = graph::Profile(*view, e->id, top);
+  if (!p.ok()) return p.status();
+  answer.profile = std::move(*p);
+  std::vector<model::EntityId> ids;
+  for (const auto& c : answer.profile.top) ids.push_back(c.id);
+  auto entities = LoadEntities(*view, ids);
+  if (!entities.ok()) return entities.status();
+  answer.counterparts = std::move(*entities);
+  return answer;
 }
 
 }  // namespace entente::graph

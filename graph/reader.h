@@ -5,11 +5,14 @@
 #ifndef ENTENTE_GRAPH_READER_H_
 #define ENTENTE_GRAPH_READER_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "graph/analytics.h"
+#include "graph/filter.h"
 #include "model/types.h"
 #include "storage/store.h"
 
@@ -24,22 +27,73 @@ struct StatementView {
   model::Document source;
 };
 
-struct StatementQuery {
-  model::EntityRef entity;
-  model::NameResolution resolution = model::NameResolution::kAlias;
-  model::Direction direction = model::Direction::kBoth;
-  model::Date date_from;  // year 0: open
-  model::Date date_to;    // year 0: open; its last day is included
-  std::string code_prefix;
-  double min_confidence = 0;
-  int page_size = 50;  // 1..1000
-  std::optional<storage::EdgePosition> resume_after;
-};
-
 struct StatementPage {
   std::vector<StatementView> statements;  // newest first
   std::optional<storage::EdgePosition> next;  // resume here; none: no more
 };
+
+struct StatementQuery {
+  model::EntityRef entity;
+  model::NameResolution resolution = model::NameResolution::kAlias;
+  model::Direction direction = model::Direction::kBoth;
+  EdgeFilter filter;
+  int page_size = 50;  // 1..1000
+  std::optional<storage::EdgePosition> resume_after;
+};
+
+struct TraverseQuery {
+  std::vector<model::EntityRef> seeds;  // 1..100
+  model::NameResolution resolution = model::NameResolution::kAlias;
+  model::Direction direction = model::Direction::kBoth;
+  EdgeFilter filter;
+  TraverseLimits limits;
+};
+
+struct TraverseAnswer {
+  TraverseResult result;
+  std::map<model::EntityId, model::Entity> entities;  // every reached node
+};
+
+struct PathQuery {
+  model::EntityRef from;
+  model::EntityRef to;
+  model::NameResolution resolution = model::NameResolution::kAlias;
+  model::Direction direction = model::Direction::kBoth;
+  EdgeFilter filter;
+  int max_hops = 4;          // 1..6
+  int max_paths = 5;         // 1..100
+  int evidence_per_hop = 3;  // 1..100
+};
+
+struct PathAnswer {
+  PathsResult result;
+  std::map<model::EntityId, model::Entity> entities;          // on any path
+  std::map<model::StatementId, StatementView> statements;     // every hop's evidence
+};
+
+struct TimelineQuery {
+  model::EntityRef a;
+  model::EntityRef b;
+  model::NameResolution resolution = model::NameResolution::kAlias;
+  EdgeFilter filter;
+  Granularity granularity = Granularity::kMonth;
+  int page_size = 50;  // 1..1000
+  std::optional<storage::EdgePosition> resume_after;  // buckets only without it
+};
+
+struct TimelineAnswer {
+  model::Entity a;
+  model::Entity b;
+  std::vector<TimelineBucket> buckets;
+  StatementPage page;
+};
+
+struct ProfileAnswer {
+  model::Entity entity;
+  EntityProfile profile;
+  std::map<model::EntityId, model::Entity> counterparts;
+};
+
 
 inline constexpr int kMaxPageSize = 1000;
 
@@ -62,12 +116,21 @@ class GraphReader {
   absl::StatusOr<StatementPage> ListStatements(const StatementQuery& q) const;
   absl::StatusOr<StatementView> GetStatement(model::StatementId id) const;
 
+  // The analyst's questions (graph/analytics.h), each on one snapshot:
+  // InvalidArgument (with violations) for a bad query, NotFound for an
+  // unknown entity, DeadlineExceeded when `stop` fires.
+  absl::StatusOr<TraverseAnswer> Traverse(const TraverseQuery& q, const StopFn& stop) const;
+  absl::StatusOr<PathAnswer> FindPaths(const PathQuery& q, const StopFn& stop) const;
+  absl::StatusOr<TimelineAnswer> Timeline(const TimelineQuery& q, const StopFn& stop) const;
+  absl::StatusOr<ProfileAnswer> Profile(const model::EntityRef& entity,
+                                        model::NameResolution resolution, int top) const;
+
  private:
   const storage::Store* const store_;
 };
 
-// Checks a query's filters; appends violations with fields named as in
-// ListStatementsRequest.
+// Checks a query; appends violations with fields named as in the request
+// messages of graph.proto.
 void ValidateStatementQuery(const StatementQuery& q, std::vector<model::FieldViolation>* out);
 
 }  // namespace entente::graph

@@ -34,6 +34,23 @@ enum class Modality : uint8_t {
   kHypothetical = 4,
 };
 
+// Where a statement's CAMEO code came from. Values reach disk.
+enum class CodeSource : uint8_t {
+  kUnspecified = 0,
+  kGiven = 1,
+  kLexicon = 2,
+  kUnclassified = 3,
+};
+
+// CAMEO quad classes, numbered as in CAMEO. Values reach disk.
+enum class QuadClass : uint8_t {
+  kUnknown = 0,
+  kVerbalCooperation = 1,
+  kMaterialCooperation = 2,
+  kVerbalConflict = 3,
+  kMaterialConflict = 4,
+};
+
 struct Entity {
   EntityId id = 0;
   std::string name;  // byte for byte as first given
@@ -59,6 +76,7 @@ struct Statement {
   EntityId attributed_to = 0;  // 0: the document itself asserts it
   std::string action_text;
   std::string cameo_code;  // empty: unclassified
+  CodeSource code_source = CodeSource::kUnspecified;
   Date date;
   std::string document_id;
   std::string quote;

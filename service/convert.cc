@@ -3,15 +3,12 @@
 #include <charconv>
 
 #include "absl/strings/escaping.h"
+#include "graph/taxonomy.h"
 
 namespace entente::service {
 namespace {
 
-void ToProto(const model::Date& d, v1::Date* out) {
-  out->set_year(d.year);
-  out->set_month(d.month);
-  out->set_day(d.day);
-}
+void ToProto(const model::Date& d, v1::Date* out) { *out = DateProto(d); }
 
 void ToRef(const model::Entity& e, v1::EntityRef* out) {
   out->set_id(e.id);
@@ -20,6 +17,38 @@ void ToRef(const model::Entity& e, v1::EntityRef* out) {
 }
 
 }  // namespace
+
+v1::Date DateProto(const model::Date& d) {
+  v1::Date out;
+  out.set_year(d.year);
+  out.set_month(d.month);
+  out.set_day(d.day);
+  return out;
+}
+
+graph::EdgeFilter FromProto(const v1::EdgeFilter& f) {
+  graph::EdgeFilter out;
+  out.date_from = FromProto(f.date_from());
+  out.date_to = FromProto(f.date_to());
+  out.code_prefixes.assign(f.code_prefixes().begin(), f.code_prefixes().end());
+  for (int q : f.quad_classes()) out.quad_classes.push_back(static_cast<model::QuadClass>(q));
+  out.min_confidence = f.min_confidence();
+  for (int m : f.modalities()) out.modalities.push_back(static_cast<model::Modality>(m));
+  return out;
+}
+
+graph::Granularity FromProto(v1::Granularity g) {
+  switch (g) {
+    case v1::DAY:
+      return graph::Granularity::kDay;
+    case v1::WEEK:
+      return graph::Granularity::kWeek;
+    case v1::YEAR:
+      return graph::Granularity::kYear;
+    default:
+      return graph::Granularity::kMonth;
+  }
+}
 
 model::Date FromProto(const v1::Date& d) { return {d.year(), d.month(), d.day()}; }
 
@@ -81,8 +110,17 @@ void ToProto(const graph::StatementView& v, v1::Statement* out) {
   const model::Statement& s = v.statement;
   out->set_id(s.id);
   ToRef(v.actor, out->mutable_actor());
-  out->mutable_action()->set_text(s.action_text);
-  if (!s.cameo_code.empty()) out->mutable_action()->set_cameo_code(s.cameo_code);
+  v1::Action* action = out->mutable_action();
+  action->set_text(s.action_text);
+  if (!s.cameo_code.empty()) action->set_cameo_code(s.cameo_code);
+  if (s.code_source != model::CodeSource::kUnspecified) {
+    action->set_code_source(static_cast<v1::CodeSource>(s.code_source));
+  }
+  const graph::Taxonomy& taxonomy = graph::Taxonomy::Get();
+  if (taxonomy.Find(s.cameo_code) != nullptr) {
+    action->set_quad_class(static_cast<v1::QuadClass>(taxonomy.QuadOf(s.cameo_code)));
+    action->set_goldstein(taxonomy.GoldsteinOf(s.cameo_code));
+  }
   ToRef(v.target, out->mutable_target());
   ToProto(s.date, out->mutable_date());
   v1::Source* src = out->mutable_source();

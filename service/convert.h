@@ -18,6 +18,9 @@ model::EntityRef FromProto(const v1::EntityRef& r);
 model::Date FromProto(const v1::Date& d);
 model::NameResolution FromProto(v1::NameResolution r);
 model::Direction FromProto(v1::Direction d);
+graph::EdgeFilter FromProto(const v1::EdgeFilter& f);
+graph::Granularity FromProto(v1::Granularity g);
+v1::Date DateProto(const model::Date& d);
 
 void ToProto(const model::Entity& e, v1::Entity* out);
 void ToProto(const graph::StatementView& v, v1::Statement* out);

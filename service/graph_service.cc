@@ -4,6 +4,30 @@
 #include "service/grpc_status.h"
 
 namespace entente::service {
+namespace {
+
+// Stops graph work when the client cancels or its deadline passes.
+graph::StopFn StopOf(grpc::ServerContext* ctx) {
+  const auto deadline = ctx->deadline();
+  return [ctx, deadline] {
+    return ctx->IsCancelled() || std::chrono::system_clock::now() > deadline;
+  };
+}
+
+int OrDefault(int v, int def) { return v == 0 ? def : v; }
+
+v1::Date DayProto(int32_t day) { return DateProto(model::DateOfDay(day)); }
+
+void QuadCounts(const std::array<uint64_t, 5>& q, uint64_t* unclassified, uint64_t* vc,
+                uint64_t* mc, uint64_t* vx, uint64_t* mx) {
+  *unclassified = q[0];
+  *vc = q[1];
+  *mc = q[2];
+  *vx = q[3];
+  *mx = q[4];
+}
+
+}  // namespace
 
 grpc::Status GraphServiceImpl::GetEntity(grpc::ServerContext*, const v1::GetEntityRequest* req,
                                          v1::Entity* resp) {
@@ -39,10 +63,7 @@ grpc::Status GraphServiceImpl::ListStatements(grpc::ServerContext*,
   q.entity = FromProto(req->entity());
   q.resolution = FromProto(req->name_resolution());
   q.direction = FromProto(req->direction());
-  q.date_from = FromProto(req->date_from());
-  q.date_to = FromProto(req->date_to());
-  q.code_prefix = req->action_code_prefix();
-  q.min_confidence = req->min_confidence();
+  q.filter = FromProto(req->filter());
   q.page_size = req->page_size() == 0 ? 50 : req->page_size();
   if (!req->page_token().empty()) {
     q.resume_after = DecodePageToken(req->page_token());
@@ -64,6 +85,150 @@ grpc::Status GraphServiceImpl::GetStatement(grpc::ServerContext*,
   auto v = reader_->GetStatement(req->id());
   if (!v.ok()) return ToGrpcStatus(v.status());
   ToProto(*v, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::TraverseRequest* req,
+                                        grpc::ServerWriter<v1::TraverseResponse>* writer) {
+  graph::TraverseQuery q;
+  for (const auto& seed : req->seeds()) q.seeds.push_back(FromProto(seed));
+  q.resolution = FromProto(req->name_resolution());
+  q.direction = FromProto(req->direction());
+  q.filter = FromProto(req->filter());
+  q.limits.max_depth = OrDefault(req->max_depth(), 2);
+  q.limits.max_nodes = OrDefault(req->max_nodes(), 1000);
+  q.limits.max_edges = OrDefault(req->max_edges(), 10000);
+  q.limits.max_fanout = OrDefault(req->max_fanout(), 1000);
+  q.limits.evidence_per_edge = OrDefault(req->evidence_per_edge(), 3);
+  auto answer = reader_->Traverse(q, StopOf(ctx));
+  if (!answer.ok()) return ToGrpcStatus(answer.status());
+  constexpr size_t kChunk = 1000;
+  const auto& r = answer->result;
+  const size_t chunks = std::max<size_t>(1, std::max((r.nodes.size() + kChunk - 1) / kChunk,
+                                                     (r.edges.size() + kChunk - 1) / kChunk));
+  for (size_t c = 0; c < chunks; ++c) {
+    v1::TraverseResponse chunk;
+    for (size_t i = c * kChunk; i < std::min(r.nodes.size(), (c + 1) * kChunk); ++i) {
+      auto* n = chunk.add_nodes();
+      ToProto(answer->entities.at(r.nodes[i].id), n->mutable_entity());
+      n->set_depth(r.nodes[i].depth);
+    }
+    for (size_t i = c * kChunk; i < std::min(r.edges.size(), (c + 1) * kChunk); ++i) {
+      const graph::AggregatedEdge& e = r.edges[i];
+      auto* out = chunk.add_edges();
+      out->set_actor_id(e.actor);
+      out->set_target_id(e.target);
+      out->set_count(e.count);
+      *out->mutable_first_date() = DayProto(e.first_day);
+      *out->mutable_last_date() = DayProto(e.last_day);
+      out->set_mean_goldstein(e.classified ? e.goldstein_sum / e.classified : 0);
+      for (auto id : e.evidence) out->add_evidence_statement_ids(id);
+    }
+    if (c + 1 == chunks) {
+      chunk.set_done(true);
+      chunk.set_truncated(r.truncated);
+    }
+    if (!writer->Write(chunk)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::FindPathsRequest* req,
+                                         v1::FindPathsResponse* resp) {
+  graph::PathQuery q;
+  q.from = FromProto(req->from());
+  q.to = FromProto(req->to());
+  q.resolution = FromProto(req->name_resolution());
+  q.direction = FromProto(req->direction());
+  q.filter = FromProto(req->filter());
+  q.max_hops = OrDefault(req->max_hops(), 4);
+  q.max_paths = OrDefault(req->max_paths(), 5);
+  q.evidence_per_hop = OrDefault(req->evidence_per_hop(), 3);
+  auto answer = reader_->FindPaths(q, StopOf(ctx));
+  if (!answer.ok()) return ToGrpcStatus(answer.status());
+  const auto& r = answer->result;
+  resp->set_distance(r.distance);
+  for (size_t p = 0; p < r.paths.size(); ++p) {
+    auto* path = resp->add_paths();
+    for (auto id : r.paths[p]) ToProto(answer->entities.at(id), path->add_entities());
+    for (const auto& hop : r.hops[p]) {
+      auto* h = path->add_hops();
+      h->set_from_id(hop.from);
+      h->set_to_id(hop.to);
+      h->set_count(hop.count);
+      for (auto id : hop.statements) ToProto(answer->statements.at(id), h->add_statements());
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
+                                                   const v1::GetRelationTimelineRequest* req,
+                                                   v1::GetRelationTimelineResponse* resp) {
+  graph::TimelineQuery q;
+  q.a = FromProto(req->a());
+  q.b = FromProto(req->b());
+  q.resolution = FromProto(req->name_resolution());
+  q.filter = FromProto(req->filter());
+  q.granularity = FromProto(req->granularity());
+  q.page_size = OrDefault(req->page_size(), 50);
+  if (!req->page_token().empty()) {
+    q.resume_after = DecodePageToken(req->page_token());
+    if (!q.resume_after) {
+      return BadRequest({{"page_token", "is not a token this service returned"}});
+    }
+  }
+  auto answer = reader_->Timeline(q, StopOf(ctx));
+  if (!answer.ok()) return ToGrpcStatus(answer.status());
+  ToProto(answer->a, resp->mutable_a());
+  ToProto(answer->b, resp->mutable_b());
+  for (const auto& b : answer->buckets) {
+    auto* out = resp->add_buckets();
+    *out->mutable_start() = DayProto(b.start_day);
+    out->set_total(b.total);
+    uint64_t u, vc, mc, vx, mx;
+    QuadCounts(b.by_quad, &u, &vc, &mc, &vx, &mx);
+    out->set_unclassified(u);
+    out->set_verbal_cooperation(vc);
+    out->set_material_cooperation(mc);
+    out->set_verbal_conflict(vx);
+    out->set_material_conflict(mx);
+    out->set_mean_goldstein(b.classified ? b.goldstein_sum / b.classified : 0);
+    out->set_a_to_b(b.a_to_b);
+    out->set_b_to_a(b.b_to_a);
+  }
+  for (const auto& v : answer->page.statements) ToProto(v, resp->add_statements());
+  if (answer->page.next) resp->set_next_page_token(EncodePageToken(*answer->page.next));
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext*,
+                                                const v1::GetEntityProfileRequest* req,
+                                                v1::GetEntityProfileResponse* resp) {
+  auto answer = reader_->Profile(FromProto(req->entity()), FromProto(req->name_resolution()),
+                                 OrDefault(req->top(), 10));
+  if (!answer.ok()) return ToGrpcStatus(answer.status());
+  const graph::EntityProfile& p = answer->profile;
+  ToProto(answer->entity, resp->mutable_entity());
+  resp->set_out_statements(p.out_statements);
+  resp->set_in_statements(p.in_statements);
+  resp->set_out_degree(p.out_degree);
+  resp->set_in_degree(p.in_degree);
+  if (p.first_day) *resp->mutable_first_date() = DayProto(*p.first_day);
+  if (p.last_day) *resp->mutable_last_date() = DayProto(*p.last_day);
+  for (const auto& c : p.top) {
+    auto* out = resp->add_top_counterparts();
+    ToProto(answer->counterparts.at(c.id), out->mutable_entity());
+    out->set_out_count(c.out_count);
+    out->set_in_count(c.in_count);
+  }
+  uint64_t u, vc, mc, vx, mx;
+  QuadCounts(p.by_quad, &u, &vc, &mc, &vx, &mx);
+  resp->set_unclassified(u);
+  resp->set_verbal_cooperation(vc);
+  resp->set_material_cooperation(mc);
+  resp->set_verbal_conflict(vx);
+  resp->set_material_conflict(mx);
   return grpc::Status::OK;
 }
 

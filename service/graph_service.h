@@ -20,6 +20,15 @@ class GraphServiceImpl final : public v1::GraphService::Service {
                               v1::ListStatementsResponse* resp) override;
   grpc::Status GetStatement(grpc::ServerContext* ctx, const v1::GetStatementRequest* req,
                             v1::Statement* resp) override;
+  grpc::Status Traverse(grpc::ServerContext* ctx, const v1::TraverseRequest* req,
+                        grpc::ServerWriter<v1::TraverseResponse>* writer) override;
+  grpc::Status FindPaths(grpc::ServerContext* ctx, const v1::FindPathsRequest* req,
+                         v1::FindPathsResponse* resp) override;
+  grpc::Status GetRelationTimeline(grpc::ServerContext* ctx,
+                                   const v1::GetRelationTimelineRequest* req,
+                                   v1::GetRelationTimelineResponse* resp) override;
+  grpc::Status GetEntityProfile(grpc::ServerContext* ctx, const v1::GetEntityProfileRequest* req,
+                                v1::GetEntityProfileResponse* resp) override;
 
  private:
   const graph::GraphReader* const reader_;

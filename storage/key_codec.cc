@@ -1,5 +1,6 @@
 #include "storage/key_codec.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace entente::storage {
@@ -146,6 +147,82 @@ std::string MetaKey(std::string_view name) {
   std::string k = "meta/";
   k.append(name);
   return k;
+}
+
+std::string PairKey(model::EntityId lo, model::EntityId hi, int32_t day, model::StatementId id) {
+  std::string k;
+  k.reserve(kPairKeySize);
+  PutU64(&k, lo);
+  PutU64(&k, hi);
+  PutU32(&k, EncodeDay(day));
+  PutU64(&k, id);
+  return k;
+}
+
+std::optional<DecodedPairKey> DecodePairKey(std::string_view key) {
+  if (key.size() != kPairKeySize) return std::nullopt;
+  return DecodedPairKey{GetU64(key.data()), GetU64(key.data() + 8),
+                        DecodeDay(GetU32(key.data() + 16)), GetU64(key.data() + 20)};
+}
+
+std::string SummaryPrefix(model::EntityId entity, uint8_t dir) {
+  std::string k;
+  k.reserve(kSummaryKeySize);
+  PutU64(&k, entity);
+  k.push_back(static_cast<char>(dir));
+  return k;
+}
+
+std::string SummaryKey(const SummaryCell& c) {
+  std::string k = SummaryPrefix(c.entity, c.dir);
+  PutU64(&k, c.counterpart);
+  k.push_back(static_cast<char>(c.root));
+  PutU32(&k, EncodeDay(c.month));
+  return k;
+}
+
+std::string EncodeSummaryValue(const SummaryCell& c) {
+  std::string v;
+  v.reserve(kSummaryValueSize);
+  PutU64(&v, c.count);
+  PutU32(&v, EncodeDay(c.first_day));
+  PutU32(&v, EncodeDay(c.last_day));
+  PutU64(&v, static_cast<uint64_t>(c.goldstein_x10));
+  return v;
+}
+
+namespace {
+
+bool DecodeSummaryValue(std::string_view v, SummaryCell* out) {
+  if (v.size() != kSummaryValueSize) return false;
+  out->count = GetU64(v.data());
+  out->first_day = DecodeDay(GetU32(v.data() + 8));
+  out->last_day = DecodeDay(GetU32(v.data() + 12));
+  out->goldstein_x10 = static_cast<int64_t>(GetU64(v.data() + 16));
+  return true;
+}
+
+}  // namespace
+
+bool DecodeSummary(std::string_view key, std::string_view value, SummaryCell* out) {
+  if (key.size() != kSummaryKeySize) return false;
+  out->entity = GetU64(key.data());
+  out->dir = static_cast<uint8_t>(key[8]);
+  out->counterpart = GetU64(key.data() + 9);
+  out->root = static_cast<uint8_t>(key[17]);
+  out->month = DecodeDay(GetU32(key.data() + 18));
+  return DecodeSummaryValue(value, out);
+}
+
+bool MergeSummaryValues(std::string_view a, std::string_view b, std::string* out) {
+  SummaryCell x, y;
+  if (!DecodeSummaryValue(a, &x) || !DecodeSummaryValue(b, &y)) return false;
+  x.count += y.count;
+  x.first_day = std::min(x.first_day, y.first_day);
+  x.last_day = std::max(x.last_day, y.last_day);
+  x.goldstein_x10 += y.goldstein_x10;
+  *out = EncodeSummaryValue(x);
+  return true;
 }
 
 }  // namespace entente::storage

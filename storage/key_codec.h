@@ -15,9 +15,20 @@
 //                0x02 | folded alias | 0x00 | entity_id:u64   (empty)
 // documents      document_id bytes                            DocumentRecord
 // idempotency    xxh3-128 of the key:16 bytes                 statement_id:u64
+// pair_edges     lo:u64 | hi:u64 | day:i32 | statement_id:u64 EdgeValue (counterpart = actor)
+// summaries      entity:u64 | dir:u8 | counterpart:u64 |      SummaryValue (merged)
+//                root:u8 | month:i32
 //
 // EdgeValue: counterpart:u64 | confidence:f32 bits u32 | modality:u8 |
 //            code_len:u8 | cameo code bytes
+// SummaryValue: count:u64 | first_day:i32 | last_day:i32 | goldstein_x10:i64
+//
+// pair_edges holds each statement once under its two entities in id order
+// (lo <= hi), so the dyad of a and b over a window is one key range.
+// summaries holds, per entity, direction (1 out, 2 in), counterpart, CAMEO
+// root (1..20, 0 unclassified) and month (year*12 + month-1), the count,
+// first and last day and Goldstein sum (tenths, exact) of those statements;
+// a merge operator adds deltas, so ingest never reads them.
 //
 // An out_edges (or in_edges) scan of one entity over a date window
 // [day_lo, day_hi] reads exactly the keys from EdgeKey(e, day_lo, 0) to
@@ -39,6 +50,11 @@ namespace entente::storage {
 inline constexpr char kNameTagExact = 0x01;  // DO NOT CHANGE
 inline constexpr char kNameTagAlias = 0x02;  // DO NOT CHANGE
 inline constexpr size_t kEdgeKeySize = 20;
+inline constexpr size_t kPairKeySize = 28;
+inline constexpr size_t kSummaryKeySize = 22;
+inline constexpr size_t kSummaryValueSize = 24;
+inline constexpr uint8_t kSummaryOut = 1;  // DO NOT CHANGE
+inline constexpr uint8_t kSummaryIn = 2;   // DO NOT CHANGE
 inline constexpr size_t kIdempotencyHashSize = 16;
 
 void PutU64(std::string* out, uint64_t v);
@@ -94,6 +110,40 @@ std::string EncodeId(uint64_t id);
 std::optional<uint64_t> DecodeId(std::string_view value);
 
 std::string MetaKey(std::string_view name);
+
+// Key of one statement in pair_edges. REQUIRES: lo <= hi
+std::string PairKey(model::EntityId lo, model::EntityId hi, int32_t day, model::StatementId id);
+struct DecodedPairKey {
+  model::EntityId lo;
+  model::EntityId hi;
+  int32_t day;
+  model::StatementId statement;
+};
+std::optional<DecodedPairKey> DecodePairKey(std::string_view key);
+
+// One summary cell: statements of `entity` with `counterpart` in direction
+// `dir`, CAMEO root `root` and month `month`.
+struct SummaryCell {
+  model::EntityId entity = 0;
+  uint8_t dir = kSummaryOut;
+  model::EntityId counterpart = 0;
+  uint8_t root = 0;
+  int32_t month = 0;  // year * 12 + (month - 1)
+  uint64_t count = 0;
+  int32_t first_day = 0;
+  int32_t last_day = 0;
+  int64_t goldstein_x10 = 0;
+};
+std::string SummaryKey(const SummaryCell& c);
+// Prefix of every summary key of `entity` in direction `dir`.
+std::string SummaryPrefix(model::EntityId entity, uint8_t dir);
+std::string EncodeSummaryValue(const SummaryCell& c);
+// Fills the key fields of `out` from `key` and the value fields from
+// `value`; false if either is malformed.
+bool DecodeSummary(std::string_view key, std::string_view value, SummaryCell* out);
+// The sum of two encoded summary values (counts and Goldstein added, first
+// day the min, last day the max). False if either is malformed.
+bool MergeSummaryValues(std::string_view a, std::string_view b, std::string* out);
 
 }  // namespace entente::storage
 

@@ -69,6 +69,7 @@ std::string EncodeStatement(const model::Statement& s) {
   r.set_extractor_version(s.extractor_version);
   r.set_ingested_at_micros(s.ingested_at_micros);
   r.set_idempotency_key(s.idempotency_key);
+  r.set_code_source(static_cast<uint32_t>(s.code_source));
   return r.SerializeAsString();
 }
 
@@ -89,6 +90,7 @@ bool DecodeStatement(std::string_view value, model::Statement* out) {
   out->extractor_version = r.extractor_version();
   out->ingested_at_micros = r.ingested_at_micros();
   out->idempotency_key = r.idempotency_key();
+  out->code_source = static_cast<model::CodeSource>(r.code_source());
   return true;
 }
 

@@ -1,10 +1,13 @@
 #include "storage/store.h"
 
+#include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/merge_operator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/options_util.h"
@@ -17,8 +20,26 @@ namespace entente::storage {
 namespace {
 
 // Column family names reach disk. DO NOT CHANGE.
-constexpr const char* kCfNames[] = {"default", "statements", "out_edges", "in_edges",
-                                    "entities", "names",      "documents", "idempotency"};
+constexpr const char* kCfNames[] = {"default",  "statements", "out_edges",   "in_edges",
+                                    "entities", "names",      "documents",   "idempotency",
+                                    "pair_edges", "summaries"};
+
+// Adds summary deltas (count, first/last day, Goldstein sum) written with
+// Merge at ingest, so that ingest never reads a summary.
+class SummaryMergeOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    if (existing == nullptr) {
+      new_value->assign(value.data(), value.size());
+      return true;
+    }
+    return MergeSummaryValues(std::string_view(existing->data(), existing->size()),
+                              std::string_view(value.data(), value.size()), new_value);
+  }
+  // Reaches disk (OPTIONS file). DO NOT CHANGE.
+  const char* Name() const override { return "entente.SummaryAdd"; }
+};
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
@@ -48,25 +69,34 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
 // ---------------------------------------------------------------- EdgeIterator
 
 EdgeIterator::EdgeIterator(std::string lower, std::string upper, bool reverse,
-                           model::EntityId entity)
+                           model::EntityId entity, std::optional<model::EntityId> pair_hi)
     : lower_(std::move(lower)),
       upper_(std::move(upper)),
       lower_slice_(std::make_unique<rocksdb::Slice>(lower_)),
       upper_slice_(std::make_unique<rocksdb::Slice>(upper_)),
       reverse_(reverse),
-      entity_(entity) {}
+      entity_(entity),
+      pair_hi_(pair_hi) {}
 
 EdgeIterator::~EdgeIterator() = default;
 
 void EdgeIterator::Load() {
   valid_ = false;
   if (!it_->Valid()) return;
-  const rocksdb::Slice k = it_->key();
-  auto key = DecodeEdgeKey(std::string_view(k.data(), k.size()));
-  if (!key || key->entity != entity_) return;
-  entry_.entity = key->entity;
-  entry_.day = key->day;
-  entry_.statement = key->statement;
+  const std::string_view k(it_->key().data(), it_->key().size());
+  if (pair_hi_) {
+    auto key = DecodePairKey(k);
+    if (!key || key->lo != entity_ || key->hi != *pair_hi_) return;
+    entry_.entity = key->lo;
+    entry_.day = key->day;
+    entry_.statement = key->statement;
+  } else {
+    auto key = DecodeEdgeKey(k);
+    if (!key || key->entity != entity_) return;
+    entry_.entity = key->entity;
+    entry_.day = key->day;
+    entry_.statement = key->statement;
+  }
   const rocksdb::Slice v = it_->value();
   if (!DecodeEdgeValue(std::string_view(v.data(), v.size()), &entry_)) {
     corrupt_ = true;
@@ -184,21 +214,30 @@ absl::StatusOr<model::StatementId> ReadView::FindIdempotencyHash(std::string_vie
 }
 
 std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {
-  // The upper bound is exclusive: the first key after day_hi's last statement.
-  std::unique_ptr<EdgeIterator> out(new EdgeIterator(
-      EdgeKey(scan.entity, scan.day_lo, 0),
-      PrefixUpperBound(EdgeKey(scan.entity, scan.day_hi, UINT64_MAX)), scan.newest_first,
-      scan.entity));
+  // A window of one entity (or pair) is one key range; the upper bound is
+  // exclusive: the first key after day_hi's last statement.
+  std::optional<model::EntityId> hi;
+  model::EntityId lo = scan.entity;
+  if (scan.pair_with) {
+    lo = std::min(scan.entity, *scan.pair_with);
+    hi = std::max(scan.entity, *scan.pair_with);
+  }
+  auto key = [&](int32_t day, model::StatementId id) {
+    return hi ? PairKey(lo, *hi, day, id) : EdgeKey(lo, day, id);
+  };
+  std::unique_ptr<EdgeIterator> out(
+      new EdgeIterator(key(scan.day_lo, 0), PrefixUpperBound(key(scan.day_hi, UINT64_MAX)),
+                       scan.newest_first, lo, hi));
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;
   ro.iterate_lower_bound = out->lower_slice_.get();
   ro.iterate_upper_bound = out->upper_.empty() ? nullptr : out->upper_slice_.get();
-  auto* cf = scan.direction == model::Direction::kIn ? store_->in_edges_ : store_->out_edges_;
+  auto* cf = hi ? store_->pair_edges_
+                : scan.direction == model::Direction::kIn ? store_->in_edges_ : store_->out_edges_;
   out->it_.reset(store_->db_->NewIterator(ro, cf));
   rocksdb::Iterator* it = out->it_.get();
   if (scan.resume_after) {
-    const std::string at =
-        EdgeKey(scan.entity, scan.resume_after->day, scan.resume_after->statement);
+    const std::string at = key(scan.resume_after->day, scan.resume_after->statement);
     if (scan.newest_first) {
       it->SeekForPrev(at);
       if (it->Valid() && it->key() == rocksdb::Slice(at)) it->Prev();
@@ -213,6 +252,26 @@ std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {
   }
   out->Load();
   return out;
+}
+
+absl::Status ReadView::ScanSummaries(model::EntityId entity, uint8_t dir,
+                                     const std::function<bool(const SummaryCell&)>& visit) const {
+  const std::string lower = SummaryPrefix(entity, dir);
+  const std::string upper = PrefixUpperBound(lower);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->summaries_));
+  SummaryCell cell;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    if (!DecodeSummary(std::string_view(it->key().data(), it->key().size()),
+                       std::string_view(it->value().data(), it->value().size()), &cell)) {
+      return absl::DataLossError("corrupt summary");
+    }
+    if (!visit(cell)) break;
+  }
+  return FromRocksDb(it->status(), "scan summaries");
 }
 
 // -------------------------------------------------------------------- WriteSet
@@ -241,7 +300,8 @@ void WriteSet::PutDocument(const model::Document& d) {
       .PermitUncheckedError();
 }
 
-void WriteSet::PutStatement(const model::Statement& s, std::string_view idempotency_hash) {
+void WriteSet::PutStatement(const model::Statement& s, std::string_view idempotency_hash,
+                            uint8_t root, int32_t goldstein_x10) {
   const int32_t day = model::FirstDay(s.date);
   model::EdgeEntry e;
   e.cameo_code = s.cameo_code;
@@ -256,6 +316,25 @@ void WriteSet::PutStatement(const model::Statement& s, std::string_view idempote
       .PermitUncheckedError();
   batch_->Put(store_->idempotency_, ToSlice(idempotency_hash), EncodeId(s.id))
       .PermitUncheckedError();
+  batch_->Put(store_->pair_edges_,
+              PairKey(std::min(s.actor, s.target), std::max(s.actor, s.target), day, s.id),
+              EncodeEdgeValue(e))  // e.counterpart is the actor here
+      .PermitUncheckedError();
+  SummaryCell cell;
+  cell.root = root;
+  cell.month = s.date.year * 12 + (s.date.month == 0 ? 0 : s.date.month - 1);
+  cell.count = 1;
+  cell.first_day = day;
+  cell.last_day = day;
+  cell.goldstein_x10 = goldstein_x10;
+  const std::string value = EncodeSummaryValue(cell);
+  for (auto [entity, dir, counterpart] :
+       {std::tuple{s.actor, kSummaryOut, s.target}, std::tuple{s.target, kSummaryIn, s.actor}}) {
+    cell.entity = entity;
+    cell.dir = dir;
+    cell.counterpart = counterpart;
+    batch_->Merge(store_->summaries_, SummaryKey(cell), value).PermitUncheckedError();
+  }
   ++statements_;
 }
 
@@ -284,6 +363,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
     const bool point = n == "statements" || n == "entities" || n == "names" ||
                        n == "documents" || n == "idempotency" || n == "default";
     cfs.emplace_back(n, CfOptions(cache, point));
+    if (n == "summaries") cfs.back().options.merge_operator = std::make_shared<SummaryMergeOperator>();
   }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, cfs, &store->handles_, &raw);
@@ -298,6 +378,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   store->names_ = h[5];
   store->documents_ = h[6];
   store->idempotency_ = h[7];
+  store->pair_edges_ = h[8];
+  store->summaries_ = h[9];
   return store;
 }
 

@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "model/types.h"
+#include "storage/key_codec.h"
 
 namespace rocksdb {
 class DB;
@@ -54,14 +55,19 @@ struct EdgePosition {
 struct EdgeScan {
   model::Direction direction = model::Direction::kOut;  // kOut or kIn only
   model::EntityId entity = 0;
+  // If set, scans the statements between `entity` and `pair_with` (both
+  // directions, from pair_edges) instead; entries' counterpart is then the
+  // actor and `direction` is ignored.
+  std::optional<model::EntityId> pair_with;
   int32_t day_lo = model::kMinDay;  // inclusive
   int32_t day_hi = model::kMaxDay;  // inclusive
   bool newest_first = true;
   std::optional<EdgePosition> resume_after;
 };
 
-// Iterates the index entries of one entity in (day, statement) order or its
-// reverse, reading only the keys inside the date window.
+// Iterates the index entries of one entity (or one pair) in (day,
+// statement) order or its reverse, reading only the keys inside the date
+// window.
 class EdgeIterator {
  public:
   ~EdgeIterator();
@@ -76,7 +82,8 @@ class EdgeIterator {
 
  private:
   friend class ReadView;
-  EdgeIterator(std::string lower, std::string upper, bool reverse, model::EntityId entity);
+  EdgeIterator(std::string lower, std::string upper, bool reverse, model::EntityId entity,
+               std::optional<model::EntityId> pair_hi);
   void Load();
 
   // The RocksDB iterator's read options point at these bounds, so they live
@@ -87,7 +94,8 @@ class EdgeIterator {
   std::unique_ptr<rocksdb::Slice> upper_slice_;
   std::unique_ptr<rocksdb::Iterator> it_;
   bool reverse_;
-  model::EntityId entity_;
+  model::EntityId entity_;  // for pairs: the lower id
+  std::optional<model::EntityId> pair_hi_;
   bool valid_ = false;
   bool corrupt_ = false;
   model::EdgeEntry entry_;
@@ -121,6 +129,12 @@ class ReadView {
 
   std::unique_ptr<EdgeIterator> ScanEdges(const EdgeScan& scan) const;
 
+  // Visits the summary cells of `entity` in direction kSummaryOut or
+  // kSummaryIn, in (counterpart, root, month) order, until `visit` returns
+  // false.
+  absl::Status ScanSummaries(model::EntityId entity, uint8_t dir,
+                             const std::function<bool(const SummaryCell&)>& visit) const;
+
  private:
   friend class Store;
   ReadView(const Store* store, const rocksdb::Snapshot* snapshot);
@@ -141,9 +155,12 @@ class WriteSet {
   void PutExactName(std::string_view name, model::EntityId id);
   void PutAlias(std::string_view folded, model::EntityId id);
   void PutDocument(const model::Document& d);
-  // The statement, its out and in index entries and its idempotency hash.
+  // The statement, its out, in and pair index entries, its idempotency hash
+  // and its share of the actor's and the target's summaries (CAMEO root
+  // 1..20 or 0, Goldstein score in tenths).
   // REQUIRES: s.id != 0, hash.size() == kIdempotencyHashSize
-  void PutStatement(const model::Statement& s, std::string_view idempotency_hash);
+  void PutStatement(const model::Statement& s, std::string_view idempotency_hash, uint8_t root,
+                    int32_t goldstein_x10);
   void PutMeta(std::string_view name, std::string_view value);
 
   size_t statement_count() const { return statements_; }
@@ -201,6 +218,8 @@ class Store {
   rocksdb::ColumnFamilyHandle* names_ = nullptr;
   rocksdb::ColumnFamilyHandle* documents_ = nullptr;
   rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
+  rocksdb::ColumnFamilyHandle* pair_edges_ = nullptr;
+  rocksdb::ColumnFamilyHandle* summaries_ = nullptr;
 };
 
 }  // namespace entente::storage

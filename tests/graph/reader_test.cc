@@ -52,17 +52,17 @@ TEST_F(ReaderTest, FiltersByWindowCodePrefixAndConfidence) {
                          Stmt("Russia", "Ukraine", {2024, 3, 1}, "190"),
                          Stmt("Russia", "Ukraine", {2024, 2, 0}, "")});
   auto q = Query("Russia");
-  q.date_from = {2024, 2, 24};
-  q.date_to = {2024, 2, 0};  // through the end of February
+  q.filter.date_from = {2024, 2, 24};
+  q.filter.date_to = {2024, 2, 0};  // through the end of February
   EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[1]));
   q = Query("Russia");
-  q.code_prefix = "19";
+  q.filter.code_prefixes = {"19"};
   EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[2], out.ids[1]));
-  q.min_confidence = 0.5;
+  q.filter.min_confidence = 0.5;
   EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[2]));
   // A month-precision date sorts as its first day.
   q = Query("Russia");
-  q.date_to = {2024, 2, 1};
+  q.filter.date_to = {2024, 2, 1};
   EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[3]));
 }
 
@@ -107,14 +107,14 @@ TEST_F(ReaderTest, EntityWithoutStatementsListsNothing) {
 TEST_F(ReaderTest, UnknownEntityIsNotFoundAndBadFiltersAreInvalid) {
   EXPECT_THAT(reader_->ListStatements(Query("Atlantis")), StatusIs(absl::StatusCode::kNotFound));
   auto q = Query("Russia");
-  q.date_from = {2024, 13, 1};
+  q.filter.date_from = {2024, 13, 1};
   EXPECT_THAT(reader_->ListStatements(q), StatusIs(absl::StatusCode::kInvalidArgument));
   q = Query("Russia");
-  q.date_from = {2024, 5, 1};
-  q.date_to = {2024, 4, 1};
+  q.filter.date_from = {2024, 5, 1};
+  q.filter.date_to = {2024, 4, 1};
   EXPECT_THAT(reader_->ListStatements(q), StatusIs(absl::StatusCode::kInvalidArgument));
   q = Query("Russia");
-  q.code_prefix = "1x";
+  q.filter.code_prefixes = {"1x"};
   EXPECT_THAT(reader_->ListStatements(q), StatusIs(absl::StatusCode::kInvalidArgument));
   q = Query("Russia");
   q.page_size = 0;

@@ -308,12 +308,12 @@ TEST_F(ServiceTest, QueryErrorsNameTheField) {
   EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("page_token"));
 
   req.clear_page_token();
-  req.mutable_date_from()->set_year(2024);
-  req.mutable_date_from()->set_month(13);
+  req.mutable_filter()->mutable_date_from()->set_year(2024);
+  req.mutable_filter()->mutable_date_from()->set_month(13);
   grpc::ClientContext ctx2;
   st = graph_->ListStatements(&ctx2, req, &resp);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("date_from.month"));
+  EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("filter.date_from.month"));
 
   v1::ListStatementsRequest unknown;
   unknown.mutable_entity()->set_name("Atlantis");

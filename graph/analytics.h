@@ -1,0 +1,133 @@
+// The analyst's questions over the graph: neighbourhoods (Traverse), paths
+// (FindPaths), dyad timelines and entity profiles. Each runs on one
+// ReadView (snapshot) and honours a StopFn for deadlines and cancellation.
+#ifndef ENTENTE_GRAPH_ANALYTICS_H_
+#define ENTENTE_GRAPH_ANALYTICS_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "graph/filter.h"
+#include "model/types.h"
+#include "storage/store.h"
+
+namespace entente::graph {
+
+// ------------------------------------------------------------- Traverse
+
+struct TraverseLimits {
+  int max_depth = 2;          // 1..6
+  int max_nodes = 1000;       // reached entities, seeds included
+  int max_edges = 10000;      // aggregated (actor, target) edges
+  int max_fanout = 1000;      // new neighbours taken per expanded node
+  int evidence_per_edge = 3;  // newest statement ids kept per edge
+};
+
+struct ReachedNode {
+  model::EntityId id = 0;
+  int depth = 0;
+};
+
+struct AggregatedEdge {
+  model::EntityId actor = 0;
+  model::EntityId target = 0;
+  uint64_t count = 0;
+  int32_t first_day = 0;
+  int32_t last_day = 0;
+  double goldstein_sum = 0;
+  uint64_t classified = 0;  // statements with a CAMEO code (for the mean)
+  std::vector<model::StatementId> evidence;  // newest first
+};
+
+struct TraverseResult {
+  std::vector<ReachedNode> nodes;     // by depth, then discovery order
+  std::vector<AggregatedEdge> edges;  // by (actor, target)
+  std::string truncated;              // the limit that cut it short, or empty
+};
+
+// Breadth first from `seeds` (distinct, existing ids) along `direction`.
+// Expanding a node scans only its statements inside the filter's window.
+absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
+                                        const std::vector<model::EntityId>& seeds,
+                                        model::Direction direction, const CompiledFilter& filter,
+                                        const TraverseLimits& limits, const StopFn& stop);
+
+// ------------------------------------------------------------ FindPaths
+
+struct PathHop {
+  model::EntityId from = 0;
+  model::EntityId to = 0;
+  uint64_t count = 0;                          // statements supporting the hop
+  std::vector<model::StatementId> statements;  // newest first, at most the evidence limit
+};
+
+struct PathsResult {
+  int distance = -1;  // -1: no path within max_hops
+  std::vector<std::vector<model::EntityId>> paths;  // each from ... to
+  std::vector<std::vector<PathHop>> hops;           // per path
+};
+
+// Shortest paths from `from` to `to` (from != to) of at most `max_hops`
+// hops, at most `max_paths` of them in lexicographic order of their ids.
+// OUT follows actor->target, IN target->actor, BOTH either. Searches from
+// both ends at once, expanding the smaller frontier.
+absl::StatusOr<PathsResult> FindPaths(const storage::ReadView& view, model::EntityId from,
+                                      model::EntityId to, model::Direction direction,
+                                      const CompiledFilter& filter, int max_hops, int max_paths,
+                                      int evidence_per_hop, const StopFn& stop);
+
+// ------------------------------------------------------------- Timeline
+
+enum class Granularity { kDay, kWeek, kMonth, kYear };
+
+struct TimelineBucket {
+  int32_t start_day = 0;
+  uint64_t total = 0;
+  std::array<uint64_t, 5> by_quad{};  // index: QuadClass (0 unclassified)
+  double goldstein_sum = 0;
+  uint64_t classified = 0;
+  uint64_t a_to_b = 0;
+  uint64_t b_to_a = 0;
+};
+
+// First day of the bucket holding `day` (weeks start on Monday).
+int32_t BucketStart(int32_t day, Granularity g);
+
+// Buckets of every statement between a and b (both directions) that passes
+// the filter, oldest first.
+absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::ReadView& view,
+                                                             model::EntityId a, model::EntityId b,
+                                                             const CompiledFilter& filter,
+                                                             Granularity g, const StopFn& stop);
+
+// -------------------------------------------------------------- Profile
+
+struct CounterpartCount {
+  model::EntityId id = 0;
+  uint64_t out_count = 0;
+  uint64_t in_count = 0;
+};
+
+struct EntityProfile {
+  uint64_t out_statements = 0;
+  uint64_t in_statements = 0;
+  uint64_t out_degree = 0;
+  uint64_t in_degree = 0;
+  std::optional<int32_t> first_day;
+  std::optional<int32_t> last_day;
+  std::vector<CounterpartCount> top;  // by out+in desc, then id
+  std::array<uint64_t, 5> by_quad{};  // both directions
+};
+
+// From the summaries: reads one cell per (counterpart, root, month), never
+// the statements.
+absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::EntityId entity,
+                                      int top);
+
+}  // namespace entente::graph
+
+#endif  // ENTENTE_GRAPH_ANALYTICS_H_

@@ -1,0 +1,74 @@
+#include "graph/filter.h"
+
+#include "graph/taxonomy.h"
+#include "graph/validate.h"
+
+namespace entente::graph {
+
+void ValidateEdgeFilter(const EdgeFilter& f, const std::string& prefix,
+                        std::vector<model::FieldViolation>* out) {
+  const size_t before = out->size();
+  ValidateDate(f.date_from, false, prefix + "date_from", out);
+  ValidateDate(f.date_to, false, prefix + "date_to", out);
+  if (out->size() == before && f.date_from.year != 0 && f.date_to.year != 0 &&
+      model::FirstDay(f.date_from) > model::LastDay(f.date_to)) {
+    out->push_back({prefix + "date_to", "is before date_from"});
+  }
+  for (size_t i = 0; i < f.code_prefixes.size(); ++i) {
+    const std::string& p = f.code_prefixes[i];
+    if (p.empty() || p.size() > 4 || p.find_first_not_of("0123456789") != std::string::npos) {
+      out->push_back({prefix + "code_prefixes[" + std::to_string(i) + "]",
+                      "must be 1 to 4 digits, e.g. \"19\""});
+    }
+  }
+  for (size_t i = 0; i < f.quad_classes.size(); ++i) {
+    if (static_cast<int>(f.quad_classes[i]) > 4) {
+      out->push_back({prefix + "quad_classes[" + std::to_string(i) + "]", "is not a quad class"});
+    }
+  }
+  if (!(f.min_confidence >= 0 && f.min_confidence <= 1)) {
+    out->push_back({prefix + "min_confidence", "must be in 0..1"});
+  }
+  for (size_t i = 0; i < f.modalities.size(); ++i) {
+    if (static_cast<int>(f.modalities[i]) > 4) {
+      out->push_back({prefix + "modalities[" + std::to_string(i) + "]", "is not a modality"});
+    }
+  }
+}
+
+CompiledFilter::CompiledFilter(const EdgeFilter& f)
+    : day_lo_(f.date_from.year != 0 ? model::FirstDay(f.date_from) : model::kMinDay),
+      day_hi_(f.date_to.year != 0 ? model::LastDay(f.date_to) : model::kMaxDay),
+      prefixes_(f.code_prefixes),
+      min_confidence_(static_cast<float>(f.min_confidence)) {
+  for (auto q : f.quad_classes) quad_mask_ |= static_cast<uint8_t>(1u << static_cast<int>(q));
+  for (auto m : f.modalities) {
+    // Unspecified is stored as asserted.
+    const auto stored = m == model::Modality::kUnspecified ? model::Modality::kAsserted : m;
+    modality_mask_ |= static_cast<uint8_t>(1u << static_cast<int>(stored));
+  }
+}
+
+bool CompiledFilter::Matches(const model::EdgeEntry& e) const {
+  if (e.confidence < min_confidence_) return false;
+  if (modality_mask_ != 0 && !(modality_mask_ & (1u << static_cast<int>(e.modality)))) {
+    return false;
+  }
+  if (!prefixes_.empty()) {
+    bool any = false;
+    for (const auto& p : prefixes_) {
+      if (e.cameo_code.compare(0, p.size(), p) == 0 && e.cameo_code.size() >= p.size()) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return false;
+  }
+  if (quad_mask_ != 0) {
+    const auto q = Taxonomy::Get().QuadOf(e.cameo_code);
+    if (!(quad_mask_ & (1u << static_cast<int>(q)))) return false;
+  }
+  return true;
+}
+
+}  // namespace entente::graph
