@@ -207,11 +207,14 @@ absl::Status Ingestor::Init() {
     e.country_code = c.alpha3;
     e.aliases = c.aliases;
     ws.PutEntity(e);
+    // Only the canonical name is an exact name: under exact resolution a
+    // name is an identifier, so "Russian Federation" in a curated file must
+    // stay its own entity rather than come back as "Russia".
+    if (exact_taken.insert(c.name).second) ws.PutExactName(c.name, e.id);
     std::vector<std::string_view> names = {c.name};
     names.insert(names.end(), c.aliases.begin(), c.aliases.end());
     std::unordered_set<std::string> folded_done;
     for (std::string_view n : names) {
-      if (exact_taken.emplace(n).second) ws.PutExactName(n, e.id);
       std::string folded = FoldName(n);
       if (folded_done.insert(folded).second) ws.PutAlias(folded, e.id);
     }

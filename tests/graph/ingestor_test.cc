@@ -41,6 +41,17 @@ TEST_F(IngestorTest, AliasResolutionFoldsNamesExactResolutionDoesNot) {
   EXPECT_NE(IdOf("gamma", NameResolution::kExact), IdOf("Gamma", NameResolution::kExact));
 }
 
+TEST_F(IngestorTest, ExactResolutionIgnoresAliases) {
+  auto out = MustIngest({Stmt("Russian Federation", "Russia")}, NameResolution::kExact);
+  ASSERT_EQ(out.accepted, 1u);
+  auto v = reader_->GetStatement(out.ids[0]);
+  ASSERT_OK(v);
+  EXPECT_EQ(v->actor.name, "Russian Federation");  // its own entity, name kept
+  EXPECT_NE(v->actor.id, v->target.id);
+  EXPECT_EQ(v->target.name, "Russia");              // the country itself
+  EXPECT_EQ(v->target.kind, model::EntityKind::kCountry);
+}
+
 TEST_F(IngestorTest, TheSameStatementTwiceIsStoredOnce) {
   auto first = MustIngest({Stmt("North Korea", "Russia")});
   ASSERT_EQ(first.accepted, 1u);

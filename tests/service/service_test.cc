@@ -1,6 +1,7 @@
 // The gRPC service on a real server on 127.0.0.1 (port 0) over a real
 // RocksDB database, driven by generated stubs.
 #include <fstream>
+#include <map>
 
 #include <gmock/gmock.h>
 #include <google/protobuf/util/json_util.h>
@@ -372,6 +373,107 @@ TEST_F(ServiceTest, HealthAnswersServing) {
   grpc::health::v1::HealthCheckResponse resp;
   grpc::ClientContext ctx;
   EXPECT_EQ(health->Check(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ServiceTest, TraverseStreamsNodesAndEdgesWithEvidence) {
+  IngestSeed();
+  v1::TraverseRequest req;
+  req.add_seeds()->set_name("North Korea");
+  req.set_max_depth(1);
+  req.mutable_filter()->add_code_prefixes("06");
+  grpc::ClientContext ctx;
+  auto reader = graph_->Traverse(&ctx, req);
+  v1::TraverseResponse chunk;
+  std::map<std::string, int> depth;
+  std::vector<v1::AggregatedEdge> edges;
+  bool done = false;
+  while (reader->Read(&chunk)) {
+    for (const auto& n : chunk.nodes()) depth[n.entity().name()] = n.depth();
+    for (const auto& e : chunk.edges()) edges.push_back(e);
+    done = chunk.done();
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_TRUE(done);
+  EXPECT_EQ(depth["North Korea"], 0);
+  EXPECT_EQ(depth["Russia"], 1);
+  EXPECT_EQ(depth.size(), 2u);  // only military cooperation (06x) was followed
+  ASSERT_FALSE(edges.empty());
+  for (const auto& e : edges) {
+    EXPECT_GT(e.count(), 0u);
+    EXPECT_FALSE(e.evidence_statement_ids().empty());
+  }
+}
+
+TEST_F(ServiceTest, FindPathsConnectsSouthKoreaToRussiaWithEvidence) {
+  IngestSeed();
+  v1::FindPathsRequest req;
+  req.mutable_from()->set_name("South Korea");
+  req.mutable_to()->set_name("Russia");
+  v1::FindPathsResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(graph_->FindPaths(&ctx, req, &resp).ok());
+  ASSERT_GT(resp.distance(), 0);
+  ASSERT_GT(resp.paths_size(), 0);
+  const v1::Path& p = resp.paths(0);
+  EXPECT_EQ(p.entities(0).name(), "South Korea");
+  EXPECT_EQ(p.entities(p.entities_size() - 1).name(), "Russia");
+  EXPECT_EQ(p.hops_size(), resp.distance());
+  for (const auto& hop : p.hops()) {
+    EXPECT_GT(hop.count(), 0u);
+    ASSERT_GT(hop.statements_size(), 0);
+    EXPECT_FALSE(hop.statements(0).quote().empty());
+  }
+}
+
+TEST_F(ServiceTest, TimelineAndProfileOfTheSeedStory) {
+  IngestSeed();
+  v1::GetRelationTimelineRequest req;
+  req.mutable_a()->set_name("Russia");
+  req.mutable_b()->set_name("North Korea");
+  req.set_granularity(v1::MONTH);
+  v1::GetRelationTimelineResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(graph_->GetRelationTimeline(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.buckets_size(), 1);  // everything is in October 2024
+  const auto& b = resp.buckets(0);
+  EXPECT_EQ(b.start().month(), 10);
+  EXPECT_EQ(b.total(), static_cast<uint64_t>(resp.statements_size()));
+  EXPECT_EQ(b.a_to_b() + b.b_to_a(), b.total());
+  EXPECT_GT(b.material_cooperation(), 0u);
+
+  v1::GetEntityProfileRequest preq;
+  preq.mutable_entity()->set_name("North Korea");
+  v1::GetEntityProfileResponse profile;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(graph_->GetEntityProfile(&ctx2, preq, &profile).ok());
+  EXPECT_GT(profile.in_statements(), 0u);
+  EXPECT_GT(profile.out_statements(), 0u);
+  ASSERT_GT(profile.top_counterparts_size(), 0);
+  EXPECT_EQ(profile.first_date().year(), 2024);
+}
+
+TEST_F(ServiceTest, NewQueriesRejectBadInputByField) {
+  v1::FindPathsRequest req;
+  req.mutable_from()->set_name("Russia");
+  req.mutable_to()->set_name("Ukraine");
+  req.set_max_hops(9);
+  v1::FindPathsResponse resp;
+  grpc::ClientContext ctx;
+  grpc::Status st = graph_->FindPaths(&ctx, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("max_hops"));
+
+  v1::TraverseRequest treq;
+  treq.add_seeds()->set_name("Russia");
+  treq.mutable_filter()->add_code_prefixes("x9");
+  grpc::ClientContext ctx2;
+  auto reader = graph_->Traverse(&ctx2, treq);
+  v1::TraverseResponse chunk;
+  while (reader->Read(&chunk)) {
+  }
+  st = reader->Finish();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("filter.code_prefixes[0]"));
 }
 
 }  // namespace

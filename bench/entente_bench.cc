@@ -1,0 +1,240 @@
+// entente-bench: the in-process side of the shared ICEWS benchmark.
+//
+//   entente-bench load --data DIR FILE...        load 4-column TSV files
+//   entente-bench query --data DIR --queries Q --out ANSWERS [--stats STATS]
+//
+// `load` goes through the same Ingestor as the gRPC service (exact names,
+// one idempotency key per file line, CAMEO code from the ICEWS relation).
+// `query` answers queries.jsonl in file order after a warm-up on the first
+// 10 of each kind, as ../shared/bench/README.md prescribes, and writes
+// answers.jsonl with each query's latency.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "bench/bench_queries.h"
+#include "graph/ingestor.h"
+#include "graph/taxonomy.h"
+#include "storage/store.h"
+
+namespace entente::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+std::string Flag(const std::vector<std::string>& args, const std::string& name,
+                 const std::string& def = "") {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == name) return args[i + 1];
+  }
+  return def;
+}
+
+std::vector<std::string> Positional(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].rfind("--", 0) == 0) {
+      ++i;
+      continue;
+    }
+    out.push_back(args[i]);
+  }
+  return out;
+}
+
+std::string Basename(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& dir) {
+  storage::StoreOptions options;
+  options.block_cache_bytes = 64 << 20;
+  return storage::Store::Open(dir, options);
+}
+
+// Splits a TSV line into exactly 4 fields; false otherwise.
+bool Split4(const std::string& line, std::string* f) {
+  size_t start = 0;
+  for (int i = 0; i < 4; ++i) {
+    const size_t tab = line.find('\t', start);
+    if ((tab == std::string::npos) != (i == 3)) return false;
+    f[i] = line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
+    start = tab + 1;
+  }
+  return true;
+}
+
+int RunLoad(const std::vector<std::string>& args) {
+  const std::string dir = Flag(args, "--data");
+  const int batch_size = std::stoi(Flag(args, "--batch", "10000"));
+  const auto files = Positional(args);
+  if (dir.empty() || files.empty()) {
+    std::cerr << "usage: entente-bench load --data DIR [--batch N] FILE...\n";
+    return 2;
+  }
+  auto store = OpenStore(dir);
+  if (!store.ok()) {
+    std::cerr << store.status() << "\n";
+    return 1;
+  }
+  graph::Ingestor ingestor(store->get());
+  if (auto s = ingestor.Init(); !s.ok()) {
+    std::cerr << s << "\n";
+    return 1;
+  }
+  const bool tty = isatty(2);
+  const auto start = Clock::now();
+  uint64_t lines = 0, accepted = 0, duplicate = 0, rejected = 0;
+  std::vector<model::StatementInput> batch;
+  auto flush = [&]() -> bool {
+    auto out = ingestor.Ingest(batch, model::NameResolution::kExact);
+    if (!out.ok()) {
+      std::cerr << "entente-bench: " << out.status() << "\n";
+      return false;
+    }
+    accepted += out->accepted;
+    duplicate += out->duplicate;
+    rejected += out->rejected;
+    for (const auto& r : out->rejections) {
+      if (rejected <= 10) std::cerr << "rejected: " << r.violations[0].field << ": " << r.violations[0].description << "\n";
+    }
+    batch.clear();
+    if (tty) {
+      std::fprintf(stderr, "\r%llu lines, %.0f/s ", static_cast<unsigned long long>(lines),
+                   lines / Seconds(start));
+    }
+    return true;
+  };
+  for (const auto& path : files) {
+    std::ifstream in(path);
+    if (!in) {
+      std::cerr << "entente-bench: cannot read " << path << "\n";
+      return 1;
+    }
+    const std::string doc = Basename(path);
+    std::string line, f[4];
+    uint64_t lineno = 0;
+    while (std::getline(in, line)) {
+      ++lineno;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) continue;
+      ++lines;
+      if (!Split4(line, f)) {
+        ++rejected;
+        std::cerr << path << ":" << lineno << ": not 4 tab-separated fields\n";
+        continue;
+      }
+      model::StatementInput s;
+      s.actor.name = f[0];
+      s.action_text = f[1];
+      s.cameo_code = graph::Taxonomy::Get().CodeForRelation(f[1]).value_or("");
+      s.target.name = f[2];
+      if (!model::ParseDate(f[3], &s.date)) s.date = {};
+      s.source.document_id = doc;
+      s.extractor_name = "icews-tsv";
+      s.idempotency_key = doc + ":" + std::to_string(lineno);
+      batch.push_back(std::move(s));
+      if (static_cast<int>(batch.size()) == batch_size && !flush()) return 1;
+    }
+  }
+  if (!batch.empty() && !flush()) return 1;
+  if (auto s = (*store)->Flush(); !s.ok()) std::cerr << s << "\n";
+  const double secs = Seconds(start);
+  if (tty) std::fprintf(stderr, "\r");
+  std::printf(
+      "loaded %llu lines in %.2f s (%.0f events/s): accepted %llu, duplicate %llu, rejected "
+      "%llu; disk %.1f MB\n",
+      static_cast<unsigned long long>(lines), secs, lines / secs,
+      static_cast<unsigned long long>(accepted), static_cast<unsigned long long>(duplicate),
+      static_cast<unsigned long long>(rejected), (*store)->ApproximateDiskBytes() / 1e6);
+  return rejected == 0 ? 0 : 1;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  // Nearest rank, as the shared benchlib.py.
+  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * v.size()));
+  return v[std::max<size_t>(rank, 1) - 1];
+}
+
+int RunQueries(const std::vector<std::string>& args) {
+  const std::string dir = Flag(args, "--data"), queries = Flag(args, "--queries"),
+                    out_path = Flag(args, "--out");
+  if (dir.empty() || queries.empty() || out_path.empty()) {
+    std::cerr << "usage: entente-bench query --data DIR --queries FILE --out FILE\n";
+    return 2;
+  }
+  auto store = OpenStore(dir);
+  if (!store.ok()) {
+    std::cerr << store.status() << "\n";
+    return 1;
+  }
+  graph::GraphReader reader(store->get());
+  std::ifstream in(queries);
+  std::vector<bench::Query> qs;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    auto q = ParseQuery(line);
+    if (!q.ok()) {
+      std::cerr << "bad query: " << q.status() << "\n";
+      return 1;
+    }
+    qs.push_back(*q);
+  }
+  std::map<std::string, int> warmed;
+  for (const auto& q : qs) {  // untimed warm-up: the first 10 of each kind
+    if (warmed[q.kind]++ < 10) Answer(reader, q).IgnoreError();
+  }
+  std::ofstream out(out_path);
+  std::map<std::string, std::vector<double>> ms;
+  const auto wall = Clock::now();
+  for (const auto& q : qs) {
+    const auto t = Clock::now();
+    auto a = Answer(reader, q);
+    const double elapsed = Seconds(t) * 1000;
+    if (!a.ok()) {
+      std::cerr << q.id << ": " << a.status() << "\n";
+      return 1;
+    }
+    ms[q.kind].push_back(elapsed);
+    out << "{\"id\": \"" << q.id << "\", \"kind\": \"" << q.kind << "\", \"answer\": " << *a
+        << ", \"ms\": " << elapsed << "}\n";
+  }
+  std::printf("%zu queries in %.2f s\n| kind | n | p50 ms | p95 ms |\n|---|---|---|---|\n", qs.size(),
+              Seconds(wall));
+  for (const auto& [kind, v] : ms) {
+    std::printf("| %s | %zu | %.3f | %.3f |\n", kind.c_str(), v.size(), Percentile(v, 50),
+                Percentile(v, 95));
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace entente::bench
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "help") {
+    std::cerr << "usage:\n  entente-bench load --data DIR [--batch N] FILE...\n"
+                 "  entente-bench query --data DIR --queries FILE --out FILE\n";
+    return args.empty() ? 2 : 0;
+  }
+  const std::string cmd = args[0];
+  args.erase(args.begin());
+  if (cmd == "load") return entente::bench::RunLoad(args);
+  if (cmd == "query") return entente::bench::RunQueries(args);
+  std::cerr << "entente-bench: unknown command " << cmd << "\n";
+  return 2;
+}
