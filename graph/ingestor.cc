@@ -85,12 +85,24 @@ void ClassifyAction(const model::StatementInput& in, model::Statement* s) {
 class Ingestor::Batch {
  public:
   Batch(storage::Store* store, model::NameResolution resolution, model::EntityId* next_entity,
-        model::StatementId* next_statement)
+        model::StatementId* next_statement, NameCache* exact_cache, NameCache* alias_cache)
       : view_(store->Latest()),
         ws_(store->NewWriteSet()),
         resolution_(resolution),
         next_entity_(next_entity),
-        next_statement_(next_statement) {}
+        next_statement_(next_statement),
+        exact_cache_(exact_cache),
+        alias_cache_(alias_cache) {}
+
+  // After a successful commit: the entities this batch created may be cached.
+  // Their folded names only under alias resolution: an entity created by an
+  // exact name may share its folded name with an older entity, which stays
+  // the one an alias lookup finds.
+  void PublishNames() {
+    for (const auto& [name, id] : exact_) exact_cache_->Put(name, id);
+    if (resolution_ != model::NameResolution::kAlias) return;
+    for (const auto& [folded, id] : alias_) alias_cache_->Put(folded, id);
+  }
 
   storage::WriteSet& write_set() { return ws_; }
 
@@ -104,17 +116,21 @@ class Ingestor::Batch {
       return ref.id;
     }
     if (resolution_ == model::NameResolution::kExact) {
+      if (const auto* cached = exact_cache_->Find(ref.name)) return *cached;
       auto it = exact_.find(ref.name);
       if (it != exact_.end()) return it->second;
       auto id = view_->FindExactName(ref.name);
       if (absl::IsNotFound(id.status())) return 0;
+      if (id.ok()) exact_cache_->Put(ref.name, *id);
       return id;
     }
     const std::string folded = FoldName(ref.name);
+    if (const auto* cached = alias_cache_->Find(folded)) return *cached;
     auto it = alias_.find(folded);
     if (it != alias_.end()) return it->second;
     auto id = view_->FindAlias(folded);
     if (absl::IsNotFound(id.status())) return 0;
+    if (id.ok()) alias_cache_->Put(folded, *id);
     return id;
   }
 
@@ -170,6 +186,8 @@ class Ingestor::Batch {
   const model::NameResolution resolution_;
   model::EntityId* next_entity_;
   model::StatementId* next_statement_;
+  NameCache* exact_cache_;
+  NameCache* alias_cache_;
   std::unordered_map<std::string, model::EntityId> exact_;
   std::unordered_map<std::string, model::EntityId> alias_;
   std::unordered_set<model::EntityId> created_ids_;
@@ -232,7 +250,7 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
   std::lock_guard<std::mutex> lock(mu_);
   const model::EntityId entity_mark = next_entity_;
   const model::StatementId statement_mark = next_statement_;
-  Batch b(store_, resolution, &next_entity_, &next_statement_);
+  Batch b(store_, resolution, &next_entity_, &next_statement_, &exact_cache_, &alias_cache_);
   const int64_t now = clock_();
   // On failure nothing of the batch is stored, so its ids may be reused.
   auto fail = [&](absl::Status st) {
@@ -336,6 +354,7 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
   ws.PutMeta(kMetaNextEntity, storage::EncodeId(next_entity_));
   ws.PutMeta(kMetaNextStatement, storage::EncodeId(next_statement_));
   if (absl::Status st = store_->Commit(ws); !st.ok()) return fail(st);
+  b.PublishNames();
   return out;
 }
 

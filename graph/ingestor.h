@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -35,6 +36,24 @@ struct IngestOutcome {
   // Per input statement: its stored id (new, or the earlier one for a
   // duplicate), 0 if rejected.
   std::vector<model::StatementId> ids;
+};
+
+// name (exact) or folded name (alias) -> entity id, bounded: cleared when
+// it outgrows kMaxEntries.
+class NameCache {
+ public:
+  static constexpr size_t kMaxEntries = 1 << 21;
+  const model::EntityId* Find(const std::string& key) const {
+    auto it = map_.find(key);
+    return it == map_.end() ? nullptr : &it->second;
+  }
+  void Put(const std::string& key, model::EntityId id) {
+    if (map_.size() >= kMaxEntries) map_.clear();
+    map_.emplace(key, id);
+  }
+
+ private:
+  std::unordered_map<std::string, model::EntityId> map_;
 };
 
 class Ingestor {
@@ -64,6 +83,12 @@ class Ingestor {
   const Clock clock_;
 
   std::mutex mu_;
+  // Names already resolved, so that a batch of a million rows naming the
+  // same few thousand actors asks RocksDB once per name. Entities are never
+  // deleted, so an entry never goes stale; a batch adds its new entities
+  // only once committed.
+  NameCache exact_cache_ ABSL_GUARDED_BY(mu_);
+  NameCache alias_cache_ ABSL_GUARDED_BY(mu_);
   model::EntityId next_entity_ ABSL_GUARDED_BY(mu_) = 1;
   model::StatementId next_statement_ ABSL_GUARDED_BY(mu_) = 1;
 };

@@ -36,6 +36,15 @@ bool HasControlCharacter(std::string_view s) {
   return false;
 }
 
+// Whether a name has nothing but white space. Most names have an ASCII
+// letter or digit, which settles it without Unicode folding.
+bool IsBlank(std::string_view name) {
+  for (unsigned char c : name) {
+    if (c < 0x80 && c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
+  }
+  return FoldName(name).empty();
+}
+
 void ValidateRef(const model::EntityRef& ref, bool required, const std::string& field,
                  std::vector<FieldViolation>* out) {
   if (!ref.given()) {
@@ -50,7 +59,7 @@ void ValidateRef(const model::EntityRef& ref, bool required, const std::string& 
   if (!CheckString(ref.name, kMaxNameBytes, field + ".name", out)) return;
   if (HasControlCharacter(ref.name)) {
     Add(out, field + ".name", "contains a control character (tab, newline, NUL...)");
-  } else if (FoldName(ref.name).empty()) {
+  } else if (IsBlank(ref.name)) {
     Add(out, field + ".name", "is blank");
   }
 }

@@ -39,6 +39,12 @@ TEST_F(IngestorTest, AliasResolutionFoldsNamesExactResolutionDoesNot) {
   out = MustIngest({Stmt("gamma", "x"), Stmt("Gamma", "x")}, NameResolution::kExact);
   EXPECT_EQ(out.accepted, 2u);
   EXPECT_NE(IdOf("gamma", NameResolution::kExact), IdOf("Gamma", NameResolution::kExact));
+  // Under alias resolution the first of them is the one "GAMMA" names, also
+  // once the ingestor has cached names.
+  auto alias = MustIngest({Stmt("GAMMA", "x"), Stmt("gAmMa", "y")});
+  for (auto id : alias.ids) {
+    EXPECT_EQ(reader_->GetStatement(id)->actor.id, IdOf("gamma", NameResolution::kExact));
+  }
 }
 
 TEST_F(IngestorTest, ExactResolutionIgnoresAliases) {
