@@ -320,20 +320,29 @@ void WriteSet::PutStatement(const model::Statement& s, std::string_view idempote
               PairKey(std::min(s.actor, s.target), std::max(s.actor, s.target), day, s.id),
               EncodeEdgeValue(e))  // e.counterpart is the actor here
       .PermitUncheckedError();
+  // Summaries are added up per cell across the whole write set, so a batch
+  // writes one merge operand per (entity, counterpart, root, month) rather
+  // than two per statement.
   SummaryCell cell;
   cell.root = root;
   cell.month = s.date.year * 12 + (s.date.month == 0 ? 0 : s.date.month - 1);
-  cell.count = 1;
-  cell.first_day = day;
-  cell.last_day = day;
-  cell.goldstein_x10 = goldstein_x10;
-  const std::string value = EncodeSummaryValue(cell);
   for (auto [entity, dir, counterpart] :
        {std::tuple{s.actor, kSummaryOut, s.target}, std::tuple{s.target, kSummaryIn, s.actor}}) {
     cell.entity = entity;
     cell.dir = dir;
     cell.counterpart = counterpart;
-    batch_->Merge(store_->summaries_, SummaryKey(cell), value).PermitUncheckedError();
+    auto [it, fresh] = summaries_.try_emplace(SummaryKey(cell), cell);
+    SummaryCell& sum = it->second;
+    if (fresh) {
+      sum.count = 0;
+      sum.first_day = day;
+      sum.last_day = day;
+      sum.goldstein_x10 = 0;
+    }
+    ++sum.count;
+    sum.first_day = std::min(sum.first_day, day);
+    sum.last_day = std::max(sum.last_day, day);
+    sum.goldstein_x10 += goldstein_x10;
   }
   ++statements_;
 }
@@ -400,6 +409,10 @@ std::unique_ptr<ReadView> Store::Snapshot() const {
 WriteSet Store::NewWriteSet() const { return WriteSet(this); }
 
 absl::Status Store::Commit(WriteSet& ws) {
+  for (const auto& [key, cell] : ws.summaries_) {
+    ws.batch_->Merge(summaries_, key, EncodeSummaryValue(cell)).PermitUncheckedError();
+  }
+  ws.summaries_.clear();
   if (ws.empty()) return absl::OkStatus();
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;

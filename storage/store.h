@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -171,6 +172,7 @@ class WriteSet {
   explicit WriteSet(const Store* store);
   const Store* store_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
+  std::unordered_map<std::string, SummaryCell> summaries_;  // merged at Commit()
   size_t statements_ = 0;
 };
 
