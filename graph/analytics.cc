@@ -12,12 +12,31 @@
 namespace entente::graph {
 namespace {
 
-// How often (in index entries) long scans look at the StopFn.
+// How often (in index entries and expanded nodes) a query looks at the StopFn.
 constexpr int kStopCheckEvery = 1024;
 
 absl::Status Stopped() {
   return absl::DeadlineExceededError("deadline exceeded or call cancelled");
 }
+
+// Asks the StopFn at a query's first step and then every kStopCheckEvery
+// steps, counted over the whole query. (A count restarted per scan never
+// reached the next check on a traversal of many nodes with few statements
+// each, and a stop that had already fired went unseen on small queries.)
+class StopCheck {
+ public:
+  explicit StopCheck(const StopFn& stop) : stop_(stop) {}
+  // True once the StopFn has fired.
+  bool Step() {
+    if (!stop_ || --until_check_ > 0) return false;
+    until_check_ = kStopCheckEvery;
+    return stop_();
+  }
+
+ private:
+  const StopFn& stop_;
+  int until_check_ = 1;
+};
 
 // One statement seen from `node`: the other end, and whether `node` is its
 // actor (forward) or its target.
@@ -31,9 +50,9 @@ struct Step {
 // scan newest first, until `visit` returns false. Returns Stopped() if
 // `stop` fires.
 absl::Status ForEachStep(const storage::ReadView& view, model::EntityId node,
-                         model::Direction direction, const CompiledFilter& filter,
-                         const StopFn& stop, const std::function<bool(const Step&)>& visit) {
-  int since_check = 0;
+                         model::Direction direction, const CompiledFilter& filter, StopCheck* stop,
+                         const std::function<bool(const Step&)>& visit) {
+  if (stop->Step()) return Stopped();  // a node without statements is a step too
   for (auto dir : {model::Direction::kOut, model::Direction::kIn}) {
     if (direction != model::Direction::kBoth && direction != dir) continue;
     storage::EdgeScan scan;
@@ -43,10 +62,7 @@ absl::Status ForEachStep(const storage::ReadView& view, model::EntityId node,
     scan.day_hi = filter.day_hi();
     auto it = view.ScanEdges(scan);
     for (; it->Valid(); it->Next()) {
-      if (++since_check == kStopCheckEvery) {
-        since_check = 0;
-        if (stop && stop()) return Stopped();
-      }
+      if (stop->Step()) return Stopped();
       const model::EdgeEntry& e = it->entry();
       if (!filter.Matches(e)) continue;
       if (!visit(Step{&e, e.counterpart, dir == model::Direction::kOut})) return it->status();
@@ -81,20 +97,26 @@ absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
   // With BOTH, a statement between two expanded nodes is seen from each end.
   std::unordered_set<model::StatementId> counted;
   std::vector<model::EntityId> frontier;
-  for (auto s : seeds) {
-    if (depth.emplace(s, 0).second) {
-      out.nodes.push_back({s, 0});
-      frontier.push_back(s);
-    }
-  }
+  StopCheck check(stop);
   auto note = [&](const char* limit) {
     if (out.truncated.empty()) out.truncated = limit;
   };
+  for (auto s : seeds) {
+    if (depth.count(s)) continue;
+    // Seeds count towards max_nodes too: more seeds than that are cut.
+    if (static_cast<int>(out.nodes.size()) >= limits.max_nodes) {
+      note("max_nodes");
+      break;
+    }
+    depth.emplace(s, 0);
+    out.nodes.push_back({s, 0});
+    frontier.push_back(s);
+  }
   for (int d = 0; d < limits.max_depth && !frontier.empty(); ++d) {
     std::vector<model::EntityId> next;
     for (model::EntityId u : frontier) {
       int taken = 0;
-      absl::Status s = ForEachStep(view, u, direction, filter, stop, [&](const Step& step) {
+      absl::Status s = ForEachStep(view, u, direction, filter, &check, [&](const Step& step) {
         auto it = depth.find(step.other);
         if (it == depth.end()) {
           if (taken >= limits.max_fanout) return note("max_fanout"), true;
@@ -162,7 +184,7 @@ model::Direction Reverse(model::Direction d) {
 }
 
 absl::Status ExpandLevel(const storage::ReadView& view, const CompiledFilter& filter,
-                         const StopFn& stop, Side* side) {
+                         StopCheck* stop, Side* side) {
   std::vector<model::EntityId> next;
   const int d = side->depth + 1;
   for (model::EntityId u : side->frontier) {
@@ -221,10 +243,11 @@ absl::StatusOr<PathsResult> FindPaths(const storage::ReadView& view, model::Enti
   Side fwd{from, direction, {{from, 0}}, {}, {from}, 0};
   Side bwd{to, Reverse(direction), {{to, 0}}, {}, {to}, 0};
   std::vector<model::EntityId> meet;
+  StopCheck check(stop);
   while (fwd.depth + bwd.depth < max_hops && !fwd.frontier.empty() && !bwd.frontier.empty()) {
     Side& side = fwd.frontier.size() <= bwd.frontier.size() ? fwd : bwd;
     Side& other = &side == &fwd ? bwd : fwd;
-    if (absl::Status s = ExpandLevel(view, filter, stop, &side); !s.ok()) return s;
+    if (absl::Status s = ExpandLevel(view, filter, &check, &side); !s.ok()) return s;
     int best = INT32_MAX;
     for (model::EntityId v : side.frontier) {
       auto it = other.dist.find(v);
@@ -327,13 +350,11 @@ absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::Read
   scan.day_lo = filter.day_lo();
   scan.day_hi = filter.day_hi();
   scan.newest_first = false;
+  StopCheck check(stop);
+  if (check.Step()) return Stopped();
   auto it = view.ScanEdges(scan);
-  int since_check = 0;
   for (; it->Valid(); it->Next()) {
-    if (++since_check == kStopCheckEvery) {
-      since_check = 0;
-      if (stop && stop()) return Stopped();
-    }
+    if (check.Step()) return Stopped();
     const model::EdgeEntry& e = it->entry();
     if (!filter.Matches(e)) continue;
     const int32_t start = BucketStart(e.day, g);

@@ -309,7 +309,12 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
     bool created = false;
     for (Ref& r : refs) {
       if (r.ref->given() && r.id == 0) {
-        r.id = b.Create(*r.ref);
+        // An earlier reference of this statement may have just created the
+        // same new name ("A" -> "A"): look again, or a self-loop would make
+        // two entities of one name.
+        auto id = b.Lookup(*r.ref);
+        if (!id.ok()) return fail(id.status());
+        r.id = *id != 0 ? *id : b.Create(*r.ref);
         created = true;
       }
     }

@@ -29,6 +29,18 @@ TEST_F(IngestorTest, CountriesAreSeededWithTheirAliases) {
   EXPECT_EQ(IdOf("Russia", NameResolution::kExact), russia);
 }
 
+TEST_F(IngestorTest, SelfLoopOnANewNameCreatesOneEntity) {
+  for (auto r : {NameResolution::kExact, NameResolution::kAlias}) {
+    const std::string name = r == NameResolution::kExact ? "Loop Exact" : "Loop Alias";
+    auto out = MustIngest({Stmt(name, name)}, r);
+    ASSERT_EQ(out.accepted, 1u);
+    auto s = reader_->GetStatement(out.ids[0]);
+    ASSERT_OK(s);
+    EXPECT_EQ(s->statement.actor, s->statement.target) << name;
+    EXPECT_EQ(s->statement.actor, IdOf(name, r)) << name;
+  }
+}
+
 TEST_F(IngestorTest, AliasResolutionFoldsNamesExactResolutionDoesNot) {
   auto out = MustIngest({Stmt("Alpha Group", "beta"), Stmt("ALPHA  group", "Beta")});
   EXPECT_EQ(out.accepted, 2u);

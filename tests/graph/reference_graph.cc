@@ -1,0 +1,289 @@
+#include "tests/graph/reference_graph.h"
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+
+#include "graph/taxonomy.h"
+
+namespace entente::graph {
+namespace {
+
+using model::Direction;
+using model::EntityId;
+
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// A statement with a code in the CAMEO table counts towards Goldstein means.
+bool Classified(const std::string& code) { return Taxonomy::Get().Find(code) != nullptr; }
+
+// Breadth-first distances from `start` over `adj`, at most `max_depth`.
+std::map<EntityId, int> Distances(const std::map<EntityId, std::set<EntityId>>& adj,
+                                  const std::vector<EntityId>& starts, int max_depth) {
+  std::map<EntityId, int> dist;
+  std::deque<EntityId> queue;
+  for (EntityId s : starts) {
+    if (dist.emplace(s, 0).second) queue.push_back(s);
+  }
+  while (!queue.empty()) {
+    const EntityId u = queue.front();
+    queue.pop_front();
+    const int d = dist[u];
+    if (d == max_depth) continue;
+    auto it = adj.find(u);
+    if (it == adj.end()) continue;
+    for (EntityId v : it->second) {
+      if (dist.emplace(v, d + 1).second) queue.push_back(v);
+    }
+  }
+  return dist;
+}
+
+Direction Reverse(Direction d) {
+  if (d == Direction::kOut) return Direction::kIn;
+  if (d == Direction::kIn) return Direction::kOut;
+  return d;
+}
+
+// Whether `s` takes a walk along `direction` from `from` to `to`.
+bool Supports(const RefStatement& s, EntityId from, EntityId to, Direction direction) {
+  const bool forward = s.actor == from && s.target == to;
+  const bool backward = s.actor == to && s.target == from;
+  switch (direction) {
+    case Direction::kOut:
+      return forward;
+    case Direction::kIn:
+      return backward;
+    case Direction::kBoth:
+      return forward || backward;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool ReferenceGraph::Matches(const EdgeFilter& f, const RefStatement& s) {
+  if (f.date_from.year != 0 && s.day < model::FirstDay(f.date_from)) return false;
+  if (f.date_to.year != 0 && s.day > model::LastDay(f.date_to)) return false;
+  if (!f.code_prefixes.empty() &&
+      std::none_of(f.code_prefixes.begin(), f.code_prefixes.end(),
+                   [&](const std::string& p) { return StartsWith(s.code, p); })) {
+    return false;
+  }
+  if (!f.quad_classes.empty()) {
+    const model::QuadClass q = Taxonomy::Get().QuadOf(s.code);
+    if (std::find(f.quad_classes.begin(), f.quad_classes.end(), q) == f.quad_classes.end()) {
+      return false;
+    }
+  }
+  if (s.confidence < f.min_confidence) return false;
+  if (!f.modalities.empty()) {
+    bool any = false;
+    for (model::Modality m : f.modalities) {
+      any |= (m == model::Modality::kUnspecified ? model::Modality::kAsserted : m) == s.modality;
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
+bool ReferenceGraph::NewerFirst(const RefStatement& a, const RefStatement& b) {
+  return a.day != b.day ? a.day > b.day : a.id > b.id;
+}
+
+int32_t ReferenceGraph::BucketStartOf(int32_t day, Granularity g) {
+  switch (g) {
+    case Granularity::kDay:
+      return day;
+    case Granularity::kWeek: {
+      constexpr int32_t kAMonday = 4;  // 1970-01-05
+      return day - (((day - kAMonday) % 7) + 7) % 7;
+    }
+    case Granularity::kMonth: {
+      const model::Date d = model::DateOfDay(day);
+      return model::FirstDay({d.year, d.month, 0});
+    }
+    case Granularity::kYear:
+      return model::FirstDay({model::DateOfDay(day).year, 0, 0});
+  }
+  return day;
+}
+
+std::vector<const RefStatement*> ReferenceGraph::Filtered(const EdgeFilter& f) const {
+  std::vector<const RefStatement*> out;
+  for (const RefStatement& s : statements_) {
+    if (Matches(f, s)) out.push_back(&s);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const RefStatement* a, const RefStatement* b) { return NewerFirst(*a, *b); });
+  return out;
+}
+
+std::vector<model::StatementId> ReferenceGraph::List(EntityId entity, Direction direction,
+                                                     const EdgeFilter& f) const {
+  std::vector<model::StatementId> out;
+  for (const RefStatement* s : Filtered(f)) {
+    const bool as_actor = s->actor == entity && direction != Direction::kIn;
+    const bool as_target = s->target == entity && direction != Direction::kOut;
+    if (as_actor || as_target) out.push_back(s->id);
+  }
+  return out;
+}
+
+std::map<EntityId, std::set<EntityId>> ReferenceGraph::Adjacency(Direction direction,
+                                                                 const EdgeFilter& f) const {
+  std::map<EntityId, std::set<EntityId>> adj;
+  for (const RefStatement& s : statements_) {
+    if (!Matches(f, s)) continue;
+    if (direction != Direction::kIn) adj[s.actor].insert(s.target);
+    if (direction != Direction::kOut) adj[s.target].insert(s.actor);
+  }
+  return adj;
+}
+
+RefTraverse ReferenceGraph::Traverse(const std::vector<EntityId>& seeds, Direction direction,
+                                     const EdgeFilter& f, int max_depth) const {
+  RefTraverse out;
+  out.depth = Distances(Adjacency(direction, f), seeds, max_depth);
+  auto expanded = [&](EntityId id) {
+    auto it = out.depth.find(id);
+    return it != out.depth.end() && it->second < max_depth;
+  };
+  for (const RefStatement* s : Filtered(f)) {  // newest first
+    const bool followed = (direction != Direction::kIn && expanded(s->actor)) ||
+                          (direction != Direction::kOut && expanded(s->target));
+    if (!followed) continue;
+    RefEdge& e = out.edges[{s->actor, s->target}];
+    if (e.count == 0) e.first_day = e.last_day = s->day;
+    ++e.count;
+    e.first_day = std::min(e.first_day, s->day);
+    e.last_day = std::max(e.last_day, s->day);
+    if (Classified(s->code)) {
+      e.goldstein_sum += Taxonomy::Get().GoldsteinOf(s->code);
+      ++e.classified;
+    }
+    e.statements.push_back(s->id);
+  }
+  return out;
+}
+
+RefPaths ReferenceGraph::Paths(EntityId from, EntityId to, Direction direction, const EdgeFilter& f,
+                               int max_hops, int max_paths) const {
+  RefPaths out;
+  const auto adj = Adjacency(direction, f);
+  const auto to_dist = Distances(Adjacency(Reverse(direction), f), {to}, max_hops);
+  auto it = to_dist.find(from);
+  if (it == to_dist.end()) return out;
+  out.distance = it->second;
+  // Depth first in id order, stepping only to nodes one hop closer to `to`:
+  // exactly the shortest paths, in lexicographic order.
+  std::vector<EntityId> path = {from};
+  std::function<void()> walk = [&] {
+    if (static_cast<int>(out.paths.size()) == max_paths) return;
+    const int left = out.distance - static_cast<int>(path.size() - 1);
+    if (left == 0) {
+      out.paths.push_back(path);
+      return;
+    }
+    auto next = adj.find(path.back());
+    if (next == adj.end()) return;
+    for (EntityId v : next->second) {
+      auto d = to_dist.find(v);
+      if (d == to_dist.end() || d->second != left - 1) continue;
+      path.push_back(v);
+      walk();
+      path.pop_back();
+    }
+  };
+  walk();
+  const auto filtered = Filtered(f);
+  for (const auto& p : out.paths) {
+    std::vector<RefHop> hops;
+    for (size_t i = 0; i + 1 < p.size(); ++i) {
+      RefHop hop{p[i], p[i + 1], {}};
+      for (const RefStatement* s : filtered) {
+        if (Supports(*s, hop.from, hop.to, direction)) hop.statements.push_back(s->id);
+      }
+      hops.push_back(std::move(hop));
+    }
+    out.hops.push_back(std::move(hops));
+  }
+  return out;
+}
+
+std::vector<model::StatementId> ReferenceGraph::DyadStatements(EntityId a, EntityId b,
+                                                               const EdgeFilter& f) const {
+  std::vector<model::StatementId> out;
+  for (const RefStatement* s : Filtered(f)) {
+    if (Supports(*s, a, b, Direction::kBoth)) out.push_back(s->id);
+  }
+  return out;
+}
+
+std::vector<TimelineBucket> ReferenceGraph::Timeline(EntityId a, EntityId b, const EdgeFilter& f,
+                                                     Granularity g) const {
+  std::map<int32_t, TimelineBucket> buckets;
+  for (const RefStatement& s : statements_) {
+    if (!Matches(f, s) || !Supports(s, a, b, Direction::kBoth)) continue;
+    const int32_t start = BucketStartOf(s.day, g);
+    TimelineBucket& bucket = buckets[start];
+    bucket.start_day = start;
+    ++bucket.total;
+    ++bucket.by_quad[static_cast<int>(Taxonomy::Get().QuadOf(s.code))];
+    if (Classified(s.code)) {
+      bucket.goldstein_sum += Taxonomy::Get().GoldsteinOf(s.code);
+      ++bucket.classified;
+    }
+    ++(s.actor == a ? bucket.a_to_b : bucket.b_to_a);
+  }
+  std::vector<TimelineBucket> out;
+  for (const auto& [start, bucket] : buckets) out.push_back(bucket);
+  return out;
+}
+
+EntityProfile ReferenceGraph::Profile(EntityId entity, int top) const {
+  EntityProfile p;
+  std::map<EntityId, CounterpartCount> counts;
+  for (const RefStatement& s : statements_) {
+    if (s.actor != entity && s.target != entity) continue;
+    if (s.actor == entity) {
+      ++p.out_statements;
+      counts[s.target].id = s.target;
+      ++counts[s.target].out_count;
+    }
+    if (s.target == entity) {
+      ++p.in_statements;
+      counts[s.actor].id = s.actor;
+      ++counts[s.actor].in_count;
+    }
+    ++p.by_quad[static_cast<int>(Taxonomy::Get().QuadOf(s.code))];  // a self-loop once
+    p.first_day = std::min(p.first_day.value_or(s.day), s.day);
+    p.last_day = std::max(p.last_day.value_or(s.day), s.day);
+  }
+  for (const auto& [id, c] : counts) {
+    p.out_degree += c.out_count > 0;
+    p.in_degree += c.in_count > 0;
+    p.top.push_back(c);
+  }
+  std::stable_sort(p.top.begin(), p.top.end(), [](const auto& x, const auto& y) {
+    return x.out_count + x.in_count > y.out_count + y.in_count;  // ties stay in id order
+  });
+  if (static_cast<int>(p.top.size()) > top) p.top.resize(top);
+  return p;
+}
+
+std::vector<EntityId> ReferenceGraph::EntitiesByStatements() const {
+  std::map<EntityId, int> n;
+  for (const RefStatement& s : statements_) {
+    ++n[s.actor];
+    if (s.target != s.actor) ++n[s.target];
+  }
+  std::vector<EntityId> out;
+  for (const auto& [id, count] : n) out.push_back(id);
+  std::stable_sort(out.begin(), out.end(), [&](EntityId x, EntityId y) { return n[x] > n[y]; });
+  return out;
+}
+
+}  // namespace entente::graph
