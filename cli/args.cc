@@ -28,7 +28,12 @@ absl::Status BadValue(std::string_view option, std::string_view text, std::strin
 
 std::string ParsedArgs::Get(std::string_view name, std::string fallback) const {
   auto it = values_.find(std::string(name));
-  return it == values_.end() ? fallback : it->second;
+  return it == values_.end() ? fallback : it->second.back();
+}
+
+std::vector<std::string> ParsedArgs::GetAll(std::string_view name) const {
+  auto it = values_.find(std::string(name));
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
 absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<OptionSpec>& specs,
@@ -57,11 +62,11 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<OptionSpec>& specs,
       if (eq != std::string::npos) {
         return absl::InvalidArgumentError("option '--" + name + "' takes no value");
       }
-      out.values_[name] = "";
+      out.values_[name].push_back("");
     } else if (eq != std::string::npos) {
-      out.values_[name] = arg.substr(eq + 1);
+      out.values_[name].push_back(arg.substr(eq + 1));
     } else if (i + 1 < args.size()) {
-      out.values_[name] = args[++i];
+      out.values_[name].push_back(args[++i]);
     } else {
       return absl::InvalidArgumentError("option '--" + name + "' needs a value (" +
                                         spec->value_name + ")");

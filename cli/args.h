@@ -26,15 +26,20 @@ struct OptionSpec {
 class ParsedArgs {
  public:
   bool Has(std::string_view name) const { return values_.count(std::string(name)) > 0; }
-  // The option's value; `fallback` when it was not given.
+  // The option's value, its last one if repeated; `fallback` when it was not
+  // given.
   std::string Get(std::string_view name, std::string fallback = "") const;
+  // Every value of a repeatable option, in command-line order; empty when it
+  // was not given.
+  std::vector<std::string> GetAll(std::string_view name) const;
   const std::vector<std::string>& positional() const { return positional_; }
   bool help() const { return help_; }
 
  private:
   friend absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<OptionSpec>&,
                                               const std::vector<std::string>&);
-  std::map<std::string, std::string> values_;  // Switches map to "".
+  // Every value given, in order; a switch has one "".
+  std::map<std::string, std::vector<std::string>> values_;
   std::vector<std::string> positional_;
   bool help_ = false;
 };
@@ -42,9 +47,9 @@ class ParsedArgs {
 // Parses `args` (without program and command name) against `specs`.
 // Accepts "--name value", "--name=value", "-h"/"--help" and "--" (the rest is
 // positional); options and positional arguments may be mixed, and "-" alone is
-// positional. A repeated option keeps its last value. InvalidArgument naming
-// the argument for an unknown option, a missing value, or a value given to a
-// switch.
+// positional. A repeated option keeps all its values (Get gives the last,
+// GetAll every one). InvalidArgument naming the argument for an unknown
+// option, a missing value, or a value given to a switch.
 absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<OptionSpec>& specs,
                                      const std::vector<std::string>& args);
 

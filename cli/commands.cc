@@ -47,7 +47,8 @@ int Context::ReportError(const grpc::Status& status, std::string_view prefix) co
 
 const std::vector<Command>& AllCommands() {
   static const auto* commands = new std::vector<Command>{
-      IngestCommand(), StatementsCommand(), StatementCommand(), EntityCommand(), SearchCommand()};
+      IngestCommand(),    StatementsCommand(), StatementCommand(), EntityCommand(), SearchCommand(),
+      NeighborsCommand(), PathCommand(),       TimelineCommand(),  ProfileCommand()};
   return *commands;
 }
 
@@ -92,6 +93,10 @@ std::string TopLevelHelp() {
                   "Examples:\n"
                   "  entente ingest statements.jsonl\n"
                   "  entente statements Russia --direction out --since 2024-10\n"
+                  "  entente neighbors \"North Korea\" --depth 2 --code 19 --since 2014\n"
+                  "  entente path \"South Korea\" Russia --max-hops 3\n"
+                  "  entente timeline Russia \"North Korea\" --by month\n"
+                  "  entente profile China --top 5\n"
                   "  ENTENTE_SERVER=db.example:50051 entente search kor\n");
   return out;
 }

@@ -76,6 +76,10 @@ Command StatementsCommand();
 Command StatementCommand();
 Command EntityCommand();
 Command SearchCommand();
+Command NeighborsCommand();
+Command PathCommand();
+Command TimelineCommand();
+Command ProfileCommand();
 
 }  // namespace entente::cli
 

@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
+#include "cli/filter_options.h"
 #include "cli/format.h"
+#include "cli/statement_table.h"
 #include "cli/table.h"
 #include "entente/v1/graph.grpc.pb.h"
 
@@ -14,93 +16,24 @@ namespace {
 constexpr int64_t kDefaultLimit = 50;
 constexpr int kMaxPageSize = 1000;  // The server's limit.
 constexpr int kMaxQuoteWidth = 100;
-constexpr size_t kMaxQuoteLines = 3;
-constexpr int kQuoteIndent = 4;
 
 std::string Message(const absl::Status& s) { return std::string(s.message()); }
-
-absl::StatusOr<v1::Direction> ParseDirection(const std::string& text) {
-  if (text == "out") return v1::OUT;
-  if (text == "in") return v1::IN;
-  if (text == "both") return v1::BOTH;
-  return absl::InvalidArgumentError("--direction: '" + text + "' is not out, in or both");
-}
 
 // Fills the entity and filters of a ListStatementsRequest from the command
 // line; InvalidArgument describes a usage error.
 absl::Status BuildRequest(const ParsedArgs& args, v1::ListStatementsRequest* request) {
   if (args.positional().size() != 1) return absl::InvalidArgumentError("expected one NAME");
-  const std::string& name = args.positional()[0];
-  if (args.Has("id")) {
-    auto id = ParseIdOption("id", name);
-    if (!id.ok()) return absl::InvalidArgumentError("with --id, NAME must be an entity id");
-    request->mutable_entity()->set_id(*id);
-  } else {
-    request->mutable_entity()->set_name(name);
-  }
-  request->set_name_resolution(args.Has("exact") ? v1::NAME_RESOLUTION_EXACT
-                                                 : v1::NAME_RESOLUTION_ALIAS);
+  auto entity = ParseEntityArg(args, args.positional()[0]);
+  if (!entity.ok()) return entity.status();
+  *request->mutable_entity() = *entity;
+  request->set_name_resolution(ParseNameResolution(args));
   auto direction = ParseDirection(args.Get("direction", "both"));
   if (!direction.ok()) return direction.status();
   request->set_direction(*direction);
-  if (args.Has("since")) {
-    auto date = ParseDate(args.Get("since"));
-    if (!date.ok()) return absl::InvalidArgumentError("--since: " + Message(date.status()));
-    *request->mutable_filter()->mutable_date_from() = *date;
-  }
-  if (args.Has("until")) {
-    auto date = ParseDate(args.Get("until"));
-    if (!date.ok()) return absl::InvalidArgumentError("--until: " + Message(date.status()));
-    *request->mutable_filter()->mutable_date_to() = EndOfPeriod(*date);
-  }
-  if (!args.Get("code").empty()) request->mutable_filter()->add_code_prefixes(args.Get("code"));
-  if (args.Has("min-confidence")) {
-    auto x = ParseDoubleOption("min-confidence", args.Get("min-confidence"));
-    if (!x.ok()) return x.status();
-    request->mutable_filter()->set_min_confidence(*x);
-  }
+  auto filter = ParseFilter(args);
+  if (!filter.ok()) return filter.status();
+  *request->mutable_filter() = *filter;
   return absl::OkStatus();
-}
-
-// The quote in double quotes, wrapped, at most kMaxQuoteLines lines.
-std::vector<std::string> QuoteLines(const std::string& quote, int width, size_t max_lines) {
-  if (quote.empty()) return {};
-  std::vector<std::string> lines = WrapText("\"" + quote + "\"", width);
-  if (lines.size() > max_lines) {
-    lines.resize(max_lines);
-    lines.back() = TruncateToWidth(lines.back() + " …", width);
-  }
-  return lines;
-}
-
-// The action text, with its CAMEO code as a tail that truncation keeps.
-Table::Cell ActionCell(const v1::Action& action) {
-  if (action.cameo_code().empty()) return action.text();
-  const std::string code = "[" + action.cameo_code() + "]";
-  return action.text().empty() ? Table::Cell(code) : Table::Cell(action.text(), " " + code);
-}
-
-std::string RenderStatements(const std::vector<v1::Statement>& statements) {
-  using Align = Table::Align;
-  Table table({{"ID", Align::kRight},
-               {"DATE"},
-               {"ACTOR", Align::kLeft, 30, true},
-               {"ACTION", Align::kLeft, 45, true},
-               {"TARGET", Align::kLeft, 30, true},
-               {"MODALITY"},
-               {"CONF", Align::kRight},
-               {"SAID BY", Align::kLeft, 24, true}});
-  const int width = OutputWidth();
-  const int quote_width = std::min(width - kQuoteIndent, kMaxQuoteWidth);
-  for (const auto& s : statements) {
-    table.AddRow({std::to_string(s.id()), FormatDate(s.date()), s.actor().name(),
-                  ActionCell(s.action()), s.target().name(), FormatModality(s.modality()),
-                  FormatConfidence(s), s.attributed_to().name()});
-    for (const auto& line : QuoteLines(s.quote(), quote_width, kMaxQuoteLines)) {
-      table.AddNote(line, kQuoteIndent);
-    }
-  }
-  return table.Render(width);
 }
 
 int RunStatements(const Context& ctx, const ParsedArgs& args) {
@@ -138,7 +71,7 @@ int RunStatements(const Context& ctx, const ParsedArgs& args) {
     request.set_page_token(response.next_page_token());
   }
   if (json) return kExitOk;
-  if (!statements.empty()) std::fputs(RenderStatements(statements).c_str(), stdout);
+  if (!statements.empty()) std::fputs(RenderStatements(statements, OutputWidth()).c_str(), stdout);
   absl::PrintF("%d statement%s%s\n", count, count == 1 ? "" : "s",
                more ? " (there are more: raise --limit)" : "");
   return kExitOk;
@@ -203,26 +136,23 @@ Command StatementsCommand() {
       .summary = "List an entity's statements, newest first",
       .details =
           "NAME is an entity's name or alias (\"north korea\", \"PRK\"), or its id with --id.\n"
-          "Prints a table with each statement's quote under it, or JSON lines with --json.\n"
-          "DATE is YYYY, YYYY-MM or YYYY-MM-DD; --since starts at the first day of its\n"
-          "period and --until ends at the last (--until 2024-10 includes 2024-10-31).\n",
-      .options =
+          "Prints a table with each statement's quote under it, or JSON lines with --json.\n" +
+          FilterDetails(),
+      .options = WithFilterOptions(
           {
               {"direction", "out|in|both",
                "out: the entity is the actor; in: the target; both (default)"},
-              {"since", "DATE", "only statements dated on or after DATE"},
-              {"until", "DATE", "only statements dated on or before the end of DATE"},
-              {"code", "PREFIX", "only CAMEO codes starting with PREFIX (19 = fighting)"},
-              {"min-confidence", "X", "only statements with confidence >= X (0..1)"},
+          },
+          {
               {"limit", "N", "print at most N statements (default 50)"},
-              {"exact", "", "match NAME exactly, byte for byte, not by alias"},
               {"id", "", "NAME is an entity id"},
               {"json", "", "print one JSON object per line instead of a table"},
-          },
+          }),
       .examples =
           {
               "statements Russia --direction out --since 2024-10",
               "statements \"north korea\" --code 07 --min-confidence 0.9",
+              "statements China --quad vx,mx --modality asserted,denied --until 2024",
               "statements --id 4 --limit 1000 --json > statements.jsonl",
           },
       .run = RunStatements,

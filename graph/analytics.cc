@@ -87,6 +87,98 @@ int QuadIndexOfRoot(uint8_t root) {
 
 // ------------------------------------------------------------- Traverse
 
+namespace {
+
+// What one expansion follows: one statement (from the index) or one summary
+// cell (every statement with one counterpart, CAMEO root and month).
+struct Delta {
+  model::EntityId other;
+  bool forward;  // the expanded node is the actor
+  uint64_t count;
+  int32_t first_day;
+  int32_t last_day;
+  double goldstein_sum;
+  uint64_t classified;
+  model::StatementId statement;  // 0 for a cell
+};
+
+using DeltaFn = std::function<bool(const Delta&)>;
+
+absl::Status ExpandFromIndex(const storage::ReadView& view, model::EntityId u,
+                             model::Direction direction, const CompiledFilter& filter,
+                             StopCheck* stop, const DeltaFn& visit) {
+  return ForEachStep(view, u, direction, filter, stop, [&](const Step& step) {
+    const model::EdgeEntry& e = *step.entry;
+    const bool classified = Classified(e.cameo_code);
+    return visit(Delta{step.other, step.forward, 1, e.day, e.day,
+                       classified ? Goldstein(e.cameo_code) : 0, classified ? 1u : 0u,
+                       e.statement});
+  });
+}
+
+// A hub's statements over whole months come from its summary cells: one
+// read per (counterpart, root, month) instead of one per statement. The
+// cells of a node are added up per counterpart and visited most recent
+// first, as the index path meets them, so max_fanout keeps the same kind of
+// neighbours either way.
+absl::Status ExpandFromSummaries(const storage::ReadView& view, model::EntityId u,
+                                 model::Direction direction,
+                                 const CompiledFilter::ForCells& cells, StopCheck* stop,
+                                 const DeltaFn& visit) {
+  if (stop->Step()) return Stopped();
+  std::map<std::pair<model::EntityId, bool>, Delta> per_counterpart;
+  for (auto dir : {model::Direction::kOut, model::Direction::kIn}) {
+    if (direction != model::Direction::kBoth && direction != dir) continue;
+    bool stopped = false;
+    const bool forward = dir == model::Direction::kOut;
+    const uint8_t which = forward ? storage::kSummaryOut : storage::kSummaryIn;
+    absl::Status s = view.ScanSummaries(u, which, [&](const storage::SummaryCell& c) {
+      if (stop->Step()) return !(stopped = true);
+      if (c.month < cells.month_lo || c.month > cells.month_hi || !cells.roots[c.root]) return true;
+      auto [it, fresh] = per_counterpart.try_emplace(
+          {c.counterpart, forward}, Delta{c.counterpart, forward, 0, c.first_day, c.last_day, 0, 0, 0});
+      Delta& d = it->second;
+      d.count += c.count;
+      d.first_day = std::min(d.first_day, c.first_day);
+      d.last_day = std::max(d.last_day, c.last_day);
+      d.goldstein_sum += c.goldstein_x10 / 10.0;
+      d.classified += c.root != 0 ? c.count : 0;
+      return true;
+    });
+    if (stopped) return Stopped();
+    if (!s.ok()) return s;
+  }
+  std::vector<Delta> order;
+  order.reserve(per_counterpart.size());
+  for (auto& [key, d] : per_counterpart) order.push_back(d);
+  std::stable_sort(order.begin(), order.end(), [](const Delta& a, const Delta& b) {
+    return a.last_day != b.last_day ? a.last_day > b.last_day : a.other > b.other;
+  });
+  for (const Delta& d : order) {
+    if (!visit(d)) break;
+  }
+  return absl::OkStatus();
+}
+
+// The newest statements of an edge that pass the filter, for edges built
+// from summary cells.
+absl::Status FillEvidence(const storage::ReadView& view, const CompiledFilter& filter, int limit,
+                          AggregatedEdge* edge) {
+  storage::EdgeScan scan;
+  scan.entity = edge->actor;
+  scan.pair_with = edge->target;
+  scan.day_lo = filter.day_lo();
+  scan.day_hi = filter.day_hi();
+  auto it = view.ScanEdges(scan);
+  for (; it->Valid() && static_cast<int>(edge->evidence.size()) < limit; it->Next()) {
+    const model::EdgeEntry& e = it->entry();
+    if (e.counterpart == edge->actor && filter.Matches(e)) edge->evidence.push_back(e.statement);
+  }
+  return it->status();
+}
+
+}  // namespace
+
 absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
                                         const std::vector<model::EntityId>& seeds,
                                         model::Direction direction, const CompiledFilter& filter,
@@ -94,10 +186,12 @@ absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
   TraverseResult out;
   std::unordered_map<model::EntityId, int> depth;
   std::map<std::pair<model::EntityId, model::EntityId>, AggregatedEdge> edges;
-  // With BOTH, a statement between two expanded nodes is seen from each end.
-  std::unordered_set<model::StatementId> counted;
+  // With BOTH, a statement between two expanded nodes is seen from each end:
+  // it is taken from whichever was expanded first.
+  std::unordered_set<model::EntityId> expanded;
   std::vector<model::EntityId> frontier;
   StopCheck check(stop);
+  const std::optional<CompiledFilter::ForCells> cells = filter.ForSummaries();
   auto note = [&](const char* limit) {
     if (out.truncated.empty()) out.truncated = limit;
   };
@@ -116,49 +210,60 @@ absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
     std::vector<model::EntityId> next;
     for (model::EntityId u : frontier) {
       int taken = 0;
-      absl::Status s = ForEachStep(view, u, direction, filter, &check, [&](const Step& step) {
-        auto it = depth.find(step.other);
+      auto visit = [&](const Delta& x) {
+        if (direction == model::Direction::kBoth &&
+            (expanded.count(x.other) || (x.other == u && !x.forward))) {
+          return true;  // counted from the other end, or the self-loop's out side
+        }
+        auto it = depth.find(x.other);
         if (it == depth.end()) {
           if (taken >= limits.max_fanout) return note("max_fanout"), true;
           if (static_cast<int>(out.nodes.size()) >= limits.max_nodes) {
             return note("max_nodes"), true;
           }
-          it = depth.emplace(step.other, d + 1).first;
-          out.nodes.push_back({step.other, d + 1});
-          next.push_back(step.other);
+          it = depth.emplace(x.other, d + 1).first;
+          out.nodes.push_back({x.other, d + 1});
+          next.push_back(x.other);
           ++taken;
         }
-        if (direction == model::Direction::kBoth && !counted.insert(step.entry->statement).second) {
-          return true;
-        }
-        const auto key = step.forward ? std::pair{u, step.other} : std::pair{step.other, u};
+        const auto key = x.forward ? std::pair{u, x.other} : std::pair{x.other, u};
         auto e = edges.find(key);
         if (e == edges.end()) {
           if (static_cast<int>(edges.size()) >= limits.max_edges) return note("max_edges"), true;
-          e = edges.emplace(key, AggregatedEdge{key.first, key.second, 0, step.entry->day,
-                                                step.entry->day, 0, 0, {}})
+          e = edges.emplace(key, AggregatedEdge{key.first, key.second, 0, x.first_day, x.last_day,
+                                                0, 0, {}})
                   .first;
         }
         AggregatedEdge& agg = e->second;
-        ++agg.count;
-        agg.first_day = std::min(agg.first_day, step.entry->day);
-        agg.last_day = std::max(agg.last_day, step.entry->day);
-        if (Classified(step.entry->cameo_code)) {
-          agg.goldstein_sum += Goldstein(step.entry->cameo_code);
-          ++agg.classified;
-        }
-        if (static_cast<int>(agg.evidence.size()) < limits.evidence_per_edge) {
-          agg.evidence.push_back(step.entry->statement);
+        agg.count += x.count;
+        agg.first_day = std::min(agg.first_day, x.first_day);
+        agg.last_day = std::max(agg.last_day, x.last_day);
+        agg.goldstein_sum += x.goldstein_sum;
+        agg.classified += x.classified;
+        if (x.statement != 0 && static_cast<int>(agg.evidence.size()) < limits.evidence_per_edge) {
+          agg.evidence.push_back(x.statement);
         }
         return true;
-      });
+      };
+      absl::Status s = cells ? ExpandFromSummaries(view, u, direction, *cells, &check, visit)
+                             : ExpandFromIndex(view, u, direction, filter, &check, visit);
       if (!s.ok()) return s;
+      expanded.insert(u);
     }
     frontier = std::move(next);
   }
-  // Evidence is newest first: every statement of an edge is counted in the
-  // (newest-first) scan of whichever endpoint was expanded first.
-  for (auto& [key, e] : edges) out.edges.push_back(std::move(e));
+  // Evidence is newest first: from the index, every statement of an edge is
+  // taken in the (newest-first) scan of whichever endpoint was expanded
+  // first; from summaries, it is read afterwards, per edge.
+  for (auto& [key, e] : edges) {
+    if (cells && limits.evidence_per_edge > 0) {
+      if (check.Step()) return Stopped();
+      if (absl::Status s = FillEvidence(view, filter, limits.evidence_per_edge, &e); !s.ok()) {
+        return s;
+      }
+    }
+    out.edges.push_back(std::move(e));
+  }
   return out;
 }
 

@@ -42,6 +42,7 @@ CompiledFilter::CompiledFilter(const EdgeFilter& f)
       prefixes_(f.code_prefixes),
       min_confidence_(static_cast<float>(f.min_confidence)) {
   for (auto q : f.quad_classes) quad_mask_ |= static_cast<uint8_t>(1u << static_cast<int>(q));
+  has_modalities_ = !f.modalities.empty();
   for (auto m : f.modalities) {
     // Unspecified is stored as asserted.
     const auto stored = m == model::Modality::kUnspecified ? model::Modality::kAsserted : m;
@@ -69,6 +70,40 @@ bool CompiledFilter::Matches(const model::EdgeEntry& e) const {
     if (!(quad_mask_ & (1u << static_cast<int>(q)))) return false;
   }
   return true;
+}
+
+std::optional<CompiledFilter::ForCells> CompiledFilter::ForSummaries() const {
+  if (min_confidence_ > 0 || has_modalities_) return std::nullopt;
+  for (const auto& p : prefixes_) {
+    if (p.size() > 2) return std::nullopt;
+  }
+  auto month_of = [](int32_t day) {
+    const model::Date d = model::DateOfDay(day);
+    return d.year * 12 + d.month - 1;
+  };
+  ForCells out;
+  if (day_lo_ == model::kMinDay) {
+    out.month_lo = INT32_MIN;
+  } else if (model::DateOfDay(day_lo_).day == 1) {
+    out.month_lo = month_of(day_lo_);
+  } else {
+    return std::nullopt;
+  }
+  if (day_hi_ == model::kMaxDay) {
+    out.month_hi = INT32_MAX;
+  } else if (model::DateOfDay(day_hi_ + 1).day == 1) {
+    out.month_hi = month_of(day_hi_);
+  } else {
+    return std::nullopt;
+  }
+  for (int root = 0; root <= 20; ++root) {
+    model::EdgeEntry probe;  // a statement whose code is the root itself
+    if (root > 0) probe.cameo_code = {static_cast<char>('0' + root / 10), static_cast<char>('0' + root % 10)};
+    probe.confidence = 1;
+    probe.modality = model::Modality::kAsserted;
+    out.roots[root] = Matches(probe);
+  }
+  return out;
 }
 
 }  // namespace entente::graph

@@ -2,7 +2,9 @@
 #ifndef ENTENTE_GRAPH_FILTER_H_
 #define ENTENTE_GRAPH_FILTER_H_
 
+#include <bitset>
 #include <cstdint>
+#include <optional>
 #include <functional>
 #include <string>
 #include <vector>
@@ -38,6 +40,16 @@ class CompiledFilter {
   // Everything but the window (which the scan applies).
   bool Matches(const model::EdgeEntry& e) const;
 
+  // The filter as it applies to summary cells (per CAMEO root and month), if
+  // it can: the window must be whole months and every criterion decidable
+  // from the root alone (no confidence or modality, prefixes of 1-2 digits).
+  struct ForCells {
+    int32_t month_lo;  // year * 12 + month - 1, inclusive
+    int32_t month_hi;
+    std::bitset<21> roots;  // by root index; 0 is unclassified
+  };
+  std::optional<ForCells> ForSummaries() const;
+
  private:
   int32_t day_lo_;
   int32_t day_hi_;
@@ -45,6 +57,7 @@ class CompiledFilter {
   uint8_t quad_mask_ = 0;      // bit q set: quad class q passes; 0: all
   uint8_t modality_mask_ = 0;  // bit m set: modality m passes; 0: all
   float min_confidence_;
+  bool has_modalities_ = false;
 };
 
 // Returns true when the caller's deadline has passed or it cancelled;

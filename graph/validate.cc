@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "graph/names.h"
+#include "graph/taxonomy.h"
 
 namespace entente::graph {
 namespace {
@@ -100,6 +101,10 @@ void ValidateStatement(const model::StatementInput& s, const std::string& prefix
   CheckString(s.action_text, kMaxActionTextBytes, prefix + "action.text", out);
   if (!s.cameo_code.empty() && !IsCameoCodeSyntax(s.cameo_code)) {
     Add(out, prefix + "action.cameo_code", "must be 2 to 4 digits, e.g. \"042\"");
+  } else if (!s.cameo_code.empty() && Taxonomy::Get().Find(s.cameo_code) == nullptr) {
+    // Summaries and filters work by CAMEO root: a code outside the table
+    // would be counted differently by each.
+    Add(out, prefix + "action.cameo_code", "is not a CAMEO code (see reference/cameo/)");
   }
 
   ValidateDate(s.date, true, prefix + "date", out);

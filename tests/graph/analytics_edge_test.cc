@@ -358,27 +358,28 @@ TEST_F(AnalyticsEdgeTest, WindowBoundsAreInclusive) {
 
 TEST_F(AnalyticsEdgeTest, CodePrefixesMatchLeadingDigitsAndNeverAnEmptyCode) {
   const StatementId c190 = Add("X", "Y", {2024, 5, 1}, "190");
-  const StatementId c1902 = Add("X", "Y", {2024, 5, 2}, "1902");
+  const StatementId c195 = Add("X", "Y", {2024, 5, 2}, "195");
   const StatementId c10 = Add("X", "Y", {2024, 5, 3}, "10");
-  const StatementId c042 = Add("X", "Y", {2024, 5, 4}, "042");
-  const StatementId c0421 = Add("X", "Y", {2024, 5, 5}, "0421");
-  const StatementId c04 = Add("X", "Y", {2024, 5, 6}, "04");
+  const StatementId c024 = Add("X", "Y", {2024, 5, 4}, "024");
+  const StatementId c0241 = Add("X", "Y", {2024, 5, 5}, "0241");
+  const StatementId c02 = Add("X", "Y", {2024, 5, 6}, "02");
   const StatementId none = Add("X", "Y", {2024, 5, 7}, "");
   auto prefixes = [&](std::vector<std::string> p) {
     EdgeFilter f;
     f.code_prefixes = std::move(p);
     return List("X", f);
   };
-  EXPECT_THAT(prefixes({"19"}), ElementsAre(c1902, c190));
-  EXPECT_THAT(prefixes({"1"}), ElementsAre(c10, c1902, c190));
-  EXPECT_THAT(prefixes({"042"}), ElementsAre(c0421, c042));
-  EXPECT_THAT(prefixes({"0"}), ElementsAre(c04, c0421, c042));
-  EXPECT_THAT(prefixes({"1902"}), ElementsAre(c1902));
-  EXPECT_THAT(prefixes({"042", "19"}), ElementsAre(c0421, c042, c1902, c190));
+  EXPECT_THAT(prefixes({"19"}), ElementsAre(c195, c190));
+  EXPECT_THAT(prefixes({"1"}), ElementsAre(c10, c195, c190));
+  EXPECT_THAT(prefixes({"024"}), ElementsAre(c0241, c024));
+  EXPECT_THAT(prefixes({"0"}), ElementsAre(c02, c0241, c024));
+  EXPECT_THAT(prefixes({"195"}), ElementsAre(c195));
+  EXPECT_THAT(prefixes({"190"}), ElementsAre(c190));
+  EXPECT_THAT(prefixes({"024", "19"}), ElementsAre(c0241, c024, c195, c190));
   EXPECT_THAT(List("X", {}), ::testing::Contains(none));
   EdgeFilter quads;
   quads.quad_classes = {model::QuadClass::kVerbalCooperation, model::QuadClass::kMaterialConflict};
-  EXPECT_THAT(List("X", quads), ElementsAre(c04, c0421, c042, c1902, c190));
+  EXPECT_THAT(List("X", quads), ElementsAre(c02, c0241, c024, c195, c190));
 }
 
 // ------------------------------------------- Empty answers and timelines

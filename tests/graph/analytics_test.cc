@@ -95,7 +95,6 @@ std::vector<model::StatementInput> RandomStatements(const GraphSpec& spec) {
     return "E" + std::to_string(spec.seed) + "-" + std::to_string(int(spec.entities * u * u));
   };
   const auto& codes = Taxonomy::Get().codes();
-  static const char* const kUnknownCodes[] = {"0429", "99", "2105", "00", "1999"};
   const auto& relations = Taxonomy::Get().relations();
   const int32_t first = model::DaysFromCivil(2023, 1, 1);
   const int32_t last = model::DaysFromCivil(2024, 12, 31);
@@ -112,8 +111,6 @@ std::vector<model::StatementInput> RandomStatements(const GraphSpec& spec) {
       in.action_text = "zq acted";  // unknown to the lexicon
       if (c < 80) {
         in.cameo_code = codes[uniform(0, codes.size() - 1)].code;
-      } else if (c < 84) {
-        in.cameo_code = kUnknownCodes[uniform(0, std::size(kUnknownCodes) - 1)];
       } else if (c < 88) {
         auto it = relations.begin();
         std::advance(it, uniform(0, relations.size() - 1));

@@ -46,6 +46,8 @@ TEST(ValidateTest, NamesEachOffendingField) {
   in = Stmt("Russia", "Ukraine");
   in.cameo_code = "19a";
   EXPECT_THAT(Fields(in), ElementsAre("statements[0].action.cameo_code"));
+  in.cameo_code = "1999";  // the right shape, but not in the CAMEO table
+  EXPECT_THAT(Fields(in), ElementsAre("statements[0].action.cameo_code"));
   in.cameo_code.clear();
   in.action_text.clear();
   EXPECT_THAT(Fields(in), ElementsAre("statements[0].action"));

@@ -1,0 +1,48 @@
+// The options the commands that query the graph share: which statements to
+// follow (the request's EdgeFilter), how names are matched, the direction,
+// and how an entity is named on the command line.
+#ifndef ENTENTE_CLI_FILTER_OPTIONS_H_
+#define ENTENTE_CLI_FILTER_OPTIONS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "cli/args.h"
+#include "entente/v1/graph.pb.h"
+
+namespace entente::cli {
+
+// --since, --until, --code, --quad, --min-confidence, --modality and --exact.
+const std::vector<OptionSpec>& FilterOptions();
+
+// A paragraph for a command's details that explains the filter options.
+std::string FilterDetails();
+
+// `first`, then FilterOptions(), then `last`: a command's option list.
+std::vector<OptionSpec> WithFilterOptions(std::vector<OptionSpec> first,
+                                          const std::vector<OptionSpec>& last = {});
+
+// The EdgeFilter the filter options ask for (empty when none is given).
+// InvalidArgument naming the option for a bad value: a date that is not
+// YYYY[-MM[-DD]], --since after --until, a code prefix that is not 1 to 4
+// digits, an unknown quad class or modality, a confidence outside 0..1.
+// --code, --quad and --modality may be repeated and take comma-separated
+// lists.
+absl::StatusOr<v1::EdgeFilter> ParseFilter(const ParsedArgs& args);
+
+// NAME_RESOLUTION_EXACT with --exact, else NAME_RESOLUTION_ALIAS.
+v1::NameResolution ParseNameResolution(const ParsedArgs& args);
+
+// "out", "in" or "both"; InvalidArgument naming --direction otherwise.
+absl::StatusOr<v1::Direction> ParseDirection(std::string_view text);
+
+// An entity as given on the command line: its name, or with --id (which the
+// command must accept) its id. InvalidArgument when --id is given and `text`
+// is not an id.
+absl::StatusOr<v1::EntityRef> ParseEntityArg(const ParsedArgs& args, const std::string& text);
+
+}  // namespace entente::cli
+
+#endif  // ENTENTE_CLI_FILTER_OPTIONS_H_

@@ -1,0 +1,340 @@
+// entente neighbors: what a traversal from some entities reaches;
+// entente path: the shortest paths between two entities.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "cli/commands.h"
+#include "cli/filter_options.h"
+#include "cli/format.h"
+#include "cli/progress.h"
+#include "cli/table.h"
+#include "entente/v1/graph.grpc.pb.h"
+
+namespace entente::cli {
+namespace {
+
+// The server's defaults, shown in help and in messages.
+constexpr int kDefaultDepth = 2;
+constexpr int kDefaultHops = 4;
+constexpr int kDefaultPaths = 5;
+constexpr int kDefaultEvidence = 3;
+constexpr int kMaxSeeds = 100;
+constexpr int kMinQuoteWidth = 20;
+constexpr int kQuoteIndent = 2;  // Under its statement.
+
+std::string Message(const absl::Status& s) { return std::string(s.message()); }
+
+// Sets `*out` to the value of an optional integer option; leaves it (the
+// server's default) when the option is not given.
+absl::Status IntOption(const ParsedArgs& args, std::string_view name, int64_t min, int64_t max,
+                       int32_t* out) {
+  if (!args.Has(name)) return absl::OkStatus();
+  auto value = ParseIntOption(name, args.Get(std::string(name)), min, max);
+  if (!value.ok()) return value.status();
+  *out = static_cast<int32_t>(*value);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::TraverseRequest> BuildTraverseRequest(const ParsedArgs& args) {
+  v1::TraverseRequest request;
+  if (args.positional().empty()) return absl::InvalidArgumentError("expected at least one NAME");
+  if (args.positional().size() > kMaxSeeds) {
+    return absl::InvalidArgumentError(absl::StrCat("at most ", kMaxSeeds, " NAMEs"));
+  }
+  for (const std::string& name : args.positional()) {
+    auto seed = ParseEntityArg(args, name);
+    if (!seed.ok()) return seed.status();
+    *request.add_seeds() = *seed;
+  }
+  request.set_name_resolution(ParseNameResolution(args));
+  auto direction = ParseDirection(args.Get("direction", "both"));
+  if (!direction.ok()) return direction.status();
+  request.set_direction(*direction);
+  auto filter = ParseFilter(args);
+  if (!filter.ok()) return filter.status();
+  *request.mutable_filter() = *filter;
+  int32_t depth = kDefaultDepth;
+  int32_t evidence = kDefaultEvidence;
+  int32_t max_nodes = 0, max_edges = 0, max_fanout = 0;
+  for (absl::Status s : {IntOption(args, "depth", 1, 6, &depth),
+                         IntOption(args, "max-nodes", 1, 100'000, &max_nodes),
+                         IntOption(args, "max-edges", 1, 1'000'000, &max_edges),
+                         IntOption(args, "max-fanout", 1, 1'000'000, &max_fanout),
+                         IntOption(args, "evidence", 1, 100, &evidence)}) {
+    if (!s.ok()) return s;
+  }
+  request.set_max_depth(depth);
+  request.set_max_nodes(max_nodes);
+  request.set_max_edges(max_edges);
+  request.set_max_fanout(max_fanout);
+  request.set_evidence_per_edge(evidence);
+  return request;
+}
+
+std::string EvidenceCell(const v1::AggregatedEdge& edge) {
+  std::string ids = absl::StrJoin(edge.evidence_statement_ids(), ",");
+  if (edge.count() > static_cast<uint64_t>(edge.evidence_statement_ids_size())) ids += ",…";
+  return ids;
+}
+
+// Which limit cut the traversal short, and how to lift it.
+std::string TruncationNote(const std::string& limit) {
+  if (limit == "max_nodes") return "truncated by max_nodes: raise --max-nodes for more";
+  if (limit == "max_edges") return "truncated by max_edges: raise --max-edges for more";
+  if (limit == "max_fanout") {
+    return "truncated by max_fanout: an entity had more new neighbours than that; "
+           "raise --max-fanout for more";
+  }
+  return "truncated by " + limit;
+}
+
+std::string RenderTraversal(std::vector<v1::TraversedNode> nodes,
+                            std::vector<v1::AggregatedEdge> edges, const std::string& truncated) {
+  using Align = Table::Align;
+  const int width = OutputWidth();
+  std::map<uint64_t, std::string> names;
+  for (const auto& n : nodes) names[n.entity().id()] = n.entity().name();
+  const auto name_of = [&](uint64_t id) {
+    auto it = names.find(id);
+    return it != names.end() ? it->second : absl::StrCat("#", id);
+  };
+  // Grouped by depth, in the server's (breadth-first) order within a depth.
+  std::stable_sort(nodes.begin(), nodes.end(),
+                   [](const auto& a, const auto& b) { return a.depth() < b.depth(); });
+  Table entities({{"DEPTH", Align::kRight},
+                  {"ID", Align::kRight},
+                  {"NAME", Align::kLeft, 60, true},
+                  {"KIND"}});
+  int seeds = 0;
+  for (const auto& n : nodes) {
+    seeds += n.depth() == 0;
+    entities.AddRow({std::to_string(n.depth()), std::to_string(n.entity().id()), n.entity().name(),
+                     FormatKind(n.entity().kind())});
+  }
+  // The busiest relations first.
+  std::stable_sort(edges.begin(), edges.end(),
+                   [](const auto& a, const auto& b) { return a.count() > b.count(); });
+  Table links({{"ACTOR", Align::kLeft, 30, true},
+               {"TARGET", Align::kLeft, 30, true},
+               {"COUNT", Align::kRight},
+               {"FIRST"},
+               {"LAST"},
+               {"GOLDSTEIN", Align::kRight},
+               {"EVIDENCE", Align::kLeft, 40, true}});
+  for (const auto& e : edges) {
+    links.AddRow({name_of(e.actor_id()), name_of(e.target_id()), FormatCount(e.count()),
+                  FormatDate(e.first_date()), FormatDate(e.last_date()),
+                  absl::StrFormat("%.1f", e.mean_goldstein()), EvidenceCell(e)});
+  }
+  std::string out = "Entities\n" + entities.Render(width);
+  if (!edges.empty()) out += "\nEdges\n" + links.Render(width);
+  absl::StrAppendFormat(&out, "\n%d entit%s (%d seed%s), %d edge%s\n", nodes.size(),
+                        nodes.size() == 1 ? "y" : "ies", seeds, seeds == 1 ? "" : "s", edges.size(),
+                        edges.size() == 1 ? "" : "s");
+  if (!truncated.empty()) out += TruncationNote(truncated) + "\n";
+  return out;
+}
+
+int RunNeighbors(const Context& ctx, const ParsedArgs& args) {
+  auto request = BuildTraverseRequest(args);
+  if (!request.ok()) return UsageError("neighbors", Message(request.status()));
+  const bool json = args.Has("json");
+  auto stub = v1::GraphService::NewStub(ctx.channel());
+  grpc::ClientContext call;
+  // The server bounds the work by the limits, so a unary deadline fits.
+  Context::SetUnaryDeadline(&call);
+  auto reader = stub->Traverse(&call, *request);
+  std::vector<v1::TraversedNode> nodes;
+  std::vector<v1::AggregatedEdge> edges;
+  std::string truncated;
+  v1::TraverseResponse chunk;
+  while (reader->Read(&chunk)) {
+    if (chunk.done()) truncated = chunk.truncated();
+    if (json) {
+      absl::PrintF("%s\n", ToJson(chunk));
+      continue;
+    }
+    for (auto& n : *chunk.mutable_nodes()) nodes.push_back(std::move(n));
+    for (auto& e : *chunk.mutable_edges()) edges.push_back(std::move(e));
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return ctx.ReportError(status);
+  if (!json) {
+    std::fputs(RenderTraversal(std::move(nodes), std::move(edges), truncated).c_str(), stdout);
+  }
+  return kExitOk;
+}
+
+absl::StatusOr<v1::FindPathsRequest> BuildPathsRequest(const ParsedArgs& args) {
+  v1::FindPathsRequest request;
+  if (args.positional().size() != 2) return absl::InvalidArgumentError("expected two NAMEs: A B");
+  auto from = ParseEntityArg(args, args.positional()[0]);
+  if (!from.ok()) return from.status();
+  auto to = ParseEntityArg(args, args.positional()[1]);
+  if (!to.ok()) return to.status();
+  *request.mutable_from() = *from;
+  *request.mutable_to() = *to;
+  request.set_name_resolution(ParseNameResolution(args));
+  auto direction = ParseDirection(args.Get("direction", "both"));
+  if (!direction.ok()) return direction.status();
+  request.set_direction(*direction);
+  auto filter = ParseFilter(args);
+  if (!filter.ok()) return filter.status();
+  *request.mutable_filter() = *filter;
+  int32_t hops = kDefaultHops, paths = kDefaultPaths, evidence = kDefaultEvidence;
+  for (absl::Status s :
+       {IntOption(args, "max-hops", 1, 6, &hops), IntOption(args, "paths", 1, 100, &paths),
+        IntOption(args, "evidence", 1, 100, &evidence)}) {
+    if (!s.ok()) return s;
+  }
+  request.set_max_hops(hops);
+  request.set_max_paths(paths);
+  request.set_evidence_per_hop(evidence);
+  return request;
+}
+
+// Two lines at `indent`: "2024-10-22  North Korea -> Russia: deployed troops
+// to [072]", and under it the quote cut to one line of `width`.
+std::string StatementLines(const v1::Statement& s, int indent, int width) {
+  const std::string margin(indent, ' ');
+  std::string out =
+      absl::StrCat(margin, FormatDate(s.date()), "  ", Printable(s.actor().name()), " -> ",
+                   Printable(s.target().name()), ": ", Printable(FormatAction(s.action())), "\n");
+  if (!s.quote().empty()) {
+    const int room = std::max(width - indent - kQuoteIndent, kMinQuoteWidth);
+    absl::StrAppend(&out, margin, std::string(kQuoteIndent, ' '),
+                    TruncateToWidth(Printable("\"" + s.quote() + "\""), room), "\n");
+  }
+  return out;
+}
+
+std::string RenderPaths(const v1::FindPathsResponse& response,
+                        const v1::FindPathsRequest& request) {
+  if (response.distance() < 0) {
+    return absl::StrFormat("no path within %d hop%s\n", request.max_hops(),
+                           request.max_hops() == 1 ? "" : "s");
+  }
+  const int width = OutputWidth();
+  std::string out = absl::StrFormat("distance %d\n", response.distance());
+  for (const v1::Path& path : response.paths()) {
+    std::vector<std::string> names;
+    for (const auto& e : path.entities()) names.push_back(Printable(e.name()));
+    absl::StrAppend(&out, "\n", absl::StrJoin(names, " -> "), "\n");
+    for (int h = 0; h < path.hops_size(); ++h) {
+      const v1::PathHop& hop = path.hops(h);
+      const bool named = h + 1 < path.entities_size();
+      absl::StrAppendFormat(&out, "  %s -> %s: %s statement%s\n",
+                            named ? names[h] : absl::StrCat("#", hop.from_id()),
+                            named ? names[h + 1] : absl::StrCat("#", hop.to_id()),
+                            FormatCount(hop.count()), hop.count() == 1 ? "" : "s");
+      for (const auto& s : hop.statements()) absl::StrAppend(&out, StatementLines(s, 4, width));
+      if (hop.count() > static_cast<uint64_t>(hop.statements_size())) {
+        absl::StrAppendFormat(&out, "    … %s more\n",
+                              FormatCount(hop.count() - hop.statements_size()));
+      }
+    }
+  }
+  if (response.paths_size() == request.max_paths()) {
+    absl::StrAppendFormat(&out, "\nshowing %d shortest paths; there may be more: raise --paths\n",
+                          response.paths_size());
+  }
+  return out;
+}
+
+int RunPath(const Context& ctx, const ParsedArgs& args) {
+  auto request = BuildPathsRequest(args);
+  if (!request.ok()) return UsageError("path", Message(request.status()));
+  auto stub = v1::GraphService::NewStub(ctx.channel());
+  grpc::ClientContext call;
+  Context::SetUnaryDeadline(&call);
+  v1::FindPathsResponse response;
+  grpc::Status status = stub->FindPaths(&call, *request, &response);
+  if (!status.ok()) return ctx.ReportError(status);
+  const std::string text =
+      args.Has("json") ? ToJson(response) + "\n" : RenderPaths(response, *request);
+  std::fputs(text.c_str(), stdout);
+  return kExitOk;
+}
+
+const OptionSpec kDirectionOption = {
+    "direction", "out|in|both", "out: follow actor -> target; in: target -> actor; both (default)"};
+
+}  // namespace
+
+Command NeighborsCommand() {
+  return {
+      .name = "neighbors",
+      .synopsis = "neighbors NAME... [options]",
+      .summary = "Entities reached from some entities, by depth, and the relations followed",
+      .details =
+          "Follows statements breadth first from each NAME (a name or alias, or an id with\n"
+          "--id) up to --depth steps. Prints the entities reached with their depth (0 for\n"
+          "a NAME), then the relations followed: statements from ACTOR to TARGET that pass\n"
+          "the filter, with their count, first and last date, mean Goldstein score (-10\n"
+          "conflict .. +10 cooperation) and the ids of the newest (see `entente statement\n"
+          "ID`). Says which limit cut the answer short, if one did.\n" +
+          FilterDetails(),
+      .options = WithFilterOptions(
+          {
+              {"depth", "N",
+               absl::StrCat("steps from the NAMEs, 1..6 (default ", kDefaultDepth, ")")},
+              kDirectionOption,
+          },
+          {
+              {"max-nodes", "N", "stop after N entities (server default 1,000)"},
+              {"max-edges", "N", "stop after N relations (server default 10,000)"},
+              {"max-fanout", "N", "new neighbours taken per entity (server default 1,000)"},
+              {"evidence", "N",
+               absl::StrCat("statement ids per relation, 1..100 (default ", kDefaultEvidence, ")")},
+              {"id", "", "the NAMEs are entity ids"},
+              {"json", "", "print the server's answer as JSON lines (one per chunk)"},
+          }),
+      .examples =
+          {
+              "neighbors \"North Korea\" --depth 2 --code 19 --since 2014",
+              "neighbors Russia Ukraine --depth 1 --quad mx --direction out",
+              "neighbors --id 4 --max-nodes 100 --json",
+          },
+      .run = RunNeighbors,
+  };
+}
+
+Command PathCommand() {
+  return {
+      .name = "path",
+      .synopsis = "path A B [options]",
+      .summary = "The shortest chains of relations linking two entities, with evidence",
+      .details =
+          "Finds the shortest paths from A to B (names or aliases, or ids with --id) over\n"
+          "statements that pass the filter, at most --max-hops long. Prints the distance,\n"
+          "then each path and under each hop its number of statements and the newest\n"
+          "few (date, actor, action [CAMEO code], target, quote).\n" +
+          FilterDetails(),
+      .options = WithFilterOptions(
+          {
+              {"max-hops", "N", absl::StrCat("longest path, 1..6 (default ", kDefaultHops, ")")},
+              {"paths", "K",
+               absl::StrCat("at most K shortest paths, 1..100 (default ", kDefaultPaths, ")")},
+              kDirectionOption,
+          },
+          {
+              {"evidence", "N",
+               absl::StrCat("statements shown per hop, 1..100 (default ", kDefaultEvidence, ")")},
+              {"id", "", "A and B are entity ids"},
+              {"json", "", "print the server's answer as one JSON object"},
+          }),
+      .examples =
+          {
+              "path \"South Korea\" Russia --max-hops 3",
+              "path \"Yoon Suk Yeol\" \"Kim Jong Un\" --paths 10 --since 2024-10",
+              "path Russia NATO --direction out --quad vx,mx",
+          },
+      .run = RunPath,
+  };
+}
+
+}  // namespace entente::cli

@@ -1,0 +1,323 @@
+// entente timeline: the relation between two entities over time;
+// entente profile: one entity's place in the graph.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "cli/commands.h"
+#include "cli/filter_options.h"
+#include "cli/format.h"
+#include "cli/progress.h"
+#include "cli/statement_table.h"
+#include "cli/table.h"
+#include "entente/v1/graph.grpc.pb.h"
+
+namespace entente::cli {
+namespace {
+
+constexpr int64_t kDefaultTimelineLimit = 10;
+constexpr int kMaxPageSize = 1000;  // The server's limit.
+constexpr int kDefaultTop = 10;
+// The chart's bars take what the other columns leave, within these bounds.
+constexpr int kMinBar = 10;
+constexpr int kMaxBar = 50;
+constexpr int kChartColumns = 70;
+
+constexpr char kCooperationGlyph = '+';
+constexpr char kConflictGlyph = '-';
+constexpr char kUnclassifiedGlyph = '.';
+
+std::string Message(const absl::Status& s) { return std::string(s.message()); }
+
+absl::StatusOr<v1::Granularity> ParseGranularity(const std::string& text) {
+  if (text == "day") return v1::DAY;
+  if (text == "week") return v1::WEEK;
+  if (text == "month") return v1::MONTH;
+  if (text == "year") return v1::YEAR;
+  return absl::InvalidArgumentError("--by: '" + text + "' is not day, week, month or year");
+}
+
+// A bucket's start as its period reads: "2024-10" for a month.
+std::string BucketLabel(const v1::Date& start, v1::Granularity by) {
+  v1::Date d = start;
+  if (by == v1::MONTH || by == v1::YEAR) d.clear_day();
+  if (by == v1::YEAR) d.clear_month();
+  return FormatDate(d);
+}
+
+// "day", "week", "month" or "year".
+std::string PeriodName(v1::Granularity by) {
+  switch (by) {
+    case v1::DAY:
+      return "day";
+    case v1::WEEK:
+      return "week";
+    case v1::YEAR:
+      return "year";
+    default:
+      return "month";
+  }
+}
+
+// `count` statements as `per_glyph` statements a character, split into
+// cooperation, conflict and unclassified segments by cumulative rounding so
+// that the segments add up to the whole bar.
+std::string Bar(const v1::TimelineBucket& b, double per_glyph) {
+  const uint64_t coop = b.verbal_cooperation() + b.material_cooperation();
+  const uint64_t conflict = b.verbal_conflict() + b.material_conflict();
+  const uint64_t total = coop + conflict + b.unclassified();
+  if (total == 0) return "";
+  const auto glyphs = [&](uint64_t n) { return static_cast<size_t>(std::lround(n / per_glyph)); };
+  const size_t length = std::max<size_t>(1, glyphs(total));
+  const auto share = [&](uint64_t n) {
+    return static_cast<size_t>(std::lround(static_cast<double>(n) * length / total));
+  };
+  const size_t coop_len = share(coop);
+  const size_t conflict_len = share(coop + conflict) - coop_len;
+  return std::string(coop_len, kCooperationGlyph) + std::string(conflict_len, kConflictGlyph) +
+         std::string(length - coop_len - conflict_len, kUnclassifiedGlyph);
+}
+
+std::string RenderChart(const v1::GetRelationTimelineResponse& first, v1::Granularity by,
+                        uint64_t total) {
+  using Align = Table::Align;
+  uint64_t most = 0;
+  for (const auto& b : first.buckets()) most = std::max(most, b.total());
+  const int bar_room = std::clamp(OutputWidth() - kChartColumns, kMinBar, kMaxBar);
+  const double per_glyph =
+      most <= static_cast<uint64_t>(bar_room) ? 1.0 : static_cast<double>(most) / bar_room;
+  Table chart({{by == v1::WEEK ? "WEEK OF" : absl::AsciiStrToUpper(PeriodName(by))},
+               {"TOTAL", Align::kRight},
+               {"VC", Align::kRight},
+               {"MC", Align::kRight},
+               {"VX", Align::kRight},
+               {"MX", Align::kRight},
+               {"NONE", Align::kRight},
+               {"A>B", Align::kRight},
+               {"B>A", Align::kRight},
+               {"GOLDSTEIN", Align::kRight},
+               {""}});
+  for (const auto& b : first.buckets()) {
+    const bool classified = b.total() > b.unclassified();
+    chart.AddRow({BucketLabel(b.start(), by), FormatCount(b.total()),
+                  FormatCount(b.verbal_cooperation()), FormatCount(b.material_cooperation()),
+                  FormatCount(b.verbal_conflict()), FormatCount(b.material_conflict()),
+                  FormatCount(b.unclassified()), FormatCount(b.a_to_b()), FormatCount(b.b_to_a()),
+                  classified ? absl::StrFormat("%.1f", b.mean_goldstein()) : "-",
+                  Bar(b, per_glyph)});
+  }
+  const int n = first.buckets_size();
+  std::string out = absl::StrFormat("%s (A) and %s (B), by %s: %s statement%s in %d %s%s\n",
+                                    Printable(first.a().name()), Printable(first.b().name()),
+                                    PeriodName(by), FormatCount(total), total == 1 ? "" : "s", n,
+                                    PeriodName(by), n == 1 ? "" : "s");
+  if (n == 0) return out;
+  out += "\n" + chart.Render();
+  absl::StrAppendFormat(
+      &out,
+      "VC/MC verbal/material cooperation, VX/MX verbal/material conflict, NONE no CAMEO code.\n"
+      "Bar: %c cooperation, %c conflict, %c unclassified; each character is %s.\n",
+      kCooperationGlyph, kConflictGlyph, kUnclassifiedGlyph,
+      per_glyph == 1.0 ? std::string("one statement")
+                       : absl::StrFormat("about %.1f statements", per_glyph));
+  return out;
+}
+
+int RunTimeline(const Context& ctx, const ParsedArgs& args) {
+  const auto usage = [](const absl::Status& s) { return UsageError("timeline", Message(s)); };
+  if (args.positional().size() != 2) return UsageError("timeline", "expected two NAMEs: A B");
+  v1::GetRelationTimelineRequest request;
+  auto a = ParseEntityArg(args, args.positional()[0]);
+  if (!a.ok()) return usage(a.status());
+  auto b = ParseEntityArg(args, args.positional()[1]);
+  if (!b.ok()) return usage(b.status());
+  *request.mutable_a() = *a;
+  *request.mutable_b() = *b;
+  request.set_name_resolution(ParseNameResolution(args));
+  auto filter = ParseFilter(args);
+  if (!filter.ok()) return usage(filter.status());
+  *request.mutable_filter() = *filter;
+  auto by = ParseGranularity(args.Get("by", "month"));
+  if (!by.ok()) return usage(by.status());
+  request.set_granularity(*by);
+  auto limit = ParseIntOption("limit", args.Get("limit", std::to_string(kDefaultTimelineLimit)), 0,
+                              int64_t{1} << 40);
+  if (!limit.ok()) return usage(limit.status());
+  const bool json = args.Has("json");
+
+  auto stub = v1::GraphService::NewStub(ctx.channel());
+  v1::GetRelationTimelineResponse first;
+  std::vector<v1::Statement> statements;
+  int64_t count = 0;
+  do {
+    // Even with --limit 0 the first page is needed, for the buckets.
+    request.set_page_size(static_cast<int>(std::clamp<int64_t>(*limit - count, 1, kMaxPageSize)));
+    grpc::ClientContext call;
+    Context::SetUnaryDeadline(&call);
+    v1::GetRelationTimelineResponse response;
+    grpc::Status status = stub->GetRelationTimeline(&call, request, &response);
+    if (!status.ok()) return ctx.ReportError(status);
+    auto* page = response.mutable_statements();
+    const int keep = static_cast<int>(std::min<int64_t>(page->size(), *limit - count));
+    page->DeleteSubrange(keep, page->size() - keep);
+    count += keep;
+    if (json) {
+      absl::PrintF("%s\n", ToJson(response));
+    } else {
+      for (auto& s : *page) statements.push_back(std::move(s));
+    }
+    const bool is_first = request.page_token().empty();
+    request.set_page_token(response.next_page_token());
+    if (is_first) first = std::move(response);
+  } while (count < *limit && !request.page_token().empty());
+  if (json) return kExitOk;
+
+  uint64_t total = 0;
+  for (const auto& bucket : first.buckets()) total += bucket.total();
+  std::string out = RenderChart(first, *by, total);
+  if (!statements.empty()) {
+    out += "\nNewest statements\n" + RenderStatements(statements, OutputWidth());
+  }
+  if (total > 0 && *limit > 0) {
+    absl::StrAppendFormat(&out, "%s of %s statement%s shown%s\n", FormatCount(count),
+                          FormatCount(total), total == 1 ? "" : "s",
+                          static_cast<uint64_t>(count) < total ? " (raise --limit for more)" : "");
+  }
+  std::fputs(out.c_str(), stdout);
+  return kExitOk;
+}
+
+std::string Percent(uint64_t n, uint64_t total) {
+  return total == 0 ? "" : absl::StrFormat("%3.0f%%", 100.0 * n / total);
+}
+
+std::string RenderProfile(const v1::GetEntityProfileResponse& p) {
+  const v1::Entity& e = p.entity();
+  const std::pair<const char*, uint64_t> quads[] = {
+      {"verbal cooperation", p.verbal_cooperation()},
+      {"material cooperation", p.material_cooperation()},
+      {"verbal conflict", p.verbal_conflict()},
+      {"material conflict", p.material_conflict()},
+      {"unclassified", p.unclassified()},
+  };
+  uint64_t total = 0;
+  int count_width = 1;
+  for (const auto& [name, n] : quads) {
+    total += n;
+    count_width = std::max(count_width, static_cast<int>(FormatCount(n).size()));
+  }
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"id", std::to_string(e.id())},
+      {"name", e.name()},
+      {"kind", FormatKind(e.kind())},
+      {"statements",
+       absl::StrFormat("%s out (as actor), %s in (as target)", FormatCount(p.out_statements()),
+                       FormatCount(p.in_statements()))},
+      {"degree", absl::StrFormat("%s out (distinct targets), %s in (distinct actors)",
+                                 FormatCount(p.out_degree()), FormatCount(p.in_degree()))},
+      {"first date", FormatDate(p.first_date())},
+      {"last date", FormatDate(p.last_date())},
+  };
+  // One line per class, the label on the first only.
+  for (size_t i = 0; i < std::size(quads); ++i) {
+    const auto& [name, n] = quads[i];
+    fields.emplace_back(
+        i == 0 ? "quad mix" : "",
+        absl::StrFormat("%-20s  %*s  %s", name, count_width, FormatCount(n), Percent(n, total)));
+  }
+  std::string out = RenderFields(fields, 2, OutputWidth());
+  if (p.top_counterparts_size() == 0) return out;
+  Table top({{"NAME", Table::Align::kLeft, 60, true},
+             {"OUT", Table::Align::kRight},
+             {"IN", Table::Align::kRight},
+             {"TOTAL", Table::Align::kRight}});
+  for (const auto& c : p.top_counterparts()) {
+    top.AddRow({c.entity().name(), FormatCount(c.out_count()), FormatCount(c.in_count()),
+                FormatCount(c.out_count() + c.in_count())});
+  }
+  return out + "\nTop counterparts\n" + top.Render(OutputWidth());
+}
+
+int RunProfile(const Context& ctx, const ParsedArgs& args) {
+  if (args.positional().size() != 1) return UsageError("profile", "expected one NAME");
+  v1::GetEntityProfileRequest request;
+  auto entity = ParseEntityArg(args, args.positional()[0]);
+  if (!entity.ok()) return UsageError("profile", Message(entity.status()));
+  *request.mutable_entity() = *entity;
+  request.set_name_resolution(ParseNameResolution(args));
+  auto top = ParseIntOption("top", args.Get("top", std::to_string(kDefaultTop)), 1, 100);
+  if (!top.ok()) return UsageError("profile", Message(top.status()));
+  request.set_top(static_cast<int32_t>(*top));
+  auto stub = v1::GraphService::NewStub(ctx.channel());
+  grpc::ClientContext call;
+  Context::SetUnaryDeadline(&call);
+  v1::GetEntityProfileResponse response;
+  grpc::Status status = stub->GetEntityProfile(&call, request, &response);
+  if (!status.ok()) return ctx.ReportError(status);
+  const std::string text = args.Has("json") ? ToJson(response) + "\n" : RenderProfile(response);
+  std::fputs(text.c_str(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+Command TimelineCommand() {
+  return {
+      .name = "timeline",
+      .synopsis = "timeline A B [options]",
+      .summary = "The relation between two entities over time, as a chart and statements",
+      .details =
+          "Counts the statements between A and B, both ways, per day, week (ISO, from\n"
+          "Monday), month or year: per quad class, per direction (A>B, B>A) and their\n"
+          "mean Goldstein score (-10 conflict .. +10 cooperation), with a bar whose '+'\n"
+          "part is cooperation and '-' part conflict. Then prints the newest statements.\n"
+          "A and B are names or aliases, or ids with --id.\n" +
+          FilterDetails(),
+      .options = WithFilterOptions(
+          {
+              {"by", "day|week|month|year", "the chart's period (default month)"},
+              {"limit", "N",
+               absl::StrCat("print the newest N statements (default ", kDefaultTimelineLimit,
+                            "; 0 for none)")},
+          },
+          {
+              {"id", "", "A and B are entity ids"},
+              {"json", "", "print the server's answers as JSON lines (one per page)"},
+          }),
+      .examples =
+          {
+              "timeline Russia \"North Korea\" --by month",
+              "timeline \"South Korea\" \"North Korea\" --by week --since 2024-10 --quad vx,mx",
+              "timeline Russia Ukraine --by year --limit 0",
+          },
+      .run = RunTimeline,
+  };
+}
+
+Command ProfileCommand() {
+  return {
+      .name = "profile",
+      .synopsis = "profile NAME [--top N] [--exact] [--id] [--json]",
+      .summary = "An entity's statements, degree, dates, quad mix and top counterparts",
+      .details =
+          "NAME is a name or alias, or an id with --id. The profile counts all of the\n"
+          "entity's statements, from summaries the server keeps: the filter options of\n"
+          "the other commands do not apply.\n",
+      .options =
+          {
+              {"top", "N",
+               absl::StrCat("list the N entities it has most statements with, 1..100 (default ",
+                            kDefaultTop, ")")},
+              {"exact", "", "match NAME exactly, byte for byte, not by alias"},
+              {"id", "", "NAME is an entity id"},
+              {"json", "", "print the server's answer as one JSON object"},
+          },
+      .examples = {"profile China --top 5", "profile \"North Korea\" --json"},
+      .run = RunProfile,
+  };
+}
+
+}  // namespace entente::cli
