@@ -78,6 +78,28 @@ void ClassifyAction(const model::StatementInput& in, model::Statement* s) {
   }
 }
 
+// The statement to store for `in`, its names resolved to these ids.
+model::Statement ToStatement(const model::StatementInput& in, model::EntityId actor,
+                             model::EntityId target, model::EntityId attributed_to, int64_t now) {
+  model::Statement s;
+  s.actor = actor;
+  s.target = target;
+  s.attributed_to = attributed_to;
+  s.action_text = in.action_text;
+  ClassifyAction(in, &s);
+  s.date = in.date;
+  s.document_id = in.source.document_id;
+  s.quote = in.quote;
+  s.modality =
+      in.modality == model::Modality::kUnspecified ? model::Modality::kAsserted : in.modality;
+  s.confidence = in.confidence.value_or(1.0);
+  s.extractor_name = in.extractor_name;
+  s.extractor_version = in.extractor_version;
+  s.ingested_at_micros = now;
+  s.idempotency_key = in.idempotency_key;
+  return s;
+}
+
 }  // namespace
 
 // The state of one batch being applied: what it has created so far, so that
@@ -252,6 +274,15 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
   const model::StatementId statement_mark = next_statement_;
   Batch b(store_, resolution, &next_entity_, &next_statement_, &exact_cache_, &alias_cache_);
   const int64_t now = clock_();
+  // Counts statement i as a duplicate if `hash` was stored before.
+  auto seen_before = [&](const std::string& hash, size_t i) -> absl::StatusOr<bool> {
+    auto dup = b.FindDuplicate(hash);
+    if (!dup.ok()) return dup.status();
+    if (*dup == 0) return false;
+    ++out.duplicate;
+    out.ids[i] = *dup;
+    return true;
+  };
   // On failure nothing of the batch is stored, so its ids may be reused.
   auto fail = [&](absl::Status st) {
     next_entity_ = entity_mark;
@@ -298,13 +329,9 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
     std::string hash;
     if (!in.idempotency_key.empty()) {
       hash = Hash128("k", in.idempotency_key);
-      auto dup = b.FindDuplicate(hash);
+      auto dup = seen_before(hash, i);
       if (!dup.ok()) return fail(dup.status());
-      if (*dup != 0) {
-        ++out.duplicate;
-        out.ids[i] = *dup;
-        continue;
-      }
+      if (*dup) continue;
     }
     bool created = false;
     for (Ref& r : refs) {
@@ -319,34 +346,15 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
       }
     }
 
-    model::Statement s;
-    s.actor = refs[0].id;
-    s.target = refs[1].id;
-    s.attributed_to = refs[2].id;
-    s.action_text = in.action_text;
-    ClassifyAction(in, &s);
-    s.date = in.date;
-    s.document_id = in.source.document_id;
-    s.quote = in.quote;
-    s.modality = in.modality == model::Modality::kUnspecified ? model::Modality::kAsserted
-                                                               : in.modality;
-    s.confidence = in.confidence.value_or(1.0);
-    s.extractor_name = in.extractor_name;
-    s.extractor_version = in.extractor_version;
-    s.ingested_at_micros = now;
-    s.idempotency_key = in.idempotency_key;
+    model::Statement s = ToStatement(in, refs[0].id, refs[1].id, refs[2].id, now);
 
     if (hash.empty()) {
       hash = ContentHash(s);
       // A statement naming a just-created entity cannot have been seen.
       if (!created) {
-        auto dup = b.FindDuplicate(hash);
+        auto dup = seen_before(hash, i);
         if (!dup.ok()) return fail(dup.status());
-        if (*dup != 0) {
-          ++out.duplicate;
-          out.ids[i] = *dup;
-          continue;
-        }
+        if (*dup) continue;
       }
     }
     if (absl::Status st = b.AddStatement(s, hash, in.source); !st.ok()) return fail(st);
