@@ -10,7 +10,7 @@ PACKAGES=(
   librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libabsl-dev libutf8proc-dev libxxhash-dev
   golang-github-gogo-googleapis-dev grpc-proto
-  iso-codes python3
+  iso-codes python3 python3-grpcio python3-protobuf python3-networkx
 )
 
 missing=()
