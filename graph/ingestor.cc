@@ -107,8 +107,12 @@ model::Statement ToStatement(const model::StatementInput& in, model::EntityId ac
 class Ingestor::Batch {
  public:
   Batch(storage::Store* store, model::NameResolution resolution, model::EntityId* next_entity,
-        model::StatementId* next_statement, NameCache* exact_cache, NameCache* alias_cache)
-      : view_(store->Latest()),
+        model::StatementId* next_statement, NameCache* exact_cache, NameCache* alias_cache,
+        std::unordered_map<std::string, model::StatementId>* hashes,
+        std::unordered_set<std::string>* documents)
+      : hashes_(*hashes),
+        documents_(*documents),
+        view_(store->Latest()),
         ws_(store->NewWriteSet()),
         resolution_(resolution),
         next_entity_(next_entity),
@@ -127,6 +131,11 @@ class Ingestor::Batch {
   }
 
   storage::WriteSet& write_set() { return ws_; }
+
+  // Hashes and documents seen so far: this batch's, or in bulk mode every
+  // staged batch's.
+  std::unordered_map<std::string, model::StatementId>& hashes_;
+  std::unordered_set<std::string>& documents_;
 
   // Resolves without creating. Returns the id, 0 if the name is new, or an
   // error (unknown id: NotFound; storage failure: other codes).
@@ -213,12 +222,23 @@ class Ingestor::Batch {
   std::unordered_map<std::string, model::EntityId> exact_;
   std::unordered_map<std::string, model::EntityId> alias_;
   std::unordered_set<model::EntityId> created_ids_;
-  std::unordered_map<std::string, model::StatementId> hashes_;
-  std::unordered_set<std::string> documents_;
 };
 
-Ingestor::Ingestor(storage::Store* store, Clock clock)
-    : store_(store), clock_(clock ? std::move(clock) : Clock(NowMicros)) {}
+Ingestor::Ingestor(storage::Store* store, Clock clock, Mode mode)
+    : store_(store), clock_(clock ? std::move(clock) : Clock(NowMicros)), mode_(mode) {
+  if (mode_ == Mode::kBulk) {
+    exact_cache_.Unbound();
+    alias_cache_.Unbound();
+  }
+}
+
+absl::Status Ingestor::FinishBulk() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (mode_ != Mode::kBulk) return absl::FailedPreconditionError("not a bulk ingestor");
+  staged_hashes_.clear();
+  staged_documents_.clear();
+  return store_->IngestStaged();
+}
 
 absl::Status Ingestor::Init() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -232,6 +252,12 @@ absl::Status Ingestor::Init() {
     } else if (!absl::IsNotFound(v.status())) {
       return v.status();
     }
+  }
+  if (mode_ == Mode::kBulk && next_statement_ != 1) {
+    // Summaries are staged as totals, which would replace, not add to,
+    // those already stored.
+    return absl::FailedPreconditionError(
+        "a bulk load needs a database without statements; use online ingest to add to one");
   }
   auto seeded = store_->GetMeta(kMetaCountriesSeeded);
   if (seeded.ok()) return absl::OkStatus();
@@ -272,7 +298,11 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
   std::lock_guard<std::mutex> lock(mu_);
   const model::EntityId entity_mark = next_entity_;
   const model::StatementId statement_mark = next_statement_;
-  Batch b(store_, resolution, &next_entity_, &next_statement_, &exact_cache_, &alias_cache_);
+  std::unordered_map<std::string, model::StatementId> local_hashes;
+  std::unordered_set<std::string> local_documents;
+  const bool bulk = mode_ == Mode::kBulk;
+  Batch b(store_, resolution, &next_entity_, &next_statement_, &exact_cache_, &alias_cache_,
+          bulk ? &staged_hashes_ : &local_hashes, bulk ? &staged_documents_ : &local_documents);
   const int64_t now = clock_();
   // Counts statement i as a duplicate if `hash` was stored before.
   auto seen_before = [&](const std::string& hash, size_t i) -> absl::StatusOr<bool> {
@@ -366,7 +396,7 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
   if (ws.empty()) return out;
   ws.PutMeta(kMetaNextEntity, storage::EncodeId(next_entity_));
   ws.PutMeta(kMetaNextStatement, storage::EncodeId(next_statement_));
-  if (absl::Status st = store_->Commit(ws); !st.ok()) return fail(st);
+  if (absl::Status st = bulk ? store_->Stage(ws) : store_->Commit(ws); !st.ok()) return fail(st);
   b.PublishNames();
   return out;
 }

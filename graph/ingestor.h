@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -48,12 +49,15 @@ class NameCache {
     return it == map_.end() ? nullptr : &it->second;
   }
   void Put(const std::string& key, model::EntityId id) {
-    if (map_.size() >= kMaxEntries) map_.clear();
+    if (bounded_ && map_.size() >= kMaxEntries) map_.clear();
     map_.emplace(key, id);
   }
+  // A bulk load's names exist only here until ingested: never drop them.
+  void Unbound() { bounded_ = false; }
 
  private:
   std::unordered_map<std::string, model::EntityId> map_;
+  bool bounded_ = true;
 };
 
 class Ingestor {
@@ -61,11 +65,21 @@ class Ingestor {
   // Microseconds since the Unix epoch; replaceable so tests can fix time.
   using Clock = std::function<int64_t()>;
 
+  enum class Mode {
+    kOnline,  // every Ingest() is committed before it returns
+    // First load of a database without statements: batches are staged in
+    // memory and become visible, all at once, with FinishBulk(). Same
+    // validation, names, ids, indexes and summaries as online.
+    kBulk,
+  };
+
   // `store` must outlive the Ingestor. Call Init() before Ingest().
-  explicit Ingestor(storage::Store* store, Clock clock = nullptr);
+  explicit Ingestor(storage::Store* store, Clock clock = nullptr, Mode mode = Mode::kOnline);
 
   // Loads the id counters and, on a new database, seeds the world's
-  // countries with their aliases.
+  // countries with their aliases. In bulk mode, FailedPrecondition if the
+  // database already holds statements. (A bulk load that fails part way
+  // leaves nothing visible; start it again on a fresh database.)
   absl::Status Init();
 
   // Validates and stores `batch`. A statement is stored whole or not at all;
@@ -76,11 +90,16 @@ class Ingestor {
                                        model::NameResolution resolution,
                                        uint64_t index_base = 0);
 
+  // Bulk mode: writes and ingests everything staged. FailedPrecondition in
+  // online mode.
+  absl::Status FinishBulk();
+
  private:
   class Batch;
 
   storage::Store* const store_;
   const Clock clock_;
+  const Mode mode_;
 
   std::mutex mu_;
   // Names already resolved, so that a batch of a million rows naming the
@@ -91,6 +110,9 @@ class Ingestor {
   NameCache alias_cache_ ABSL_GUARDED_BY(mu_);
   model::EntityId next_entity_ ABSL_GUARDED_BY(mu_) = 1;
   model::StatementId next_statement_ ABSL_GUARDED_BY(mu_) = 1;
+  // Bulk mode: what earlier batches staged, which the store cannot see yet.
+  std::unordered_map<std::string, model::StatementId> staged_hashes_ ABSL_GUARDED_BY(mu_);
+  std::unordered_set<std::string> staged_documents_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace entente::graph

@@ -196,6 +196,17 @@ class Store {
   // fsynced when StoreOptions::sync).
   absl::Status Commit(WriteSet& ws);
 
+  // Bulk loading. Stage() keeps the writes of `ws` in memory instead of
+  // committing them; IngestStaged() sorts everything staged, writes one SST
+  // file per column family with SstFileWriter (in the database directory)
+  // and ingests them all at once. Staged writes are invisible to reads until
+  // then, and lost if the process dies before: a bulk load is all or
+  // nothing. Keys staged twice keep their last value. Summary deltas are
+  // added up, so they must not already exist in the database (load into a
+  // database without statements).
+  absl::Status Stage(WriteSet& ws);
+  absl::Status IngestStaged();
+
   // NotFound if the meta value was never written.
   absl::StatusOr<std::string> GetMeta(std::string_view name) const;
 
@@ -206,7 +217,8 @@ class Store {
  private:
   friend class ReadView;
   friend class WriteSet;
-  Store() = default;
+  Store();
+  struct Staged;
 
   // Constant after Open().
   StoreOptions options_;
@@ -222,6 +234,9 @@ class Store {
   rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
   rocksdb::ColumnFamilyHandle* pair_edges_ = nullptr;
   rocksdb::ColumnFamilyHandle* summaries_ = nullptr;
+  std::vector<std::shared_ptr<void>> cf_options_;  // rocksdb::ColumnFamilyOptions, per handle
+
+  std::unique_ptr<Staged> staged_;  // bulk load in progress; not thread-safe
 };
 
 }  // namespace entente::storage

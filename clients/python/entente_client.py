@@ -1,0 +1,493 @@
+#!/usr/bin/python3
+"""A small Python client for Entente, and an example of using its gRPC API.
+
+Entente's protocol is plain gRPC (proto/entente/v1/*.proto), so any gRPC
+client works. This module shows the parts a caller has to get right:
+
+* ingesting JSON-lines statements in batches (``json_format.Parse`` into
+  ``Statement``), with per-statement rejections;
+* reading the ``google.rpc.BadRequest`` of a failed call, which the server
+  sends in the trailing metadata ``grpc-status-details-bin``;
+* ListStatements with a filter and page tokens, FindPaths,
+  GetRelationTimeline and the streamed Traverse.
+
+It needs Debian's python3-grpcio and python3-protobuf (run it with
+/usr/bin/python3) and the generated modules: run ``generate.sh`` first. They
+are looked up in $ENTENTE_PYTHON_GEN, else in the ``gen/`` directory beside
+this file.
+
+As a library::
+
+    import entente_client as ec
+    with ec.Client("127.0.0.1:50051") as client:
+        summary = client.ingest(ec.read_jsonl("seed.jsonl"))
+        for s in client.iter_statements("Russia", direction=ec.graph_pb2.IN):
+            print(ec.describe(s))
+
+As a command line, see ``entente_client.py --help`` and README.md.
+"""
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, List, Optional
+
+# The generated modules are not installed anywhere: put their directory on
+# the import path before importing them.
+_GEN_DIR = os.environ.get("ENTENTE_PYTHON_GEN") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "gen")
+if _GEN_DIR not in sys.path:
+    sys.path.insert(0, _GEN_DIR)
+
+import grpc  # noqa: E402
+from google.protobuf import json_format  # noqa: E402
+
+try:
+    from entente.v1 import filter_pb2, graph_pb2, graph_pb2_grpc  # noqa: E402
+    from entente.v1 import ingest_pb2, ingest_pb2_grpc, statement_pb2  # noqa: E402
+    from google.rpc import error_details_pb2, status_pb2  # noqa: E402
+except ImportError as e:  # pragma: no cover - a set-up problem, not a bug
+    raise ImportError(
+        f"{e}: generated modules not found in {_GEN_DIR}; run "
+        "clients/python/generate.sh (or set ENTENTE_PYTHON_GEN)") from e
+
+# The server's limit on statements per Ingest request is 10,000.
+DEFAULT_BATCH_SIZE = 1000
+DEFAULT_TIMEOUT_S = 30.0
+
+
+# ---------------------------------------------------------------------------
+# Reading statements
+
+def read_jsonl(path: str) -> Iterator[statement_pb2.Statement]:
+    """Yields the Statement of each non-blank line of a JSON-lines file.
+
+    Each line is one Statement in the standard protobuf JSON mapping
+    (lowerCamelCase names, enums by name), as in
+    tests/fixtures/seed-2024-10-22.jsonl. A line that does not parse raises
+    ValueError naming the line: better than sending a half-read statement.
+    """
+    with open(path, encoding="utf-8") as f:
+        for line_no, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield json_format.Parse(line, statement_pb2.Statement())
+            except json_format.ParseError as e:
+                raise ValueError(f"{path}:{line_no}: {e}") from e
+
+
+# ---------------------------------------------------------------------------
+# Rich errors: google.rpc.Status in the trailing metadata
+
+STATUS_DETAILS_KEY = "grpc-status-details-bin"
+
+
+def rich_status(error: grpc.RpcError) -> Optional[status_pb2.Status]:
+    """The google.rpc.Status the server attached to a failed call, if any.
+
+    gRPC carries it, serialized, in the trailing metadata entry
+    ``grpc-status-details-bin`` (a "-bin" key, so the value arrives as
+    bytes). Its ``details`` are google.protobuf.Any messages such as
+    google.rpc.BadRequest.
+    """
+    for key, value in error.trailing_metadata() or ():
+        if key == STATUS_DETAILS_KEY:
+            return status_pb2.Status.FromString(value)
+    return None
+
+
+def field_violations(error: grpc.RpcError) -> List[error_details_pb2.BadRequest.FieldViolation]:
+    """The field violations of the BadRequest details of a failed call.
+
+    Entente fails a call with INVALID_ARGUMENT and one google.rpc.BadRequest
+    naming each offending field as a path ("statements[0].confidence",
+    "filter.date_from.month"). Empty if the call carries no BadRequest.
+    """
+    status = rich_status(error)
+    violations = []
+    for detail in status.details if status else ():
+        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad_request = error_details_pb2.BadRequest()
+            detail.Unpack(bad_request)
+            violations.extend(bad_request.field_violations)
+    return violations
+
+
+def describe_error(error: grpc.RpcError) -> str:
+    """One readable paragraph for a failed call: code, message, fields."""
+    lines = [f"{error.code().name}: {error.details()}"]
+    for v in field_violations(error):
+        lines.append(f"  {v.field}: {v.description}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Formatting
+
+def format_date(date: statement_pb2.Date) -> str:
+    """2024, 2024-10 or 2024-10-21, as precise as the date is."""
+    if not date.year:
+        return "-"
+    text = f"{date.year:04d}"
+    if date.month:
+        text += f"-{date.month:02d}"
+        if date.day:
+            text += f"-{date.day:02d}"
+    return text
+
+
+def describe(s: statement_pb2.Statement) -> str:
+    """A statement on one line, its quote on the next."""
+    code = f" [{s.action.cameo_code}]" if s.action.cameo_code else ""
+    said = f", said by {s.attributed_to.name}" if s.HasField("attributed_to") else ""
+    modality = statement_pb2.Modality.Name(s.modality).lower()
+    head = (f"#{s.id} {format_date(s.date)}  {s.actor.name} -> {s.action.text}{code} -> "
+            f"{s.target.name}  ({modality}, {s.confidence:.2f}{said})")
+    return head + (f'\n    "{s.quote}"' if s.quote else "")
+
+
+def parse_date(text: str) -> statement_pb2.Date:
+    """'2024', '2024-10' or '2024-10-21' as a Date."""
+    parts = [int(p) for p in text.split("-")]
+    if not 1 <= len(parts) <= 3:
+        raise ValueError(f"not a date: {text!r} (want YYYY, YYYY-MM or YYYY-MM-DD)")
+    return statement_pb2.Date(**dict(zip(("year", "month", "day"), parts)))
+
+
+def edge_filter(since: Optional[str] = None, until: Optional[str] = None,
+                codes: Iterable[str] = (), min_confidence: Optional[float] = None
+                ) -> filter_pb2.EdgeFilter:
+    """An EdgeFilter, the filter every graph query takes. Empty = everything."""
+    f = filter_pb2.EdgeFilter(code_prefixes=list(codes))
+    if since:
+        f.date_from.CopyFrom(parse_date(since))
+    if until:
+        f.date_to.CopyFrom(parse_date(until))
+    if min_confidence is not None:
+        f.min_confidence = min_confidence
+    return f
+
+
+def ref(entity) -> statement_pb2.EntityRef:
+    """An EntityRef from a name (str) or an id (int)."""
+    if isinstance(entity, int):
+        return statement_pb2.EntityRef(id=entity)
+    return statement_pb2.EntityRef(name=entity)
+
+
+# ---------------------------------------------------------------------------
+# The client
+
+@dataclass
+class Rejection:
+    """A statement the server did not store."""
+    index: int        # position in the whole input, from 0
+    field: str        # the first offending field, relative to its request
+    description: str
+
+
+@dataclass
+class IngestSummary:
+    accepted: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    rejections: List[Rejection] = field(default_factory=list)
+    statement_ids: List[int] = field(default_factory=list)  # 0 if rejected
+
+    def __str__(self):
+        return (f"accepted {self.accepted}, duplicate {self.duplicate}, "
+                f"rejected {self.rejected}")
+
+
+class Client:
+    """A connection to one Entente server and helpers for its RPCs.
+
+    ``options`` are gRPC channel options; for example
+    ``[("grpc.enable_http_proxy", 0)]`` keeps a loopback connection away from
+    an http_proxy set in the environment. Every call has a deadline of
+    ``timeout`` seconds. Failed calls raise grpc.RpcError: see
+    ``describe_error`` and ``field_violations``.
+    """
+
+    def __init__(self, server: str, options=None, timeout: float = DEFAULT_TIMEOUT_S):
+        self.channel = grpc.insecure_channel(server, options=options or [])
+        self.ingest_stub = ingest_pb2_grpc.IngestServiceStub(self.channel)
+        self.graph = graph_pb2_grpc.GraphServiceStub(self.channel)
+        self.timeout = timeout
+
+    def close(self):
+        self.channel.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def wait_ready(self, timeout: float = 10.0):
+        """Blocks until the channel is connected (grpc.FutureTimeoutError if not)."""
+        grpc.channel_ready_future(self.channel).result(timeout=timeout)
+
+    # -- Ingest -------------------------------------------------------------
+
+    def ingest_batch(self, statements: List[statement_pb2.Statement],
+                     name_resolution=ingest_pb2.NAME_RESOLUTION_ALIAS
+                     ) -> ingest_pb2.IngestResponse:
+        """One Ingest call: the raw IngestResponse.
+
+        Bad statements come back in ``rejections`` while the others are
+        stored. But if *every* statement of the request is rejected (always
+        the case for a single bad statement), the call itself fails with
+        INVALID_ARGUMENT: grpc.RpcError, whose BadRequest names the fields.
+        """
+        request = ingest_pb2.IngestRequest(statements=statements,
+                                           name_resolution=name_resolution)
+        return self.ingest_stub.Ingest(request, timeout=self.timeout)
+
+    def ingest(self, statements: Iterable[statement_pb2.Statement],
+               batch_size: int = DEFAULT_BATCH_SIZE,
+               name_resolution=ingest_pb2.NAME_RESOLUTION_ALIAS) -> IngestSummary:
+        """Ingests any number of statements in batches; returns the totals.
+
+        Re-running it is safe: statements already stored count as
+        duplicates. A batch whose statements are all invalid fails with
+        INVALID_ARGUMENT; its field violations (``statements[i]...``) are
+        turned into rejections like those of a partly bad batch. Any other
+        failure (server down, deadline, a per-request limit) is raised.
+        """
+        summary = IngestSummary()
+        batch: List[statement_pb2.Statement] = []
+
+        def flush(start: int):
+            try:
+                response = self.ingest_batch(batch, name_resolution)
+            except grpc.RpcError as error:
+                violations = field_violations(error)
+                if (error.code() != grpc.StatusCode.INVALID_ARGUMENT or not violations
+                        or not all(v.field.startswith("statements[") for v in violations)):
+                    raise
+                # Every statement was rejected: nothing was stored.
+                summary.rejected += len(batch)
+                summary.statement_ids.extend([0] * len(batch))
+                for v in violations:
+                    index = int(v.field[len("statements["):v.field.index("]")])
+                    summary.rejections.append(Rejection(start + index, v.field, v.description))
+                return
+            summary.accepted += response.accepted
+            summary.duplicate += response.duplicate
+            summary.rejected += response.rejected
+            summary.statement_ids.extend(response.statement_ids)
+            for r in response.rejections:
+                summary.rejections.append(Rejection(start + r.index, r.field, r.description))
+
+        start = 0
+        for statement in statements:
+            batch.append(statement)
+            if len(batch) == batch_size:
+                flush(start)
+                start += len(batch)
+                batch = []
+        if batch:
+            flush(start)
+        return summary
+
+    # -- Graph queries --------------------------------------------------------
+
+    def iter_statements(self, entity, direction=graph_pb2.BOTH,
+                        filter: Optional[filter_pb2.EdgeFilter] = None,
+                        page_size: int = 50) -> Iterator[statement_pb2.Statement]:
+        """An entity's statements, newest first, fetching page after page.
+
+        Each ListStatements response carries a next_page_token; sending it
+        back with the same request gets the next page, until it is empty.
+        """
+        request = graph_pb2.ListStatementsRequest(
+            entity=ref(entity), direction=direction, filter=filter, page_size=page_size)
+        while True:
+            response = self.graph.ListStatements(request, timeout=self.timeout)
+            yield from response.statements
+            if not response.next_page_token:
+                return
+            request.page_token = response.next_page_token
+
+    def find_paths(self, source, target, max_hops: int = 4,
+                   evidence_per_hop: int = 3,
+                   filter: Optional[filter_pb2.EdgeFilter] = None
+                   ) -> graph_pb2.FindPathsResponse:
+        """The shortest paths between two entities (distance -1: none)."""
+        request = graph_pb2.FindPathsRequest(
+            max_hops=max_hops, direction=graph_pb2.BOTH, filter=filter,
+            evidence_per_hop=evidence_per_hop)
+        # `from` is a Python keyword: set it with getattr/CopyFrom.
+        getattr(request, "from").CopyFrom(ref(source))
+        request.to.CopyFrom(ref(target))
+        return self.graph.FindPaths(request, timeout=self.timeout)
+
+    def relation_timeline(self, a, b, granularity=graph_pb2.MONTH,
+                          filter: Optional[filter_pb2.EdgeFilter] = None,
+                          page_size: int = 50) -> graph_pb2.GetRelationTimelineResponse:
+        """Buckets of counts between a and b, and the first page of statements."""
+        request = graph_pb2.GetRelationTimelineRequest(
+            a=ref(a), b=ref(b), granularity=granularity, filter=filter,
+            page_size=page_size)
+        return self.graph.GetRelationTimeline(request, timeout=self.timeout)
+
+    def traverse(self, seeds, max_depth: int = 2,
+                 filter: Optional[filter_pb2.EdgeFilter] = None,
+                 **limits) -> Iterator[graph_pb2.TraverseResponse]:
+        """The chunks of a Traverse stream, as they arrive.
+
+        The stream ends with a chunk whose ``done`` is true; its
+        ``truncated`` names the limit that cut the answer short, if any.
+        ``limits``: max_nodes, max_edges, max_fanout, evidence_per_edge.
+        Breaking out of the loop early cancels the call on the server.
+        """
+        request = graph_pb2.TraverseRequest(
+            seeds=[ref(s) for s in seeds], max_depth=max_depth,
+            direction=graph_pb2.BOTH, filter=filter, **limits)
+        yield from self.graph.Traverse(request, timeout=self.timeout)
+
+
+# ---------------------------------------------------------------------------
+# Command line
+
+def _cmd_ingest(client: Client, args) -> int:
+    summary = client.ingest(read_jsonl(args.file), batch_size=args.batch_size)
+    print(summary)
+    for r in summary.rejections:
+        print(f"  statement {r.index}: {r.field}: {r.description}")
+    return 0
+
+
+def _cmd_bad(client: Client, args) -> int:
+    """Sends one invalid statement to show what a failed call looks like."""
+    bad = json_format.Parse(
+        '{"actor": {"name": "Russia"}, "action": {"text": "met"},'
+        ' "target": {"name": "China"}, "date": {"year": 2024, "month": 10},'
+        ' "source": {"documentId": "example"}, "confidence": 1.5}',
+        statement_pb2.Statement())
+    try:
+        client.ingest_batch([bad])
+    except grpc.RpcError as error:
+        print("the call failed, as it should:")
+        print(describe_error(error))
+        return 0
+    print("unexpectedly accepted", file=sys.stderr)
+    return 1
+
+
+def _cmd_statements(client: Client, args) -> int:
+    direction = graph_pb2.Direction.Value(args.direction.upper())
+    f = edge_filter(args.since, args.until, args.code or (), args.min_confidence)
+    n = 0
+    for s in client.iter_statements(args.entity, direction, f, page_size=args.page_size):
+        print(describe(s))
+        n += 1
+    print(f"{n} statement{'s' if n != 1 else ''}")
+    return 0
+
+
+def _cmd_path(client: Client, args) -> int:
+    response = client.find_paths(args.source, args.target, max_hops=args.max_hops,
+                                 evidence_per_hop=1)
+    print(f"distance {response.distance}")
+    for path in response.paths:
+        names = {e.id: e.name for e in path.entities}
+        print("\n" + " -> ".join(e.name for e in path.entities))
+        for hop in path.hops:
+            print(f"  {names[hop.from_id]} -> {names[hop.to_id]}: "
+                  f"{hop.count} statement{'s' if hop.count != 1 else ''}")
+            for s in hop.statements:
+                print("    " + describe(s).replace("\n", "\n    "))
+    return 0
+
+
+def _cmd_timeline(client: Client, args) -> int:
+    granularity = graph_pb2.Granularity.Value(args.by.upper())
+    response = client.relation_timeline(args.a, args.b, granularity)
+    print(f"{response.a.name} (A) and {response.b.name} (B)")
+    print(f"{'START':<10} {'TOTAL':>5} {'VC':>3} {'MC':>3} {'VX':>3} {'MX':>3} "
+          f"{'NONE':>4} {'A>B':>4} {'B>A':>4} {'GOLDSTEIN':>9}")
+    for b in response.buckets:
+        print(f"{format_date(b.start):<10} {b.total:>5} {b.verbal_cooperation:>3} "
+              f"{b.material_cooperation:>3} {b.verbal_conflict:>3} "
+              f"{b.material_conflict:>3} {b.unclassified:>4} {b.a_to_b:>4} "
+              f"{b.b_to_a:>4} {b.mean_goldstein:>9.1f}")
+    for s in response.statements:
+        print(describe(s))
+    return 0
+
+
+def _cmd_traverse(client: Client, args) -> int:
+    nodes, edges, truncated = [], [], ""
+    for chunk in client.traverse(args.seeds, max_depth=args.depth):
+        nodes.extend(chunk.nodes)
+        edges.extend(chunk.edges)
+        if chunk.done:
+            truncated = chunk.truncated
+    for node in sorted(nodes, key=lambda n: (n.depth, n.entity.name)):
+        print(f"{node.depth}  {node.entity.name}")
+    print(f"{len(nodes)} entities, {len(edges)} edges"
+          + (f" (truncated by {truncated})" if truncated else ""))
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Example client of the Entente gRPC API.",
+        epilog="Example: %(prog)s --server 127.0.0.1:50051 ingest "
+               "tests/fixtures/seed-2024-10-22.jsonl")
+    parser.add_argument("--server", default="127.0.0.1:50051",
+                        help="HOST:PORT of entente-server (default %(default)s)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                        help="deadline of each call in seconds")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="ingest a JSON-lines file of statements")
+    p.add_argument("file")
+    p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    p.set_defaults(run=_cmd_ingest)
+
+    p = sub.add_parser("bad", help="send an invalid statement and decode the error")
+    p.set_defaults(run=_cmd_bad)
+
+    p = sub.add_parser("statements", help="an entity's statements (ListStatements)")
+    p.add_argument("entity")
+    p.add_argument("--direction", choices=["out", "in", "both"], default="both")
+    p.add_argument("--since", help="YYYY[-MM[-DD]]")
+    p.add_argument("--until", help="YYYY[-MM[-DD]]")
+    p.add_argument("--code", action="append", help="CAMEO code prefix (repeatable)")
+    p.add_argument("--min-confidence", type=float)
+    p.add_argument("--page-size", type=int, default=50)
+    p.set_defaults(run=_cmd_statements)
+
+    p = sub.add_parser("path", help="shortest paths between two entities (FindPaths)")
+    p.add_argument("source")
+    p.add_argument("target")
+    p.add_argument("--max-hops", type=int, default=4)
+    p.set_defaults(run=_cmd_path)
+
+    p = sub.add_parser("timeline", help="the relation of two entities over time")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--by", choices=["day", "week", "month", "year"], default="month")
+    p.set_defaults(run=_cmd_timeline)
+
+    p = sub.add_parser("traverse", help="the neighbourhood of entities (streamed)")
+    p.add_argument("seeds", nargs="+")
+    p.add_argument("--depth", type=int, default=2)
+    p.set_defaults(run=_cmd_traverse)
+
+    args = parser.parse_args(argv)
+    with Client(args.server, timeout=args.timeout) as client:
+        try:
+            return args.run(client, args)
+        except grpc.RpcError as error:
+            print(describe_error(error), file=sys.stderr)
+            return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
