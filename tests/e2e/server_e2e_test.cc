@@ -124,6 +124,30 @@ TEST(ServerE2eTest, AcknowledgedStatementsSurviveKill9) {
   EXPECT_EQ(CountStatements(Connect(again), "Russia"), acknowledged);
 }
 
+TEST(ServerE2eTest, OfflineImportIsServedAfterwards) {
+  testing::TempDir dir;
+  const std::string tsv = dir.Sub("events.tsv");
+  {
+    std::ofstream out(tsv);
+    out << "North Korea\tProvide military aid\tRussia\t2024-10-01\n"
+        << "North Korea\tProvide military aid\tRussia\t2024-10-01\n"  // a second event
+        << "Russia\tConsult\tNorth Korea\t2024-10-02\n"
+        << "broken line\n";
+  }
+  auto r = testing::Run({ENTENTE_ADMIN_BIN, "import", "--data", dir.Sub("db"), tsv});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // one line was rejected
+  EXPECT_NE(r.out.find("accepted 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("events.tsv:4"), std::string::npos) << r.err;
+  testing::ServerProcess server(ENTENTE_SERVER_BIN, dir.Sub("db"));
+  ASSERT_NE(server.port(), 0) << server.log();
+  EXPECT_EQ(CountStatements(Connect(server), "North Korea"), 3u);
+  // A second offline import into a database with statements is refused.
+  server.Stop(SIGTERM);
+  r = testing::Run({ENTENTE_ADMIN_BIN, "import", "--data", dir.Sub("db"), tsv});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("without statements"), std::string::npos) << r.err;
+}
+
 TEST(ServerE2eTest, RefusesABadDataDirectoryWithAMessage) {
   testing::TempDir dir;
   std::ofstream(dir.Sub("file")) << "not a directory";
