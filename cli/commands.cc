@@ -47,8 +47,9 @@ int Context::ReportError(const grpc::Status& status, std::string_view prefix) co
 
 const std::vector<Command>& AllCommands() {
   static const auto* commands = new std::vector<Command>{
-      IngestCommand(),    StatementsCommand(), StatementCommand(), EntityCommand(), SearchCommand(),
-      NeighborsCommand(), PathCommand(),       TimelineCommand(),  ProfileCommand()};
+      IngestCommand(),    ImportCommand(),  StatementsCommand(), StatementCommand(),
+      EntityCommand(),    SearchCommand(),  NeighborsCommand(),  PathCommand(),
+      TimelineCommand(),  ProfileCommand(), ExportCommand()};
   return *commands;
 }
 
@@ -92,11 +93,13 @@ std::string TopLevelHelp() {
                   "\nRun 'entente COMMAND --help' for a command's options and examples.\n\n"
                   "Examples:\n"
                   "  entente ingest statements.jsonl\n"
+                  "  entente import --format icews-tsv icews14_train.tsv\n"
                   "  entente statements Russia --direction out --since 2024-10\n"
                   "  entente neighbors \"North Korea\" --depth 2 --code 19 --since 2014\n"
                   "  entente path \"South Korea\" Russia --max-hops 3\n"
                   "  entente timeline Russia \"North Korea\" --by month\n"
                   "  entente profile China --top 5\n"
+                  "  entente export neighbors China --depth 1 --format graphml --out china.graphml\n"
                   "  ENTENTE_SERVER=db.example:50051 entente search kor\n");
   return out;
 }

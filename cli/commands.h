@@ -72,6 +72,7 @@ std::string CommandHelp(const Command& command);
 
 // Defined by the command files.
 Command IngestCommand();
+Command ImportCommand();
 Command StatementsCommand();
 Command StatementCommand();
 Command EntityCommand();
@@ -80,6 +81,7 @@ Command NeighborsCommand();
 Command PathCommand();
 Command TimelineCommand();
 Command ProfileCommand();
+Command ExportCommand();
 
 }  // namespace entente::cli
 

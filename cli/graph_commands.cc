@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/filter_options.h"
 #include "cli/format.h"
+#include "cli/graph_requests.h"
 #include "cli/progress.h"
 #include "cli/table.h"
 #include "entente/v1/graph.grpc.pb.h"
@@ -37,42 +38,6 @@ absl::Status IntOption(const ParsedArgs& args, std::string_view name, int64_t mi
   if (!value.ok()) return value.status();
   *out = static_cast<int32_t>(*value);
   return absl::OkStatus();
-}
-
-absl::StatusOr<v1::TraverseRequest> BuildTraverseRequest(const ParsedArgs& args) {
-  v1::TraverseRequest request;
-  if (args.positional().empty()) return absl::InvalidArgumentError("expected at least one NAME");
-  if (args.positional().size() > kMaxSeeds) {
-    return absl::InvalidArgumentError(absl::StrCat("at most ", kMaxSeeds, " NAMEs"));
-  }
-  for (const std::string& name : args.positional()) {
-    auto seed = ParseEntityArg(args, name);
-    if (!seed.ok()) return seed.status();
-    *request.add_seeds() = *seed;
-  }
-  request.set_name_resolution(ParseNameResolution(args));
-  auto direction = ParseDirection(args.Get("direction", "both"));
-  if (!direction.ok()) return direction.status();
-  request.set_direction(*direction);
-  auto filter = ParseFilter(args);
-  if (!filter.ok()) return filter.status();
-  *request.mutable_filter() = *filter;
-  int32_t depth = kDefaultDepth;
-  int32_t evidence = kDefaultEvidence;
-  int32_t max_nodes = 0, max_edges = 0, max_fanout = 0;
-  for (absl::Status s : {IntOption(args, "depth", 1, 6, &depth),
-                         IntOption(args, "max-nodes", 1, 100'000, &max_nodes),
-                         IntOption(args, "max-edges", 1, 1'000'000, &max_edges),
-                         IntOption(args, "max-fanout", 1, 1'000'000, &max_fanout),
-                         IntOption(args, "evidence", 1, 100, &evidence)}) {
-    if (!s.ok()) return s;
-  }
-  request.set_max_depth(depth);
-  request.set_max_nodes(max_nodes);
-  request.set_max_edges(max_edges);
-  request.set_max_fanout(max_fanout);
-  request.set_evidence_per_edge(evidence);
-  return request;
 }
 
 std::string EvidenceCell(const v1::AggregatedEdge& edge) {
@@ -140,7 +105,7 @@ std::string RenderTraversal(std::vector<v1::TraversedNode> nodes,
 }
 
 int RunNeighbors(const Context& ctx, const ParsedArgs& args) {
-  auto request = BuildTraverseRequest(args);
+  auto request = BuildTraverseRequest(args, args.positional());
   if (!request.ok()) return UsageError("neighbors", Message(request.status()));
   const bool json = args.Has("json");
   auto stub = v1::GraphService::NewStub(ctx.channel());
@@ -167,34 +132,6 @@ int RunNeighbors(const Context& ctx, const ParsedArgs& args) {
     std::fputs(RenderTraversal(std::move(nodes), std::move(edges), truncated).c_str(), stdout);
   }
   return kExitOk;
-}
-
-absl::StatusOr<v1::FindPathsRequest> BuildPathsRequest(const ParsedArgs& args) {
-  v1::FindPathsRequest request;
-  if (args.positional().size() != 2) return absl::InvalidArgumentError("expected two NAMEs: A B");
-  auto from = ParseEntityArg(args, args.positional()[0]);
-  if (!from.ok()) return from.status();
-  auto to = ParseEntityArg(args, args.positional()[1]);
-  if (!to.ok()) return to.status();
-  *request.mutable_from() = *from;
-  *request.mutable_to() = *to;
-  request.set_name_resolution(ParseNameResolution(args));
-  auto direction = ParseDirection(args.Get("direction", "both"));
-  if (!direction.ok()) return direction.status();
-  request.set_direction(*direction);
-  auto filter = ParseFilter(args);
-  if (!filter.ok()) return filter.status();
-  *request.mutable_filter() = *filter;
-  int32_t hops = kDefaultHops, paths = kDefaultPaths, evidence = kDefaultEvidence;
-  for (absl::Status s :
-       {IntOption(args, "max-hops", 1, 6, &hops), IntOption(args, "paths", 1, 100, &paths),
-        IntOption(args, "evidence", 1, 100, &evidence)}) {
-    if (!s.ok()) return s;
-  }
-  request.set_max_hops(hops);
-  request.set_max_paths(paths);
-  request.set_evidence_per_hop(evidence);
-  return request;
 }
 
 // Two lines at `indent`: "2024-10-22  North Korea -> Russia: deployed troops
@@ -246,7 +183,7 @@ std::string RenderPaths(const v1::FindPathsResponse& response,
 }
 
 int RunPath(const Context& ctx, const ParsedArgs& args) {
-  auto request = BuildPathsRequest(args);
+  auto request = BuildPathsRequest(args, args.positional());
   if (!request.ok()) return UsageError("path", Message(request.status()));
   auto stub = v1::GraphService::NewStub(ctx.channel());
   grpc::ClientContext call;
@@ -264,6 +201,72 @@ const OptionSpec kDirectionOption = {
     "direction", "out|in|both", "out: follow actor -> target; in: target -> actor; both (default)"};
 
 }  // namespace
+
+absl::StatusOr<v1::TraverseRequest> BuildTraverseRequest(const ParsedArgs& args,
+                                                         const std::vector<std::string>& names) {
+  v1::TraverseRequest request;
+  if (names.empty()) return absl::InvalidArgumentError("expected at least one NAME");
+  if (names.size() > kMaxSeeds) {
+    return absl::InvalidArgumentError(absl::StrCat("at most ", kMaxSeeds, " NAMEs"));
+  }
+  for (const std::string& name : names) {
+    auto seed = ParseEntityArg(args, name);
+    if (!seed.ok()) return seed.status();
+    *request.add_seeds() = *seed;
+  }
+  request.set_name_resolution(ParseNameResolution(args));
+  auto direction = ParseDirection(args.Get("direction", "both"));
+  if (!direction.ok()) return direction.status();
+  request.set_direction(*direction);
+  auto filter = ParseFilter(args);
+  if (!filter.ok()) return filter.status();
+  *request.mutable_filter() = *filter;
+  int32_t depth = kDefaultDepth;
+  int32_t evidence = kDefaultEvidence;
+  int32_t max_nodes = 0, max_edges = 0, max_fanout = 0;
+  for (absl::Status s : {IntOption(args, "depth", 1, 6, &depth),
+                         IntOption(args, "max-nodes", 1, 100'000, &max_nodes),
+                         IntOption(args, "max-edges", 1, 1'000'000, &max_edges),
+                         IntOption(args, "max-fanout", 1, 1'000'000, &max_fanout),
+                         IntOption(args, "evidence", 1, 100, &evidence)}) {
+    if (!s.ok()) return s;
+  }
+  request.set_max_depth(depth);
+  request.set_max_nodes(max_nodes);
+  request.set_max_edges(max_edges);
+  request.set_max_fanout(max_fanout);
+  request.set_evidence_per_edge(evidence);
+  return request;
+}
+
+absl::StatusOr<v1::FindPathsRequest> BuildPathsRequest(const ParsedArgs& args,
+                                                       const std::vector<std::string>& names) {
+  v1::FindPathsRequest request;
+  if (names.size() != 2) return absl::InvalidArgumentError("expected two NAMEs: A B");
+  auto from = ParseEntityArg(args, names[0]);
+  if (!from.ok()) return from.status();
+  auto to = ParseEntityArg(args, names[1]);
+  if (!to.ok()) return to.status();
+  *request.mutable_from() = *from;
+  *request.mutable_to() = *to;
+  request.set_name_resolution(ParseNameResolution(args));
+  auto direction = ParseDirection(args.Get("direction", "both"));
+  if (!direction.ok()) return direction.status();
+  request.set_direction(*direction);
+  auto filter = ParseFilter(args);
+  if (!filter.ok()) return filter.status();
+  *request.mutable_filter() = *filter;
+  int32_t hops = kDefaultHops, paths = kDefaultPaths, evidence = kDefaultEvidence;
+  for (absl::Status s :
+       {IntOption(args, "max-hops", 1, 6, &hops), IntOption(args, "paths", 1, 100, &paths),
+        IntOption(args, "evidence", 1, 100, &evidence)}) {
+    if (!s.ok()) return s;
+  }
+  request.set_max_hops(hops);
+  request.set_max_paths(paths);
+  request.set_evidence_per_hop(evidence);
+  return request;
+}
 
 Command NeighborsCommand() {
   return {

@@ -1,5 +1,6 @@
 #include "cli/progress.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -25,6 +26,23 @@ std::string DescribeProgress(uint64_t count, std::string_view unit, double secon
   return text;
 }
 
+std::string FormatDuration(double seconds) {
+  const auto s = static_cast<uint64_t>(seconds + 0.5);
+  if (s < 60) return absl::StrFormat("%d s", s);
+  if (s < 3600) return absl::StrFormat("%d min %02d s", s / 60, s % 60);
+  return absl::StrFormat("%d h %02d min", s / 3600, s % 3600 / 60);
+}
+
+std::string DescribeProgress(uint64_t count, std::string_view unit, double seconds,
+                             uint64_t bytes_done, uint64_t total_bytes) {
+  std::string text = DescribeProgress(count, unit, seconds);
+  if (total_bytes == 0 || seconds < 0.1 || bytes_done == 0) return text;
+  const uint64_t done = std::min(bytes_done, total_bytes);
+  const double left = seconds * static_cast<double>(total_bytes - done) / done;
+  absl::StrAppendFormat(&text, ", %d%%, %s left", done * 100 / total_bytes, FormatDuration(left));
+  return text;
+}
+
 Progress::Progress(std::FILE* out, bool enabled, std::string unit,
                    std::chrono::milliseconds interval)
     : out_(out),
@@ -34,12 +52,12 @@ Progress::Progress(std::FILE* out, bool enabled, std::string unit,
       start_(Clock::now()),
       last_draw_(start_) {}
 
-void Progress::Update(uint64_t count, Clock::time_point now) {
+void Progress::Update(uint64_t count, uint64_t bytes, Clock::time_point now) {
   if (!enabled_ || now - last_draw_ < interval_) return;
   last_draw_ = now;
   const double seconds = std::chrono::duration<double>(now - start_).count();
   // "\r" back to column 0, "ESC [K" erases the rest of the previous text.
-  absl::FPrintF(out_, "\r\x1b[K%s", DescribeProgress(count, unit_, seconds));
+  absl::FPrintF(out_, "\r\x1b[K%s", DescribeProgress(count, unit_, seconds, bytes, total_bytes_));
   std::fflush(out_);
   shown_ = true;
 }

@@ -17,6 +17,15 @@ std::string FormatCount(uint64_t n);
 // a meaningful one (under 0.1 s).
 std::string DescribeProgress(uint64_t count, std::string_view unit, double seconds);
 
+// The same, followed by how much of `total_bytes` is done and the time left
+// at the rate so far: "12,345 lines read (4,567 lines/s), 37%, 5 s left".
+// Without a total (0), or before there is a rate, just DescribeProgress.
+std::string DescribeProgress(uint64_t count, std::string_view unit, double seconds,
+                             uint64_t bytes_done, uint64_t total_bytes);
+
+// "5 s", "3 min 20 s", "2 h 05 min".
+std::string FormatDuration(double seconds);
+
 // One line on a terminal, redrawn in place at most every `interval`, erased by
 // Clear(). When disabled (output is not a terminal) it writes nothing at all,
 // so that logs and pipes get no carriage returns or escape sequences.
@@ -32,10 +41,14 @@ class Progress {
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 
-  // Records that `count` units are done; redraws if `interval` has passed
-  // since the last drawing (or since construction).
-  void Update(uint64_t count) { Update(count, Clock::now()); }
-  void Update(uint64_t count, Clock::time_point now);
+  // The size of the whole input, for the share done and the time left; 0
+  // (the default) when it is not known, as for a pipe.
+  void set_total_bytes(uint64_t total) { total_bytes_ = total; }
+
+  // Records that `count` units (and `bytes` of the input) are done; redraws
+  // if `interval` has passed since the last drawing (or since construction).
+  void Update(uint64_t count, uint64_t bytes = 0) { Update(count, bytes, Clock::now()); }
+  void Update(uint64_t count, uint64_t bytes, Clock::time_point now);
 
   // Erases the line if one is shown.
   void Clear();
@@ -47,6 +60,7 @@ class Progress {
   const Clock::duration interval_;
   const Clock::time_point start_;
   Clock::time_point last_draw_;
+  uint64_t total_bytes_ = 0;
   bool shown_ = false;
 };
 

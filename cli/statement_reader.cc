@@ -23,6 +23,7 @@ void Parse(ParsedLine* line) {
     const std::string message(status.message().data(), status.message().size());
     line->error = message.substr(0, message.find('\n'));
     if (line->error.empty()) line->error = "not a statement";
+    line->field = "json";
   }
   std::string().swap(line->text);
 }
@@ -43,6 +44,7 @@ bool StatementReader::ReadLine(ParsedLine* out) {
   while (current_ < inputs_.size()) {
     if (std::getline(*inputs_[current_], out->text)) {
       ++lines_read_;
+      bytes_read_ += out->text.size() + 1;
       out->origin = {static_cast<uint32_t>(current_), ++line_in_current_};
       // Editors on Windows start files with a byte order mark; it is not JSON.
       if (line_in_current_ == 1 && out->text.rfind("\xEF\xBB\xBF", 0) == 0) {

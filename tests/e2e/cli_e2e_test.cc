@@ -1,6 +1,10 @@
 // The built `entente` command line against a started entente-server.
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -225,6 +229,214 @@ TEST_F(CliE2eTest, QueryCommandsHaveHelpWithExamples) {
   auto r = Cli({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("  timeline "), std::string::npos) << r.out;
+}
+
+// The rows of a small ICEWS14-style file: a name with U+00A0, two identical
+// rows, one with three fields and one with a bad date.
+constexpr char kSmallIcewsTsv[] =
+    "Alpha\xC2\xA0One\tMake statement\tBeta\t2014-01-02\n"
+    "Alpha\tConsult\tBeta\t2014-01-03\n"
+    "Alpha\tConsult\tBeta\t2014-01-03\n"
+    "Alpha\tConsult\t2014-01-04\n"
+    "Alpha\tConsult\tBeta\t2014-13-01\n";
+
+TEST_F(CliE2eTest, ImportIcewsTsvKeepsIdenticalRowsAndReportsBadLines) {
+  const std::string path = dir_.Sub("small.tsv");
+  std::ofstream(path) << kSmallIcewsTsv;
+  auto r = Cli({"import", "--format", "icews-tsv", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("accepted 3, duplicate 0, rejected 2 (5 lines read"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("small.tsv:4: columns: expected 4 tab-separated fields, found 3"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("small.tsv:5: date: '2014-13-01' is not a date"), std::string::npos)
+      << r.out;
+
+  // The two identical rows are two events; the server classified the relation.
+  r = Cli({"statements", "Alpha", "--exact"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("2 statements"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Consult [040]"), std::string::npos) << r.out;
+  // The no-break space is part of the name, byte for byte.
+  r = Cli({"statements", "Alpha\xC2\xA0One", "--exact"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("1 statement\n"), std::string::npos) << r.out;
+
+  r = Cli({"import", "--format", "icews-tsv", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("accepted 0, duplicate 3, rejected 2"), std::string::npos) << r.out;
+}
+
+TEST_F(CliE2eTest, ImportsTheRawIcewsSample) {
+  const std::string sample =
+      std::string(ENTENTE_SHARED_DATA_DIR) + "/icews-raw/events.2018.sample-dev.tab";
+  auto r = Cli({"import", "--format", "icews", sample});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // 600 events under a header row.
+  EXPECT_NE(r.out.find("accepted 600, duplicate 0, rejected 0 (601 lines read"),
+            std::string::npos)
+      << r.out;
+  // Row 1: Foreign Affairs (Bangladesh) consults (040, leading zero kept)
+  // High Ranking Military Personnel (Vietnam); row 2 the other way round.
+  r = Cli({"statements", "Foreign Affairs (Bangladesh)", "--exact"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Consult [040]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 statements"), std::string::npos) << r.out;
+
+  r = Cli({"import", "--format", "icews", "--batch", "7", sample});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("accepted 0, duplicate 600, rejected 0"), std::string::npos) << r.out;
+}
+
+TEST_F(CliE2eTest, ImportsGdeltAndRejectsRowsWithoutBothActors) {
+  const std::string export_file =
+      std::string(ENTENTE_SHARED_DATA_DIR) + "/gdelt/20190121220000.export.CSV";
+  auto r = Cli({"import", "--format", "gdelt", export_file});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // 1,629 rows, of which 562 have no Actor1 or no Actor2 (name and code
+  // empty); every EventCode of the file is a CAMEO code the server knows.
+  EXPECT_NE(r.out.find("accepted 1067, duplicate 0, rejected 562 (1629 lines read"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("20190121220000.export.CSV:2: Actor2Name: empty, and so is Actor2Code"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("and 552 more rejected"), std::string::npos) << r.out;
+
+  r = Cli({"import", "--format", "gdelt", export_file});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("accepted 0, duplicate 1067, rejected 562"), std::string::npos) << r.out;
+}
+
+TEST_F(CliE2eTest, ImportRejectsBadUsage) {
+  const std::string path = dir_.Sub("x.tsv");
+  std::ofstream(path) << kSmallIcewsTsv;
+  EXPECT_EQ(Cli({"import", path}).exit_code, 2);  // No --format.
+  EXPECT_EQ(Cli({"import", "--format", "csv", path}).exit_code, 2);
+  EXPECT_EQ(Cli({"import", "--format", "icews-tsv"}).exit_code, 2);
+  EXPECT_EQ(Cli({"import", "--format", "icews-tsv", "--batch", "0", path}).exit_code, 2);
+  EXPECT_EQ(Cli({"import", "--format", "icews-tsv", dir_.Sub("missing.tsv")}).exit_code, 2);
+}
+
+// The node and edge counts `entente export` reports on stderr:
+// "exported N nodes and M edges to ...".
+std::pair<int, int> ExportedCounts(const std::string& err) {
+  int nodes = -1, edges = -1;
+  const size_t at = err.find("exported ");
+  if (at != std::string::npos) std::sscanf(err.c_str() + at, "exported %d node%*s and %d", &nodes,
+                                           &edges);
+  return {nodes, edges};
+}
+
+constexpr char kDebianPython[] = "/usr/bin/python3";
+
+// What networkx makes of a GraphML file: "NODES EDGES\n", then the node
+// names (by node id), one a line.
+testing::RunResult ReadGraphMl(const std::string& path) {
+  return testing::Run(
+      {kDebianPython, "-c",
+       "import networkx,sys; g=networkx.read_graphml(sys.argv[1]); "
+       "print(g.number_of_nodes(), g.number_of_edges()); "
+       "[print(d['name']) for _, d in sorted(g.nodes(data=True))]",
+       path});
+}
+
+TEST_F(CliE2eTest, ExportGraphMlIsReadByNetworkx) {
+  if (access(kDebianPython, X_OK) != 0) GTEST_SKIP() << "no " << kDebianPython;
+  IngestSeed();
+  const std::string path = dir_.Sub("nk.graphml");
+  auto r = Cli({"export", "neighbors", "North Korea", "--depth", "1", "--format", "graphml",
+                "--out", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto [nodes, edges] = ExportedCounts(r.err);
+  ASSERT_GT(nodes, 1) << r.err;
+  ASSERT_GT(edges, 0) << r.err;
+  auto py = ReadGraphMl(path);
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  EXPECT_EQ(py.out.substr(0, py.out.find('\n')),
+            std::to_string(nodes) + " " + std::to_string(edges))
+      << py.out;
+  EXPECT_NE(py.out.find("\nRussia\n"), std::string::npos) << py.out;
+
+  r = Cli({"export", "path", "Mark Rutte", "Ukraine", "--format", "graphml", "--out", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(ExportedCounts(r.err), std::make_pair(3, 2)) << r.err;
+  py = ReadGraphMl(path);
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  EXPECT_EQ(py.out.substr(0, py.out.find('\n')), "3 2") << py.out;
+}
+
+TEST_F(CliE2eTest, ExportEscapesNamesInEveryFormat) {
+  if (access(kDebianPython, X_OK) != 0) GTEST_SKIP() << "no " << kDebianPython;
+  // Quotes, &, <, a comma and U+00A0 in a name.
+  const std::string odd = "Tom \"T\" & <Co>,\xC2\xA0Ltd";
+  const std::string path = dir_.Sub("odd.tsv");
+  std::ofstream(path) << odd << "\tConsult\tBeta\t2014-01-03\n";
+  auto r = Cli({"import", "--format", "icews-tsv", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  const std::string graphml = dir_.Sub("odd.graphml");
+  r = Cli({"export", "neighbors", odd, "--exact", "--format", "graphml", "--out", graphml});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto py = ReadGraphMl(graphml);
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  EXPECT_NE(py.out.find("2 1\n"), std::string::npos) << py.out;
+  EXPECT_NE(py.out.find("\n" + odd + "\n"), std::string::npos) << py.out;
+
+  r = Cli({"export", "neighbors", odd, "--exact", "--format", "dot"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("digraph entente {\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("[label=\"Tom \\\"T\\\" & <Co>,\xC2\xA0Ltd\""), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(" -> "), std::string::npos) << r.out;
+
+  const std::string prefix = dir_.Sub("odd");
+  r = Cli({"export", "neighbors", odd, "--exact", "--format", "csv", "--out", prefix});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::stringstream nodes, edges;
+  nodes << std::ifstream(prefix + "-nodes.csv").rdbuf();
+  edges << std::ifstream(prefix + "-edges.csv").rdbuf();
+  EXPECT_EQ(nodes.str().rfind("id,name,kind,depth\r\n", 0), 0u) << nodes.str();
+  EXPECT_NE(nodes.str().find(",\"Tom \"\"T\"\" & <Co>,\xC2\xA0Ltd\",other,0\r\n"),
+            std::string::npos)
+      << nodes.str();
+  EXPECT_EQ(edges.str().rfind("actor_id,target_id,actor,target,count,first,last,goldstein\r\n", 0),
+            0u)
+      << edges.str();
+  EXPECT_NE(edges.str().find(",1,2014-01-03,2014-01-03,"), std::string::npos) << edges.str();
+  // Python's csv module reads both back: 2 nodes, 1 edge, the name intact.
+  auto check = testing::Run(
+      {kDebianPython, "-c",
+       "import csv,sys; n=list(csv.DictReader(open(sys.argv[1],newline=''))); "
+       "e=list(csv.DictReader(open(sys.argv[2],newline=''))); "
+       "print(len(n), len(e)); print(e[0]['actor'])",
+       prefix + "-nodes.csv", prefix + "-edges.csv"});
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(check.out, "2 1\n" + odd + "\n");
+}
+
+TEST_F(CliE2eTest, ExportRejectsBadUsage) {
+  IngestSeed();
+  for (const std::vector<std::string>& bad : {
+           std::vector<std::string>{"export", "neighbors", "Russia"},  // No --format.
+           {"export", "neighbors", "Russia", "--format", "svg"},
+           {"export", "neighbors", "Russia", "--format", "csv"},  // csv needs --out.
+           {"export", "path", "Russia", "--format", "dot"},      // Needs two names.
+           {"export", "path", "Russia", "NATO", "--format", "dot", "--depth", "2"},
+           {"export", "timeline", "Russia", "--format", "dot"},
+       }) {
+    auto r = Cli(bad);
+    EXPECT_EQ(r.exit_code, 2) << bad.back() << ": " << r.out << r.err;
+  }
+}
+
+TEST_F(CliE2eTest, ImportAndExportHaveHelpWithExamples) {
+  for (const std::string command : {"import", "export"}) {
+    auto r = Cli({command, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_NE(r.out.find("Examples:\n  entente " + command), std::string::npos) << r.out;
+  }
 }
 
 }  // namespace
