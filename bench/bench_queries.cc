@@ -1,53 +1,9 @@
 #include "bench/bench_queries.h"
 
-#include <algorithm>
-#include <map>
 #include <set>
-#include <tuple>
-
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-#include <openssl/sha.h>
 
 namespace entente::bench {
 namespace {
-
-using Event = std::tuple<std::string, std::string, std::string, std::string>;  // d, s, r, o
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : digest) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
-// Canonical order: date, subject, relation, object (byte order).
-std::string EventListAnswer(std::vector<Event> events, bool months) {
-  std::sort(events.begin(), events.end());
-  std::string concat;
-  std::map<std::string, int> per_month;
-  for (const auto& [d, s, r, o] : events) {
-    concat += s + "\t" + r + "\t" + o + "\t" + d + "\n";
-    ++per_month[d.substr(0, 7)];
-  }
-  std::string json = "{\"count\": " + std::to_string(events.size()) + ", \"hash\": \"" +
-                     Sha256Hex(concat) + "\"";
-  if (months) {
-    json += ", \"months\": [";
-    bool first = true;
-    for (const auto& [m, n] : per_month) {
-      json += (first ? "[\"" : ", [\"") + m + "\", " + std::to_string(n) + "]";
-      first = false;
-    }
-    json += "]";
-  }
-  return json + "}";
-}
 
 model::Date ParseDay(const std::string& s) {
   model::Date d;
@@ -95,45 +51,22 @@ absl::StatusOr<std::vector<Event>> Events(const graph::GraphReader& reader, cons
 
 }  // namespace
 
-absl::StatusOr<Query> ParseQuery(const std::string& line) {
-  google::protobuf::Struct s;
-  auto st = google::protobuf::util::JsonStringToMessage(line, &s);
-  if (!st.ok()) return absl::InvalidArgumentError(std::string(st.message()));
-  Query q;
-  const auto& f = s.fields();
-  auto str = [&](const char* k) {
-    auto it = f.find(k);
-    return it == f.end() ? std::string() : it->second.string_value();
-  };
-  q.id = str("id");
-  q.kind = str("kind");
-  q.entity = str("entity");
-  q.a = str("a");
-  q.b = str("b");
-  q.t0 = str("t0");
-  q.t1 = str("t1");
-  if (auto it = f.find("max_hops"); it != f.end()) q.max_hops = static_cast<int>(it->second.number_value());
-  if (auto it = f.find("relations"); it != f.end()) {
-    for (const auto& v : it->second.list_value().values()) q.relations.push_back(v.string_value());
-  }
-  return q;
-}
-
-absl::StatusOr<std::string> Answer(const graph::GraphReader& reader, const Query& q) {
+absl::StatusOr<Rows> Fetch(const graph::GraphReader& reader, const Query& q) {
+  Rows rows;
   if (q.kind == "Q1") {
     auto events = Events(reader, q, model::Direction::kOut);
     if (!events.ok()) return events.status();
-    return EventListAnswer(std::move(*events), false);
+    rows.events = std::move(*events);
+    return rows;
   }
   if (q.kind == "Q2") {
     auto events = Events(reader, q, model::Direction::kIn);
     if (!events.ok()) return events.status();
     const std::set<std::string> wanted(q.relations.begin(), q.relations.end());
-    std::vector<Event> kept;
     for (auto& e : *events) {
-      if (wanted.count(std::get<2>(e))) kept.push_back(std::move(e));
+      if (wanted.count(std::get<2>(e))) rows.events.push_back(std::move(e));
     }
-    return EventListAnswer(std::move(kept), false);
+    return rows;
   }
   if (q.kind == "Q3") {
     graph::TraverseQuery tq;
@@ -143,19 +76,14 @@ absl::StatusOr<std::string> Answer(const graph::GraphReader& reader, const Query
     tq.filter = Window(q);
     tq.limits = {2, 100000, 1000000, 1000000, 0};
     auto r = reader.Traverse(tq, nullptr);
-    std::vector<std::string> names;
     if (r.ok()) {
       for (const auto& n : r->result.nodes) {
-        if (n.depth > 0) names.push_back(r->entities.at(n.id).name);
+        if (n.depth > 0) rows.names.push_back(r->entities.at(n.id).name);
       }
     } else if (!absl::IsNotFound(r.status())) {
       return r.status();
     }
-    std::sort(names.begin(), names.end());
-    std::string concat;
-    for (const auto& n : names) concat += n + "\n";
-    return "{\"count\": " + std::to_string(names.size()) + ", \"hash\": \"" + Sha256Hex(concat) +
-           "\"}";
+    return rows;
   }
   if (q.kind == "Q4") {
     graph::PathQuery pq;
@@ -168,13 +96,12 @@ absl::StatusOr<std::string> Answer(const graph::GraphReader& reader, const Query
     pq.max_paths = 1;
     pq.evidence_per_hop = 1;
     auto r = reader.FindPaths(pq, nullptr);
-    int dist = -1;
     if (r.ok()) {
-      dist = r->result.distance;
+      rows.dist = r->result.distance;
     } else if (!absl::IsNotFound(r.status())) {
       return r.status();
     }
-    return "{\"dist\": " + std::to_string(dist) + "}";
+    return rows;
   }
   if (q.kind == "Q5") {
     graph::TimelineQuery tq;
@@ -183,16 +110,15 @@ absl::StatusOr<std::string> Answer(const graph::GraphReader& reader, const Query
     tq.resolution = model::NameResolution::kExact;
     tq.filter = Window(q);
     tq.page_size = graph::kMaxPageSize;
-    std::vector<Event> events;
     while (true) {
       auto r = reader.Timeline(tq, nullptr);
       if (absl::IsNotFound(r.status())) break;
       if (!r.ok()) return r.status();
-      for (const auto& v : r->page.statements) events.push_back(ToEvent(v));
+      for (const auto& v : r->page.statements) rows.events.push_back(ToEvent(v));
       if (!r->page.next) break;
       tq.resume_after = r->page.next;
     }
-    return EventListAnswer(std::move(events), true);
+    return rows;
   }
   return absl::InvalidArgumentError("unknown query kind " + q.kind);
 }

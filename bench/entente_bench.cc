@@ -1,24 +1,26 @@
 // entente-bench: the in-process side of the shared ICEWS benchmark.
 //
 //   entente-bench load --data DIR FILE...        load 4-column TSV files
-//   entente-bench query --data DIR --queries Q --out ANSWERS [--stats STATS]
+//   entente-bench query --data DIR --queries Q --out ANSWERS
+//   entente-bench grpc-load --server HOST:PORT [--batch N] FILE...
+//   entente-bench grpc-query --server HOST:PORT --queries Q --out ANSWERS [--clients N]
 //
 // `load` goes through the same Ingestor as the gRPC service (exact names,
 // one idempotency key per file line, CAMEO code from the ICEWS relation).
 // `query` answers queries.jsonl in file order after a warm-up on the first
 // 10 of each kind, as ../shared/bench/README.md prescribes, and writes
-// answers.jsonl with each query's latency.
+// answers.jsonl with each query's latency. The grpc-* commands do the same
+// through a running entente-server (grpc_queries.h).
 #include <unistd.h>
 
-#include <algorithm>
-#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <map>
 
 #include "bench/bench_queries.h"
+#include "bench/grpc_queries.h"
+#include "bench/workload.h"
 #include "graph/ingestor.h"
 #include "graph/taxonomy.h"
 #include "storage/store.h"
@@ -32,47 +34,10 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-std::string Flag(const std::vector<std::string>& args, const std::string& name,
-                 const std::string& def = "") {
-  for (size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == name) return args[i + 1];
-  }
-  return def;
-}
-
-std::vector<std::string> Positional(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].rfind("--", 0) == 0) {
-      ++i;
-      continue;
-    }
-    out.push_back(args[i]);
-  }
-  return out;
-}
-
-std::string Basename(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& dir) {
   storage::StoreOptions options;
   options.block_cache_bytes = 64 << 20;
   return storage::Store::Open(dir, options);
-}
-
-// Splits a TSV line into exactly 4 fields; false otherwise.
-bool Split4(const std::string& line, std::string* f) {
-  size_t start = 0;
-  for (int i = 0; i < 4; ++i) {
-    const size_t tab = line.find('\t', start);
-    if ((tab == std::string::npos) != (i == 3)) return false;
-    f[i] = line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
-    start = tab + 1;
-  }
-  return true;
 }
 
 int RunLoad(const std::vector<std::string>& args) {
@@ -161,14 +126,6 @@ int RunLoad(const std::vector<std::string>& args) {
   return rejected == 0 ? 0 : 1;
 }
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  // Nearest rank, as the shared benchlib.py.
-  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * v.size()));
-  return v[std::max<size_t>(rank, 1) - 1];
-}
-
 int RunQueries(const std::vector<std::string>& args) {
   const std::string dir = Flag(args, "--data"), queries = Flag(args, "--queries"),
                     out_path = Flag(args, "--out");
@@ -182,41 +139,15 @@ int RunQueries(const std::vector<std::string>& args) {
     return 1;
   }
   graph::GraphReader reader(store->get());
-  std::ifstream in(queries);
-  std::vector<bench::Query> qs;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    auto q = ParseQuery(line);
-    if (!q.ok()) {
-      std::cerr << "bad query: " << q.status() << "\n";
-      return 1;
-    }
-    qs.push_back(*q);
+  auto qs = LoadQueries(queries);
+  if (!qs.ok()) {
+    std::cerr << "entente-bench: " << qs.status() << "\n";
+    return 1;
   }
-  std::map<std::string, int> warmed;
-  for (const auto& q : qs) {  // untimed warm-up: the first 10 of each kind
-    if (warmed[q.kind]++ < 10) Answer(reader, q).IgnoreError();
-  }
-  std::ofstream out(out_path);
-  std::map<std::string, std::vector<double>> ms;
-  const auto wall = Clock::now();
-  for (const auto& q : qs) {
-    const auto t = Clock::now();
-    auto a = Answer(reader, q);
-    const double elapsed = Seconds(t) * 1000;
-    if (!a.ok()) {
-      std::cerr << q.id << ": " << a.status() << "\n";
-      return 1;
-    }
-    ms[q.kind].push_back(elapsed);
-    out << "{\"id\": \"" << q.id << "\", \"kind\": \"" << q.kind << "\", \"answer\": " << *a
-        << ", \"ms\": " << elapsed << "}\n";
-  }
-  std::printf("%zu queries in %.2f s\n| kind | n | p50 ms | p95 ms |\n|---|---|---|---|\n", qs.size(),
-              Seconds(wall));
-  for (const auto& [kind, v] : ms) {
-    std::printf("| %s | %zu | %.3f | %.3f |\n", kind.c_str(), v.size(), Percentile(v, 50),
-                Percentile(v, 95));
+  auto s = RunTimedPass(*qs, [&](const Query& q) { return Fetch(reader, q); }, out_path);
+  if (!s.ok()) {
+    std::cerr << "entente-bench: " << s << "\n";
+    return 1;
   }
   return 0;
 }
@@ -228,13 +159,18 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "help") {
     std::cerr << "usage:\n  entente-bench load --data DIR [--batch N] FILE...\n"
-                 "  entente-bench query --data DIR --queries FILE --out FILE\n";
+                 "  entente-bench query --data DIR --queries FILE --out FILE\n"
+                 "  entente-bench grpc-load --server HOST:PORT [--batch N] FILE...\n"
+                 "  entente-bench grpc-query --server HOST:PORT --queries FILE --out FILE "
+                 "[--clients N]\n";
     return args.empty() ? 2 : 0;
   }
   const std::string cmd = args[0];
   args.erase(args.begin());
   if (cmd == "load") return entente::bench::RunLoad(args);
   if (cmd == "query") return entente::bench::RunQueries(args);
+  if (cmd == "grpc-load") return entente::bench::RunGrpcLoad(args);
+  if (cmd == "grpc-query") return entente::bench::RunGrpcQuery(args);
   std::cerr << "entente-bench: unknown command " << cmd << "\n";
   return 2;
 }

@@ -1,0 +1,324 @@
+#include "bench/grpc_queries.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "bench/workload.h"
+#include "entente/v1/graph.grpc.pb.h"
+#include "entente/v1/ingest.grpc.pb.h"
+#include "graph/taxonomy.h"
+
+namespace entente::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxReceiveBytes = 64 << 20;  // as the CLI and the server
+constexpr int kMaxBatch = 10000;            // the server's limit per request
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// A channel of its own: a distinct argument keeps gRPC from sharing one
+// connection between the channels of several client threads.
+std::shared_ptr<grpc::Channel> Connect(const std::string& server, int client = 0) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
+  args.SetInt("entente.bench.client", client);
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+}
+
+bool ParseDay(const std::string& s, v1::Date* d) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  try {
+    d->set_year(std::stoi(s.substr(0, 4)));
+    d->set_month(std::stoi(s.substr(5, 2)));
+    d->set_day(std::stoi(s.substr(8, 2)));
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+std::string FormatDay(const v1::Date& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", d.year(), d.month(), d.day());
+  return buf;
+}
+
+Event ToEvent(const v1::Statement& s) {
+  return {FormatDay(s.date()), s.actor().name(), s.action().text(), s.target().name()};
+}
+
+void SetWindow(const Query& q, v1::EdgeFilter* f) {
+  ParseDay(q.t0, f->mutable_date_from());
+  ParseDay(q.t1, f->mutable_date_to());
+}
+
+// NOT_FOUND (an unknown entity) is the empty answer; other errors fail.
+absl::Status Check(const grpc::Status& s) {
+  if (s.ok() || s.error_code() == grpc::StatusCode::NOT_FOUND) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
+class GrpcFetcher {
+ public:
+  explicit GrpcFetcher(const std::shared_ptr<grpc::Channel>& channel)
+      : stub_(v1::GraphService::NewStub(channel)) {}
+
+  absl::StatusOr<Rows> Fetch(const Query& q) {
+    Rows rows;
+    absl::Status s;
+    if (q.kind == "Q1") {
+      s = Statements(q, v1::OUT, nullptr, &rows.events);
+    } else if (q.kind == "Q2") {
+      const std::set<std::string> wanted(q.relations.begin(), q.relations.end());
+      s = Statements(q, v1::IN, &wanted, &rows.events);
+    } else if (q.kind == "Q3") {
+      s = Reach(q, &rows.names);
+    } else if (q.kind == "Q4") {
+      s = Distance(q, &rows.dist);
+    } else if (q.kind == "Q5") {
+      s = Timeline(q, &rows.events);
+    } else {
+      s = absl::InvalidArgumentError("unknown query kind " + q.kind);
+    }
+    if (!s.ok()) return s;
+    return rows;
+  }
+
+ private:
+  // Q1, Q2: every page of the entity's statements in one direction, kept if
+  // their relation is in `wanted` (when given).
+  absl::Status Statements(const Query& q, v1::Direction dir, const std::set<std::string>* wanted,
+                          std::vector<Event>* out) {
+    v1::ListStatementsRequest req;
+    req.mutable_entity()->set_name(q.entity);
+    req.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
+    req.set_direction(dir);
+    SetWindow(q, req.mutable_filter());
+    req.set_page_size(1000);
+    while (true) {
+      grpc::ClientContext ctx;
+      v1::ListStatementsResponse resp;
+      const grpc::Status s = stub_->ListStatements(&ctx, req, &resp);
+      if (!s.ok()) return Check(s);
+      for (const auto& st : resp.statements()) {
+        if (wanted == nullptr || wanted->count(st.action().text())) out->push_back(ToEvent(st));
+      }
+      if (resp.next_page_token().empty()) return absl::OkStatus();
+      req.set_page_token(resp.next_page_token());
+    }
+  }
+
+  // Q3: the nodes reached by 1 or 2 outgoing edges, the seed excluded.
+  absl::Status Reach(const Query& q, std::vector<std::string>* names) {
+    v1::TraverseRequest req;
+    req.add_seeds()->set_name(q.entity);
+    req.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
+    req.set_max_depth(2);
+    req.set_direction(v1::OUT);
+    SetWindow(q, req.mutable_filter());
+    req.set_max_nodes(100000);
+    req.set_max_edges(1000000);
+    req.set_max_fanout(1000000);
+    grpc::ClientContext ctx;
+    auto reader = stub_->Traverse(&ctx, req);
+    v1::TraverseResponse chunk;
+    while (reader->Read(&chunk)) {
+      for (const auto& n : chunk.nodes()) {
+        if (n.depth() > 0) names->push_back(n.entity().name());
+      }
+    }
+    const grpc::Status s = reader->Finish();
+    if (s.error_code() == grpc::StatusCode::NOT_FOUND) names->clear();
+    return Check(s);
+  }
+
+  // Q4: the undirected hop distance, or -1.
+  absl::Status Distance(const Query& q, int* dist) {
+    v1::FindPathsRequest req;
+    req.mutable_from()->set_name(q.a);
+    req.mutable_to()->set_name(q.b);
+    req.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
+    req.set_max_hops(q.max_hops);
+    req.set_direction(v1::BOTH);
+    SetWindow(q, req.mutable_filter());
+    req.set_max_paths(1);
+    req.set_evidence_per_hop(1);
+    grpc::ClientContext ctx;
+    v1::FindPathsResponse resp;
+    const grpc::Status s = stub_->FindPaths(&ctx, req, &resp);
+    *dist = s.ok() ? resp.distance() : -1;
+    return Check(s);
+  }
+
+  // Q5: every page of the dyad's statements, both directions.
+  absl::Status Timeline(const Query& q, std::vector<Event>* out) {
+    v1::GetRelationTimelineRequest req;
+    req.mutable_a()->set_name(q.a);
+    req.mutable_b()->set_name(q.b);
+    req.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
+    SetWindow(q, req.mutable_filter());
+    req.set_page_size(1000);
+    while (true) {
+      grpc::ClientContext ctx;
+      v1::GetRelationTimelineResponse resp;
+      const grpc::Status s = stub_->GetRelationTimeline(&ctx, req, &resp);
+      if (!s.ok()) return Check(s);
+      for (const auto& st : resp.statements()) out->push_back(ToEvent(st));
+      if (resp.next_page_token().empty()) return absl::OkStatus();
+      req.set_page_token(resp.next_page_token());
+    }
+  }
+
+  std::unique_ptr<v1::GraphService::Stub> stub_;
+};
+
+// N clients, each with its own channel, split the queries round-robin and
+// answer them as fast as they can. Prints the total queries/s.
+int RunThroughput(const std::string& server, const std::vector<Query>& qs, int clients) {
+  std::atomic<uint64_t> failed{0};
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      GrpcFetcher fetcher(Connect(server, c + 1));
+      for (size_t i = c; i < qs.size(); i += clients) {
+        if (!fetcher.Fetch(qs[i]).ok()) ++failed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double secs = Seconds(start);
+  std::printf("throughput: %d clients, %zu queries in %.2f s = %.0f queries/s, %llu failed\n",
+              clients, qs.size(), secs, qs.size() / secs,
+              static_cast<unsigned long long>(failed.load()));
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int RunGrpcLoad(const std::vector<std::string>& args) {
+  const std::string server = Flag(args, "--server");
+  const int batch_size = std::min(std::stoi(Flag(args, "--batch", "10000")), kMaxBatch);
+  const auto files = Positional(args);
+  if (server.empty() || files.empty() || batch_size < 1) {
+    std::cerr << "usage: entente-bench grpc-load --server HOST:PORT [--batch N] FILE...\n";
+    return 2;
+  }
+  auto stub = v1::IngestService::NewStub(Connect(server));
+  grpc::ClientContext ctx;
+  v1::IngestResponse resp;
+  auto writer = stub->IngestStream(&ctx, &resp);
+  const bool tty = isatty(2);
+  const auto start = Clock::now();
+  uint64_t lines = 0, bad = 0;
+  v1::IngestRequest req;
+  req.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
+  bool broken = false;
+  auto flush = [&]() {
+    if (broken || req.statements_size() == 0) return;
+    broken = !writer->Write(req);
+    req.clear_statements();
+    if (tty) std::fprintf(stderr, "\r%llu lines, %.0f/s ", (unsigned long long)lines,
+                          lines / Seconds(start));
+  };
+  for (const auto& path : files) {
+    std::ifstream in(path);
+    if (!in) {
+      std::cerr << "entente-bench: cannot read " << path << "\n";
+      return 1;
+    }
+    const std::string doc = Basename(path);
+    std::string line, f[4];
+    uint64_t lineno = 0;
+    while (!broken && std::getline(in, line)) {
+      ++lineno;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty()) continue;
+      ++lines;
+      if (!Split4(line, f)) {
+        ++bad;
+        std::cerr << path << ":" << lineno << ": not 4 tab-separated fields\n";
+        continue;
+      }
+      v1::Statement* s = req.add_statements();
+      s->mutable_actor()->set_name(f[0]);
+      s->mutable_action()->set_text(f[1]);
+      // The code the in-process loader gives, so both stores hold the same.
+      if (auto code = graph::Taxonomy::Get().CodeForRelation(f[1])) {
+        s->mutable_action()->set_cameo_code(*code);
+      }
+      s->mutable_target()->set_name(f[2]);
+      if (!ParseDay(f[3], s->mutable_date())) s->clear_date();
+      s->mutable_source()->set_document_id(doc);
+      s->mutable_extractor()->set_name("icews-tsv");
+      s->set_idempotency_key(doc + ":" + std::to_string(lineno));
+      if (req.statements_size() == batch_size) flush();
+    }
+  }
+  flush();
+  if (!broken) writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  const double secs = Seconds(start);
+  if (tty) std::fprintf(stderr, "\r");
+  if (!status.ok()) {
+    std::cerr << "entente-bench: IngestStream failed: " << status.error_message() << "\n";
+    return 1;
+  }
+  for (const auto& r : resp.rejections()) {
+    std::cerr << "rejected #" << r.index() << ": " << r.field() << ": " << r.description() << "\n";
+  }
+  const uint64_t rejected = resp.rejected() + bad;
+  std::printf(
+      "loaded %llu lines in %.2f s (%.0f events/s): accepted %llu, duplicate %llu, rejected "
+      "%llu\n",
+      static_cast<unsigned long long>(lines), secs, lines / secs,
+      static_cast<unsigned long long>(resp.accepted()),
+      static_cast<unsigned long long>(resp.duplicate()), static_cast<unsigned long long>(rejected));
+  return rejected == 0 ? 0 : 1;
+}
+
+int RunGrpcQuery(const std::vector<std::string>& args) {
+  const std::string server = Flag(args, "--server"), queries = Flag(args, "--queries"),
+                    out_path = Flag(args, "--out");
+  const int clients = std::stoi(Flag(args, "--clients", "1"));
+  if (server.empty() || queries.empty() || out_path.empty() || clients < 1) {
+    std::cerr << "usage: entente-bench grpc-query --server HOST:PORT --queries FILE --out FILE "
+                 "[--clients N]\n";
+    return 2;
+  }
+  auto qs = LoadQueries(queries);
+  if (!qs.ok()) {
+    std::cerr << "entente-bench: " << qs.status() << "\n";
+    return 1;
+  }
+  auto channel = Connect(server);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
+    std::cerr << "entente-bench: cannot reach " << server << "\n";
+    return 1;
+  }
+  GrpcFetcher fetcher(channel);
+  auto s = RunTimedPass(*qs, [&](const Query& q) { return fetcher.Fetch(q); }, out_path);
+  if (!s.ok()) {
+    std::cerr << "entente-bench: " << s << "\n";
+    return 1;
+  }
+  std::fflush(stdout);
+  return clients > 1 ? RunThroughput(server, *qs, clients) : 0;
+}
+
+}  // namespace entente::bench

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Entente on the shared ICEWS benchmark (../shared/bench/README.md), end to end.
+#
+#   bench/run.sh --data PATH [--queries FILE] --out DIR [--skip-peers]
+#
+#   --data PATH     dataset: a file or a directory of train/valid/test splits
+#   --queries FILE  an existing queries.jsonl (default: workload.py, seed 42, 150 per kind)
+#   --out DIR       work and result directory (created; databases go in it too)
+#   --skip-peers    do not run the shared peers (SQLite, PostgreSQL, Kuzu, Oxigraph)
+#
+# Steps: build entente-bench and entente-server (cmake, as the Makefile);
+# prep_data.py -> DIR/events.tsv; workload.py -> DIR/queries.jsonl; oracle.py;
+# in-process load + query (entente-bench load/query) and check.py; the same over
+# gRPC against an entente-server on 127.0.0.1 (grpc-load, grpc-query with a
+# 4-client throughput phase) and check.py; both modes on the hand-made
+# conformance set; then DIR/results.md, with the peers' table from the same
+# machine unless --skip-peers. Exits non-zero if any check fails.
+#
+# Environment: ENTENTE_SHARED (default REPO/../shared), BUILD (default
+# REPO/build-bench), JOBS (default nproc), CLIENTS (default 4).
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=${ENTENTE_SHARED:-$REPO/../shared}
+SB=$SHARED/bench
+BUILD=${BUILD:-$REPO/build-bench}
+JOBS=${JOBS:-$(nproc)}
+CLIENTS=${CLIENTS:-4}
+DATA="" QUERIES="" OUT="" SKIP_PEERS=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --data) DATA=$2; shift 2 ;;
+    --queries) QUERIES=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --skip-peers) SKIP_PEERS=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+[ -n "$DATA" ] && [ -n "$OUT" ] || { usage >&2; exit 2; }
+[ -f "$SB/oracle.py" ] || { echo "run.sh: no shared bench in $SB (set ENTENTE_SHARED)" >&2; exit 2; }
+DATA=$(realpath "$DATA")
+[ -z "$QUERIES" ] || QUERIES=$(realpath "$QUERIES")
+mkdir -p "$OUT"; OUT=$(realpath "$OUT")
+METRICS=$OUT/metrics.txt; : > "$METRICS"
+CHECKS=$OUT/checks.txt; : > "$CHECKS"
+FAILED=0
+SERVER_PID=""
+trap '[ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true' EXIT
+
+log() { echo "== $*" >&2; }
+metric() { echo "$1=$2" >> "$METRICS"; }
+mb() { du -sb "$1" | awk '{printf "%.1f", $1 / 1e6}'; }
+max_rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"; }
+# Events/s and seconds from a loader's summary line.
+load_rate() { sed -n 's/.*(\([0-9.]*\) events\/s).*/\1/p' "$1"; }
+load_secs() { sed -n 's/^loaded [0-9]* lines in \([0-9.]*\) s.*/\1/p' "$1"; }
+vm_mb() { awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+# check NAME ORACLE ANSWERS: runs check.py and records its verdict.
+check() {
+  local line
+  if line=$(python3 "$SB/check.py" "$2" "$3" --show 10); then :; else FAILED=1; fi
+  echo "$line" >&2
+  echo "$1: $(echo "$line" | head -1 | sed 's/^check [^:]*: //')" >> "$CHECKS"
+}
+
+# start_server DB LOG: starts entente-server on a free port; sets SERVER_PID, ADDR.
+start_server() {
+  rm -rf "$1"
+  "$BUILD/server/entente-server" --data "$1" --listen 127.0.0.1:0 2> "$2" &
+  SERVER_PID=$!
+  for _ in $(seq 100); do
+    ADDR=$(sed -n 's/.*listening on \([^,]*\),.*/\1/p' "$2" | head -1)
+    [ -n "$ADDR" ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "run.sh: entente-server did not start, see $2" >&2; exit 1
+}
+
+stop_server() {
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
+}
+
+# inprocess TAG EVENTS QUERIES ORACLE: load, query and check in-process.
+inprocess() {
+  local tag=$1 db=$OUT/db-inprocess$1
+  rm -rf "$db"
+  log "in-process load$tag"
+  /usr/bin/time -v -o "$OUT/load-inprocess$tag.time" \
+    "$BUILD/bench/entente-bench" load --data "$db" "$2" | tee "$OUT/load-inprocess$tag.txt"
+  log "in-process queries$tag"
+  /usr/bin/time -v -o "$OUT/query-inprocess$tag.time" "$BUILD/bench/entente-bench" query \
+    --data "$db" --queries "$3" --out "$OUT/answers-inprocess$tag.jsonl" \
+    | tee "$OUT/query-inprocess$tag.txt"
+  check "in-process$tag" "$4" "$OUT/answers-inprocess$tag.jsonl"
+  [ -n "$tag" ] && return 0
+  metric inproc_load_s "$(load_secs "$OUT/load-inprocess.txt")"
+  metric inproc_rate "$(load_rate "$OUT/load-inprocess.txt")"
+  metric inproc_disk_mb "$(mb "$db")"
+  local a b; a=$(max_rss_mb "$OUT/load-inprocess.time"); b=$(max_rss_mb "$OUT/query-inprocess.time")
+  metric inproc_rss "$(( a > b ? a : b )) (load $a, query $b)"
+}
+
+# overgrpc TAG EVENTS QUERIES ORACLE CLIENTS: the same through entente-server.
+overgrpc() {
+  local tag=$1 db=$OUT/db-grpc$1
+  log "gRPC load$tag"
+  start_server "$db" "$OUT/server$tag.log"
+  "$BUILD/bench/entente-bench" grpc-load --server "$ADDR" "$2" | tee "$OUT/load-grpc$tag.txt"
+  local rss_load; rss_load=$(vm_mb "$SERVER_PID" VmRSS)
+  local disk; disk=$(mb "$db")
+  log "gRPC queries$tag"
+  /usr/bin/time -v -o "$OUT/query-grpc$tag.time" "$BUILD/bench/entente-bench" grpc-query \
+    --server "$ADDR" --queries "$3" --out "$OUT/answers-grpc$tag.jsonl" --clients "$5" \
+    | tee "$OUT/query-grpc$tag.txt"
+  local rss_end hwm client
+  rss_end=$(vm_mb "$SERVER_PID" VmRSS); hwm=$(vm_mb "$SERVER_PID" VmHWM)
+  client=$(max_rss_mb "$OUT/query-grpc$tag.time")
+  stop_server
+  check "gRPC$tag" "$4" "$OUT/answers-grpc$tag.jsonl"
+  [ -n "$tag" ] && return 0
+  metric grpc_load_s "$(load_secs "$OUT/load-grpc.txt")"
+  metric grpc_rate "$(load_rate "$OUT/load-grpc.txt")"
+  metric grpc_disk_mb "$disk"
+  metric grpc_rss "$((hwm + client)) (server peak $hwm + client $client; server after load $rss_load, at end $rss_end)"
+  metric throughput "$(grep '^throughput:' "$OUT/query-grpc.txt" || echo none)"
+}
+
+log "build ($BUILD)"
+[ -f "$BUILD/build.ninja" ] || cmake -S "$REPO" -B "$BUILD" -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$OUT/configure.log"
+cmake --build "$BUILD" -j "$JOBS" --target entente-bench entente-server > "$OUT/build.log" \
+  || { cat "$OUT/build.log" >&2; exit 1; }
+
+log "prep, workload, oracle"
+python3 "$SB/prep_data.py" "$DATA" "$OUT/events.tsv"
+if [ -z "$QUERIES" ]; then
+  python3 "$SB/workload.py" "$OUT/events.tsv" --seed 42 --per-kind 150 --out "$OUT/queries.jsonl"
+  QUERIES=$OUT/queries.jsonl
+fi
+python3 "$SB/oracle.py" "$OUT/events.tsv" "$QUERIES" --out "$OUT/oracle.jsonl"
+
+inprocess "" "$OUT/events.tsv" "$QUERIES" "$OUT/oracle.jsonl"
+overgrpc "" "$OUT/events.tsv" "$QUERIES" "$OUT/oracle.jsonl" "$CLIENTS"
+
+log "conformance set"
+# make_edge.py writes beside itself and the shared folder is read-only: copy it.
+EDGE=$OUT/edge; rm -rf "$EDGE"; cp -r "$SB/conformance" "$EDGE"
+python3 "$EDGE/make_edge.py"
+python3 "$SB/prep_data.py" "$EDGE/edge_events.tsv" "$EDGE/events.tsv"
+python3 "$SB/oracle.py" "$EDGE/events.tsv" "$EDGE/edge_queries.jsonl" --out "$EDGE/oracle.jsonl"
+inprocess -edge "$EDGE/events.tsv" "$EDGE/edge_queries.jsonl" "$EDGE/oracle.jsonl"
+overgrpc -edge "$EDGE/events.tsv" "$EDGE/edge_queries.jsonl" "$EDGE/oracle.jsonl" 1
+
+PEERS_MD=""
+if [ "$SKIP_PEERS" = 0 ]; then
+  log "peers"
+  rm -rf /tmp/peer-bench && cp -r "$SB" /tmp/peer-bench
+  if RESULTS="$OUT/peers" /tmp/peer-bench/run_peers.sh "$DATA" > "$OUT/peers.log" 2>&1; then
+    PEERS_MD=$(ls -t "$OUT"/peers/peers-*.md | head -1)
+  else
+    echo "run.sh: the peers' run failed, see $OUT/peers.log" >&2; FAILED=1
+  fi
+fi
+
+python3 "$REPO/bench/results_md.py" --out "$OUT" --data "$DATA" --queries "$QUERIES" \
+  --peers "$PEERS_MD" > "$OUT/results.md"
+cat "$OUT/results.md"
+exit $FAILED
