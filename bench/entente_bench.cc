@@ -19,6 +19,7 @@
 #include <iostream>
 
 #include "bench/bench_queries.h"
+#include "formats/icews_tsv.h"
 #include "bench/grpc_queries.h"
 #include "bench/workload.h"
 #include "graph/ingestor.h"
@@ -82,36 +83,25 @@ int RunLoad(const std::vector<std::string>& args) {
     return true;
   };
   for (const auto& path : files) {
-    std::ifstream in(path);
-    if (!in) {
-      std::cerr << "entente-bench: cannot read " << path << "\n";
+    bool failed = false;
+    absl::Status read = formats::ReadIcewsTsv(
+        path,
+        [&](model::StatementInput&& s) {
+          ++lines;
+          batch.push_back(std::move(s));
+          failed = static_cast<int>(batch.size()) == batch_size && !flush();
+          return !failed;
+        },
+        [&](uint64_t lineno, const std::string& why) {
+          ++lines;
+          ++rejected;
+          std::cerr << path << ":" << lineno << ": " << why << "\n";
+        });
+    if (!read.ok()) {
+      std::cerr << "entente-bench: " << read.message() << "\n";
       return 1;
     }
-    const std::string doc = Basename(path);
-    std::string line, f[4];
-    uint64_t lineno = 0;
-    while (std::getline(in, line)) {
-      ++lineno;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.empty()) continue;
-      ++lines;
-      if (!Split4(line, f)) {
-        ++rejected;
-        std::cerr << path << ":" << lineno << ": not 4 tab-separated fields\n";
-        continue;
-      }
-      model::StatementInput s;
-      s.actor.name = f[0];
-      s.action_text = f[1];
-      s.cameo_code = graph::Taxonomy::Get().CodeForRelation(f[1]).value_or("");
-      s.target.name = f[2];
-      if (!model::ParseDate(f[3], &s.date)) s.date = {};
-      s.source.document_id = doc;
-      s.extractor_name = "icews-tsv";
-      s.idempotency_key = doc + ":" + std::to_string(lineno);
-      batch.push_back(std::move(s));
-      if (static_cast<int>(batch.size()) == batch_size && !flush()) return 1;
-    }
+    if (failed) return 1;
   }
   if (!batch.empty() && !flush()) return 1;
   if (auto s = (*store)->Flush(); !s.ok()) std::cerr << s << "\n";

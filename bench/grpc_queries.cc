@@ -16,6 +16,7 @@
 #include "bench/workload.h"
 #include "entente/v1/graph.grpc.pb.h"
 #include "entente/v1/ingest.grpc.pb.h"
+#include "formats/icews_tsv.h"
 #include "graph/taxonomy.h"
 
 namespace entente::bench {
@@ -237,38 +238,35 @@ int RunGrpcLoad(const std::vector<std::string>& args) {
                           lines / Seconds(start));
   };
   for (const auto& path : files) {
-    std::ifstream in(path);
-    if (!in) {
-      std::cerr << "entente-bench: cannot read " << path << "\n";
+    absl::Status read = formats::ReadIcewsTsv(
+        path,
+        [&](model::StatementInput&& in) {
+          ++lines;
+          // The same statement the in-process loader stores, code included.
+          v1::Statement* s = req.add_statements();
+          s->mutable_actor()->set_name(in.actor.name);
+          s->mutable_action()->set_text(in.action_text);
+          if (!in.cameo_code.empty()) s->mutable_action()->set_cameo_code(in.cameo_code);
+          s->mutable_target()->set_name(in.target.name);
+          s->mutable_date()->set_year(in.date.year);
+          s->mutable_date()->set_month(in.date.month);
+          s->mutable_date()->set_day(in.date.day);
+          s->mutable_source()->set_document_id(in.source.document_id);
+          s->mutable_extractor()->set_name(in.extractor_name);
+          s->set_idempotency_key(in.idempotency_key);
+          if (req.statements_size() == batch_size) flush();
+          return !broken;
+        },
+        [&](uint64_t lineno, const std::string& why) {
+          ++lines;
+          ++bad;
+          std::cerr << path << ":" << lineno << ": " << why << "\n";
+        });
+    if (!read.ok()) {
+      std::cerr << "entente-bench: " << read.message() << "\n";
       return 1;
     }
-    const std::string doc = Basename(path);
-    std::string line, f[4];
-    uint64_t lineno = 0;
-    while (!broken && std::getline(in, line)) {
-      ++lineno;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.empty()) continue;
-      ++lines;
-      if (!Split4(line, f)) {
-        ++bad;
-        std::cerr << path << ":" << lineno << ": not 4 tab-separated fields\n";
-        continue;
-      }
-      v1::Statement* s = req.add_statements();
-      s->mutable_actor()->set_name(f[0]);
-      s->mutable_action()->set_text(f[1]);
-      // The code the in-process loader gives, so both stores hold the same.
-      if (auto code = graph::Taxonomy::Get().CodeForRelation(f[1])) {
-        s->mutable_action()->set_cameo_code(*code);
-      }
-      s->mutable_target()->set_name(f[2]);
-      if (!ParseDay(f[3], s->mutable_date())) s->clear_date();
-      s->mutable_source()->set_document_id(doc);
-      s->mutable_extractor()->set_name("icews-tsv");
-      s->set_idempotency_key(doc + ":" + std::to_string(lineno));
-      if (req.statements_size() == batch_size) flush();
-    }
+    if (broken) break;
   }
   flush();
   if (!broken) writer->WritesDone();

@@ -164,20 +164,4 @@ std::vector<std::string> Positional(const std::vector<std::string>& args) {
   return out;
 }
 
-std::string Basename(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-bool Split4(const std::string& line, std::string* f) {
-  size_t start = 0;
-  for (int i = 0; i < 4; ++i) {
-    const size_t tab = line.find('\t', start);
-    if ((tab == std::string::npos) != (i == 3)) return false;
-    f[i] = line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
-    start = tab + 1;
-  }
-  return true;
-}
-
 }  // namespace entente::bench

@@ -61,9 +61,6 @@ std::string Flag(const std::vector<std::string>& args, const std::string& name,
                  const std::string& def = "");
 // The arguments that are neither a --flag nor its value.
 std::vector<std::string> Positional(const std::vector<std::string>& args);
-std::string Basename(const std::string& path);
-// Splits a TSV line into exactly 4 fields; false otherwise.
-bool Split4(const std::string& line, std::string* f);
 
 }  // namespace entente::bench
 
