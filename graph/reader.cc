@@ -33,8 +33,28 @@ class Hydrator {
   absl::StatusOr<StatementView> Load(model::StatementId id) {
     auto s = view_.GetStatement(id);
     if (!s.ok()) return s.status();
+    return Complete(std::move(*s));
+  }
+
+  // Many statements at once: one batched read of the statements.
+  absl::StatusOr<std::vector<StatementView>> LoadMany(const std::vector<model::StatementId>& ids) {
+    auto statements = view_.GetStatements(ids);
+    if (!statements.ok()) return statements.status();
+    std::vector<StatementView> out;
+    out.reserve(ids.size());
+    for (auto& s : *statements) {
+      auto v = Complete(std::move(s));
+      if (!v.ok()) return v.status();
+      out.push_back(std::move(*v));
+    }
+    return out;
+  }
+
+ private:
+  // Adds the statement's entities and document.
+  absl::StatusOr<StatementView> Complete(model::Statement s) {
     StatementView v;
-    v.statement = std::move(*s);
+    v.statement = std::move(s);
     auto actor = Entity(v.statement.actor);
     if (!actor.ok()) return actor.status();
     v.actor = *actor;
@@ -56,7 +76,6 @@ class Hydrator {
     return v;
   }
 
- private:
   absl::StatusOr<model::Entity> Entity(model::EntityId id) {
     auto it = entities_.find(id);
     if (it != entities_.end()) return it->second;
@@ -126,18 +145,20 @@ class MergedScan {
 template <typename NextFn>
 absl::Status CollectPage(NextFn next, const CompiledFilter& filter, int page_size,
                          Hydrator* hydrator, StatementPage* page) {
+  std::vector<model::StatementId> ids;
   std::optional<storage::EdgePosition> last;
   for (const model::EdgeEntry* e = next(); e != nullptr; e = next()) {
     if (!filter.Matches(*e)) continue;
-    if (static_cast<int>(page->statements.size()) == page_size) {
+    if (static_cast<int>(ids.size()) == page_size) {
       page->next = last;  // one more passes: there is a next page
       break;
     }
-    auto v = hydrator->Load(e->statement);
-    if (!v.ok()) return v.status();
-    page->statements.push_back(std::move(*v));
+    ids.push_back(e->statement);
     last = storage::EdgePosition{e->day, e->statement};
   }
+  auto views = hydrator->LoadMany(ids);
+  if (!views.ok()) return views.status();
+  page->statements = std::move(*views);
   return absl::OkStatus();
 }
 

@@ -197,6 +197,32 @@ absl::StatusOr<model::Statement> ReadView::GetStatement(model::StatementId id) c
   return s;
 }
 
+absl::StatusOr<std::vector<model::Statement>> ReadView::GetStatements(
+    const std::vector<model::StatementId>& ids) const {
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (auto id : ids) keys.push_back(StatementKey(id));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(ids.size());
+  std::vector<rocksdb::Status> statuses(ids.size());
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  store_->db_->MultiGet(ro, store_->statements_, ids.size(), slices.data(), values.data(),
+                        statuses.data());
+  std::vector<model::Statement> out(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (statuses[i].IsNotFound()) {
+      return absl::NotFoundError("statement " + std::to_string(ids[i]) + " not found");
+    }
+    if (!statuses[i].ok()) return FromRocksDb(statuses[i], "read statements");
+    if (!DecodeStatement(std::string_view(values[i].data(), values[i].size()), &out[i])) {
+      return absl::DataLossError("corrupt statement " + std::to_string(ids[i]));
+    }
+    out[i].id = ids[i];
+  }
+  return out;
+}
+
 absl::StatusOr<model::Document> ReadView::GetDocument(std::string_view document_id) const {
   auto v = Get(store_->documents_, document_id, "document");
   if (!v.ok()) return v.status();

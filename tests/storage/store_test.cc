@@ -90,6 +90,22 @@ TEST_F(StoreTest, StatementSurvivesReopen) {
   EXPECT_THAT(view->GetEntity(2), StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST_F(StoreTest, GetStatementsReadsManyInTheOrderAsked) {
+  WriteSet ws = store_->NewWriteSet();
+  for (int i = 1; i <= 5; ++i) {
+    ws.PutStatement(MakeStatement(i, 1, 2, {2024, 1, i}), Hash(i), 19, -100);
+  }
+  ASSERT_OK(store_->Commit(ws));
+  auto got = store_->Latest()->GetStatements({4, 1, 5});
+  ASSERT_OK(got);
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_EQ((*got)[0].id, 4u);
+  EXPECT_EQ((*got)[0].date, (model::Date{2024, 1, 4}));
+  EXPECT_EQ((*got)[2].id, 5u);
+  EXPECT_TRUE(store_->Latest()->GetStatements({})->empty());
+  EXPECT_THAT(store_->Latest()->GetStatements({2, 99}), StatusIs(absl::StatusCode::kNotFound));
+}
+
 TEST_F(StoreTest, OutAndInIndexesAgree) {
   WriteSet ws = store_->NewWriteSet();
   int id = 1;
