@@ -59,61 +59,22 @@ int RunLoad(const std::vector<std::string>& args) {
     std::cerr << s << "\n";
     return 1;
   }
-  const bool tty = isatty(2);
   const auto start = Clock::now();
-  uint64_t lines = 0, accepted = 0, duplicate = 0, rejected = 0;
-  std::vector<model::StatementInput> batch;
-  auto flush = [&]() -> bool {
-    auto out = ingestor.Ingest(batch, model::NameResolution::kExact);
-    if (!out.ok()) {
-      std::cerr << "entente-bench: " << out.status() << "\n";
-      return false;
-    }
-    accepted += out->accepted;
-    duplicate += out->duplicate;
-    rejected += out->rejected;
-    for (const auto& r : out->rejections) {
-      if (rejected <= 10) std::cerr << "rejected: " << r.violations[0].field << ": " << r.violations[0].description << "\n";
-    }
-    batch.clear();
-    if (tty) {
-      std::fprintf(stderr, "\r%llu lines, %.0f/s ", static_cast<unsigned long long>(lines),
-                   lines / Seconds(start));
-    }
-    return true;
-  };
-  for (const auto& path : files) {
-    bool failed = false;
-    absl::Status read = formats::ReadIcewsTsv(
-        path,
-        [&](model::StatementInput&& s) {
-          ++lines;
-          batch.push_back(std::move(s));
-          failed = static_cast<int>(batch.size()) == batch_size && !flush();
-          return !failed;
-        },
-        [&](uint64_t lineno, const std::string& why) {
-          ++lines;
-          ++rejected;
-          std::cerr << path << ":" << lineno << ": " << why << "\n";
-        });
-    if (!read.ok()) {
-      std::cerr << "entente-bench: " << read.message() << "\n";
-      return 1;
-    }
-    if (failed) return 1;
+  auto counts = formats::LoadIcewsTsv(ingestor, files, batch_size);
+  if (!counts.ok()) {
+    std::cerr << "entente-bench: " << counts.status() << "\n";
+    return 1;
   }
-  if (!batch.empty() && !flush()) return 1;
   if (auto s = (*store)->Flush(); !s.ok()) std::cerr << s << "\n";
   const double secs = Seconds(start);
-  if (tty) std::fprintf(stderr, "\r");
   std::printf(
       "loaded %llu lines in %.2f s (%.0f events/s): accepted %llu, duplicate %llu, rejected "
       "%llu; disk %.1f MB\n",
-      static_cast<unsigned long long>(lines), secs, lines / secs,
-      static_cast<unsigned long long>(accepted), static_cast<unsigned long long>(duplicate),
-      static_cast<unsigned long long>(rejected), (*store)->ApproximateDiskBytes() / 1e6);
-  return rejected == 0 ? 0 : 1;
+      static_cast<unsigned long long>(counts->lines), secs, counts->lines / secs,
+      static_cast<unsigned long long>(counts->accepted),
+      static_cast<unsigned long long>(counts->duplicate),
+      static_cast<unsigned long long>(counts->rejected), (*store)->ApproximateDiskBytes() / 1e6);
+  return counts->rejected == 0 ? 0 : 1;
 }
 
 int RunQueries(const std::vector<std::string>& args) {

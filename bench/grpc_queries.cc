@@ -240,7 +240,7 @@ int RunGrpcLoad(const std::vector<std::string>& args) {
   for (const auto& path : files) {
     absl::Status read = formats::ReadIcewsTsv(
         path,
-        [&](model::StatementInput&& in) {
+        [&](uint64_t, model::StatementInput&& in) {
           ++lines;
           // The same statement the in-process loader stores, code included.
           v1::Statement* s = req.add_statements();

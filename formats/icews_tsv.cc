@@ -1,5 +1,8 @@
 #include "formats/icews_tsv.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 
 #include "graph/taxonomy.h"
@@ -23,7 +26,7 @@ bool Split4(const std::string& line, std::string* f) {
 }  // namespace
 
 absl::Status ReadIcewsTsv(
-    const std::string& path, const std::function<bool(model::StatementInput&&)>& row,
+    const std::string& path, const std::function<bool(uint64_t line, model::StatementInput&&)>& row,
     const std::function<void(uint64_t line, const std::string& why)>& bad) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError("cannot read " + path);
@@ -52,9 +55,58 @@ absl::Status ReadIcewsTsv(
     s.source.document_id = doc;
     s.extractor_name = "icews-tsv";
     s.idempotency_key = doc + ":" + std::to_string(lineno);
-    if (!row(std::move(s))) break;
+    if (!row(lineno, std::move(s))) break;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<LoadCounts> LoadIcewsTsv(graph::Ingestor& ingestor,
+                                        const std::vector<std::string>& files, int batch_size) {
+  const bool tty = isatty(2);
+  LoadCounts counts;
+  std::vector<model::StatementInput> batch;
+  std::vector<std::string> where;  // FILE:LINE of each statement in `batch`
+  absl::Status failure;
+  auto flush = [&] {
+    auto out = ingestor.Ingest(batch, model::NameResolution::kExact);
+    if (!out.ok()) {
+      failure = out.status();
+      return false;
+    }
+    counts.accepted += out->accepted;
+    counts.duplicate += out->duplicate;
+    for (const auto& r : out->rejections) {
+      if (++counts.rejected <= 10) {
+        std::fprintf(stderr, "%s: %s: %s\n", where[r.index].c_str(),
+                     r.violations[0].field.c_str(), r.violations[0].description.c_str());
+      }
+    }
+    batch.clear();
+    where.clear();
+    if (tty) std::fprintf(stderr, "\r%llu lines ", static_cast<unsigned long long>(counts.lines));
+    return true;
+  };
+  for (const std::string& path : files) {
+    absl::Status read = ReadIcewsTsv(
+        path,
+        [&](uint64_t line, model::StatementInput&& in) {
+          ++counts.lines;
+          where.push_back(path + ":" + std::to_string(line));
+          batch.push_back(std::move(in));
+          return static_cast<int>(batch.size()) < batch_size || flush();
+        },
+        [&](uint64_t line, const std::string& why) {
+          ++counts.lines;
+          ++counts.rejected;
+          std::fprintf(stderr, "%s:%llu: %s\n", path.c_str(), static_cast<unsigned long long>(line),
+                       why.c_str());
+        });
+    if (!read.ok()) return read;
+    if (!failure.ok()) return failure;
+  }
+  if (!batch.empty() && !flush()) return failure;
+  if (tty) std::fputs("\r", stderr);
+  return counts;
 }
 
 }  // namespace entente::formats

@@ -7,7 +7,11 @@
 #include <functional>
 #include <string>
 
+#include <vector>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "graph/ingestor.h"
 #include "model/types.h"
 
 namespace entente::formats {
@@ -19,8 +23,23 @@ namespace entente::formats {
 // `bad` with its number and why, and is skipped. Returning false from `row`
 // stops the read. NotFound if the file cannot be read.
 absl::Status ReadIcewsTsv(
-    const std::string& path, const std::function<bool(model::StatementInput&&)>& row,
+    const std::string& path, const std::function<bool(uint64_t line, model::StatementInput&&)>& row,
     const std::function<void(uint64_t line, const std::string& why)>& bad);
+
+struct LoadCounts {
+  uint64_t lines = 0;  // non-empty lines read
+  uint64_t accepted = 0;
+  uint64_t duplicate = 0;
+  uint64_t rejected = 0;  // malformed lines and invalid statements
+};
+
+// Reads `files` with ReadIcewsTsv and ingests them through `ingestor` in
+// batches of `batch_size`, with exact names. Malformed lines and the first 10
+// rejected statements go to stderr as FILE:LINE: why; a progress line too
+// when stderr is a terminal. Fails on the first unreadable file or failed
+// batch (counts so far are lost with it).
+absl::StatusOr<LoadCounts> LoadIcewsTsv(graph::Ingestor& ingestor,
+                                        const std::vector<std::string>& files, int batch_size);
 
 }  // namespace entente::formats
 

@@ -60,47 +60,10 @@ int Import(const std::vector<std::string>& args) {
     return 1;
   }
   const bool tty = isatty(2);
-  uint64_t lines = 0, accepted = 0, duplicate = 0, rejected = 0;
-  std::vector<entente::model::StatementInput> batch;
-  std::string failure;
-  auto flush = [&] {
-    auto out = ingestor.Ingest(batch, entente::model::NameResolution::kExact, lines - batch.size());
-    batch.clear();
-    if (!out.ok()) {
-      failure = out.status().ToString();
-      return false;
-    }
-    accepted += out->accepted;
-    duplicate += out->duplicate;
-    rejected += out->rejected;
-    for (const auto& r : out->rejections) {
-      if (rejected <= 10) {
-        std::fprintf(stderr, "row %llu: %s: %s\n", static_cast<unsigned long long>(r.index + 1),
-                     r.violations[0].field.c_str(), r.violations[0].description.c_str());
-      }
-    }
-    if (tty) std::fprintf(stderr, "\r%llu rows staged ", static_cast<unsigned long long>(lines));
-    return true;
-  };
-  for (const std::string& path : files) {
-    absl::Status s = entente::formats::ReadIcewsTsv(
-        path,
-        [&](entente::model::StatementInput&& in) {
-          ++lines;
-          batch.push_back(std::move(in));
-          return static_cast<int>(batch.size()) < batch_size || flush();
-        },
-        [&](uint64_t line, const std::string& why) {
-          ++rejected;
-          std::fprintf(stderr, "%s:%llu: %s\n", path.c_str(), static_cast<unsigned long long>(line),
-                       why.c_str());
-        });
-    if (!s.ok()) failure = s.ToString();
-    if (!failure.empty()) break;
-  }
-  if (failure.empty() && !batch.empty()) flush();
-  if (!failure.empty()) {
-    std::fprintf(stderr, "\nentente-admin: %s (nothing was loaded)\n", failure.c_str());
+  auto counts = entente::formats::LoadIcewsTsv(ingestor, files, batch_size);
+  if (!counts.ok()) {
+    std::fprintf(stderr, "\nentente-admin: %s (nothing was loaded)\n",
+                 counts.status().ToString().c_str());
     return 1;
   }
   if (tty) std::fputs("\rwriting SST files...          ", stderr);
@@ -114,10 +77,11 @@ int Import(const std::vector<std::string>& args) {
   std::printf(
       "imported %llu rows in %.2f s (%.0f rows/s): accepted %llu, duplicate %llu, rejected %llu; "
       "disk %.1f MB\n",
-      static_cast<unsigned long long>(lines), secs, lines / secs,
-      static_cast<unsigned long long>(accepted), static_cast<unsigned long long>(duplicate),
-      static_cast<unsigned long long>(rejected), (*store)->ApproximateDiskBytes() / 1e6);
-  return rejected == 0 ? 0 : 1;
+      static_cast<unsigned long long>(counts->lines), secs, counts->lines / secs,
+      static_cast<unsigned long long>(counts->accepted),
+      static_cast<unsigned long long>(counts->duplicate),
+      static_cast<unsigned long long>(counts->rejected), (*store)->ApproximateDiskBytes() / 1e6);
+  return counts->rejected == 0 ? 0 : 1;
 }
 
 }  // namespace
