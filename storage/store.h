@@ -45,6 +45,9 @@ struct StoreOptions {
 };
 
 class Store;
+struct CheckOptions;  // storage/check.h
+struct CheckReport;   // storage/check.h
+struct BackupInfo;    // storage/backup.h
 
 // Where a scan of one entity's statements resumes: strictly after this
 // (day, statement) in the scan's order.
@@ -218,6 +221,20 @@ class Store {
   // Approximate bytes of the database files on disk.
   uint64_t ApproximateDiskBytes() const;
   absl::Status Flush();
+
+  // Consistency check of one snapshot (storage/check.h, storage/check.cc).
+  absl::StatusOr<CheckReport> Check(const CheckOptions& options) const;
+
+  // Online backup (storage/backup.h, storage/backup.cc): a consistent copy of
+  // the database as of the call, added to the RocksDB BackupEngine directory
+  // `backup_dir` (created if missing). Writes may go on meanwhile.
+  absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) const;
+
+  // Test-only: write or delete one raw key of the column family named `cf`,
+  // bypassing every invariant, so that tests can build the corrupt databases
+  // Check() must report. Never called by the product.
+  absl::Status PutRawForTest(std::string_view cf, std::string_view key, std::string_view value);
+  absl::Status DeleteRawForTest(std::string_view cf, std::string_view key);
 
  private:
   friend class ReadView;
