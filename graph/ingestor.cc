@@ -102,6 +102,11 @@ model::Statement ToStatement(const model::StatementInput& in, model::EntityId ac
 
 }  // namespace
 
+SummaryShare SummaryShareOf(std::string_view code) {
+  return {static_cast<uint8_t>(Taxonomy::RootIndex(code)),
+          static_cast<int32_t>(std::lround(Taxonomy::Get().GoldsteinOf(code) * 10))};
+}
+
 // The state of one batch being applied: what it has created so far, so that
 // later statements of the same batch see earlier ones.
 class Ingestor::Batch {
@@ -205,9 +210,8 @@ class Ingestor::Batch {
       }
       documents_.insert(doc.document_id);
     }
-    const Taxonomy& taxonomy = Taxonomy::Get();
-    ws_.PutStatement(s, hash, static_cast<uint8_t>(Taxonomy::RootIndex(s.cameo_code)),
-                     static_cast<int32_t>(std::lround(taxonomy.GoldsteinOf(s.cameo_code) * 10)));
+    const SummaryShare share = SummaryShareOf(s.cameo_code);
+    ws_.PutStatement(s, hash, share.root, share.goldstein_x10);
     return absl::OkStatus();
   }
 

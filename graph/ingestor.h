@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -38,6 +39,25 @@ struct IngestOutcome {
   // duplicate), 0 if rejected.
   std::vector<model::StatementId> ids;
 };
+
+// What Ingestor::Retract did.
+struct RetractOutcome {
+  std::vector<model::StatementId> retracted;  // ascending, each once
+  // Requested ids that name no stored statement (never stored, or already
+  // retracted), in request order, each once.
+  std::vector<model::StatementId> ids_not_found;
+  // Requested documents with neither statements nor a document entry.
+  std::vector<std::string> documents_not_found;
+};
+
+// The share of a statement with CAMEO code `code` in its summary cells: the
+// root (1..20, 0 unclassified) and the Goldstein score in tenths. Ingest adds
+// it; retraction recomputes cells from it.
+struct SummaryShare {
+  uint8_t root = 0;
+  int32_t goldstein_x10 = 0;
+};
+SummaryShare SummaryShareOf(std::string_view code);
 
 // name (exact) or folded name (alias) -> entity id, bounded: cleared when
 // it outgrows kMaxEntries.
@@ -93,6 +113,15 @@ class Ingestor {
   // Bulk mode: writes and ingests everything staged. FailedPrecondition in
   // online mode.
   absl::Status FinishBulk();
+
+  // Deletes the statements `ids` and every statement of `documents` (and
+  // those documents' entries), with their index entries and summaries, in
+  // one atomic commit serialised with ingest. Idempotency keys stay
+  // reserved (see storage/key_codec.h). Unknown ids and documents are
+  // reported, not errors. Finding a document's statements reads every
+  // statement (there is no document index). FailedPrecondition in bulk mode.
+  absl::StatusOr<RetractOutcome> Retract(const std::vector<model::StatementId>& ids,
+                                         const std::vector<std::string>& documents);
 
  private:
   class Batch;

@@ -181,6 +181,25 @@ std::string SummaryKey(const SummaryCell& c) {
   return k;
 }
 
+int32_t SummaryMonth(const model::Date& d) {
+  return d.year * 12 + (d.month == 0 ? 0 : d.month - 1);
+}
+
+std::array<SummaryCell, 2> SummaryCellsOf(const model::Statement& s, uint8_t root) {
+  std::array<SummaryCell, 2> out;
+  out[0].entity = s.actor;
+  out[0].dir = kSummaryOut;
+  out[0].counterpart = s.target;
+  out[1].entity = s.target;
+  out[1].dir = kSummaryIn;
+  out[1].counterpart = s.actor;
+  for (SummaryCell& c : out) {
+    c.root = root;
+    c.month = SummaryMonth(s.date);
+  }
+  return out;
+}
+
 std::string EncodeSummaryValue(const SummaryCell& c) {
   std::string v;
   v.reserve(kSummaryValueSize);

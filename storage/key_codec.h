@@ -30,6 +30,19 @@
 // first and last day and Goldstein sum (tenths, exact) of those statements;
 // a merge operator adds deltas, so ingest never reads them.
 //
+// Retraction (graph::Ingestor::Retract) deletes a statement's statements,
+// out_edges, in_edges and pair_edges keys, and rewrites each summary cell
+// it touched with a Put of the cell recomputed from the remaining index
+// entries (a Delete if none remain): a delta cannot take back a first or
+// last day. What it leaves behind, which a consistency check must accept:
+// - idempotency entries whose statement id no longer exists in statements
+//   (kept on purpose: the key stays reserved, so a replayed ingest of a
+//   retracted statement is a duplicate instead of bringing it back);
+// - documents entries that no statement names any more (a document loses
+//   its entry only when it is retracted by document id);
+// - entities (and their names) that no statement mentions (entities are
+//   never deleted; ids are never reused, nor are statement ids).
+//
 // An out_edges (or in_edges) scan of one entity over a date window
 // [day_lo, day_hi] reads exactly the keys from EdgeKey(e, day_lo, 0) to
 // EdgeKey(e, day_hi, max), i.e. only the window.
@@ -38,6 +51,7 @@
 #ifndef ENTENTE_STORAGE_KEY_CODEC_H_
 #define ENTENTE_STORAGE_KEY_CODEC_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -135,6 +149,12 @@ struct SummaryCell {
   int64_t goldstein_x10 = 0;
 };
 std::string SummaryKey(const SummaryCell& c);
+// The summary month of a date: year * 12 + (month - 1), January for a date
+// of year precision (the month of its first day).
+int32_t SummaryMonth(const model::Date& d);
+// The two cells a statement counts in, keys only (count etc. zero): the
+// actor's out cell and the target's in cell.
+std::array<SummaryCell, 2> SummaryCellsOf(const model::Statement& s, uint8_t root);
 // Prefix of every summary key of `entity` in direction `dir`.
 std::string SummaryPrefix(model::EntityId entity, uint8_t dir);
 std::string EncodeSummaryValue(const SummaryCell& c);

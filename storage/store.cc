@@ -1,7 +1,6 @@
 #include "storage/store.h"
 
 #include <algorithm>
-#include <tuple>
 #include <utility>
 
 #include "rocksdb/cache.h"
@@ -350,14 +349,7 @@ void WriteSet::PutStatement(const model::Statement& s, std::string_view idempote
   // Summaries are added up per cell across the whole write set, so a batch
   // writes one merge operand per (entity, counterpart, root, month) rather
   // than two per statement.
-  SummaryCell cell;
-  cell.root = root;
-  cell.month = s.date.year * 12 + (s.date.month == 0 ? 0 : s.date.month - 1);
-  for (auto [entity, dir, counterpart] :
-       {std::tuple{s.actor, kSummaryOut, s.target}, std::tuple{s.target, kSummaryIn, s.actor}}) {
-    cell.entity = entity;
-    cell.dir = dir;
-    cell.counterpart = counterpart;
+  for (const SummaryCell& cell : SummaryCellsOf(s, root)) {
     auto [it, fresh] = summaries_.try_emplace(SummaryKey(cell), cell);
     SummaryCell& sum = it->second;
     if (fresh) {

@@ -138,6 +138,11 @@ class ReadView {
 
   std::unique_ptr<EdgeIterator> ScanEdges(const EdgeScan& scan) const;
 
+  // Visits every statement in id order until `visit` returns false. Reads
+  // the whole statements family: for rare whole-database work (retracting a
+  // document's statements), never for a query.
+  absl::Status ScanStatements(const std::function<bool(const model::Statement&)>& visit) const;
+
   // Visits the summary cells of `entity` in direction kSummaryOut or
   // kSummaryIn, in (counterpart, root, month) order, until `visit` returns
   // false.
@@ -171,6 +176,16 @@ class WriteSet {
   void PutStatement(const model::Statement& s, std::string_view idempotency_hash, uint8_t root,
                     int32_t goldstein_x10);
   void PutMeta(std::string_view name, std::string_view value);
+
+  // Retraction (see key_codec.h). Deletes the statement and its out, in
+  // and pair index entries; its idempotency hash stays, reserved. Its
+  // summary cells are the caller's to rewrite with PutSummary/DeleteSummary.
+  // REQUIRES: `s` is the statement as stored (its keys derive from it).
+  void DeleteStatement(const model::Statement& s);
+  // Replaces a summary cell whole (not a delta) / removes it.
+  void PutSummary(const SummaryCell& c);
+  void DeleteSummary(const SummaryCell& c);
+  void DeleteDocument(std::string_view document_id);
 
   size_t statement_count() const { return statements_; }
   bool empty() const;

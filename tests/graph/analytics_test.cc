@@ -9,125 +9,12 @@
 #include <set>
 
 #include "graph/taxonomy.h"
-#include "tests/graph/query_maker.h"
+#include "tests/graph/random_graph.h"
 #include "tests/graph/reference_check.h"
 #include "tests/testing/status_matchers.h"
 
 namespace entente::graph {
 namespace {
-
-// The seeded countries (ids from 1) that no statement mentions.
-std::vector<model::EntityId> Isolated(const World& w) {
-  std::set<model::EntityId> used;
-  for (const auto& s : w.reference().statements()) used.insert({s.actor, s.target});
-  std::vector<model::EntityId> out;
-  for (model::EntityId id = 1; id <= 300; ++id) {
-    if (!used.count(id) && w.reader().GetEntity(id).ok()) out.push_back(id);
-  }
-  return out;
-}
-
-// The queries one test runs, of each type.
-struct Budget {
-  int traverse = 0;
-  int traverse_depth_cap = 3;
-  int limited = 0;
-  int paths = 0;
-  int max_hops_cap = 5;
-  int timeline = 0;
-  int profile = 0;
-  int list = 0;
-};
-
-// Runs `budget` random queries over `w`, stopping at the first failing one.
-void CheckRandomQueries(const World& w, const std::vector<model::EntityId>& isolated, uint32_t seed,
-                        const Budget& budget, const std::string& label) {
-  QueryMaker make(w.reference(), isolated, seed);
-  const GraphReader& r = w.reader();
-  const ReferenceGraph& ref = w.reference();
-  Tally t;
-  for (int i = 0; i < budget.traverse && !::testing::Test::HasFailure(); ++i) {
-    CheckTraverse(r, ref, make.Traverse(budget.traverse_depth_cap), &t);
-  }
-  for (int i = 0; i < budget.limited && !::testing::Test::HasFailure(); ++i) {
-    CheckLimitedTraverse(r, ref, make.LimitedTraverse(), &t);
-  }
-  for (int i = 0; i < budget.paths && !::testing::Test::HasFailure(); ++i) {
-    CheckPaths(r, ref, make.Path(budget.max_hops_cap), &t);
-  }
-  for (int i = 0; i < budget.timeline && !::testing::Test::HasFailure(); ++i) {
-    CheckTimeline(r, ref, make.Timeline(), &t);
-  }
-  for (int i = 0; i < budget.profile && !::testing::Test::HasFailure(); ++i) {
-    model::EntityId e;
-    const int top = make.Profile(&e);
-    CheckProfile(r, ref, e, top, &t);
-  }
-  for (int i = 0; i < budget.list && !::testing::Test::HasFailure(); ++i) {
-    CheckList(r, ref, make.List(), &t);
-  }
-  std::cout << "[ compared ] " << label << ": " << t.ToString() << std::endl;
-}
-
-// ------------------------------------------------------- Random graphs
-
-struct GraphSpec {
-  uint32_t seed;
-  int entities;
-  int statements;
-};
-
-void PrintTo(const GraphSpec& s, std::ostream* os) {
-  *os << "seed " << s.seed << ", " << s.entities << " entities, " << s.statements << " statements";
-}
-
-// Statements over two years (2023-2024) between `entities` entities, hubs
-// among the low numbers: dates to the day, month or year, codes from the
-// taxonomy, unknown to it or none (some classified by the lexicon from the
-// action text), confidences, modalities, self-loops and repeated rows (kept
-// apart by their idempotency keys).
-std::vector<model::StatementInput> RandomStatements(const GraphSpec& spec) {
-  std::mt19937 rng(spec.seed);
-  auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
-  auto entity = [&] {
-    const double u = std::uniform_real_distribution<double>(0, 1)(rng);
-    return "E" + std::to_string(spec.seed) + "-" + std::to_string(int(spec.entities * u * u));
-  };
-  const auto& codes = Taxonomy::Get().codes();
-  const auto& relations = Taxonomy::Get().relations();
-  const int32_t first = model::DaysFromCivil(2023, 1, 1);
-  const int32_t last = model::DaysFromCivil(2024, 12, 31);
-
-  std::vector<model::StatementInput> out;
-  for (int i = 0; i < spec.statements; ++i) {
-    model::StatementInput in;
-    if (!out.empty() && chance(0.05)) {
-      in = out[uniform(0, out.size() - 1)];  // the same row again
-    } else {
-      in.actor.name = entity();
-      in.target.name = chance(0.03) ? in.actor.name : entity();
-      const int c = uniform(0, 99);
-      in.action_text = "zq acted";  // unknown to the lexicon
-      if (c < 80) {
-        in.cameo_code = codes[uniform(0, codes.size() - 1)].code;
-      } else if (c < 88) {
-        auto it = relations.begin();
-        std::advance(it, uniform(0, relations.size() - 1));
-        in.action_text = it->first;  // the lexicon classifies it
-      }
-      const model::Date d = model::DateOfDay(uniform(first, last));
-      const int p = uniform(0, 19);
-      in.date = p < 16 ? d : p < 19 ? model::Date{d.year, d.month, 0} : model::Date{d.year, 0, 0};
-      if (chance(0.9)) in.confidence = uniform(0, 20) / 20.0;
-      in.modality = static_cast<model::Modality>(uniform(0, 4));
-      in.source.document_id = "doc-" + std::to_string(uniform(0, 49));
-    }
-    in.idempotency_key = "random-" + std::to_string(spec.seed) + "-" + std::to_string(i);
-    out.push_back(std::move(in));
-  }
-  return out;
-}
 
 struct Loaded {
   World world;

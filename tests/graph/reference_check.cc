@@ -302,6 +302,13 @@ absl::Status World::Load(const std::vector<model::StatementInput>& batch,
   return absl::OkStatus();
 }
 
+absl::StatusOr<RetractOutcome> World::Retract(const std::vector<StatementId>& ids,
+                                              const std::vector<std::string>& documents) {
+  auto out = ingestor_->Retract(ids, documents);
+  if (out.ok()) reference_.Remove({out->retracted.begin(), out->retracted.end()});
+  return out;
+}
+
 EntityId World::IdOf(const std::string& name) const {
   auto it = ids_.find(name);
   return it == ids_.end() ? 0 : it->second;

@@ -35,6 +35,13 @@ class World {
   // The id of a name given to Load(); 0 if unknown.
   model::EntityId IdOf(const std::string& name) const;
 
+  // Retracts through the Ingestor and removes what it says it retracted
+  // from the reference.
+  absl::StatusOr<RetractOutcome> Retract(const std::vector<model::StatementId>& ids,
+                                         const std::vector<std::string>& documents);
+
+  Ingestor& ingestor() { return *ingestor_; }
+  const storage::Store& store() const { return *store_; }
   const GraphReader& reader() const { return *reader_; }
   const ReferenceGraph& reference() const { return reference_; }
 

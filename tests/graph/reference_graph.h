@@ -64,6 +64,10 @@ struct RefPaths {
 class ReferenceGraph {
  public:
   void Add(const RefStatement& s) { statements_.push_back(s); }
+  // Forgets the statements `ids` (a retraction).
+  void Remove(const std::set<model::StatementId>& ids) {
+    std::erase_if(statements_, [&](const RefStatement& s) { return ids.count(s.id) > 0; });
+  }
   const std::vector<RefStatement>& statements() const { return statements_; }
 
   // The contract of EdgeFilter (filter.proto): the inclusive window on the
