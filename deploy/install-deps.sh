@@ -11,6 +11,7 @@ PACKAGES=(
   libabsl-dev libutf8proc-dev libxxhash-dev
   golang-github-gogo-googleapis-dev grpc-proto
   iso-codes python3 python3-grpcio python3-protobuf python3-networkx
+  openssl libssl-dev
 )
 
 missing=()

@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 
+#include "service/auth.h"
 #include "service/graph_service.h"
 #include "service/health_service.h"
 #include "service/ingest_service.h"
@@ -12,6 +13,11 @@ namespace entente::service {
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
                                                       const graph::GraphReader* reader,
                                                       const ServerOptions& options) {
+  if (absl::Status allowed = CheckListenAllowed(options.listen, options.access); !allowed.ok()) {
+    return allowed;
+  }
+  auto credentials = MakeServerCredentials(options.access);
+  if (!credentials.ok()) return credentials.status();
   std::unique_ptr<Server> s(new Server());
   s->health_ = std::make_unique<HealthServiceImpl>();
   s->ingest_ = std::make_unique<IngestServiceImpl>(ingestor);
@@ -19,7 +25,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &s->port_);
+  builder.AddListeningPort(options.listen, *credentials, &s->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.RegisterService(s->health_.get());
   builder.RegisterService(s->ingest_.get());

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "graph/ingestor.h"
 #include "graph/reader.h"
+#include "service/auth.h"
 
 namespace grpc {
 class Server;
@@ -28,6 +29,9 @@ struct ServerOptions {
   // an oversized field reaches validation and is named in the error, rather
   // than failing the whole call with RESOURCE_EXHAUSTED.
   int max_receive_message_bytes = 64 << 20;
+  // TLS, tokens and the non-loopback rule (service/auth.h); all off by
+  // default, which Start() allows on loopback only.
+  AccessOptions access;
 };
 
 class Server {
