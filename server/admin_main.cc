@@ -17,6 +17,7 @@
 
 #include "formats/icews_tsv.h"
 #include "graph/ingestor.h"
+#include "server/flag_spelling.h"
 #include "storage/store.h"
 
 namespace {
@@ -87,6 +88,8 @@ int Import(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Options are matched with underscores; --some-option is accepted too.
+  entente::server::UnderscoreFlagNames(argc, argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "help" ||
       (args.size() > 1 && args[1] == "--help")) {

@@ -9,6 +9,8 @@
 #include "absl/flags/usage.h"
 #include "graph/ingestor.h"
 #include "graph/reader.h"
+#include "server/flag_spelling.h"
+#include "service/json_log.h"
 #include "service/server.h"
 #include "storage/store.h"
 
@@ -20,13 +22,62 @@ ABSL_FLAG(bool, sync, false,
           "fsync the write-ahead log before acknowledging each write: survives power loss, "
           "not only a crash of the server; slower");
 ABSL_FLAG(int, grace_ms, 5000, "on SIGTERM, how long in-flight calls may run before cancelled");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT serving Prometheus metrics at GET /metrics (port 0 picks a free port, "
+          "printed at start); empty: off. Example: 127.0.0.1:9464");
+ABSL_FLAG(std::string, log_format, "text",
+          "text: human-readable lines; json: one JSON object per line on stderr, including "
+          "one per finished call (ts, level, msg, rpc, peer, code, duration_ms)");
+ABSL_FLAG(bool, log_requests, false, "in text format, also log one line per finished call");
+ABSL_FLAG(int, max_concurrent_streams, 256,
+          "calls served at once over all connections; more fail at once with "
+          "RESOURCE_EXHAUSTED (0: no limit)");
+ABSL_FLAG(int, max_message_mb, 64,
+          "largest request message accepted, MiB; a larger one fails with RESOURCE_EXHAUSTED");
+
+namespace {
+
+entente::service::LogFormat g_log_format = entente::service::LogFormat::kText;
+
+// Startup and shutdown messages: "entente-server: <text>", or in JSON
+// {"ts", "level", "msg": text, fields...}; the same text either way, so
+// what waits for "listening on HOST:PORT," reads both formats.
+void Log(const char* level, const std::string& text,
+         std::initializer_list<std::pair<const char*, std::string>> fields = {}) {
+  if (g_log_format == entente::service::LogFormat::kText) {
+    std::fprintf(stderr, "entente-server: %s\n", text.c_str());
+    return;
+  }
+  auto line = entente::service::JsonLine::Log(level, text);
+  for (const auto& [key, value] : fields) line.Str(key, value);
+  entente::service::WriteStderrLine(line.Finish());
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Entente gRPC server.\n\n"
       "  entente-server [--listen HOST:PORT] [--data DIR] [--sync]\n\n"
-      "Example:\n  entente-server --listen 127.0.0.1:50051 --data ./data\n");
+      "Examples:\n  entente-server --listen 127.0.0.1:50051 --data ./data\n"
+      "  entente-server --metrics-listen 127.0.0.1:9464 --log-format json\n\n"
+      "Long flags may be spelled with dashes or underscores: --block-cache-mb 64 is\n"
+      "--block_cache_mb=64. See docs/operations.md for metrics, logs and limits.\n");
+  entente::server::UnderscoreFlagNames(argc, argv);
   absl::ParseCommandLine(argc, argv);
+  const std::string log_format = absl::GetFlag(FLAGS_log_format);
+  if (log_format != "text" && log_format != "json") {
+    std::fprintf(stderr, "entente-server: --log_format must be text or json, not '%s'\n",
+                 log_format.c_str());
+    return 2;
+  }
+  if (log_format == "json") g_log_format = entente::service::LogFormat::kJson;
+  const int max_message_mb = absl::GetFlag(FLAGS_max_message_mb);
+  if (max_message_mb < 1 || max_message_mb > 2047) {
+    std::fprintf(stderr, "entente-server: --max_message_mb must be in 1..2047, not %d\n",
+                 max_message_mb);
+    return 2;
+  }
 
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;
@@ -39,8 +90,7 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
-    std::fprintf(stderr, "entente-server: cannot create --data %s: %s\n", dir.c_str(),
-                 ec.message().c_str());
+    Log("error", "cannot create --data " + dir + ": " + ec.message());
     return 1;
   }
   entente::storage::StoreOptions store_options;
@@ -48,39 +98,53 @@ int main(int argc, char** argv) {
   store_options.sync = absl::GetFlag(FLAGS_sync);
   auto store = entente::storage::Store::Open(dir, store_options);
   if (!store.ok()) {
-    std::fprintf(stderr, "entente-server: %s\n", store.status().ToString().c_str());
+    Log("error", store.status().ToString());
     return 1;
   }
   entente::graph::Ingestor ingestor(store->get());
   if (absl::Status s = ingestor.Init(); !s.ok()) {
-    std::fprintf(stderr, "entente-server: %s\n", s.ToString().c_str());
+    Log("error", s.ToString());
     return 1;
   }
   entente::graph::GraphReader reader(store->get());
   entente::service::ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
+  server_options.max_receive_message_bytes = max_message_mb << 20;
+  server_options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  server_options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  server_options.store = store->get();
+  server_options.log_format = g_log_format;
+  server_options.log_requests = absl::GetFlag(FLAGS_log_requests);
   auto server = entente::service::Server::Start(&ingestor, &reader, server_options);
   if (!server.ok()) {
-    std::fprintf(stderr, "entente-server: %s\n", server.status().ToString().c_str());
+    Log("error", server.status().ToString());
     return 1;
   }
   const std::string host = server_options.listen.substr(0, server_options.listen.rfind(':'));
-  std::fprintf(stderr, "entente-server: listening on %s:%d, data in %s\n", host.c_str(),
-               (*server)->port(), dir.c_str());
+  const std::string address = host + ":" + std::to_string((*server)->port());
+  Log("info", "listening on " + address + ", data in " + dir,
+      {{"listen", address}, {"data", dir}});
+  if ((*server)->metrics_port() != 0) {
+    const std::string& m = server_options.metrics_listen;
+    const std::string metrics = m.substr(0, m.rfind(':')) + ":" +
+                                std::to_string((*server)->metrics_port());
+    Log("info", "metrics on http://" + metrics + "/metrics",
+        {{"metrics_listen", metrics}});
+  }
 
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    std::fprintf(stderr, "entente-server: %s received, shutting down\n",
-                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    const std::string name = sig == SIGTERM ? "SIGTERM" : "SIGINT";
+    Log("info", name + " received, shutting down", {{"signal", name}});
     (*server)->Shutdown(std::chrono::milliseconds(absl::GetFlag(FLAGS_grace_ms)));
   });
   (*server)->Wait();
   stopper.join();
   if (absl::Status s = (*store)->Flush(); !s.ok()) {
-    std::fprintf(stderr, "entente-server: flush: %s\n", s.ToString().c_str());
+    Log("error", "flush: " + s.ToString());
     return 1;
   }
-  std::fprintf(stderr, "entente-server: stopped\n");
+  Log("info", "stopped");
   return 0;
 }

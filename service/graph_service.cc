@@ -1,5 +1,6 @@
 #include "service/graph_service.h"
 
+#include "graph/validate.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
 
@@ -15,6 +16,14 @@ graph::StopFn StopOf(grpc::ServerContext* ctx) {
 }
 
 int OrDefault(int v, int def) { return v == 0 ? def : v; }
+
+// No stored name is longer than kMaxNameBytes, so a longer one cannot
+// match; refusing it up front spares the server folding megabytes.
+grpc::Status CheckName(const std::string& field, const std::string& name) {
+  if (name.size() <= graph::kMaxNameBytes) return grpc::Status::OK;
+  return BadRequest({{field, "is " + std::to_string(name.size()) + " bytes; at most " +
+                                 std::to_string(graph::kMaxNameBytes)}});
+}
 
 v1::Date DayProto(int32_t day) { return DateProto(model::DateOfDay(day)); }
 
@@ -34,6 +43,7 @@ grpc::Status GraphServiceImpl::GetEntity(grpc::ServerContext*, const v1::GetEnti
   if ((req->id() != 0) == !req->name().empty()) {
     return BadRequest({{"id", "give exactly one of id and name"}});
   }
+  if (grpc::Status s = CheckName("name", req->name()); !s.ok()) return s;
   model::EntityRef ref;
   ref.id = req->id();
   ref.name = req->name();
@@ -47,6 +57,7 @@ grpc::Status GraphServiceImpl::SearchEntities(grpc::ServerContext*,
                                               const v1::SearchEntitiesRequest* req,
                                               v1::SearchEntitiesResponse* resp) {
   if (req->prefix().empty()) return BadRequest({{"prefix", "is required"}});
+  if (grpc::Status s = CheckName("prefix", req->prefix()); !s.ok()) return s;
   if (req->page_size() < 0 || req->page_size() > graph::kMaxPageSize) {
     return BadRequest({{"page_size", "must be in 0..1000"}});
   }
@@ -59,6 +70,7 @@ grpc::Status GraphServiceImpl::SearchEntities(grpc::ServerContext*,
 grpc::Status GraphServiceImpl::ListStatements(grpc::ServerContext*,
                                               const v1::ListStatementsRequest* req,
                                               v1::ListStatementsResponse* resp) {
+  if (grpc::Status s = CheckName("entity.name", req->entity().name()); !s.ok()) return s;
   graph::StatementQuery q;
   q.entity = FromProto(req->entity());
   q.resolution = FromProto(req->name_resolution());
@@ -91,7 +103,12 @@ grpc::Status GraphServiceImpl::GetStatement(grpc::ServerContext*,
 grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::TraverseRequest* req,
                                         grpc::ServerWriter<v1::TraverseResponse>* writer) {
   graph::TraverseQuery q;
-  for (const auto& seed : req->seeds()) q.seeds.push_back(FromProto(seed));
+  for (int i = 0; i < req->seeds_size(); ++i) {
+    const auto& seed = req->seeds(i);
+    const std::string field = "seeds[" + std::to_string(i) + "].name";
+    if (grpc::Status s = CheckName(field, seed.name()); !s.ok()) return s;
+    q.seeds.push_back(FromProto(seed));
+  }
   q.resolution = FromProto(req->name_resolution());
   q.direction = FromProto(req->direction());
   q.filter = FromProto(req->filter());
@@ -135,6 +152,8 @@ grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::Trav
 
 grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::FindPathsRequest* req,
                                          v1::FindPathsResponse* resp) {
+  if (grpc::Status s = CheckName("from.name", req->from().name()); !s.ok()) return s;
+  if (grpc::Status s = CheckName("to.name", req->to().name()); !s.ok()) return s;
   graph::PathQuery q;
   q.from = FromProto(req->from());
   q.to = FromProto(req->to());
@@ -165,6 +184,8 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
 grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
                                                    const v1::GetRelationTimelineRequest* req,
                                                    v1::GetRelationTimelineResponse* resp) {
+  if (grpc::Status s = CheckName("a.name", req->a().name()); !s.ok()) return s;
+  if (grpc::Status s = CheckName("b.name", req->b().name()); !s.ok()) return s;
   graph::TimelineQuery q;
   q.a = FromProto(req->a());
   q.b = FromProto(req->b());
@@ -205,6 +226,7 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
 grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext*,
                                                 const v1::GetEntityProfileRequest* req,
                                                 v1::GetEntityProfileResponse* resp) {
+  if (grpc::Status s = CheckName("entity.name", req->entity().name()); !s.ok()) return s;
   auto answer = reader_->Profile(FromProto(req->entity()), FromProto(req->name_resolution()),
                                  OrDefault(req->top(), 10));
   if (!answer.ok()) return ToGrpcStatus(answer.status());

@@ -42,13 +42,23 @@ void AddTo(const graph::IngestOutcome& outcome, size_t max_rejections, v1::Inges
   }
 }
 
+void Count(Metrics* metrics, const graph::IngestOutcome& outcome) {
+  if (metrics != nullptr) {
+    metrics->AddStatements(outcome.accepted, outcome.duplicate, outcome.rejected);
+  }
+}
+
 }  // namespace
 
 grpc::Status IngestServiceImpl::Ingest(grpc::ServerContext* ctx, const v1::IngestRequest* req,
                                        v1::IngestResponse* resp) {
+  // A call refused by the concurrency limit (service/rpc_observer.cc) is
+  // already failed for its client: it must not write.
+  if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
   if (grpc::Status s = CheckSize(*req); !s.ok()) return s;
   auto outcome = Apply(ingestor_, *req, FromProto(req->name_resolution()), 0);
   if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+  Count(metrics_, *outcome);
   if (!outcome->rejections.empty() &&
       outcome->rejected == static_cast<uint64_t>(req->statements_size())) {
     // Nothing was stored: fail the call, naming every violation.
@@ -77,6 +87,7 @@ grpc::Status IngestServiceImpl::IngestStream(grpc::ServerContext* ctx,
     if (grpc::Status s = CheckSize(req); !s.ok()) return s;
     auto outcome = Apply(ingestor_, req, resolution, index_base);
     if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+    Count(metrics_, *outcome);
     AddTo(*outcome, kMaxStreamRejections, resp);
     index_base += req.statements_size();
   }

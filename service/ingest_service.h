@@ -4,6 +4,7 @@
 
 #include "entente/v1/ingest.grpc.pb.h"
 #include "graph/ingestor.h"
+#include "service/metrics.h"
 
 namespace entente::service {
 
@@ -13,7 +14,9 @@ inline constexpr int kMaxStreamRejections = 1000;
 // Stateless: handlers run concurrently; the Ingestor serialises the writes.
 class IngestServiceImpl final : public v1::IngestService::Service {
  public:
-  explicit IngestServiceImpl(graph::Ingestor* ingestor) : ingestor_(ingestor) {}
+  // `metrics`, if not null, counts the statements' outcomes.
+  explicit IngestServiceImpl(graph::Ingestor* ingestor, Metrics* metrics = nullptr)
+      : ingestor_(ingestor), metrics_(metrics) {}
 
   grpc::Status Ingest(grpc::ServerContext* ctx, const v1::IngestRequest* req,
                       v1::IngestResponse* resp) override;
@@ -23,6 +26,7 @@ class IngestServiceImpl final : public v1::IngestService::Service {
 
  private:
   graph::Ingestor* const ingestor_;
+  Metrics* const metrics_;
 };
 
 }  // namespace entente::service

@@ -7,6 +7,9 @@
 #include "service/graph_service.h"
 #include "service/health_service.h"
 #include "service/ingest_service.h"
+#include "service/metrics.h"
+#include "service/metrics_http.h"
+#include "service/rpc_observer.h"
 
 namespace entente::service {
 
@@ -20,13 +23,25 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   if (!credentials.ok()) return credentials.status();
   std::unique_ptr<Server> s(new Server());
   s->health_ = std::make_unique<HealthServiceImpl>();
-  s->ingest_ = std::make_unique<IngestServiceImpl>(ingestor);
+  s->metrics_ = std::make_unique<Metrics>();
+  s->ingest_ = std::make_unique<IngestServiceImpl>(ingestor, s->metrics_.get());
   s->graph_ = std::make_unique<GraphServiceImpl>(reader);
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, *credentials, &s->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  {
+    RpcObserverOptions observer;
+    observer.metrics = s->metrics_.get();
+    observer.max_concurrent_calls = options.max_concurrent_streams;
+    observer.log_format = options.log_format;
+    observer.log_requests = options.log_requests;
+    observer.log_sink = options.log_sink;
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+    factories.push_back(std::make_unique<RpcObserverFactory>(std::move(observer)));
+    builder.experimental().SetInterceptorCreators(std::move(factories));
+  }
   builder.RegisterService(s->health_.get());
   builder.RegisterService(s->ingest_.get());
   builder.RegisterService(s->graph_.get());
@@ -35,8 +50,25 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
     return absl::UnavailableError("cannot listen on " + options.listen +
                                   " (address in use or not valid?)");
   }
+  if (!options.metrics_listen.empty()) {
+    const Metrics* metrics = s->metrics_.get();
+    const storage::Store* store = options.store;
+    auto http = MetricsHttpServer::Start(options.metrics_listen, [metrics, store] {
+      std::string text;
+      metrics->Render(&text);
+      if (store != nullptr) RenderStoreStats(store->Stats(), &text);
+      RenderProcessStats(&text);
+      return text;
+    });
+    if (!http.ok()) return http.status();
+    s->metrics_http_ = std::move(*http);
+  }
   return s;
 }
+
+Server::Server() = default;
+
+int Server::metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
 
 Server::~Server() {
   if (server_) Shutdown(std::chrono::milliseconds(0));

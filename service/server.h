@@ -4,12 +4,15 @@
 #define ENTENTE_SERVICE_SERVER_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "graph/ingestor.h"
 #include "graph/reader.h"
+#include "service/json_log.h"
+#include "storage/store.h"
 #include "service/auth.h"
 
 namespace grpc {
@@ -21,6 +24,8 @@ namespace entente::service {
 class HealthServiceImpl;
 class IngestServiceImpl;
 class GraphServiceImpl;
+class Metrics;
+class MetricsHttpServer;
 
 struct ServerOptions {
   // host:port; port 0 picks a free one (see Server::port()).
@@ -29,6 +34,22 @@ struct ServerOptions {
   // an oversized field reaches validation and is named in the error, rather
   // than failing the whole call with RESOURCE_EXHAUSTED.
   int max_receive_message_bytes = 64 << 20;
+  // Calls served at once over all connections (gRPC's own stream limit is
+  // per connection). Above it a call fails at once with RESOURCE_EXHAUSTED
+  // naming the limit. <= 0: no limit.
+  int max_concurrent_streams = 256;
+  // HOST:PORT of the Prometheus endpoint GET /metrics (port 0: a free one,
+  // see metrics_port()); empty: none.
+  std::string metrics_listen;
+  // Whose RocksDB figures /metrics reports; none if null. Must outlive the
+  // Server.
+  const storage::Store* store = nullptr;
+  // kJson: one JSON line per finished call on stderr (and see
+  // log_requests for kText).
+  LogFormat log_format = LogFormat::kText;
+  bool log_requests = false;
+  // Receives the per-call log lines instead of stderr (tests).
+  std::function<void(const std::string&)> log_sink;
   // TLS, tokens and the non-loopback rule (service/auth.h); all off by
   // default, which Start() allows on loopback only.
   AccessOptions access;
@@ -44,6 +65,10 @@ class Server {
   ~Server();
 
   int port() const { return port_; }
+  // The port of /metrics; 0 if ServerOptions::metrics_listen was empty.
+  int metrics_port() const;
+  // What /metrics reports of the calls (without the RocksDB figures).
+  const Metrics& metrics() const { return *metrics_; }
   // Stops accepting calls, lets in-flight ones finish until `grace` has
   // passed, then cancels the rest.
   void Shutdown(std::chrono::milliseconds grace);
@@ -51,12 +76,15 @@ class Server {
   void Wait();
 
  private:
-  Server() = default;
+  Server();
+  // Before server_: its interceptors record into it until it is destroyed.
+  std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<HealthServiceImpl> health_;
   std::unique_ptr<IngestServiceImpl> ingest_;
   std::unique_ptr<GraphServiceImpl> graph_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  std::unique_ptr<MetricsHttpServer> metrics_http_;
 };
 
 }  // namespace entente::service

@@ -1,0 +1,192 @@
+#include "service/metrics.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+namespace entente::service {
+namespace {
+
+void Header(std::string* out, const char* name, const char* type, const char* help) {
+  out->append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out->append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+// The shortest text that reads back as `v` (0.00025, not
+// 0.00025000000000000001), so bucket labels look as written.
+std::string Number(double v) {
+  char buf[64];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+void Sample(std::string* out, const char* name, uint64_t value) {
+  out->append(name).append(" ").append(std::to_string(value)).append("\n");
+}
+
+void Gauge(std::string* out, const char* name, const char* help, uint64_t value) {
+  Header(out, name, "gauge", help);
+  Sample(out, name, value);
+}
+
+void Counter(std::string* out, const char* name, const char* help, uint64_t value) {
+  Header(out, name, "counter", help);
+  Sample(out, name, value);
+}
+
+}  // namespace
+
+std::string EscapeLabelValue(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '\\') {
+      out.append("\\\\");
+    } else if (c == '"') {
+      out.append("\\\"");
+    } else if (c == '\n') {
+      out.append("\\n");
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+bool Metrics::TryStartRpc(int limit) {
+  int64_t n = in_flight_.load(std::memory_order_relaxed);
+  do {
+    if (limit > 0 && n >= limit) return false;
+  } while (!in_flight_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed));
+  return true;
+}
+
+void Metrics::FinishRpc(std::string_view method, std::string_view code, double seconds,
+                        bool was_in_flight) {
+  if (was_in_flight) in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  size_t bucket = 0;
+  while (bucket < kRpcDurationBuckets.size() && seconds > kRpcDurationBuckets[bucket]) ++bucket;
+  std::lock_guard<std::mutex> lock(mu_);
+  ++requests_[{std::string(method), std::string(code)}];
+  Histogram& h = durations_[std::string(method)];
+  if (bucket < h.buckets.size()) ++h.buckets[bucket];
+  ++h.count;
+  h.sum += seconds;
+}
+
+void Metrics::AddStatements(uint64_t accepted, uint64_t duplicate, uint64_t rejected) {
+  accepted_.fetch_add(accepted, std::memory_order_relaxed);
+  duplicate_.fetch_add(duplicate, std::memory_order_relaxed);
+  rejected_.fetch_add(rejected, std::memory_order_relaxed);
+}
+
+void Metrics::Render(std::string* out) const {
+  std::map<std::pair<std::string, std::string>, uint64_t> requests;
+  std::map<std::string, Histogram> durations;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    requests = requests_;
+    durations = durations_;
+  }
+  Header(out, "entente_rpc_requests_total", "counter",
+         "Finished gRPC calls by full method name and status code; a stream counts once.");
+  for (const auto& [key, n] : requests) {
+    out->append("entente_rpc_requests_total{method=\"")
+        .append(EscapeLabelValue(key.first))
+        .append("\",code=\"")
+        .append(EscapeLabelValue(key.second))
+        .append("\"} ")
+        .append(std::to_string(n))
+        .append("\n");
+  }
+  Header(out, "entente_rpc_duration_seconds", "histogram",
+         "Time from a call's arrival to its status being sent, by full method name.");
+  for (const auto& [method, h] : durations) {
+    const std::string label = "method=\"" + EscapeLabelValue(method) + "\"";
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < h.buckets.size(); ++i) {
+      cumulative += h.buckets[i];
+      out->append("entente_rpc_duration_seconds_bucket{" + label + ",le=\"" +
+                  Number(kRpcDurationBuckets[i]) + "\"} " + std::to_string(cumulative) + "\n");
+    }
+    out->append("entente_rpc_duration_seconds_bucket{" + label + ",le=\"+Inf\"} " +
+                std::to_string(h.count) + "\n");
+    out->append("entente_rpc_duration_seconds_sum{" + label + "} " + Number(h.sum) + "\n");
+    out->append("entente_rpc_duration_seconds_count{" + label + "} " + std::to_string(h.count) +
+                "\n");
+  }
+  Gauge(out, "entente_rpc_in_flight", "gRPC calls being served now.",
+        static_cast<uint64_t>(std::max<int64_t>(0, in_flight())));
+  Header(out, "entente_statements_ingested_total", "counter",
+         "Statements received by Ingest and IngestStream, by outcome: accepted (stored), "
+         "duplicate (already stored; idempotent retry) or rejected (invalid).");
+  const std::pair<const char*, uint64_t> results[] = {
+      {"accepted", accepted_.load()}, {"duplicate", duplicate_.load()},
+      {"rejected", rejected_.load()}};
+  for (const auto& [result, n] : results) {
+    out->append("entente_statements_ingested_total{result=\"")
+        .append(result)
+        .append("\"} ")
+        .append(std::to_string(n))
+        .append("\n");
+  }
+}
+
+void RenderStoreStats(const storage::StoreStats& s, std::string* out) {
+  Gauge(out, "entente_rocksdb_live_sst_bytes",
+        "Bytes of the SST files of the database's current version.", s.live_sst_bytes);
+  Gauge(out, "entente_rocksdb_total_sst_bytes",
+        "Bytes of all SST files, including obsolete ones still held by snapshots or iterators.",
+        s.total_sst_bytes);
+  Gauge(out, "entente_rocksdb_memtable_bytes", "Bytes of all memtables (active and immutable).",
+        s.memtable_bytes);
+  Gauge(out, "entente_rocksdb_estimated_keys", "RocksDB's estimate of the number of keys.",
+        s.estimated_keys);
+  Gauge(out, "entente_rocksdb_pending_compaction_bytes",
+        "Bytes RocksDB estimates compaction must rewrite to settle the LSM tree.",
+        s.pending_compaction_bytes);
+  Gauge(out, "entente_rocksdb_running_compactions", "Compactions running now.",
+        s.running_compactions);
+  Gauge(out, "entente_rocksdb_running_flushes", "Memtable flushes running now.",
+        s.running_flushes);
+  Gauge(out, "entente_rocksdb_block_cache_usage_bytes", "Bytes held in the block cache.",
+        s.block_cache_usage_bytes);
+  Gauge(out, "entente_rocksdb_block_cache_capacity_bytes", "Capacity of the block cache.",
+        s.block_cache_capacity_bytes);
+  Counter(out, "entente_rocksdb_compactions_total",
+          "Compactions (and memtable flushes, which RocksDB counts with them) finished since "
+          "the server started.",
+          s.compactions_completed);
+  Counter(out, "entente_rocksdb_compaction_read_bytes_total",
+          "Bytes read by compactions since the server started.", s.compaction_bytes_read);
+  Counter(out, "entente_rocksdb_compaction_written_bytes_total",
+          "Bytes written by compactions and flushes since the server started.",
+          s.compaction_bytes_written);
+}
+
+void RenderProcessStats(std::string* out) {
+  uint64_t pages_total = 0, pages_resident = 0;
+  std::ifstream statm("/proc/self/statm");
+  if (statm >> pages_total >> pages_resident) {
+    Gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.",
+          pages_resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
+    Gauge(out, "process_virtual_memory_bytes", "Virtual memory size in bytes.",
+          pages_total * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
+  }
+  if (DIR* d = opendir("/proc/self/fd")) {
+    uint64_t fds = 0;
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] != '.') ++fds;
+    }
+    closedir(d);
+    Gauge(out, "process_open_fds", "Open file descriptors.", fds - 1);  // minus the listing's own
+  }
+}
+
+}  // namespace entente::service

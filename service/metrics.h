@@ -1,0 +1,72 @@
+// Metrics: what the server counts about its calls and ingest, rendered in
+// the Prometheus text exposition format (version 0.0.4) for /metrics.
+//
+// Thread-safe. Kept free of gRPC so that it is cheap to test and to feed
+// from any layer's hook (the RPC interceptor, the ingest service).
+#ifndef ENTENTE_SERVICE_METRICS_H_
+#define ENTENTE_SERVICE_METRICS_H_
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "storage/store.h"
+
+namespace entente::service {
+
+// Upper bounds of entente_rpc_duration_seconds, from 0.1 ms (a cached
+// GetStatement) to 10 s (a deep Traverse or a large ingest stream).
+inline constexpr std::array<double, 16> kRpcDurationBuckets = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+    0.05,   0.1,     0.25,   0.5,   1,     2.5,   5,     10};
+
+class Metrics {
+ public:
+  // Admits a call if fewer than `limit` are in flight (limit <= 0: no
+  // limit) and counts it in flight; false if it is over the limit.
+  bool TryStartRpc(int limit);
+  // A call admitted by TryStartRpc ended (or was never admitted:
+  // `was_in_flight` false) with `code` (e.g. "OK") after `seconds`.
+  void FinishRpc(std::string_view method, std::string_view code, double seconds,
+                 bool was_in_flight);
+  int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+
+  void AddStatements(uint64_t accepted, uint64_t duplicate, uint64_t rejected);
+
+  // Appends every metric recorded so far.
+  void Render(std::string* out) const;
+
+ private:
+  struct Histogram {
+    std::array<uint64_t, kRpcDurationBuckets.size()> buckets{};  // not cumulative
+    uint64_t count = 0;
+    double sum = 0;
+  };
+
+  std::atomic<int64_t> in_flight_{0};
+  std::atomic<uint64_t> accepted_{0};
+  std::atomic<uint64_t> duplicate_{0};
+  std::atomic<uint64_t> rejected_{0};
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, uint64_t> requests_;  // (method, code)
+  std::map<std::string, Histogram> durations_;                        // by method
+};
+
+// Appends the RocksDB figures of `stats` as entente_rocksdb_* gauges and
+// counters.
+void RenderStoreStats(const storage::StoreStats& stats, std::string* out);
+
+// Appends process_resident_memory_bytes and process_open_fds (Linux /proc).
+void RenderProcessStats(std::string* out);
+
+// `value` escaped for use inside a label's double quotes.
+std::string EscapeLabelValue(std::string_view value);
+
+}  // namespace entente::service
+
+#endif  // ENTENTE_SERVICE_METRICS_H_

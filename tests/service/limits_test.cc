@@ -1,0 +1,232 @@
+// The server's limits over real gRPC on 127.0.0.1: each one, when exceeded,
+// fails the call with a status that says which limit, and never stores
+// part of a refused request.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "graph/validate.h"
+#include "service/ingest_service.h"
+#include "service/rpc_observer.h"
+#include "tests/service/ops_fixture.h"
+
+namespace entente::service {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> BadRequestFields(const grpc::Status& status) {
+  google::rpc::Status st;
+  EXPECT_TRUE(st.ParseFromString(status.error_details()));
+  std::vector<std::string> out;
+  for (const auto& any : st.details()) {
+    google::rpc::BadRequest bad;
+    if (!any.UnpackTo(&bad)) continue;
+    for (const auto& v : bad.field_violations()) out.push_back(v.field());
+  }
+  return out;
+}
+
+ServerOptions WithMaxConcurrent(int n) {
+  ServerOptions o;
+  o.max_concurrent_streams = n;
+  return o;
+}
+
+// Holds one call in flight: a health Watch whose first answer has arrived,
+// so its handler is running until the watch is cancelled.
+class HeldCall {
+ public:
+  explicit HeldCall(const RunningServer& running)
+      : stub_(grpc::health::v1::Health::NewStub(running.NewChannel())) {
+    reader_ = stub_->Watch(&ctx_, grpc::health::v1::HealthCheckRequest());
+    grpc::health::v1::HealthCheckResponse first;
+    started_ = reader_->Read(&first);
+  }
+  ~HeldCall() {
+    ctx_.TryCancel();
+    reader_->Finish().error_code();
+  }
+  bool started() const { return started_; }
+
+ private:
+  std::unique_ptr<grpc::health::v1::Health::Stub> stub_;
+  grpc::ClientContext ctx_;
+  std::unique_ptr<grpc::ClientReader<grpc::health::v1::HealthCheckResponse>> reader_;
+  bool started_ = false;
+};
+
+TEST(ConcurrencyLimitTest, ACallOverTheLimitIsRefusedNamingItAndWritesNothing) {
+  RunningServer running(WithMaxConcurrent(1));
+  ASSERT_TRUE(running.ok());
+  v1::IngestResponse resp;
+  {
+    HeldCall held(running);
+    ASSERT_TRUE(held.started());
+    ASSERT_TRUE(running.AwaitInFlight(1));
+
+    const grpc::Status refused = running.Ingest(0, 1, &resp);
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_EQ(refused.error_message(), ConcurrencyLimitMessage(1));
+    EXPECT_THAT(refused.error_message(), HasSubstr("--max_concurrent_streams"));
+
+    // A stream is refused the same way.
+    auto stub = v1::IngestService::NewStub(running.NewChannel());
+    grpc::ClientContext ctx;
+    v1::IngestResponse stream_resp;
+    auto writer = stub->IngestStream(&ctx, &stream_resp);
+    v1::IngestRequest req;
+    *req.add_statements() = TestStatement(1);
+    writer->Write(req);
+    writer->WritesDone();
+    EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  ASSERT_TRUE(running.AwaitInFlight(0));
+  // Below the limit again; and the refused calls stored nothing: these are
+  // new statements, not duplicates.
+  ASSERT_TRUE(running.Ingest(0, 2, &resp).ok());
+  EXPECT_EQ(resp.accepted(), 2u);
+  EXPECT_EQ(resp.duplicate(), 0u);
+
+  std::string text;
+  running.server().metrics().Render(&text);
+  EXPECT_THAT(text, HasSubstr("entente_rpc_requests_total{method=\"/entente.v1.IngestService/"
+                              "Ingest\",code=\"RESOURCE_EXHAUSTED\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("entente_rpc_requests_total{method=\"/entente.v1.IngestService/"
+                              "IngestStream\",code=\"RESOURCE_EXHAUSTED\"} 1\n"));
+}
+
+TEST(ConcurrencyLimitTest, ZeroMeansNoLimit) {
+  RunningServer running(WithMaxConcurrent(0));
+  ASSERT_TRUE(running.ok());
+  HeldCall a(running), b(running), c(running);
+  ASSERT_TRUE(a.started() && b.started() && c.started());
+  ASSERT_TRUE(running.AwaitInFlight(3));
+  v1::IngestResponse resp;
+  EXPECT_TRUE(running.Ingest(0, 1, &resp).ok());
+}
+
+TEST(MessageSizeLimitTest, ARequestAboveMaxReceiveMessageBytesIsResourceExhausted) {
+  ServerOptions o;
+  o.max_receive_message_bytes = 1 << 20;
+  RunningServer running(o);
+  ASSERT_TRUE(running.ok());
+  auto stub = v1::IngestService::NewStub(running.NewChannel());
+  const std::string quote(15000, 'q');  // under the quote limit
+  auto request_of = [&](int statements) {
+    v1::IngestRequest req;
+    for (int i = 0; i < statements; ++i) {
+      *req.add_statements() = TestStatement(i);
+      req.mutable_statements(i)->set_quote(quote + std::to_string(i));
+    }
+    return req;
+  };
+  v1::IngestResponse resp;
+  grpc::ClientContext small_ctx;
+  ASSERT_TRUE(stub->Ingest(&small_ctx, request_of(60), &resp).ok());  // ~0.9 MiB
+  EXPECT_EQ(resp.accepted(), 60u);
+  grpc::ClientContext big_ctx;
+  const auto big = request_of(80);  // ~1.2 MiB
+  ASSERT_GT(big.ByteSizeLong(), 1u << 20);
+  const grpc::Status st = stub->Ingest(&big_ctx, big, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(st.error_message(), HasSubstr("1048576"));
+}
+
+TEST(BatchLimitTest, MoreStatementsThanAllowedInOneIngestIsInvalidArgument) {
+  RunningServer running{ServerOptions()};
+  ASSERT_TRUE(running.ok());
+  v1::IngestResponse resp;
+  const grpc::Status st = running.Ingest(0, kMaxStatementsPerRequest + 1, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(st), ElementsAre("statements"));
+  EXPECT_THAT(st.error_message(), HasSubstr("IngestStream"));
+}
+
+TEST(StringLimitTest, EachOverlongStringIsNamed) {
+  RunningServer running{ServerOptions()};
+  ASSERT_TRUE(running.ok());
+  auto stub = v1::IngestService::NewStub(running.NewChannel());
+  v1::IngestRequest req;
+  *req.add_statements() = TestStatement(0);
+  req.mutable_statements(0)->set_quote(std::string(graph::kMaxQuoteBytes + 1, 'q'));
+  req.mutable_statements(0)->mutable_actor()->set_name(std::string(graph::kMaxNameBytes + 1, 'n'));
+  req.mutable_statements(0)->mutable_source()->set_url(
+      std::string(graph::kMaxOtherStringBytes + 1, 'u'));
+  v1::IngestResponse resp;
+  grpc::ClientContext ctx;
+  const grpc::Status st = stub->Ingest(&ctx, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(st),
+              ::testing::UnorderedElementsAre("statements[0].actor.name", "statements[0].quote",
+                                              "statements[0].source.url"));
+}
+
+TEST(StringLimitTest, OverlongQueryNamesAreNamed) {
+  RunningServer running{ServerOptions()};
+  ASSERT_TRUE(running.ok());
+  auto graph = v1::GraphService::NewStub(running.NewChannel());
+  const std::string huge(graph::kMaxNameBytes + 1, 'x');
+  {
+    v1::SearchEntitiesRequest req;
+    req.set_prefix(huge);
+    v1::SearchEntitiesResponse resp;
+    grpc::ClientContext ctx;
+    const grpc::Status st = graph->SearchEntities(&ctx, req, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(BadRequestFields(st), ElementsAre("prefix"));
+  }
+  {
+    v1::GetEntityRequest req;
+    req.set_name(huge);
+    v1::Entity resp;
+    grpc::ClientContext ctx;
+    const grpc::Status st = graph->GetEntity(&ctx, req, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(BadRequestFields(st), ElementsAre("name"));
+  }
+  {
+    v1::ListStatementsRequest req;
+    req.mutable_entity()->set_name(huge);
+    v1::ListStatementsResponse resp;
+    grpc::ClientContext ctx;
+    const grpc::Status st = graph->ListStatements(&ctx, req, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(BadRequestFields(st), ElementsAre("entity.name"));
+  }
+}
+
+// A stream whose client neither finishes nor goes away must not hold a
+// server thread past its deadline; nor once the client cancels.
+TEST(DeadlineTest, AnIngestStreamPastItsDeadlineOrCancelledStopsOnTheServer) {
+  RunningServer running{ServerOptions()};
+  ASSERT_TRUE(running.ok());
+  auto stub = v1::IngestService::NewStub(running.NewChannel());
+  v1::IngestRequest req;
+  *req.add_statements() = TestStatement(0);
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    v1::IngestResponse resp;
+    auto writer = stub->IngestStream(&ctx, &resp);
+    ASSERT_TRUE(writer->Write(req));
+    ASSERT_TRUE(running.AwaitInFlight(1));
+    EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    EXPECT_TRUE(running.AwaitInFlight(0));
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::IngestResponse resp;
+    auto writer = stub->IngestStream(&ctx, &resp);
+    ASSERT_TRUE(writer->Write(req));
+    ASSERT_TRUE(running.AwaitInFlight(1));
+    ctx.TryCancel();
+    EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+    EXPECT_TRUE(running.AwaitInFlight(0));
+  }
+}
+
+}  // namespace
+}  // namespace entente::service

@@ -1,0 +1,258 @@
+// /metrics: the registry's exposition text, and scrapes of a real server's
+// side port over plain TCP after real gRPC calls.
+#include "service/metrics.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <sstream>
+#include <vector>
+
+#include "service/metrics_http.h"
+#include "tests/service/ops_fixture.h"
+
+namespace entente::service {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// The value of the sample `series` (name and labels exactly as rendered).
+std::optional<double> Sample(const std::string& text, const std::string& series) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 &&
+        line[series.size()] == ' ') {
+      return std::stod(line.substr(series.size() + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+int Connect(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  return fd;
+}
+
+// Sends `request` and reads the whole response (the server closes).
+std::string Http(int port, const std::string& request) {
+  int fd = Connect(port);
+  EXPECT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(request.size()));
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+std::string Body(const std::string& response) {
+  const size_t end = response.find("\r\n\r\n");
+  return end == std::string::npos ? "" : response.substr(end + 4);
+}
+
+std::string Scrape(int port) {
+  const std::string r = Http(port, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_THAT(r, StartsWith("HTTP/1.1 200 OK\r\n"));
+  return Body(r);
+}
+
+TEST(MetricsTest, RendersCountersAndACumulativeHistogram) {
+  Metrics m;
+  ASSERT_TRUE(m.TryStartRpc(0));
+  ASSERT_TRUE(m.TryStartRpc(0));
+  EXPECT_EQ(m.in_flight(), 2);
+  m.FinishRpc("/p.S/A", "OK", 0.0003, true);  // in the 0.0005 bucket
+  m.FinishRpc("/p.S/A", "NOT_FOUND", 3.0, true);
+  ASSERT_TRUE(m.TryStartRpc(0));
+  m.AddStatements(5, 2, 1);
+  std::string text;
+  m.Render(&text);
+  EXPECT_EQ(Sample(text, R"(entente_rpc_requests_total{method="/p.S/A",code="OK"})"), 1);
+  EXPECT_EQ(Sample(text, R"(entente_rpc_requests_total{method="/p.S/A",code="NOT_FOUND"})"), 1);
+  EXPECT_EQ(Sample(text, R"(entente_rpc_duration_seconds_bucket{method="/p.S/A",le="0.00025"})"),
+            0);
+  EXPECT_EQ(Sample(text, R"(entente_rpc_duration_seconds_bucket{method="/p.S/A",le="0.0005"})"),
+            1);
+  EXPECT_EQ(Sample(text, R"(entente_rpc_duration_seconds_bucket{method="/p.S/A",le="2.5"})"), 1);
+  EXPECT_EQ(Sample(text, R"(entente_rpc_duration_seconds_bucket{method="/p.S/A",le="5"})"), 2);
+  EXPECT_EQ(Sample(text, R"(entente_rpc_duration_seconds_bucket{method="/p.S/A",le="+Inf"})"), 2);
+  EXPECT_EQ(Sample(text, R"(entente_rpc_duration_seconds_count{method="/p.S/A"})"), 2);
+  EXPECT_DOUBLE_EQ(*Sample(text, R"(entente_rpc_duration_seconds_sum{method="/p.S/A"})"), 3.0003);
+  EXPECT_EQ(Sample(text, "entente_rpc_in_flight"), 1);
+  EXPECT_EQ(Sample(text, R"(entente_statements_ingested_total{result="accepted"})"), 5);
+  EXPECT_EQ(Sample(text, R"(entente_statements_ingested_total{result="duplicate"})"), 2);
+  EXPECT_EQ(Sample(text, R"(entente_statements_ingested_total{result="rejected"})"), 1);
+  EXPECT_THAT(text, HasSubstr("# TYPE entente_rpc_duration_seconds histogram\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE entente_rpc_requests_total counter\n"));
+}
+
+TEST(MetricsTest, RefusesAboveTheLimitAndCountsTheRefusal) {
+  Metrics m;
+  ASSERT_TRUE(m.TryStartRpc(2));
+  ASSERT_TRUE(m.TryStartRpc(2));
+  EXPECT_FALSE(m.TryStartRpc(2));
+  EXPECT_EQ(m.in_flight(), 2);
+  m.FinishRpc("/p.S/A", "RESOURCE_EXHAUSTED", 0, false);
+  EXPECT_EQ(m.in_flight(), 2);
+  m.FinishRpc("/p.S/A", "OK", 0, true);
+  EXPECT_TRUE(m.TryStartRpc(2));
+}
+
+TEST(MetricsTest, EscapesLabelValues) {
+  EXPECT_EQ(EscapeLabelValue("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+}
+
+class ScrapeTest : public ::testing::Test {
+ protected:
+  static ServerOptions Options() {
+    ServerOptions o;
+    o.metrics_listen = "127.0.0.1:0";
+    return o;
+  }
+  RunningServer running_{Options()};
+};
+
+TEST_F(ScrapeTest, CountsCallsStatementsAndStorage) {
+  ASSERT_TRUE(running_.ok());
+  const int port = running_.server().metrics_port();
+  ASSERT_NE(port, 0);
+  ASSERT_NE(port, running_.server().port());
+
+  v1::IngestResponse resp;
+  ASSERT_TRUE(running_.Ingest(0, 3, &resp).ok());
+  ASSERT_TRUE(running_.Ingest(0, 3, &resp).ok());
+  EXPECT_EQ(resp.duplicate(), 3u);
+  {  // One stream of two messages, one of them with a rejected statement.
+    auto stub = v1::IngestService::NewStub(running_.NewChannel());
+    grpc::ClientContext ctx;
+    v1::IngestResponse stream_resp;
+    auto writer = stub->IngestStream(&ctx, &stream_resp);
+    v1::IngestRequest req;
+    *req.add_statements() = TestStatement(10);
+    ASSERT_TRUE(writer->Write(req));
+    req.clear_statements();
+    v1::Statement bad = TestStatement(11);
+    bad.mutable_actor()->clear_name();
+    *req.add_statements() = bad;
+    ASSERT_TRUE(writer->Write(req));
+    ASSERT_TRUE(writer->WritesDone());
+    ASSERT_TRUE(writer->Finish().ok());
+    EXPECT_EQ(stream_resp.rejected(), 1u);
+  }
+  {
+    v1::GetStatementRequest req;  // id 0: INVALID_ARGUMENT
+    v1::Statement s;
+    grpc::ClientContext ctx;
+    EXPECT_EQ(v1::GraphService::NewStub(running_.NewChannel())->GetStatement(&ctx, req, &s)
+                  .error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
+
+  const std::string text = Scrape(port);
+  const std::string ingest = R"(method="/entente.v1.IngestService/Ingest")";
+  const std::string stream = R"(method="/entente.v1.IngestService/IngestStream")";
+  EXPECT_EQ(Sample(text, "entente_rpc_requests_total{" + ingest + R"(,code="OK"})"), 2);
+  EXPECT_EQ(Sample(text, "entente_rpc_requests_total{" + stream + R"(,code="OK"})"), 1);
+  EXPECT_EQ(Sample(text, R"(entente_rpc_requests_total{method="/entente.v1.GraphService/GetStatement",code="INVALID_ARGUMENT"})"),
+            1);
+  EXPECT_EQ(Sample(text, "entente_rpc_duration_seconds_count{" + ingest + "}"), 2);
+  EXPECT_EQ(Sample(text, "entente_rpc_duration_seconds_bucket{" + ingest + R"(,le="+Inf"})"), 2);
+  EXPECT_GT(*Sample(text, "entente_rpc_duration_seconds_sum{" + ingest + "}"), 0);
+  EXPECT_EQ(Sample(text, "entente_rpc_in_flight"), 0);
+  EXPECT_EQ(Sample(text, R"(entente_statements_ingested_total{result="accepted"})"), 4);
+  EXPECT_EQ(Sample(text, R"(entente_statements_ingested_total{result="duplicate"})"), 3);
+  EXPECT_EQ(Sample(text, R"(entente_statements_ingested_total{result="rejected"})"), 1);
+  // The writes sit in the memtable: RocksDB counts their keys and bytes.
+  EXPECT_GT(*Sample(text, "entente_rocksdb_memtable_bytes"), 0);
+  EXPECT_GT(*Sample(text, "entente_rocksdb_estimated_keys"), 0);
+  EXPECT_EQ(Sample(text, "entente_rocksdb_block_cache_capacity_bytes"),
+            storage::StoreOptions().block_cache_bytes);
+  for (const char* name :
+       {"entente_rocksdb_live_sst_bytes", "entente_rocksdb_total_sst_bytes",
+        "entente_rocksdb_pending_compaction_bytes", "entente_rocksdb_running_compactions",
+        "entente_rocksdb_compactions_total", "entente_rocksdb_compaction_written_bytes_total"}) {
+    EXPECT_TRUE(Sample(text, name).has_value()) << name;
+  }
+  EXPECT_GT(*Sample(text, "process_resident_memory_bytes"), 1 << 20);
+}
+
+TEST_F(ScrapeTest, FlushedDataShowsInTheSstFigures) {
+  ASSERT_TRUE(running_.ok());
+  v1::IngestResponse resp;
+  ASSERT_TRUE(running_.Ingest(0, 50, &resp).ok());
+  const int port = running_.server().metrics_port();
+  const std::string before = Scrape(port);
+  EXPECT_EQ(Sample(before, "entente_rocksdb_live_sst_bytes"), 0);
+  ASSERT_TRUE(running_.store().Flush().ok());
+  const std::string after = Scrape(port);
+  EXPECT_GT(*Sample(after, "entente_rocksdb_live_sst_bytes"), 0);
+  EXPECT_GE(*Sample(after, "entente_rocksdb_total_sst_bytes"),
+            *Sample(after, "entente_rocksdb_live_sst_bytes"));
+  EXPECT_LT(*Sample(after, "entente_rocksdb_memtable_bytes"),
+            *Sample(before, "entente_rocksdb_memtable_bytes"));
+}
+
+TEST_F(ScrapeTest, AnswersHeadersAndOtherPaths) {
+  ASSERT_TRUE(running_.ok());
+  const int port = running_.server().metrics_port();
+  const std::string ok = Http(port, "GET /metrics HTTP/1.1\r\n\r\n");
+  EXPECT_THAT(ok, HasSubstr("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));
+  EXPECT_THAT(ok, HasSubstr("\r\nContent-Length: " + std::to_string(Body(ok).size()) + "\r\n"));
+  EXPECT_THAT(Http(port, "GET /metrics?x=1 HTTP/1.0\r\n\r\n"), StartsWith("HTTP/1.1 200 OK"));
+  EXPECT_THAT(Http(port, "GET / HTTP/1.1\r\n\r\n"), StartsWith("HTTP/1.1 404 "));
+  EXPECT_THAT(Http(port, "GET /metricsx HTTP/1.1\r\n\r\n"), StartsWith("HTTP/1.1 404 "));
+  EXPECT_THAT(Http(port, "POST /metrics HTTP/1.1\r\n\r\n"), StartsWith("HTTP/1.1 405 "));
+  EXPECT_THAT(Http(port, "garbage\r\n\r\n"), StartsWith("HTTP/1.1 400 "));
+  const std::string head = Http(port, "HEAD /metrics HTTP/1.1\r\n\r\n");
+  EXPECT_THAT(head, StartsWith("HTTP/1.1 200 OK"));
+  EXPECT_EQ(Body(head), "");
+}
+
+TEST_F(ScrapeTest, ClientsThatSendNothingDoNotStopOthersBeingServed) {
+  ASSERT_TRUE(running_.ok());
+  const int port = running_.server().metrics_port();
+  // More silent or half-sent connections than there are workers: each is
+  // dropped after the connection timeout, so the scrape behind them is
+  // still answered.
+  std::vector<int> stalled;
+  for (int i = 0; i < MetricsHttpServer::kWorkers + 2; ++i) {
+    stalled.push_back(Connect(port));
+    if (i % 2 == 0) ::send(stalled.back(), "GET /metr", 9, MSG_NOSIGNAL);
+  }
+  EXPECT_TRUE(Sample(Scrape(port), "entente_rpc_in_flight").has_value());
+  // And the gRPC server never waited for any of it.
+  v1::IngestResponse resp;
+  EXPECT_TRUE(running_.Ingest(0, 1, &resp).ok());
+  for (int fd : stalled) {
+    char c;
+    EXPECT_EQ(::recv(fd, &c, 1, 0), 0) << "a stalled connection is closed by the server";
+    ::close(fd);
+  }
+}
+
+TEST(MetricsHttpServerTest, AnUnusableAddressIsAnError) {
+  auto bad = MetricsHttpServer::Start("nonsense", [] { return std::string(); });
+  EXPECT_FALSE(bad.ok());
+  auto first = MetricsHttpServer::Start("127.0.0.1:0", [] { return std::string("x"); });
+  ASSERT_TRUE(first.ok());
+  auto second = MetricsHttpServer::Start("127.0.0.1:" + std::to_string((*first)->port()),
+                                         [] { return std::string(); });
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace entente::service
