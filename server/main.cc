@@ -7,6 +7,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "graph/ingestor.h"
 #include "graph/reader.h"
 #include "server/flag_spelling.h"
@@ -63,6 +64,14 @@ int main(int argc, char** argv) {
       "  entente-server --metrics-listen 127.0.0.1:9464 --log-format json\n\n"
       "Long flags may be spelled with dashes or underscores: --block-cache-mb 64 is\n"
       "--block_cache_mb=64. See docs/operations.md for metrics, logs and limits.\n");
+  // absl's --help lists only flags of a file named like the program
+  // (entente-server.cc); ours are defined here.
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view file) {
+    return std::string_view(file.data(), file.size()).ends_with("server/main.cc");
+  };
+  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage_config);
   entente::server::UnderscoreFlagNames(argc, argv);
   absl::ParseCommandLine(argc, argv);
   const std::string log_format = absl::GetFlag(FLAGS_log_format);
@@ -122,8 +131,7 @@ int main(int argc, char** argv) {
   }
   const std::string host = server_options.listen.substr(0, server_options.listen.rfind(':'));
   const std::string address = host + ":" + std::to_string((*server)->port());
-  Log("info", "listening on " + address + ", data in " + dir,
-      {{"listen", address}, {"data", dir}});
+  // Before "listening": that line tells scripts the server is ready.
   if ((*server)->metrics_port() != 0) {
     const std::string& m = server_options.metrics_listen;
     const std::string metrics = m.substr(0, m.rfind(':')) + ":" +
@@ -131,6 +139,8 @@ int main(int argc, char** argv) {
     Log("info", "metrics on http://" + metrics + "/metrics",
         {{"metrics_listen", metrics}});
   }
+  Log("info", "listening on " + address + ", data in " + dir,
+      {{"listen", address}, {"data", dir}});
 
   std::thread stopper([&] {
     int sig = 0;

@@ -1,0 +1,123 @@
+// entente-server as operators run it: dashed flag names, JSON logs on
+// stderr and a Prometheus scrape of its side port.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+
+#include "entente/v1/graph.grpc.pb.h"
+#include "entente/v1/ingest.grpc.pb.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace entente {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+TEST(OpsE2eTest, DashedFlagsJsonLogsAndMetrics) {
+  testing::TempDir dir;
+  testing::ServerProcess server(
+      ENTENTE_SERVER_BIN, dir.path() + "/db",
+      {"--log-format=json", "--metrics-listen", "127.0.0.1:0", "--block-cache-mb", "16",
+       "--max_concurrent_streams=8", "--max-message-mb", "8"});
+  ASSERT_NE(server.port(), 0) << server.log();
+  std::smatch m;
+  const std::string startup = server.log();
+  ASSERT_TRUE(std::regex_search(startup, m, std::regex(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)")))
+      << startup;
+  const int metrics_port = std::stoi(m[1]);
+
+  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  v1::IngestRequest req;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  R"({"statements":[{"actor":{"name":"Mark Rutte"},"action":{"text":"met","cameoCode":"040"},)"
+                  R"("target":{"name":"Yoon Suk Yeol"},"date":{"year":2024,"month":10},)"
+                  R"("source":{"documentId":"e2e-ops"},"quote":"Rutte met Yoon","confidence":0.9}]})",
+                  &req)
+                  .ok());
+  v1::IngestResponse resp;
+  grpc::ClientContext ingest_ctx;
+  ASSERT_TRUE(v1::IngestService::NewStub(channel)->Ingest(&ingest_ctx, req, &resp).ok());
+  v1::GetStatementRequest get;
+  get.set_id(424242);
+  v1::Statement s;
+  grpc::ClientContext get_ctx;
+  ASSERT_EQ(v1::GraphService::NewStub(channel)->GetStatement(&get_ctx, get, &s).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  const std::string scrape = HttpGet(metrics_port, "/metrics");
+  EXPECT_THAT(scrape, HasSubstr("Content-Type: text/plain; version=0.0.4"));
+  EXPECT_THAT(scrape, HasSubstr("entente_rpc_requests_total{method=\"/entente.v1.IngestService/"
+                                "Ingest\",code=\"OK\"} 1\n"));
+  EXPECT_THAT(scrape, HasSubstr("entente_statements_ingested_total{result=\"accepted\"} 1\n"));
+  // --block-cache-mb 16, spelled with dashes, reached RocksDB.
+  EXPECT_THAT(scrape, HasSubstr("entente_rocksdb_block_cache_capacity_bytes 16777216\n"));
+  EXPECT_THAT(HttpGet(metrics_port, "/"), HasSubstr("404 Not Found"));
+
+  ASSERT_EQ(server.Stop(SIGTERM), 0) << server.log();
+  // Every line on stderr is one JSON object.
+  std::istringstream lines(server.log());
+  std::string line;
+  std::map<std::string, google::protobuf::Struct> rpcs;
+  std::vector<std::string> messages;
+  while (std::getline(lines, line)) {
+    google::protobuf::Struct obj;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &obj).ok()) << line;
+    const auto& f = obj.fields();
+    ASSERT_TRUE(f.count("ts") && f.count("level") && f.count("msg")) << line;
+    messages.push_back(f.at("msg").string_value());
+    if (f.at("msg").string_value() == "rpc") rpcs[f.at("rpc").string_value()] = obj;
+  }
+  EXPECT_THAT(messages, ::testing::Contains(HasSubstr("listening on 127.0.0.1:")));
+  EXPECT_THAT(messages, ::testing::Contains("SIGTERM received, shutting down"));
+  EXPECT_EQ(messages.back(), "stopped");
+  ASSERT_EQ(rpcs.count("/entente.v1.IngestService/Ingest"), 1u) << server.log();
+  const auto& ingest = rpcs["/entente.v1.IngestService/Ingest"].fields();
+  EXPECT_EQ(ingest.at("code").string_value(), "OK");
+  EXPECT_THAT(ingest.at("peer").string_value(), HasSubstr("127.0.0.1:"));
+  EXPECT_GT(ingest.at("duration_ms").number_value(), 0);
+  const auto& get_line = rpcs["/entente.v1.GraphService/GetStatement"].fields();
+  EXPECT_EQ(get_line.at("code").string_value(), "NOT_FOUND");
+}
+
+TEST(OpsE2eTest, HelpTeachesBothSpellingsAndBadValuesAreExplained) {
+  const auto help = testing::Run({ENTENTE_SERVER_BIN, "--help"});
+  EXPECT_THAT(help.out + help.err, HasSubstr("dashes or underscores"));
+  EXPECT_THAT(help.out + help.err, HasSubstr("--metrics_listen"));
+  testing::TempDir dir;
+  const auto bad = testing::Run(
+      {ENTENTE_SERVER_BIN, "--data", dir.path(), "--log-format", "yaml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--log_format must be text or json, not 'yaml'"));
+}
+
+}  // namespace
+}  // namespace entente
