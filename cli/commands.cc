@@ -23,10 +23,10 @@ constexpr int kMaxReceiveBytes = 64 << 20;
 
 }  // namespace
 
-Context::Context(std::string server) : server_(std::move(server)) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
-  channel_ = grpc::CreateCustomChannel(server_, grpc::InsecureChannelCredentials(), args);
+absl::StatusOr<Context> Context::Open(const ConnectionOptions& options) {
+  auto channel = OpenChannel(options, kMaxReceiveBytes);
+  if (!channel.ok()) return channel.status();
+  return Context(options.server, *std::move(channel));
 }
 
 void Context::SetUnaryDeadline(grpc::ClientContext* ctx) {
@@ -54,10 +54,14 @@ const std::vector<Command>& AllCommands() {
 }
 
 const std::vector<OptionSpec>& CommonOptions() {
-  static const auto* options = new std::vector<OptionSpec>{
-      {"server", "HOST:PORT", "server to call (default: $ENTENTE_SERVER, else 127.0.0.1:50051)"},
-      {"help", "", "show this help"},
-  };
+  static const auto* options = [] {
+    auto* specs = new std::vector<OptionSpec>{
+        {"server", "HOST:PORT", "server to call (default: $ENTENTE_SERVER, else 127.0.0.1:50051)"},
+    };
+    specs->insert(specs->end(), ConnectionOptionSpecs().begin(), ConnectionOptionSpecs().end());
+    specs->push_back({"help", "", "show this help"});
+    return specs;
+  }();
   return *options;
 }
 
@@ -100,7 +104,9 @@ std::string TopLevelHelp() {
                   "  entente timeline Russia \"North Korea\" --by month\n"
                   "  entente profile China --top 5\n"
                   "  entente export neighbors China --depth 1 --format graphml --out china.graphml\n"
-                  "  ENTENTE_SERVER=db.example:50051 entente search kor\n");
+                  "  ENTENTE_SERVER=db.example:50051 entente search kor\n"
+                  "  ENTENTE_TOKEN=$(cat my.token) entente search kor --server db.example:50051 "
+                  "--tls-ca ca.pem\n");
   return out;
 }
 

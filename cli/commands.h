@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/args.h"
+#include "cli/connection.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
@@ -23,8 +24,9 @@ inline constexpr int kExitUsage = 2;
 // The connection a command runs with.
 class Context {
  public:
-  // Connects lazily: nothing is sent until the first call.
-  explicit Context(std::string server);
+  // Connects lazily: nothing is sent until the first call. InvalidArgument
+  // naming the option for an unreadable TLS file.
+  static absl::StatusOr<Context> Open(const ConnectionOptions& options);
 
   const std::string& server() const { return server_; }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
@@ -38,6 +40,9 @@ class Context {
   int ReportError(const grpc::Status& status, std::string_view prefix = "") const;
 
  private:
+  Context(std::string server, std::shared_ptr<grpc::Channel> channel)
+      : server_(std::move(server)), channel_(std::move(channel)) {}
+
   std::string server_;
   std::shared_ptr<grpc::Channel> channel_;
 };
@@ -55,7 +60,7 @@ struct Command {
 // All commands, in the order help lists them.
 const std::vector<Command>& AllCommands();
 
-// The options every command accepts besides its own (--server).
+// The options every command accepts besides its own (--server, TLS, token).
 const std::vector<OptionSpec>& CommonOptions();
 
 // Columns available on stdout: the terminal's width when stdout is one,

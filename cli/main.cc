@@ -48,7 +48,9 @@ int RunCommand(const Command& command, const std::vector<std::string>& rest, std
   }
   server = parsed->Get("server", server);
   if (server.empty()) return UsageError(command.name, "--server is empty");
-  return command.run(Context(server), *parsed);
+  auto context = Context::Open(ConnectionOptionsFrom(*parsed, server));
+  if (!context.ok()) return UsageError(command.name, std::string(context.status().message()));
+  return command.run(*context, *parsed);
 }
 
 int Main(const std::vector<std::string>& args) {

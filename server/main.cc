@@ -23,6 +23,19 @@ ABSL_FLAG(bool, sync, false,
           "fsync the write-ahead log before acknowledging each write: survives power loss, "
           "not only a crash of the server; slower");
 ABSL_FLAG(int, grace_ms, 5000, "on SIGTERM, how long in-flight calls may run before cancelled");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain of the server: with --tls_key, serve TLS only (docs/security.md)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key (unencrypted) of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle: require every client to present a certificate signed by it "
+          "(mutual TLS); needs --tls_cert");
+ABSL_FLAG(std::string, tokens_file, "",
+          "file of 'ROLE TOKEN [NAME]' lines, ROLE reader, writer or admin: every call except "
+          "health checks then needs metadata 'authorization: Bearer TOKEN' of a role high "
+          "enough (docs/security.md)");
+ABSL_FLAG(bool, allow_insecure_remote, false,
+          "listen on a non-loopback address without TLS and tokens, which is refused "
+          "otherwise; only on a network you trust");
 ABSL_FLAG(std::string, metrics_listen, "",
           "HOST:PORT serving Prometheus metrics at GET /metrics (port 0 picks a free port, "
           "printed at start); empty: off. Example: 127.0.0.1:9464");
@@ -61,6 +74,8 @@ int main(int argc, char** argv) {
       "Entente gRPC server.\n\n"
       "  entente-server [--listen HOST:PORT] [--data DIR] [--sync]\n\n"
       "Examples:\n  entente-server --listen 127.0.0.1:50051 --data ./data\n"
+      "  entente-server --listen 0.0.0.0:50051 --tls_cert server.pem --tls_key server.key \\\n"
+      "      --tokens_file tokens.txt\n"
       "  entente-server --metrics-listen 127.0.0.1:9464 --log-format json\n\n"
       "Long flags may be spelled with dashes or underscores: --block-cache-mb 64 is\n"
       "--block_cache_mb=64. See docs/operations.md for metrics, logs and limits.\n");
@@ -118,6 +133,16 @@ int main(int argc, char** argv) {
   entente::graph::GraphReader reader(store->get());
   entente::service::ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
+  server_options.access.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  server_options.access.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  server_options.access.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  server_options.access.tokens_file = absl::GetFlag(FLAGS_tokens_file);
+  server_options.access.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
+  if (const std::string warning = entente::service::InsecureRemoteWarning(
+          server_options.listen, server_options.access);
+      !warning.empty()) {
+    std::fprintf(stderr, "\n*** entente-server: %s ***\n\n", warning.c_str());
+  }
   server_options.max_receive_message_bytes = max_message_mb << 20;
   server_options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   server_options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
