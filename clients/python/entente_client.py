@@ -201,6 +201,43 @@ class IngestSummary:
                 f"rejected {self.rejected}")
 
 
+def _read_file(path: Optional[str]) -> Optional[bytes]:
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def open_channel(server: str, options=(), token: Optional[str] = None,
+                 tls_ca: Optional[str] = None, tls_cert: Optional[str] = None,
+                 tls_key: Optional[str] = None) -> grpc.Channel:
+    """A channel to ``server`` (docs/security.md).
+
+    ``tls_ca``: PEM file of the CA to trust, which turns TLS on (as does
+    ``tls_cert``; without ``tls_ca`` the system's roots are trusted).
+    ``tls_cert``/``tls_key``: client certificate for mutual TLS. ``token``:
+    sent on every call as ``authorization: Bearer TOKEN``. gRPC sends such
+    call credentials over secure channels only; without TLS the token goes
+    over "local" credentials, which gRPC allows to loopback addresses only,
+    the one place where plaintext tokens make sense.
+    """
+    options = list(options)
+    if bool(tls_cert) != bool(tls_key):
+        raise ValueError("tls_cert and tls_key go together")
+    if tls_ca or tls_cert:
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=_read_file(tls_ca), private_key=_read_file(tls_key),
+            certificate_chain=_read_file(tls_cert))
+    elif token:
+        credentials = grpc.local_channel_credentials(grpc.LocalConnectionType.LOCAL_TCP)
+    else:
+        return grpc.insecure_channel(server, options=options)
+    if token:
+        credentials = grpc.composite_channel_credentials(
+            credentials, grpc.access_token_call_credentials(token))
+    return grpc.secure_channel(server, credentials, options=options)
+
+
 class Client:
     """A connection to one Entente server and helpers for its RPCs.
 
@@ -211,8 +248,11 @@ class Client:
     ``describe_error`` and ``field_violations``.
     """
 
-    def __init__(self, server: str, options=None, timeout: float = DEFAULT_TIMEOUT_S):
-        self.channel = grpc.insecure_channel(server, options=options or [])
+    def __init__(self, server: str, options=None, timeout: float = DEFAULT_TIMEOUT_S,
+                 token: Optional[str] = None, tls_ca: Optional[str] = None,
+                 tls_cert: Optional[str] = None, tls_key: Optional[str] = None):
+        self.channel = open_channel(server, options or [], token=token, tls_ca=tls_ca,
+                                    tls_cert=tls_cert, tls_key=tls_key)
         self.ingest_stub = ingest_pb2_grpc.IngestServiceStub(self.channel)
         self.graph = graph_pb2_grpc.GraphServiceStub(self.channel)
         self.timeout = timeout
@@ -443,6 +483,11 @@ def main(argv=None) -> int:
                         help="HOST:PORT of entente-server (default %(default)s)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
                         help="deadline of each call in seconds")
+    parser.add_argument("--tls-ca", help="PEM CA file to trust; connects with TLS")
+    parser.add_argument("--tls-cert", help="PEM client certificate (mutual TLS)")
+    parser.add_argument("--tls-key", help="PEM key of --tls-cert")
+    parser.add_argument("--token", default=os.environ.get("ENTENTE_TOKEN"),
+                        help="bearer token (default $ENTENTE_TOKEN)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="ingest a JSON-lines file of statements")
@@ -481,7 +526,8 @@ def main(argv=None) -> int:
     p.set_defaults(run=_cmd_traverse)
 
     args = parser.parse_args(argv)
-    with Client(args.server, timeout=args.timeout) as client:
+    with Client(args.server, timeout=args.timeout, token=args.token, tls_ca=args.tls_ca,
+                tls_cert=args.tls_cert, tls_key=args.tls_key) as client:
         try:
             return args.run(client, args)
         except grpc.RpcError as error:

@@ -42,12 +42,12 @@ LISTENING = re.compile(r"listening on (\S+):(\d+)")
 class ServerProcess:
     """entente-server on 127.0.0.1:0; its stderr is collected in a thread."""
 
-    def __init__(self, binary, data_dir, timeout):
+    def __init__(self, binary, data_dir, timeout, extra=()):
         self.stderr_lines = []
         self.address = None
         self._ready = threading.Event()
         self.proc = subprocess.Popen(
-            [binary, "--listen", "127.0.0.1:0", "--data", data_dir],
+            [binary, "--listen", "127.0.0.1:0", "--data", data_dir, *extra],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, text=True, errors="replace")
         self._reader = threading.Thread(target=self._read_stderr, daemon=True)
@@ -83,6 +83,16 @@ class ServerProcess:
         self._reader.join(5)
 
 
+def load_client(tmp):
+    """Generates the Python modules once and imports entente_client and grpc."""
+    if "entente_client" not in sys.modules:
+        gen = os.path.join(tmp, "gen")
+        subprocess.run([os.path.join(CLIENT_DIR, "generate.sh"), gen], check=True)
+        os.environ["ENTENTE_PYTHON_GEN"] = gen
+        sys.path.insert(0, CLIENT_DIR)
+    return importlib.import_module("entente_client"), importlib.import_module("grpc")
+
+
 class PythonClientTest(unittest.TestCase):
     """One server for the class; the tests run in name order and build on
     each other (test_1 ingests what the later ones query)."""
@@ -92,12 +102,7 @@ class PythonClientTest(unittest.TestCase):
         # Class cleanups run even when setUpClass fails half-way.
         cls.tmp = tempfile.mkdtemp(prefix="entente-pytest-")
         cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
-        gen = os.path.join(cls.tmp, "gen")
-        subprocess.run([os.path.join(CLIENT_DIR, "generate.sh"), gen], check=True)
-        os.environ["ENTENTE_PYTHON_GEN"] = gen
-        sys.path.insert(0, CLIENT_DIR)
-        cls.ec = importlib.import_module("entente_client")
-        cls.grpc = importlib.import_module("grpc")
+        cls.ec, cls.grpc = load_client(cls.tmp)
 
         cls.server = ServerProcess(ARGS.server_bin, os.path.join(cls.tmp, "db"),
                                    ARGS.startup_timeout)
@@ -209,6 +214,74 @@ class PythonClientTest(unittest.TestCase):
         code = self.server.terminate()
         self.assertEqual(code, 0, self.server.stderr())
         self.assertIn("stopped", self.server.stderr())
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+class TokenAndTlsTest(unittest.TestCase):
+    """The client's token and TLS options against servers with --tokens_file
+    and TLS (docs/security.md), with certificates made by openssl here."""
+
+    READER = "reader-token-python-0123456789"
+    WRITER = "writer-token-python-0123456789"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="entente-pyauth-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        cls.ec, cls.grpc = load_client(cls.tmp)
+        d = cls.tmp
+        key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        openssl("req", "-x509", *key, "-keyout", f"{d}/ca.key", "-out", f"{d}/ca.pem",
+                "-days", "2", "-subj", "/CN=Python Test CA")
+        with open(f"{d}/server.ext", "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+        openssl("req", "-new", *key, "-keyout", f"{d}/server.key", "-out", f"{d}/server.csr",
+                "-subj", "/CN=localhost")
+        openssl("x509", "-req", "-in", f"{d}/server.csr", "-CA", f"{d}/ca.pem", "-CAkey",
+                f"{d}/ca.key", "-set_serial", "2", "-days", "2", "-extfile", f"{d}/server.ext",
+                "-out", f"{d}/server.pem")
+        cls.tokens = f"{d}/tokens.txt"
+        with open(cls.tokens, "w") as f:
+            f.write(f"reader {cls.READER} python reader\nwriter {cls.WRITER}\n")
+
+    def start(self, name, *extra):
+        server = ServerProcess(ARGS.server_bin, os.path.join(self.tmp, name),
+                               ARGS.startup_timeout, ["--tokens_file", self.tokens, *extra])
+        self.addCleanup(server.kill)
+        return server
+
+    def client(self, server, **kwargs):
+        client = self.ec.Client(server.address, options=[("grpc.enable_http_proxy", 0)],
+                                timeout=30, **kwargs)
+        self.addCleanup(client.close)
+        return client
+
+    def check_roles(self, server, **tls):
+        seed = list(self.ec.read_jsonl(ARGS.fixture))
+        with self.assertRaises(self.grpc.RpcError) as no_token:
+            self.client(server, **tls).ingest_batch(seed)
+        self.assertEqual(no_token.exception.code(), self.grpc.StatusCode.UNAUTHENTICATED)
+        with self.assertRaises(self.grpc.RpcError) as reader:
+            self.client(server, token=self.READER, **tls).ingest_batch(seed)
+        self.assertEqual(reader.exception.code(), self.grpc.StatusCode.PERMISSION_DENIED)
+        self.assertIn("writer", reader.exception.details())
+        summary = self.client(server, token=self.WRITER, **tls).ingest(seed)
+        self.assertEqual(summary.accepted, 26)
+        statements = list(self.client(server, token=self.READER, **tls)
+                          .iter_statements("Russia"))
+        self.assertGreater(len(statements), 0)
+
+    def test_tokens_over_tls(self):
+        server = self.start("tls", "--tls_cert", f"{self.tmp}/server.pem",
+                            "--tls_key", f"{self.tmp}/server.key")
+        self.check_roles(server, tls_ca=f"{self.tmp}/ca.pem")
+
+    def test_tokens_over_plaintext_on_loopback(self):
+        self.check_roles(self.start("plain"))
 
 
 def main():
