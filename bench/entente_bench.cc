@@ -4,6 +4,7 @@
 //   entente-bench query --data DIR --queries Q --out ANSWERS
 //   entente-bench grpc-load --server HOST:PORT [--batch N] FILE...
 //   entente-bench grpc-query --server HOST:PORT --queries Q --out ANSWERS [--clients N]
+//   entente-bench soak --server HOST:PORT [--clients 16] [--seconds 20]   (soak.h)
 //
 // `load` goes through the same Ingestor as the gRPC service (exact names,
 // one idempotency key per file line, CAMEO code from the ICEWS relation).
@@ -21,6 +22,7 @@
 #include "bench/bench_queries.h"
 #include "formats/icews_tsv.h"
 #include "bench/grpc_queries.h"
+#include "bench/soak.h"
 #include "bench/workload.h"
 #include "graph/ingestor.h"
 #include "graph/taxonomy.h"
@@ -113,7 +115,8 @@ int main(int argc, char** argv) {
                  "  entente-bench query --data DIR --queries FILE --out FILE\n"
                  "  entente-bench grpc-load --server HOST:PORT [--batch N] FILE...\n"
                  "  entente-bench grpc-query --server HOST:PORT --queries FILE --out FILE "
-                 "[--clients N]\n";
+                 "[--clients N]\n"
+                 "  entente-bench soak --server HOST:PORT [--clients 16] [--seconds 20]\n";
     return args.empty() ? 2 : 0;
   }
   const std::string cmd = args[0];
@@ -122,6 +125,7 @@ int main(int argc, char** argv) {
   if (cmd == "query") return entente::bench::RunQueries(args);
   if (cmd == "grpc-load") return entente::bench::RunGrpcLoad(args);
   if (cmd == "grpc-query") return entente::bench::RunGrpcQuery(args);
+  if (cmd == "soak") return entente::bench::RunSoak(args);
   std::cerr << "entente-bench: unknown command " << cmd << "\n";
   return 2;
 }

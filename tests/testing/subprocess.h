@@ -26,6 +26,8 @@ class ServerProcess {
   ~ServerProcess();  // SIGKILL if still running
 
   int port() const { return port_; }
+  // The server's process id (e.g. to read /proc/PID/status); -1 if not started.
+  int pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // Sends `sig` and waits; returns the exit code, or 128+signal.
   int Stop(int sig);
