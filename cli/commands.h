@@ -87,6 +87,7 @@ Command PathCommand();
 Command TimelineCommand();
 Command ProfileCommand();
 Command ExportCommand();
+Command AdminCommand();
 
 }  // namespace entente::cli
 

@@ -17,6 +17,7 @@
 
 #include "formats/icews_tsv.h"
 #include "graph/ingestor.h"
+#include "server/admin_durability.h"
 #include "server/flag_spelling.h"
 #include "storage/store.h"
 
@@ -93,12 +94,20 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "help" ||
       (args.size() > 1 && args[1] == "--help")) {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    std::FILE* out = args.empty() ? stderr : stdout;
+    std::fputs(kUsage, out);
+    std::fprintf(out,
+                 "\nDurability (docs/durability.md; stop the server first):\n%s\nExamples:\n"
+                 "  entente-admin check --data ./data\n"
+                 "  entente-admin restore --backup_dir ./data-backups --data ./data-restored\n",
+                 entente::server::kCheckRestoreUsage);
     return args.empty() ? 2 : 0;
   }
   const std::string cmd = args[0];
   args.erase(args.begin());
   if (cmd == "import") return Import(args);
+  if (cmd == "check") return entente::server::AdminCheck(args);
+  if (cmd == "restore") return entente::server::AdminRestore(args);
   std::fprintf(stderr, "entente-admin: unknown command %s\n\n%s", cmd.c_str(), kUsage);
   return 2;
 }

@@ -23,6 +23,9 @@ ABSL_FLAG(bool, sync, false,
           "fsync the write-ahead log before acknowledging each write: survives power loss, "
           "not only a crash of the server; slower");
 ABSL_FLAG(int, grace_ms, 5000, "on SIGTERM, how long in-flight calls may run before cancelled");
+ABSL_FLAG(std::string, backup_dir, "",
+          "directory of the backups AdminService.CreateBackup takes (entente admin backup); "
+          "default: the --data directory's path followed by \"-backups\"");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM certificate chain of the server: with --tls_key, serve TLS only (docs/security.md)");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key (unencrypted) of --tls_cert");
@@ -147,6 +150,15 @@ int main(int argc, char** argv) {
   server_options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   server_options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   server_options.store = store->get();
+  server_options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  if (server_options.backup_dir.empty()) {
+    // Beside the database, not in it: RocksDB owns its directory.
+    server_options.backup_dir = std::filesystem::path(dir).lexically_normal().string();
+    while (server_options.backup_dir.size() > 1 && server_options.backup_dir.back() == '/') {
+      server_options.backup_dir.pop_back();
+    }
+    server_options.backup_dir += "-backups";
+  }
   server_options.log_format = g_log_format;
   server_options.log_requests = absl::GetFlag(FLAGS_log_requests);
   auto server = entente::service::Server::Start(&ingestor, &reader, server_options);

@@ -1,5 +1,7 @@
 #include "service/ingest_service.h"
 
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "model/violations.h"
@@ -48,6 +50,42 @@ void Count(Metrics* metrics, const graph::IngestOutcome& outcome) {
   }
 }
 
+// Every violation of the RetractRequest contract (ingest.proto).
+std::vector<model::FieldViolation> CheckRetract(const v1::RetractRequest& req) {
+  constexpr size_t kMaxDocumentIdBytes = 2048;
+  constexpr size_t kMaxReasonBytes = 1024;
+  std::vector<model::FieldViolation> out;
+  if (req.statement_ids_size() == 0 && req.document_ids_size() == 0) {
+    out.push_back({"statement_ids", "give at least one statement id or document id"});
+  }
+  if (req.statement_ids_size() > kMaxRetractIds) {
+    out.push_back({"statement_ids", "has " + std::to_string(req.statement_ids_size()) +
+                                        " ids; at most " + std::to_string(kMaxRetractIds) +
+                                        " per request"});
+  }
+  if (req.document_ids_size() > kMaxRetractDocuments) {
+    out.push_back({"document_ids", "has " + std::to_string(req.document_ids_size()) +
+                                       " documents; at most " +
+                                       std::to_string(kMaxRetractDocuments) + " per request"});
+  }
+  for (int i = 0; i < req.statement_ids_size(); ++i) {
+    if (req.statement_ids(i) == 0) {
+      out.push_back({"statement_ids[" + std::to_string(i) + "]", "0 is not a statement id"});
+    }
+  }
+  for (int i = 0; i < req.document_ids_size(); ++i) {
+    const std::string field = "document_ids[" + std::to_string(i) + "]";
+    if (req.document_ids(i).empty()) out.push_back({field, "must not be empty"});
+    if (req.document_ids(i).size() > kMaxDocumentIdBytes) {
+      out.push_back({field, "is longer than " + std::to_string(kMaxDocumentIdBytes) + " bytes"});
+    }
+  }
+  if (req.reason().size() > kMaxReasonBytes) {
+    out.push_back({"reason", "is longer than " + std::to_string(kMaxReasonBytes) + " bytes"});
+  }
+  return out;
+}
+
 }  // namespace
 
 grpc::Status IngestServiceImpl::Ingest(grpc::ServerContext* ctx, const v1::IngestRequest* req,
@@ -90,6 +128,38 @@ grpc::Status IngestServiceImpl::IngestStream(grpc::ServerContext* ctx,
     Count(metrics_, *outcome);
     AddTo(*outcome, kMaxStreamRejections, resp);
     index_base += req.statements_size();
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status IngestServiceImpl::Retract(grpc::ServerContext* ctx, const v1::RetractRequest* req,
+                                        v1::RetractResponse* resp) {
+  if (auto violations = CheckRetract(*req); !violations.empty()) return BadRequest(violations);
+  // A call its client has already given up on must not delete anything.
+  if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+  const std::vector<model::StatementId> ids(req->statement_ids().begin(),
+                                            req->statement_ids().end());
+  const std::vector<std::string> documents(req->document_ids().begin(),
+                                           req->document_ids().end());
+  auto outcome = ingestor_->Retract(ids, documents);
+  if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+  resp->set_retracted(outcome->retracted.size());
+  for (auto id : outcome->retracted) resp->add_retracted_ids(id);
+  for (auto id : outcome->ids_not_found) resp->add_not_found_statement_ids(id);
+  for (const auto& d : outcome->documents_not_found) resp->add_not_found_document_ids(d);
+  // Deleting data is rare and cannot be undone: an operator reading the
+  // server's log should see who asked, how much went and why.
+  if (!outcome->retracted.empty()) {
+    std::string reason = req->reason();
+    // One log line per retraction, whatever the client wrote.
+    for (char& c : reason) {
+      if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    }
+    std::fprintf(stderr, "entente-server: %s retracted %zu statement(s) (ids %llu..%llu)%s%s\n",
+                 ctx->peer().c_str(), outcome->retracted.size(),
+                 static_cast<unsigned long long>(outcome->retracted.front()),
+                 static_cast<unsigned long long>(outcome->retracted.back()),
+                 reason.empty() ? "" : ", reason: ", reason.c_str());
   }
   return grpc::Status::OK;
 }

@@ -10,6 +10,8 @@ namespace entente::service {
 
 inline constexpr int kMaxStatementsPerRequest = 10000;
 inline constexpr int kMaxStreamRejections = 1000;
+inline constexpr int kMaxRetractIds = 10000;
+inline constexpr int kMaxRetractDocuments = 100;
 
 // Stateless: handlers run concurrently; the Ingestor serialises the writes.
 class IngestServiceImpl final : public v1::IngestService::Service {
@@ -23,6 +25,8 @@ class IngestServiceImpl final : public v1::IngestService::Service {
   grpc::Status IngestStream(grpc::ServerContext* ctx,
                             grpc::ServerReader<v1::IngestRequest>* reader,
                             v1::IngestResponse* resp) override;
+  grpc::Status Retract(grpc::ServerContext* ctx, const v1::RetractRequest* req,
+                       v1::RetractResponse* resp) override;
 
  private:
   graph::Ingestor* const ingestor_;

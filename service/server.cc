@@ -1,9 +1,14 @@
 #include "service/server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
+#include <thread>
+
 #include "service/auth.h"
+#include "service/admin_service.h"
 #include "service/graph_service.h"
 #include "service/health_service.h"
 #include "service/ingest_service.h"
@@ -26,6 +31,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   s->metrics_ = std::make_unique<Metrics>();
   s->ingest_ = std::make_unique<IngestServiceImpl>(ingestor, s->metrics_.get());
   s->graph_ = std::make_unique<GraphServiceImpl>(reader);
+  if (options.store != nullptr) {
+    s->admin_ = std::make_unique<AdminServiceImpl>(options.store, options.backup_dir);
+  }
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -45,6 +53,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   builder.RegisterService(s->health_.get());
   builder.RegisterService(s->ingest_.get());
   builder.RegisterService(s->graph_.get());
+  if (s->admin_) builder.RegisterService(s->admin_.get());
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
     return absl::UnavailableError("cannot listen on " + options.listen +
@@ -76,7 +85,27 @@ Server::~Server() {
 
 void Server::Shutdown(std::chrono::milliseconds grace) {
   health_->SetNotServing();
-  server_->Shutdown(std::chrono::system_clock::now() + grace);
+  const auto deadline = std::chrono::system_clock::now() + grace;
+  // grpc::Server::Shutdown(deadline) stops accepting and waits for the calls
+  // in flight, but returns only once every connection is closed too, and a
+  // connected idle client keeps its connection until the deadline forces it
+  // closed: an idle client would hold every shutdown for the whole grace.
+  // So it runs on its own thread while this one watches the calls in flight
+  // (counted by the RpcObserver interceptor) and, once none are left,
+  // closes the connections itself. Repeated until Shutdown returns, since
+  // the first attempt may come before Shutdown has stopped the listener.
+  std::atomic<bool> done = false;
+  std::thread shutdown([&] {
+    server_->Shutdown(deadline);
+    done = true;
+  });
+  while (!done) {
+    if (metrics_->in_flight() == 0 || std::chrono::system_clock::now() >= deadline) {
+      grpc_server_cancel_all_calls(server_->c_server());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  shutdown.join();
 }
 
 void Server::Wait() { server_->Wait(); }

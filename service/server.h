@@ -24,6 +24,7 @@ namespace entente::service {
 class HealthServiceImpl;
 class IngestServiceImpl;
 class GraphServiceImpl;
+class AdminServiceImpl;
 class Metrics;
 class MetricsHttpServer;
 
@@ -53,6 +54,9 @@ struct ServerOptions {
   // TLS, tokens and the non-loopback rule (service/auth.h); all off by
   // default, which Start() allows on loopback only.
   AccessOptions access;
+  // With `store` set, AdminService (check, online backup) is served on it and
+  // backs up into this directory (created at the first backup).
+  std::string backup_dir;
 };
 
 class Server {
@@ -82,6 +86,7 @@ class Server {
   std::unique_ptr<HealthServiceImpl> health_;
   std::unique_ptr<IngestServiceImpl> ingest_;
   std::unique_ptr<GraphServiceImpl> graph_;
+  std::unique_ptr<AdminServiceImpl> admin_;  // null without ServerOptions::store
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::unique_ptr<MetricsHttpServer> metrics_http_;

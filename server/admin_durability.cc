@@ -1,0 +1,113 @@
+#include "server/admin_durability.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include "graph/check.h"
+#include "storage/backup.h"
+#include "storage/check.h"
+#include "storage/store.h"
+
+namespace entente::server {
+
+const char kCheckRestoreUsage[] =
+    "  entente-admin check --data DIR [--max_problems N]\n"
+    "      Verifies, offline, that the database's indexes, summaries, names, documents\n"
+    "      and idempotency keys agree with its statements. Exit 0 if consistent, 1 with\n"
+    "      a report of the problems (the first N, default 100, and totals per kind).\n"
+    "  entente-admin restore --backup_dir DIR [--backup_id N] --data NEWDIR\n"
+    "      Restores backup N (default: the latest; `entente admin backups` lists them)\n"
+    "      into NEWDIR, which must not exist or be empty. Then start the server on it.\n";
+
+namespace {
+
+// "--name VALUE" options; false (after printing why) on anything else.
+bool ParseOptions(const char* command, const std::vector<std::string>& args,
+                  std::map<std::string, std::string>* out) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].rfind("--", 0) != 0 || !out->count(args[i].substr(2))) {
+      std::fprintf(stderr, "entente-admin %s: unexpected argument %s\n\nusage:\n%s", command,
+                   args[i].c_str(), kCheckRestoreUsage);
+      return false;
+    }
+    if (i + 1 >= args.size()) {
+      std::fprintf(stderr, "entente-admin %s: %s needs a value\n", command, args[i].c_str());
+      return false;
+    }
+    (*out)[args[i].substr(2)] = args[i + 1];
+    ++i;
+  }
+  return true;
+}
+
+bool ParseNumber(const std::string& text, unsigned long max, unsigned long* out) {
+  char* end = nullptr;
+  *out = std::strtoul(text.c_str(), &end, 10);
+  return !text.empty() && *end == '\0' && *out <= max;
+}
+
+}  // namespace
+
+int AdminCheck(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> opts = {{"data", ""}, {"max_problems", "100"}};
+  if (!ParseOptions("check", args, &opts)) return 2;
+  unsigned long max_problems = 0;
+  if (opts["data"].empty() || !ParseNumber(opts["max_problems"], 1000000, &max_problems)) {
+    std::fprintf(stderr, "entente-admin check: needs --data DIR (and --max_problems a number)\n"
+                         "\nusage:\n%s", kCheckRestoreUsage);
+    return 2;
+  }
+  // RocksDB would create the directory (if not a database) of a typo'd path.
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(opts["data"]) / "CURRENT", ec)) {
+    std::fprintf(stderr, "entente-admin check: no database in %s\n", opts["data"].c_str());
+    return 1;
+  }
+  storage::StoreOptions options;
+  options.create_if_missing = false;
+  auto store = storage::Store::Open(opts["data"], options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "entente-admin check: %s\n", store.status().ToString().c_str());
+    return 1;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto report = graph::CheckStore(**store, max_problems);
+  if (!report.ok()) {
+    std::fprintf(stderr, "entente-admin check: %s\n", report.status().ToString().c_str());
+    return 1;
+  }
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fputs(storage::FormatCheckReport(*report).c_str(), stdout);
+  std::printf("(%.2f s)\n", secs);
+  return report->consistent() ? 0 : 1;
+}
+
+int AdminRestore(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> opts = {{"data", ""}, {"backup_dir", ""}, {"backup_id", "0"}};
+  if (!ParseOptions("restore", args, &opts)) return 2;
+  unsigned long id = 0;
+  if (opts["data"].empty() || opts["backup_dir"].empty() ||
+      !ParseNumber(opts["backup_id"], 0xffffffffUL, &id)) {
+    std::fprintf(stderr,
+                 "entente-admin restore: needs --backup_dir DIR and --data NEWDIR "
+                 "(and --backup_id a number)\n\nusage:\n%s",
+                 kCheckRestoreUsage);
+    return 2;
+  }
+  if (absl::Status s = storage::RestoreBackup(opts["backup_dir"], static_cast<uint32_t>(id),
+                                              opts["data"]);
+      !s.ok()) {
+    std::fprintf(stderr, "entente-admin restore: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  std::printf("restored %s into %s\n",
+              id == 0 ? "the latest backup" : ("backup " + std::to_string(id)).c_str(),
+              opts["data"].c_str());
+  return 0;
+}
+
+}  // namespace entente::server

@@ -1,0 +1,232 @@
+// Durability with the real binaries: consistency check (entente admin check,
+// entente-admin check), online backup and offline restore, graceful
+// shutdown on SIGTERM.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "entente/v1/admin.grpc.pb.h"
+#include "entente/v1/graph.grpc.pb.h"
+#include "entente/v1/ingest.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "storage/key_codec.h"
+#include "storage/store.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace entente {
+namespace {
+
+std::shared_ptr<grpc::Channel> Connect(const testing::ServerProcess& server) {
+  return grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+}
+
+const char* kNames[] = {"Russia", "North Korea", "South Korea", "China", "Japan", "Ukraine"};
+
+// `n` statements among kNames, seeded, keys "prefix-i".
+v1::IngestRequest RandomBatch(uint32_t seed, int n, const std::string& prefix) {
+  std::mt19937 rng(seed);
+  const char* codes[] = {"042", "062", "072", "112", "190"};
+  v1::IngestRequest req;
+  for (int i = 0; i < n; ++i) {
+    auto* s = req.add_statements();
+    s->mutable_actor()->set_name(kNames[rng() % 6]);
+    s->mutable_target()->set_name(kNames[rng() % 6]);
+    s->mutable_action()->set_cameo_code(codes[rng() % 5]);
+    s->mutable_date()->set_year(2020 + static_cast<int>(rng() % 5));
+    s->mutable_date()->set_month(1 + static_cast<int>(rng() % 12));
+    s->mutable_source()->set_document_id("doc-" + std::to_string(rng() % 7));
+    s->set_quote(prefix + " quote " + std::to_string(i));
+    s->set_idempotency_key(prefix + "-" + std::to_string(i));
+  }
+  return req;
+}
+
+void MustIngest(const testing::ServerProcess& server, const v1::IngestRequest& req) {
+  auto stub = v1::IngestService::NewStub(Connect(server));
+  v1::IngestResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub->Ingest(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.accepted(), static_cast<uint64_t>(req.statements_size()));
+}
+
+// Answers of ListStatements, GetEntityProfile and FindPaths, serialized.
+std::vector<std::string> Answers(const testing::ServerProcess& server) {
+  auto graph = v1::GraphService::NewStub(Connect(server));
+  std::vector<std::string> out;
+  for (const char* name : kNames) {
+    v1::ListStatementsRequest req;
+    req.mutable_entity()->set_name(name);
+    req.set_page_size(1000);
+    v1::ListStatementsResponse list;
+    grpc::ClientContext c1;
+    EXPECT_TRUE(graph->ListStatements(&c1, req, &list).ok()) << name;
+    out.push_back(list.SerializeAsString());
+    v1::GetEntityProfileRequest preq;
+    preq.mutable_entity()->set_name(name);
+    v1::GetEntityProfileResponse profile;
+    grpc::ClientContext c2;
+    EXPECT_TRUE(graph->GetEntityProfile(&c2, preq, &profile).ok()) << name;
+    out.push_back(profile.SerializeAsString());
+  }
+  v1::FindPathsRequest freq;
+  freq.mutable_from()->set_name("Japan");
+  freq.mutable_to()->set_name("Ukraine");
+  freq.set_max_paths(20);
+  v1::FindPathsResponse paths;
+  grpc::ClientContext c3;
+  EXPECT_TRUE(graph->FindPaths(&c3, freq, &paths).ok());
+  out.push_back(paths.SerializeAsString());
+  return out;
+}
+
+TEST(DurabilityE2eTest, BackupWhileOnlineRestoresTheStateAtBackupTime) {
+  testing::TempDir dir;
+  const std::string data = dir.Sub("db");
+  std::vector<std::string> at_backup;
+  {
+    testing::ServerProcess server(ENTENTE_SERVER_BIN, data);
+    ASSERT_NE(server.port(), 0) << server.log();
+    auto r = testing::Run({ENTENTE_CLI_BIN, "--server", server.address(), "ingest",
+                           std::string(ENTENTE_FIXTURES_DIR) + "/seed-2024-10-22.jsonl"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    MustIngest(server, RandomBatch(1, 400, "before"));
+    r = testing::Run({ENTENTE_CLI_BIN, "--server", server.address(), "admin", "check"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("checked 426 statements"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("consistent"), std::string::npos) << r.out;
+
+    at_backup = Answers(server);
+    r = testing::Run({ENTENTE_CLI_BIN, "--server", server.address(), "admin", "backup"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("backup 1 taken"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(data + "-backups"), std::string::npos) << r.out;
+
+    // Writes after the backup are not in it.
+    MustIngest(server, RandomBatch(2, 300, "after"));
+    EXPECT_NE(Answers(server), at_backup);
+    r = testing::Run({ENTENTE_CLI_BIN, "--server", server.address(), "admin", "backups"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("1 backup in"), std::string::npos) << r.out;
+    EXPECT_EQ(server.Stop(SIGTERM), 0) << server.log();
+  }
+  // A restore never overwrites a database.
+  auto r = testing::Run({ENTENTE_ADMIN_BIN, "restore", "--backup_dir", data + "-backups",
+                         "--data", data});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("not empty"), std::string::npos) << r.err;
+
+  const std::string restored = dir.Sub("restored");
+  r = testing::Run({ENTENTE_ADMIN_BIN, "restore", "--backup-dir", data + "-backups", "--data",
+                    restored});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", restored});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("checked 426 statements"), std::string::npos) << r.out;
+
+  testing::ServerProcess server(ENTENTE_SERVER_BIN, restored);
+  ASSERT_NE(server.port(), 0) << server.log();
+  EXPECT_EQ(Answers(server), at_backup);
+  // And it takes writes like any database.
+  MustIngest(server, RandomBatch(3, 10, "restored"));
+}
+
+TEST(DurabilityE2eTest, OfflineCheckReportsACorruptDatabase) {
+  testing::TempDir dir;
+  const std::string data = dir.Sub("db");
+  {
+    testing::ServerProcess server(ENTENTE_SERVER_BIN, data);
+    ASSERT_NE(server.port(), 0) << server.log();
+    MustIngest(server, RandomBatch(4, 50, "x"));
+    EXPECT_EQ(server.Stop(SIGTERM), 0) << server.log();
+  }
+  auto r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", data});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  {
+    auto store = storage::Store::Open(data, storage::StoreOptions());
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto s = (*store)->Latest()->GetStatement(7);
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*store)
+                    ->DeleteRawForTest("out_edges",
+                                       storage::EdgeKey(s->actor, model::FirstDay(s->date), 7))
+                    .ok());
+  }
+  r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", data});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("missing_index_entry out_edges"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("statement 7 has no out_edges entry"), std::string::npos) << r.out;
+
+  // Online, the same report through AdminService.
+  testing::ServerProcess server(ENTENTE_SERVER_BIN, data);
+  ASSERT_NE(server.port(), 0) << server.log();
+  r = testing::Run({ENTENTE_CLI_BIN, "--server", server.address(), "admin", "check"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("missing_index_entry: 1"), std::string::npos) << r.out;
+  r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", dir.Sub("nothing-here")});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("nothing-here")));
+}
+
+double SecondsToStop(testing::ServerProcess& server, int* exit_code) {
+  const auto start = std::chrono::steady_clock::now();
+  *exit_code = server.Stop(SIGTERM);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(DurabilityE2eTest, AnIdleConnectedClientDoesNotDelayShutdown) {
+  testing::TempDir dir;
+  testing::ServerProcess server(ENTENTE_SERVER_BIN, dir.Sub("db"), {"--grace_ms", "20000"});
+  ASSERT_NE(server.port(), 0) << server.log();
+  // Connected, one call done, then idle (and a second channel idle too).
+  auto channel = Connect(server);
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  grpc::health::v1::HealthCheckResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(health->Check(&ctx, grpc::health::v1::HealthCheckRequest(), &resp).ok());
+  auto other = Connect(server);
+  ASSERT_TRUE(other->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)));
+  int code = -1;
+  const double secs = SecondsToStop(server, &code);
+  EXPECT_EQ(code, 0) << server.log();
+  // Not the 20 s grace: nothing was in flight.
+  EXPECT_LT(secs, 2.0) << server.log();
+  std::printf("SIGTERM with two idle connected clients: exit %d after %.2f s (grace 20 s)\n",
+              code, secs);
+}
+
+TEST(DurabilityE2eTest, AStreamStillOpenAfterTheGraceIsCancelledAndTheServerExits) {
+  testing::TempDir dir;
+  testing::ServerProcess server(ENTENTE_SERVER_BIN, dir.Sub("db"), {"--grace_ms", "1500"});
+  ASSERT_NE(server.port(), 0) << server.log();
+  auto stub = v1::IngestService::NewStub(Connect(server));
+  grpc::ClientContext ctx;
+  v1::IngestResponse resp;
+  auto stream = stub->IngestStream(&ctx, &resp);
+  ASSERT_TRUE(stream->Write(RandomBatch(5, 5, "stream")));
+  // The server has read the first message: the call is in flight.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int code = -1;
+  double secs = 0;
+  std::thread stopper([&] { secs = SecondsToStop(server, &code); });
+  // The client never ends its stream; the server cancels it after the grace.
+  grpc::Status st = stream->Finish();
+  stopper.join();
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(code, 0) << server.log();
+  EXPECT_GE(secs, 1.2) << "the call in flight was not given its grace";
+  EXPECT_LT(secs, 1.5 + 3.0) << server.log();
+  std::printf("SIGTERM with a stream in flight: stream ended %d (%s), exit %d after %.2f s "
+              "(grace 1.5 s)\n",
+              st.error_code(), st.error_message().c_str(), code, secs);
+}
+
+}  // namespace
+}  // namespace entente
