@@ -58,9 +58,19 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   }
   t.format_version = 5;
+  // 16 KiB blocks compress edge and statement runs better than the 4 KiB
+  // default; the working set fits the cache, so the larger read per miss
+  // costs little.
+  t.block_size = 16 << 10;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  o.compression = rocksdb::kLZ4Compression;
+  // ZSTD at every level: flushed L0 files are most of the database right
+  // after an online load, and ZSTD keeps them as small as compacted ones.
+  o.compression = rocksdb::kZSTD;
   o.bottommost_compression = rocksdb::kZSTD;
+  // Small memtables: a shallower skip list makes each insert cheaper, and ten
+  // column families at the 64 MiB default would let memtables alone outgrow
+  // the server's memory budget (the DB-wide cap is in Store::Open).
+  o.write_buffer_size = 16 << 20;
   return o;
 }
 
@@ -386,6 +396,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   db_options.max_background_jobs = 2;
   db_options.bytes_per_sync = 1 << 20;
   db_options.keep_log_file_num = 5;
+  // Memtables of all column families together: past this the largest is
+  // flushed, which bounds resident memory to about this plus the block cache
+  // however many column families receive writes.
+  db_options.db_write_buffer_size = 32 << 20;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (const char* name : kCfNames) {
