@@ -67,9 +67,9 @@ def main():
     out.append("| System | Access | Load s | Events/s | Peak RSS MB | Disk MB | "
                + " | ".join("%s p50 / p95" % k for k in KINDS) + " | Correct | Edge cases |")
     out.append("|---" * 13 + "|")
-    rows = [("Entente in-process", "embedded (GraphReader, same process)", "inproc",
+    rows = [("Entente in-process", "loaded offline (entente-admin import); queries embedded (GraphReader, same process)", "inproc",
              "answers-inprocess.jsonl", "in-process"),
-            ("Entente gRPC", "gRPC over TCP 127.0.0.1, 1 client", "grpc",
+            ("Entente gRPC", "loaded online (IngestStream); queries over gRPC, TCP 127.0.0.1, 1 client", "grpc",
              "answers-grpc.jsonl", "gRPC")]
     for name, access, key, answers, check in rows:
         lat = latencies(os.path.join(args.out, answers))
@@ -81,8 +81,9 @@ def main():
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
     out.append("- Load s / Events/s: the loader's own wall time, from the empty store (opened) to "
-               "every event stored and flushed (in-process) or acknowledged by the server (gRPC, "
-               "IngestStream, batches of 10,000).")
+               "every event, index entry and summary in the database: offline, `entente-admin "
+               "import` (SST files ingested); online, every batch acknowledged by the server "
+               "(IngestStream, batches of 10,000).")
     out.append("- Peak RSS: in-process, `/usr/bin/time -v` maximum RSS of the larger of the load "
                "and query processes; gRPC, the server's VmHWM (from /proc) plus the query "
                "client's maximum RSS.")

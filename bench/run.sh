@@ -8,11 +8,12 @@
 #   --out DIR       work and result directory (created; databases go in it too)
 #   --skip-peers    do not run the shared peers (SQLite, PostgreSQL, Kuzu, Oxigraph)
 #
-# Steps: build entente-bench and entente-server (cmake, as the Makefile);
-# prep_data.py -> DIR/events.tsv; workload.py -> DIR/queries.jsonl; oracle.py;
-# in-process load + query (entente-bench load/query) and check.py; the same over
-# gRPC against an entente-server on 127.0.0.1 (grpc-load, grpc-query with a
-# 4-client throughput phase) and check.py; both modes on the hand-made
+# Steps: build entente-bench, entente-server and entente-admin (cmake, as the
+# Makefile); prep_data.py -> DIR/events.tsv; workload.py -> DIR/queries.jsonl;
+# oracle.py; offline bulk load (entente-admin import) then in-process queries
+# (entente-bench query) and check.py; online load through IngestStream into an
+# entente-server on 127.0.0.1 (entente-bench grpc-load), queries over gRPC
+# (grpc-query, with a 4-client throughput phase) and check.py; both modes on the hand-made
 # conformance set; then DIR/results.md, with the peers' table from the same
 # machine unless --skip-peers. Exits non-zero if any check fails.
 #
@@ -54,9 +55,10 @@ log() { echo "== $*" >&2; }
 metric() { echo "$1=$2" >> "$METRICS"; }
 mb() { du -sb "$1" | awk '{printf "%.1f", $1 / 1e6}'; }
 max_rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"; }
-# Events/s and seconds from a loader's summary line.
-load_rate() { sed -n 's/.*(\([0-9.]*\) events\/s).*/\1/p' "$1"; }
-load_secs() { sed -n 's/^loaded [0-9]* lines in \([0-9.]*\) s.*/\1/p' "$1"; }
+# Events/s and seconds from a loader's summary line (entente-bench grpc-load:
+# "loaded N lines in S s (R events/s)", entente-admin: "imported N rows in S s (R rows/s)").
+load_rate() { sed -n 's/.*(\([0-9.]*\) \(events\|rows\)\/s).*/\1/p' "$1"; }
+load_secs() { sed -n 's/^\(loaded\|imported\) [0-9]* \(lines\|rows\) in \([0-9.]*\) s.*/\3/p' "$1"; }
 vm_mb() { awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 # check NAME ORACLE ANSWERS: runs check.py and records its verdict.
@@ -85,13 +87,14 @@ stop_server() {
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
 }
 
-# inprocess TAG EVENTS QUERIES ORACLE: load, query and check in-process.
+# inprocess TAG EVENTS QUERIES ORACLE: bulk-load offline, then query and check
+# in-process.
 inprocess() {
   local tag=$1 db=$OUT/db-inprocess$1
   rm -rf "$db"
-  log "in-process load$tag"
+  log "offline bulk load$tag"
   /usr/bin/time -v -o "$OUT/load-inprocess$tag.time" \
-    "$BUILD/bench/entente-bench" load --data "$db" "$2" | tee "$OUT/load-inprocess$tag.txt"
+    "$BUILD/server/entente-admin" import --data "$db" "$2" | tee "$OUT/load-inprocess$tag.txt"
   log "in-process queries$tag"
   /usr/bin/time -v -o "$OUT/query-inprocess$tag.time" "$BUILD/bench/entente-bench" query \
     --data "$db" --queries "$3" --out "$OUT/answers-inprocess$tag.jsonl" \
@@ -133,7 +136,7 @@ overgrpc() {
 log "build ($BUILD)"
 [ -f "$BUILD/build.ninja" ] || cmake -S "$REPO" -B "$BUILD" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$OUT/configure.log"
-cmake --build "$BUILD" -j "$JOBS" --target entente-bench entente-server > "$OUT/build.log" \
+cmake --build "$BUILD" -j "$JOBS" --target entente-bench entente-server entente-admin > "$OUT/build.log" \
   || { cat "$OUT/build.log" >&2; exit 1; }
 
 log "prep, workload, oracle"
