@@ -34,6 +34,71 @@ def check_of(checks, name):
     return line.split(" correct")[0] if " correct" in line else line
 
 
+# Issue 4's targets. Latency ones are relative to the best peer of the same run.
+GRPC_P50_MS = {"Q1": 0.15, "Q2": 0.15, "Q3": 0.3, "Q4": 1.0, "Q5": 1.0}
+ONLINE_EVENTS_S = 150000
+OFFLINE_EVENTS_S = 600000
+SERVER_RSS_MB = 150
+DISK_MB = 40
+
+
+def first_number(cell):
+    num = ""
+    for ch in cell.strip():
+        if ch.isdigit() or ch == ".":
+            num += ch
+        elif num:
+            break
+    return float(num) if num else float("nan")
+
+
+def peer_rows(path):
+    """The peers' table as {system: {"p50": {kind: ms}, "p95": {...}}}."""
+    rows = {}
+    with open(path, encoding="utf-8") as f:
+        lines = [l for l in f if l.startswith("| ") and not l.startswith("| System")]
+    for line in lines:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 11:
+            continue
+        row = {"p50": {}, "p95": {}}
+        for i, k in enumerate(KINDS):
+            p50, _, p95 = cells[6 + i].partition("/")
+            row["p50"][k], row["p95"][k] = first_number(p50), first_number(p95)
+        rows[cells[0]] = row
+    return rows
+
+
+def targets(m, lat_in, lat_grpc, peers):
+    """Rows of (target, measured, met) for issue 4's targets."""
+    out = []
+
+    def add(what, value, limit, fmt, at_most=True):
+        met = value <= limit if at_most else value >= limit
+        out.append((what, (fmt % value) + (" <= " if at_most else " >= ") + (fmt % limit),
+                    "met" if met else "**missed**"))
+
+    offline = float(m.get("inproc_rate", "0") or 0)
+    online = float(m.get("grpc_rate", "0") or 0)
+    add("offline load, events/s", offline, OFFLINE_EVENTS_S, "%.0f", at_most=False)
+    add("online load (IngestStream), events/s", online, ONLINE_EVENTS_S, "%.0f", at_most=False)
+    add("server resident after the online load, MB",
+        first_number(m.get("grpc_server_after_load_mb", "nan")), SERVER_RSS_MB, "%.0f")
+    add("database on disk after the offline load, MB",
+        first_number(m.get("inproc_disk_mb", "nan")), DISK_MB, "%.1f")
+    for k in KINDS:
+        best50 = min(r["p50"][k] for r in peers.values()) if peers else float("nan")
+        best95 = min(r["p95"][k] for r in peers.values()) if peers else float("nan")
+        add("%s in-process p50, ms (half the best peer's)" % k, percentile(lat_in[k], 50),
+            best50 / 2, "%.3f")
+        add("%s in-process p95, ms (half the best peer's)" % k, percentile(lat_in[k], 95),
+            best95 / 2, "%.3f")
+        add("%s gRPC p50, ms" % k, percentile(lat_grpc[k], 50), GRPC_P50_MS[k], "%.3f")
+        add("%s gRPC p95, ms (half the best peer's)" % k, percentile(lat_grpc[k], 95),
+            best95 / 2, "%.3f")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -95,6 +160,15 @@ def main():
     for k, v in checks.items():
         out.append("- %s: %s" % (k, v))
     if args.peers:
+        out.append("")
+        out.append("## Targets (issue 4), against the peers of this run")
+        out.append("")
+        out.append("| target | measured vs limit | |")
+        out.append("|---|---|---|")
+        lat_in = latencies(os.path.join(args.out, "answers-inprocess.jsonl"))
+        lat_grpc = latencies(os.path.join(args.out, "answers-grpc.jsonl"))
+        for what, value, met in targets(m, lat_in, lat_grpc, peer_rows(args.peers)):
+            out.append("| %s | %s | %s |" % (what, value, met))
         out.append("")
         out.append("## Peers, same machine (`%s`)" % args.peers)
         out.append("")

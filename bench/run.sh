@@ -129,6 +129,7 @@ overgrpc() {
   metric grpc_load_s "$(load_secs "$OUT/load-grpc.txt")"
   metric grpc_rate "$(load_rate "$OUT/load-grpc.txt")"
   metric grpc_disk_mb "$disk"
+  metric grpc_server_after_load_mb "$rss_load"
   metric grpc_rss "$((hwm + client)) (server peak $hwm + client $client; server after load $rss_load, at end $rss_end)"
   metric throughput "$(grep '^throughput:' "$OUT/query-grpc.txt" || echo none)"
 }
