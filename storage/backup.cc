@@ -31,6 +31,17 @@ bool IsEmptyOrAbsent(const std::string& dir) {
 // BackupEngine does not allow two engines on one directory at once.
 std::mutex backup_mu;
 
+absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenReadOnly(
+    const std::string& backup_dir) {
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  if (auto s = rocksdb::BackupEngineReadOnly::Open(rocksdb::BackupEngineOptions(backup_dir),
+                                                   rocksdb::Env::Default(), &raw);
+      !s.ok()) {
+    return storage::FromRocksDb(s, "open backup directory " + backup_dir);
+  }
+  return std::unique_ptr<rocksdb::BackupEngineReadOnly>(raw);
+}
+
 }  // namespace
 
 absl::StatusOr<BackupInfo> Store::CreateBackup(const std::string& backup_dir) const {
@@ -63,15 +74,11 @@ absl::StatusOr<BackupInfo> Store::CreateBackup(const std::string& backup_dir) co
 absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir) {
   std::error_code ec;
   if (!std::filesystem::exists(backup_dir, ec)) return std::vector<BackupInfo>{};
-  rocksdb::BackupEngineReadOnly* raw = nullptr;
-  if (auto s = rocksdb::BackupEngineReadOnly::Open(rocksdb::BackupEngineOptions(backup_dir),
-                                                   rocksdb::Env::Default(), &raw);
-      !s.ok()) {
-    return storage::FromRocksDb(s, "open backup directory " + backup_dir);
-  }
-  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  std::lock_guard<std::mutex> lock(backup_mu);  // not while a backup is being written
+  auto engine = OpenReadOnly(backup_dir);
+  if (!engine.ok()) return engine.status();
   std::vector<rocksdb::BackupInfo> infos;
-  engine->GetBackupInfo(&infos);
+  (*engine)->GetBackupInfo(&infos);
   std::vector<BackupInfo> out;
   for (const auto& b : infos) out.push_back(ToInfo(b));
   return out;
@@ -87,27 +94,22 @@ absl::Status RestoreBackup(const std::string& backup_dir, uint32_t backup_id,
   if (!std::filesystem::is_directory(backup_dir, ec)) {
     return absl::NotFoundError("no backup directory " + backup_dir);
   }
-  rocksdb::BackupEngineReadOnly* raw = nullptr;
-  if (auto s = rocksdb::BackupEngineReadOnly::Open(rocksdb::BackupEngineOptions(backup_dir),
-                                                   rocksdb::Env::Default(), &raw);
-      !s.ok()) {
-    return storage::FromRocksDb(s, "open backup directory " + backup_dir);
-  }
-  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  auto engine = OpenReadOnly(backup_dir);
+  if (!engine.ok()) return engine.status();
   if (backup_id == 0) {
     std::vector<rocksdb::BackupInfo> infos;
-    engine->GetBackupInfo(&infos);
+    (*engine)->GetBackupInfo(&infos);
     if (infos.empty()) return absl::NotFoundError("no backup in " + backup_dir);
     backup_id = infos.back().backup_id;
   }
-  if (auto s = engine->VerifyBackup(backup_id, /*verify_with_checksum=*/true); !s.ok()) {
+  if (auto s = (*engine)->VerifyBackup(backup_id, /*verify_with_checksum=*/true); !s.ok()) {
     if (s.IsNotFound()) {
       return absl::NotFoundError("no backup " + std::to_string(backup_id) + " in " + backup_dir);
     }
     return storage::FromRocksDb(s, "verify backup " + std::to_string(backup_id));
   }
   std::filesystem::create_directories(data_dir, ec);
-  return storage::FromRocksDb(engine->RestoreDBFromBackup(backup_id, data_dir, data_dir),
+  return storage::FromRocksDb((*engine)->RestoreDBFromBackup(backup_id, data_dir, data_dir),
                               "restore backup " + std::to_string(backup_id));
 }
 
