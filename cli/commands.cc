@@ -49,7 +49,7 @@ const std::vector<Command>& AllCommands() {
   static const auto* commands = new std::vector<Command>{
       IngestCommand(),    ImportCommand(),  StatementsCommand(), StatementCommand(),
       EntityCommand(),    SearchCommand(),  NeighborsCommand(),  PathCommand(),
-      TimelineCommand(),  ProfileCommand(), ExportCommand(),
+      TimelineCommand(),  ProfileCommand(), ExportCommand(),     RetractCommand(),
       AdminCommand()};
   return *commands;
 }
@@ -105,6 +105,7 @@ std::string TopLevelHelp() {
                   "  entente timeline Russia \"North Korea\" --by month\n"
                   "  entente profile China --top 5\n"
                   "  entente export neighbors China --depth 1 --format graphml --out china.graphml\n"
+                  "  entente retract --document newstoday-2024-10-22-yoon-nato\n"
                   "  entente admin check\n"
                   "  ENTENTE_SERVER=db.example:50051 entente search kor\n"
                   "  ENTENTE_TOKEN=$(cat my.token) entente search kor --server db.example:50051 "

@@ -87,6 +87,7 @@ Command PathCommand();
 Command TimelineCommand();
 Command ProfileCommand();
 Command ExportCommand();
+Command RetractCommand();
 Command AdminCommand();
 
 }  // namespace entente::cli

@@ -439,5 +439,65 @@ TEST_F(CliE2eTest, ImportAndExportHaveHelpWithExamples) {
   }
 }
 
+// The ids in `out`, one JSON statement per line, whose action text is `text`.
+std::vector<uint64_t> IdsWithAction(const std::string& out, const std::string& text) {
+  std::vector<uint64_t> ids;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    v1::Statement s;
+    if (google::protobuf::util::JsonStringToMessage(line, &s).ok() && s.action().text() == text) {
+      ids.push_back(s.id());
+    }
+  }
+  return ids;
+}
+
+TEST_F(CliE2eTest, RetractRemovesAStatementAndADocument) {
+  IngestSeed();
+  auto r = Cli({"statements", "Russia", "--direction", "in", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<uint64_t> troops = IdsWithAction(r.out, "deployed troops to");
+  ASSERT_EQ(troops.size(), 1u) << r.out;
+  const std::string id = std::to_string(troops[0]);
+
+  r = Cli({"retract", "--id", id, "--id", "999999", "--reason", "test"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("retracted 1 statement: " + id), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not found: statement 999999"), std::string::npos) << r.out;
+  r = Cli({"statements", "Russia", "--direction", "in"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("deployed troops to"), std::string::npos) << r.out;
+  r = Cli({"statement", id});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("NOT_FOUND"), std::string::npos) << r.err;
+
+  r = Cli({"retract", "--document", "newstoday-2024-10-22-yoon-nato"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("retracted " + std::to_string(FixtureLines(fixture_) - 1) + " statements"),
+            std::string::npos)
+      << r.out;
+  r = Cli({"profile", "Russia"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("North Korea"), std::string::npos) << r.out;
+  // Re-ingesting brings nothing back.
+  r = Cli({"ingest", fixture_});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE((r.out + r.err).find("accepted 0"), std::string::npos) << r.out << r.err;
+}
+
+TEST_F(CliE2eTest, RetractHasHelpAndRejectsBadUsage) {
+  auto r = Cli({"retract", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("Examples:\n  entente retract --id"), std::string::npos) << r.out;
+  r = Cli({"retract"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--id or --document"), std::string::npos) << r.err;
+  r = Cli({"retract", "--id", "0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--id"), std::string::npos) << r.err;
+  r = Cli({"retract", "17"});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
 }  // namespace
 }  // namespace entente
