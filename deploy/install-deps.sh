@@ -2,7 +2,24 @@
 # Installs the Debian 12 packages Entente builds, tests and runs with.
 # Idempotent: installs only what is missing, so `make run` stays fast on a
 # machine that already has them. Used by the Makefile and the Dockerfile.
+#
+#   install-deps.sh                 what builds, tests and runs (make, CI, the
+#                                   Dockerfile's build stage)
+#   install-deps.sh --runtime       only the shared libraries the built
+#                                   programs load (the Dockerfile's runtime stage)
+#   install-deps.sh --print-runtime lists those, one a line (tests/deploy checks
+#                                   them against ldd of the built binaries)
 set -euo pipefail
+
+# The Debian 12 runtime packages of gRPC++ 1.51, Protobuf 3.21, RocksDB 7.8
+# and absl, and of what they and Entente load: found with ldd on the built
+# binaries and dpkg -S on each library (libc6 and libgcc-s1 are in every
+# Debian image).
+RUNTIME_PACKAGES=(
+  libgrpc++1.51 libgrpc29 libprotobuf32 librocksdb7.8 libabsl20220623
+  libutf8proc2 libxxhash0 libssl3 libc-ares2 libre2-9 zlib1g
+  libsnappy1v5 liblz4-1 libzstd1 libbz2-1.0 libgflags2.2 libstdc++6
+)
 
 PACKAGES=(
   build-essential cmake pkg-config ninja-build
@@ -12,7 +29,15 @@ PACKAGES=(
   golang-github-gogo-googleapis-dev grpc-proto
   iso-codes python3 python3-grpcio python3-protobuf python3-networkx
   openssl libssl-dev
+  python3-yaml  # tests/deploy: parses compose.yaml and the Kubernetes manifests
 )
+
+case "${1:-}" in
+  --print-runtime) printf '%s\n' "${RUNTIME_PACKAGES[@]}"; exit 0 ;;
+  --runtime) PACKAGES=("${RUNTIME_PACKAGES[@]}") ;;
+  "") ;;
+  *) echo "usage: install-deps.sh [--runtime | --print-runtime]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do
