@@ -30,6 +30,9 @@ PACKAGES=(
   iso-codes python3 python3-grpcio python3-protobuf python3-networkx
   openssl libssl-dev
   python3-yaml  # tests/deploy: parses compose.yaml and the Kubernetes manifests
+  # make test-sanitize / make fuzz: clang++, its sanitizer and libFuzzer
+  # runtimes, llvm-symbolizer for readable stacks.
+  clang libclang-rt-14-dev llvm
 )
 
 case "${1:-}" in
