@@ -31,6 +31,12 @@ constexpr const char* kKindNames[kKinds] = {"Ingest",   "IngestStream", "ListSta
 constexpr const char* kCodes[] = {"010", "020", "036", "040", "042",
                                   "043", "051", "057", "061", "071"};
 
+// Writers add statements between nearby entities (i and i+1..i+kReach) over
+// kYears, as news does: a sparse graph whose neighbourhoods, and so the cost
+// of a Traverse, stay the same size however long the soak runs.
+constexpr int kReach = 8;
+constexpr int kYears = 2;
+
 // A call that outlives this fails with DEADLINE_EXCEEDED and is counted,
 // rather than hanging the soak.
 constexpr auto kCallDeadline = std::chrono::seconds(10);
@@ -69,7 +75,7 @@ struct Stats {
 struct Setup {
   std::string server;
   std::string run;  // makes this run's idempotency keys and documents unique
-  int entities = 64;
+  int entities = 512;
   int batch = 50;
   Clock::time_point end;
 };
@@ -100,7 +106,7 @@ void FillStatement(int actor, int target, int day, const std::string& key,
   const char* code = kCodes[(actor + target + day) % std::size(kCodes)];
   s->mutable_action()->set_cameo_code(code);
   s->mutable_action()->set_text(std::string("soak action ") + code);
-  s->mutable_date()->set_year(2000 + day / 336 % 25);
+  s->mutable_date()->set_year(2023 + day / 336 % kYears);
   s->mutable_date()->set_month(1 + day / 28 % 12);
   s->mutable_date()->set_day(1 + day % 28);
   s->mutable_source()->set_document_id(document);
@@ -156,10 +162,11 @@ class Writer {
  private:
   void Fill(v1::IngestRequest* req) {
     req->set_name_resolution(v1::NAME_RESOLUTION_EXACT);
-    std::uniform_int_distribution<int> entity(0, setup_.entities - 1), day(0, 25 * 336 - 1);
+    std::uniform_int_distribution<int> entity(0, setup_.entities - 1), reach(1, kReach),
+        day(0, kYears * 336 - 1);
     for (int i = 0; i < setup_.batch; ++i) {
       const int a = entity(rng_);
-      const int b = (a + 1 + entity(rng_) % (setup_.entities - 1)) % setup_.entities;
+      const int b = (a + reach(rng_)) % setup_.entities;
       FillStatement(a, b, day(rng_),
                     "soak-" + setup_.run + "-" + std::to_string(client_) + "-" +
                         std::to_string(seq_++),
@@ -363,15 +370,15 @@ int RunSoak(const std::vector<std::string>& args) {
     clients = std::stoi(Flag(args, "--clients", "16"));
     seconds = std::stoi(Flag(args, "--seconds", "20"));
     writers = std::stoi(Flag(args, "--writers", std::to_string(std::max(1, clients / 4))));
-    setup.entities = std::stoi(Flag(args, "--entities", "64"));
+    setup.entities = std::stoi(Flag(args, "--entities", "512"));
     setup.batch = std::stoi(Flag(args, "--batch", "50"));
   } catch (const std::exception&) {
     clients = 0;
   }
   if (setup.server.empty() || clients < 1 || seconds < 1 || writers < 0 || writers > clients ||
-      setup.entities < 8 || setup.batch < 1 || setup.batch > 2500) {
+      setup.entities <= kReach || setup.batch < 1 || setup.batch > 2500) {
     std::cerr << "usage: entente-bench soak --server HOST:PORT [--clients 16] [--seconds 20]\n"
-                 "         [--writers CLIENTS/4] [--entities 64 (>= 8)] [--batch 50 (<= 2500)]\n"
+                 "         [--writers CLIENTS/4] [--entities 512 (> 8)] [--batch 50 (<= 2500)]\n"
                  "Writers alternate Ingest and IngestStream (4 messages) of --batch new\n"
                  "statements; readers cycle ListStatements, Traverse, FindPaths and\n"
                  "GetRelationTimeline on the seeded entities. Exit code 1 if any call failed.\n"

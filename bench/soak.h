@@ -11,7 +11,7 @@
 namespace entente::bench {
 
 // entente-bench soak --server HOST:PORT [--clients 16] [--seconds 20]
-//                    [--writers N] [--entities 64] [--batch 50]
+//                    [--writers N] [--entities 512] [--batch 50]
 // Prints calls/s and p50/p95/p99 latency per kind of call and the errors by
 // status code. Exit code 0 only if no call failed.
 int RunSoak(const std::vector<std::string>& args);
