@@ -1,8 +1,6 @@
 #include "graph/check.h"
 
-#include <cmath>
-
-#include "graph/taxonomy.h"
+#include "graph/ingestor.h"
 
 namespace entente::graph {
 
@@ -10,10 +8,11 @@ absl::StatusOr<storage::CheckReport> CheckStore(const storage::Store& store,
                                                 size_t max_problems) {
   storage::CheckOptions options;
   options.max_problems = max_problems;
-  // As graph::Ingestor files a statement in its summaries.
+  // The cell a statement counts in, as graph::Ingestor files it.
   options.classify = [](std::string_view code, uint8_t* root, int32_t* goldstein_x10) {
-    *root = static_cast<uint8_t>(Taxonomy::RootIndex(code));
-    *goldstein_x10 = static_cast<int32_t>(std::lround(Taxonomy::Get().GoldsteinOf(code) * 10));
+    const SummaryShare share = SummaryShareOf(code);
+    *root = share.root;
+    *goldstein_x10 = share.goldstein_x10;
   };
   return store.Check(options);
 }

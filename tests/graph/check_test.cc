@@ -109,6 +109,22 @@ TEST_F(CheckTest, BulkLoadOfARandomGraphIsConsistent) {
   EXPECT_EQ(r.checked.pair_edges, 1500u);
 }
 
+TEST_F(CheckTest, WhatRetractionLeavesBehindIsConsistent) {
+  Load(Ingestor::Mode::kOnline, 12, 400);
+  Ingestor ingestor(store_.get(), [] { return int64_t{2}; });
+  ASSERT_OK(ingestor.Init());
+  // Some statements by id (their keys stay reserved) and a whole document.
+  auto out = ingestor.Retract({3, 50, 51, 52, 399}, {"doc-7"});
+  ASSERT_OK(out);
+  ASSERT_GT(out->retracted.size(), 5u);
+  const CheckReport r = Check();
+  EXPECT_TRUE(r.consistent()) << storage::FormatCheckReport(r);
+  EXPECT_EQ(r.checked.statements, 400u - out->retracted.size());
+  EXPECT_EQ(r.checked.out_edges, r.checked.statements);
+  EXPECT_EQ(r.checked.idempotency_keys, 400u);
+  EXPECT_EQ(r.checked.documents, 29u);
+}
+
 TEST_F(CheckTest, ReportsADeletedIndexEntry) {
   Load(Ingestor::Mode::kOnline, 3, 200);
   const model::Statement s = Get(17);
