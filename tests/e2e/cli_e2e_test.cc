@@ -1,6 +1,7 @@
 // The built `entente` command line against a started entente-server.
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -476,6 +477,14 @@ TEST_F(CliE2eTest, RetractRemovesAStatementAndADocument) {
   EXPECT_NE(r.out.find("retracted " + std::to_string(FixtureLines(fixture_) - 1) + " statements"),
             std::string::npos)
       << r.out;
+  // Acknowledged means in the write-ahead log: a kill -9 right after the
+  // answer loses none of it.
+  server_->Stop(SIGKILL);
+  server_ = std::make_unique<testing::ServerProcess>(ENTENTE_SERVER_BIN, dir_.Sub("db"));
+  ASSERT_NE(server_->port(), 0) << server_->log();
+  r = Cli({"statements", "NATO"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("Ukraine"), std::string::npos) << r.out;
   r = Cli({"profile", "Russia"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.find("North Korea"), std::string::npos) << r.out;
