@@ -35,6 +35,7 @@ import yaml
 ARGS = argparse.Namespace()
 
 DATA_DIR = "/var/lib/entente"
+BACKUP_DIR = "/var/lib/entente-backups"
 GRPC_PORT = 50051
 METRICS_PORT = 9090
 LISTENING = re.compile(r"listening on (\S+):(\d+),")
@@ -252,13 +253,15 @@ class DockerfileTest(unittest.TestCase):
         _, lines = dockerfile_stages()[-1]
         user = instruction(lines, "USER")[-1]
         self.assertNotIn(user.split(":")[0], ("0", "root"))
-        self.assertIn(DATA_DIR, instruction(lines, "VOLUME")[-1])
+        volumes = json.loads(instruction(lines, "VOLUME")[-1])
+        self.assertEqual(volumes, [DATA_DIR, BACKUP_DIR])
         exposed = " ".join(instruction(lines, "EXPOSE")).split()
         self.assertEqual(sorted(exposed), sorted([str(GRPC_PORT), str(METRICS_PORT)]))
         argv = entrypoint()
         self.assertEqual(argv[0], "entente-server")
         self.assertEqual(flag_value(argv, "listen"), f"0.0.0.0:{GRPC_PORT}")
         self.assertEqual(flag_value(argv, "data"), DATA_DIR)
+        self.assertEqual(flag_value(argv, "backup_dir"), BACKUP_DIR)
         self.assertEqual(flag_value(argv, "metrics_listen"), f"0.0.0.0:{METRICS_PORT}")
         health = instruction(lines, "HEALTHCHECK")[-1]
         self.assertIn("entente-healthcheck", health)
@@ -335,11 +338,9 @@ class ComposeTest(unittest.TestCase):
         self.assertEqual(service["build"]["dockerfile"], "deploy/Dockerfile")
         self.assertTrue(os.path.isfile(source("deploy", service["build"]["context"],
                                               "deploy", "Dockerfile")))
-        volumes = [v.split(":") for v in service["volumes"]]
-        self.assertIn(DATA_DIR, [v[1] for v in volumes])
-        for v in volumes:
-            if v[1] == DATA_DIR:
-                self.assertIn(v[0], compose["volumes"])  # a named volume
+        volumes = {v.split(":")[1]: v.split(":")[0] for v in service["volumes"]}
+        for path in (DATA_DIR, BACKUP_DIR):
+            self.assertIn(volumes.get(path), compose["volumes"], f"{path}: no named volume")
         targets = {str(p).split(":")[-1] for p in service["ports"]}
         self.assertEqual(targets, {str(GRPC_PORT), str(METRICS_PORT)})
         for name in service["secrets"]:
@@ -362,8 +363,9 @@ class KubernetesTest(unittest.TestCase):
         self.assertEqual(spec["replicas"], 1)
         claims = {c["metadata"]["name"] for c in spec["volumeClaimTemplates"]}
         mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
-        self.assertIn(mounts.get(DATA_DIR), claims, f"{DATA_DIR} is not on a claim")
-        self.assertEqual(flag_value(entrypoint(), "data"), DATA_DIR)
+        for flag in ("data", "backup_dir"):
+            path = flag_value(entrypoint(), flag)
+            self.assertIn(mounts.get(path), claims, f"--{flag} {path} is not on a claim")
         pod = spec["template"]["spec"]
         self.assertTrue(pod["securityContext"]["runAsNonRoot"])
         self.assertNotEqual(pod["securityContext"]["runAsUser"], 0)
@@ -423,13 +425,15 @@ class SystemdUnitTest(unittest.TestCase):
     def test_unit_is_hardened_and_stops_within_its_timeout(self):
         settings = dict(unit_settings())
         self.assertTrue(settings.get("DynamicUser") == "yes" or settings.get("User"))
-        self.assertEqual(settings["StateDirectory"], "entente")
+        self.assertEqual(settings["StateDirectory"].split(), ["entente", "entente-backups"])
         self.assertEqual(settings["ProtectSystem"], "strict")
         self.assertEqual(settings["NoNewPrivileges"], "yes")
         self.assertEqual(settings["Restart"], "on-failure")
         self.assertEqual(settings["KillSignal"], "SIGTERM")
         argv = unit_exec_start()
-        self.assertEqual(flag_value(argv, "data"), "${STATE_DIRECTORY}")
+        # The two state directories: nothing else is writable.
+        self.assertEqual(flag_value(argv, "data"), DATA_DIR)
+        self.assertEqual(flag_value(argv, "backup_dir"), BACKUP_DIR)
         self.assertIsNotNone(flag_value(argv, "metrics_listen"))
         self.assertGreater(seconds(settings["TimeoutStopSec"]), grace_seconds(argv))
 
@@ -437,8 +441,9 @@ class SystemdUnitTest(unittest.TestCase):
         argv = unit_exec_start()
         self.assertTrue(argv[0].endswith("/entente-server"))
         with tempfile.TemporaryDirectory() as state:
-            argv = [ARGS.server_bin] + [
-                a.replace("${STATE_DIRECTORY}", state) for a in argv[1:]]
+            argv = [ARGS.server_bin] + [a.replace("/var/lib/", state + "/") for a in argv[1:]]
+            for d in dict(unit_settings())["StateDirectory"].split():
+                os.mkdir(os.path.join(state, d))  # as systemd does before ExecStart
             # Free ports instead of the unit's fixed ones, which another
             # server on this machine may hold.
             for flag in ("listen", "metrics_listen"):
@@ -455,11 +460,15 @@ class SystemdUnitTest(unittest.TestCase):
                          "print(urllib.request.urlopen(sys.argv[1], timeout=10).status)",
                          f"http://{server.metrics}/metrics"])
                 self.assertEqual(r.stdout.strip(), "200", r.stderr)
+                # A backup lands in the second state directory.
+                r = run([ARGS.cli_bin, "--server", server.address, "admin", "backup"])
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                self.assertTrue(os.listdir(os.path.join(state, "entente-backups")), r.stdout)
                 timeout = seconds(dict(unit_settings())["TimeoutStopSec"])
                 self.assertEqual(server.stop(timeout), 0, server.log())
             finally:
                 server.kill()
-            self.assertTrue(os.listdir(state), "nothing written to the state directory")
+            self.assertTrue(os.listdir(os.path.join(state, "entente")), "no database written")
         # Stopped: the probe now reports it cannot connect.
         r = run([ARGS.healthcheck_bin, "--server", server.address, "--timeout_ms", "500"])
         self.assertEqual(r.returncode, 2, r.stderr)
@@ -511,6 +520,7 @@ class TlsProbeTest(unittest.TestCase):
             argv = [ARGS.server_bin] + [local(a) for a in entrypoint()[1:] + server_args]
             argv[argv.index("--listen") + 1] = "127.0.0.1:0"
             argv[argv.index("--data") + 1] = os.path.join(d, "db")
+            argv[argv.index("--backup_dir") + 1] = os.path.join(d, "backups")
             argv[argv.index("--metrics_listen") + 1] = "127.0.0.1:0"
             server = Server(argv)
             try:
