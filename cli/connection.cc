@@ -76,9 +76,7 @@ const std::vector<OptionSpec>& ConnectionOptionSpecs() {
       {"tls-ca", "FILE", "connect with TLS, trusting the CA certificate(s) in this PEM file"},
       {"tls-cert", "FILE", "client certificate (PEM) for servers that require one; implies TLS"},
       {"tls-key", "FILE", "private key (PEM) of --tls-cert"},
-      {"token", "TOKEN",
-       "bearer token for servers started with --tokens_file (default: $ENTENTE_TOKEN, "
-       "which keeps it out of the process list)"},
+      {"token", "TOKEN", "bearer token (default: $ENTENTE_TOKEN, which stays out of ps)"},
   };
   return *specs;
 }

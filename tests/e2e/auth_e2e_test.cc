@@ -26,17 +26,13 @@ constexpr char kWriterToken[] = "writer-token-e2e-0123456789";
 class AuthE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    certs_ = new testing::TestCerts(testing::MakeTestCerts(dir_->path()));
-    tokens_ = new std::string(dir_->Sub("tokens.txt"));
+    certs_ = &testing::SharedTestCerts();
+    tokens_ = new std::string(Sub("tokens.txt"));
     std::ofstream(*tokens_) << "# e2e\nreader " << kReaderToken << " reader bot\nwriter "
                             << kWriterToken << " loader\n";
   }
-  static void TearDownTestSuite() {
-    delete certs_;
-    delete tokens_;
-    delete dir_;
-  }
+  static void TearDownTestSuite() { delete tokens_; }
+  static std::string Sub(const std::string& name) { return certs_->dir + "/" + name; }
   void SetUp() override { ASSERT_EQ(certs_->error, ""); }
 
   std::vector<std::string> TlsAndTokens() const {
@@ -60,13 +56,11 @@ class AuthE2eTest : public ::testing::Test {
   }
 
   testing::TempDir data_;
-  static testing::TempDir* dir_;
-  static testing::TestCerts* certs_;
+  static const testing::TestCerts* certs_;
   static std::string* tokens_;
 };
 
-testing::TempDir* AuthE2eTest::dir_ = nullptr;
-testing::TestCerts* AuthE2eTest::certs_ = nullptr;
+const testing::TestCerts* AuthE2eTest::certs_ = nullptr;
 std::string* AuthE2eTest::tokens_ = nullptr;
 
 TEST_F(AuthE2eTest, RefusesToListenBeyondLoopbackWithoutTlsAndTokens) {
@@ -101,7 +95,7 @@ TEST_F(AuthE2eTest, ListensBeyondLoopbackWithTlsAndTokensWithoutWarning) {
 }
 
 TEST_F(AuthE2eTest, BadTlsOrTokenFlagsStopTheServerNamingFlagAndFile) {
-  const std::string bad_tokens = dir_->Sub("bad-tokens.txt");
+  const std::string bad_tokens = Sub("bad-tokens.txt");
   std::ofstream(bad_tokens) << "reader " << kReaderToken << "\nsuperuser " << kWriterToken
                             << "\n";
   struct Case {
@@ -110,8 +104,8 @@ TEST_F(AuthE2eTest, BadTlsOrTokenFlagsStopTheServerNamingFlagAndFile) {
   };
   const Case cases[] = {
       {{"--tls_cert", certs_->server_cert}, "--tls_cert is set without --tls_key"},
-      {{"--tls_cert", dir_->Sub("nope.pem"), "--tls_key", certs_->server_key},
-       "--tls_cert " + dir_->Sub("nope.pem") + ": cannot read"},
+      {{"--tls_cert", Sub("nope.pem"), "--tls_key", certs_->server_key},
+       "--tls_cert " + Sub("nope.pem") + ": cannot read"},
       {{"--tls_cert", certs_->server_cert, "--tls_key", certs_->stranger_key},
        "--tls_key " + certs_->stranger_key + " does not match"},
       {{"--tokens_file", bad_tokens}, bad_tokens + ":2: unknown role 'superuser'"},

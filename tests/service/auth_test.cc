@@ -244,17 +244,13 @@ TEST(ListenTest, RemoteNeedsTlsAndTokensOrTheExplicitFlag) {
 class AuthServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    certs_ = new testing::TestCerts(testing::MakeTestCerts(dir_->path()));
-    tokens_file_ = new std::string(dir_->Sub("tokens.txt"));
+    certs_ = &testing::SharedTestCerts();
+    tokens_file_ = new std::string(Sub("tokens.txt"));
     std::ofstream(*tokens_file_) << "# test tokens\nreader " << kReaderToken << " Alice\nwriter "
                                  << kWriterToken << "\nadmin " << kAdminToken << "\n";
   }
-  static void TearDownTestSuite() {
-    delete certs_;
-    delete tokens_file_;
-    delete dir_;
-  }
+  static void TearDownTestSuite() { delete tokens_file_; }
+  static std::string Sub(const std::string& name) { return certs_->dir + "/" + name; }
 
   void SetUp() override {
     ASSERT_EQ(certs_->error, "");
@@ -377,13 +373,11 @@ class AuthServerTest : public ::testing::Test {
   std::unique_ptr<graph::GraphReader> reader_;
   std::unique_ptr<Server> server_;
 
-  static testing::TempDir* dir_;
-  static testing::TestCerts* certs_;
+  static const testing::TestCerts* certs_;
   static std::string* tokens_file_;
 };
 
-testing::TempDir* AuthServerTest::dir_ = nullptr;
-testing::TestCerts* AuthServerTest::certs_ = nullptr;
+const testing::TestCerts* AuthServerTest::certs_ = nullptr;
 std::string* AuthServerTest::tokens_file_ = nullptr;
 
 TEST_F(AuthServerTest, TlsServesClientsThatTrustItsCaAndNoPlaintext) {
@@ -439,10 +433,10 @@ TEST_F(AuthServerTest, StartRefusesBadFilesNamingFlagAndFile) {
     AccessOptions options;
     std::string error;
   };
-  const std::string missing = dir_->Sub("missing.pem");
-  const std::string garbage = dir_->Sub("garbage.pem");
+  const std::string missing = Sub("missing.pem");
+  const std::string garbage = Sub("garbage.pem");
   std::ofstream(garbage) << "not a certificate\n";
-  const std::string bad_tokens = dir_->Sub("bad-tokens.txt");
+  const std::string bad_tokens = Sub("bad-tokens.txt");
   std::ofstream(bad_tokens) << "# ok\nreader " << kReaderToken << "\nwriter short\n";
   std::vector<Case> cases;
   cases.push_back({AccessOptions{.tls_cert_file = certs_->server_cert},

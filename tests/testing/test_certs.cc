@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
 
 namespace entente::testing {
 namespace {
@@ -72,6 +73,12 @@ TestCerts MakeTestCerts(const std::string& dir) {
   MakeLeaf(dir, "stranger", "entente-client", "extendedKeyUsage=clientAuth\n", c.other_ca_cert,
            dir + "/other-ca.key", 4, &c.error);
   return c;
+}
+
+const TestCerts& SharedTestCerts() {
+  static TempDir dir;
+  static const TestCerts certs = MakeTestCerts(dir.path());
+  return certs;
 }
 
 std::string ReadFileOrEmpty(const std::string& path) {

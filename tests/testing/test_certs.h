@@ -24,6 +24,10 @@ struct TestCerts {
 // Makes the files in `dir` (which must exist).
 TestCerts MakeTestCerts(const std::string& dir);
 
+// MakeTestCerts once per test binary, in a directory removed at exit; tests
+// may add their own files to its `dir`.
+const TestCerts& SharedTestCerts();
+
 // The file's contents ("" if unreadable).
 std::string ReadFileOrEmpty(const std::string& path);
 
