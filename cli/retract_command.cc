@@ -1,4 +1,5 @@
 // entente retract: deletes statements by id or by source document.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -11,10 +12,19 @@
 namespace entente::cli {
 namespace {
 
+// A whole document can take thousands of ids; a terminal line shows a few.
+constexpr int kIdsShown = 20;
+
 std::string RenderRetracted(const v1::RetractResponse& r) {
   std::string out = absl::StrCat("retracted ", r.retracted(),
                                  r.retracted() == 1 ? " statement" : " statements");
-  if (r.retracted_ids_size() > 0) absl::StrAppend(&out, ": ", absl::StrJoin(r.retracted_ids(), " "));
+  const int n = r.retracted_ids_size();
+  if (n > 0) {
+    absl::StrAppend(&out, ": ",
+                    absl::StrJoin(r.retracted_ids().begin(),
+                                  r.retracted_ids().begin() + std::min(n, kIdsShown), " "));
+  }
+  if (n > kIdsShown) absl::StrAppend(&out, " and ", n - kIdsShown, " more (--json lists all)");
   absl::StrAppend(&out, "\n");
   for (auto id : r.not_found_statement_ids()) {
     absl::StrAppend(&out, "not found: statement ", id, "\n");
@@ -72,8 +82,9 @@ Command RetractCommand() {
           "stays reserved and it counts as a duplicate. Give a corrected statement a new\n"
           "idempotency key. Retracting by document reads every stored statement, so on a\n"
           "large database it takes a while; by id it does not.\n"
-          "Prints the retracted ids and what was not found. Exits 0 on success, 1 when the\n"
-          "call failed (nothing was retracted), 2 on a usage error.\n",
+          "Prints the retracted ids (the first 20; --json lists all) and what was not found.\n"
+          "Exits 0 on success, 1 when the call failed (nothing was retracted), 2 on a usage\n"
+          "error.\n",
       .options =
           {
               {"id", "N", "a statement id to retract; repeat for more (at most 10000)"},

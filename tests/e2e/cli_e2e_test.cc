@@ -477,6 +477,10 @@ TEST_F(CliE2eTest, RetractRemovesAStatementAndADocument) {
   EXPECT_NE(r.out.find("retracted " + std::to_string(FixtureLines(fixture_) - 1) + " statements"),
             std::string::npos)
       << r.out;
+  // The first 20 ids, then how many more.
+  EXPECT_NE(r.out.find(" and " + std::to_string(FixtureLines(fixture_) - 1 - 20) + " more"),
+            std::string::npos)
+      << r.out;
   // Acknowledged means in the write-ahead log: a kill -9 right after the
   // answer loses none of it.
   server_->Stop(SIGKILL);
