@@ -170,6 +170,14 @@ TEST(DurabilityE2eTest, OfflineCheckReportsACorruptDatabase) {
   r = testing::Run({ENTENTE_CLI_BIN, "--server", server.address(), "admin", "check"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("missing_index_entry: 1"), std::string::npos) << r.out;
+  auto admin = v1::AdminService::NewStub(Connect(server));
+  v1::CheckRequest bad;
+  bad.set_max_problems(-1);
+  v1::CheckResponse resp;
+  grpc::ClientContext ctx;
+  grpc::Status st = admin->Check(&ctx, bad, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("max_problems"), std::string::npos) << st.error_message();
   r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", dir.Sub("nothing-here")});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("nothing-here")));
