@@ -18,6 +18,7 @@ Any other argument goes to unittest (-v, -k PATTERN).
 """
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -248,6 +249,22 @@ class DockerfileTest(unittest.TestCase):
         for program in ("entente-server", "entente", "entente-admin", "entente-healthcheck"):
             self.assertIn("/" + program + " ", copied + " ")
             self.assertRegex(build_runs, r"--target [^&]*\b" + program + r"\b")
+
+    def test_copied_sources_are_in_the_build_context(self):
+        ignored = [l.strip() for l in read(".dockerignore").splitlines()
+                   if l.strip() and not l.startswith("#")]
+        copies = [c for _, lines in dockerfile_stages() for c in instruction(lines, "COPY")
+                  if not c.startswith("--from")]
+        self.assertTrue(copies)
+        for copy in copies:
+            for src in copy.split()[:-1]:
+                self.assertTrue(os.path.exists(source(src)), f"COPY {src}: no such file")
+                for pattern in ignored:
+                    self.assertFalse(fnmatch.fnmatch(src.split("/")[0], pattern) and src != ".",
+                                     f"COPY {src} is excluded by .dockerignore {pattern}")
+        # The whole tree is copied: what must not go into the image is ignored.
+        for local in ("build", "build-deploy", ".git", "data"):
+            self.assertTrue(any(fnmatch.fnmatch(local, p) for p in ignored), local)
 
     def test_runtime_stage_runs_the_server_as_a_user_with_a_volume(self):
         _, lines = dockerfile_stages()[-1]
