@@ -239,7 +239,11 @@ bool MergeSummaryValues(std::string_view a, std::string_view b, std::string* out
   x.count += y.count;
   x.first_day = std::min(x.first_day, y.first_day);
   x.last_day = std::max(x.last_day, y.last_day);
-  x.goldstein_x10 += y.goldstein_x10;
+  // Added modulo 2^64, like the count: a signed overflow (a corrupt or
+  // hostile value) would be undefined behaviour, and a modular sum of deltas
+  // is still exact whenever the true total fits.
+  x.goldstein_x10 = static_cast<int64_t>(static_cast<uint64_t>(x.goldstein_x10) +
+                                         static_cast<uint64_t>(y.goldstein_x10));
   *out = EncodeSummaryValue(x);
   return true;
 }

@@ -118,5 +118,23 @@ TEST(KeyCodecTest, IdsAreBigEndian) {
   EXPECT_FALSE(DecodeId("1234").has_value());
 }
 
+// Found by fuzz_key_codec: sums past INT64_MAX were a signed overflow.
+TEST(KeyCodecTest, SummaryMergeWrapsAndStaysExactWhenTheTotalFits) {
+  SummaryCell big;
+  big.count = 1;
+  big.goldstein_x10 = INT64_MAX;
+  SummaryCell plus_one = big;
+  plus_one.goldstein_x10 = 1;
+  SummaryCell minus_one = big;
+  minus_one.goldstein_x10 = -1;
+  std::string over, back;
+  ASSERT_TRUE(MergeSummaryValues(EncodeSummaryValue(big), EncodeSummaryValue(plus_one), &over));
+  ASSERT_TRUE(MergeSummaryValues(over, EncodeSummaryValue(minus_one), &back));
+  SummaryCell out;
+  ASSERT_TRUE(DecodeSummary(SummaryKey(big), back, &out));
+  EXPECT_EQ(out.goldstein_x10, INT64_MAX);
+  EXPECT_EQ(out.count, 3u);
+}
+
 }  // namespace
 }  // namespace entente::storage
