@@ -169,33 +169,32 @@ TEST(StringLimitTest, OverlongQueryNamesAreNamed) {
   ASSERT_TRUE(running.ok());
   auto graph = v1::GraphService::NewStub(running.NewChannel());
   const std::string huge(graph::kMaxNameBytes + 1, 'x');
-  {
-    v1::SearchEntitiesRequest req;
-    req.set_prefix(huge);
-    v1::SearchEntitiesResponse resp;
+  // The fields the status names for a call of `rpc` with `req`.
+  auto fields_of = [&](auto rpc, const auto& req, auto resp) {
     grpc::ClientContext ctx;
-    const grpc::Status st = graph->SearchEntities(&ctx, req, &resp);
+    const grpc::Status st = ((*graph).*rpc)(&ctx, req, &resp);
     EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_THAT(BadRequestFields(st), ElementsAre("prefix"));
-  }
-  {
-    v1::GetEntityRequest req;
-    req.set_name(huge);
-    v1::Entity resp;
-    grpc::ClientContext ctx;
-    const grpc::Status st = graph->GetEntity(&ctx, req, &resp);
-    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_THAT(BadRequestFields(st), ElementsAre("name"));
-  }
-  {
-    v1::ListStatementsRequest req;
-    req.mutable_entity()->set_name(huge);
-    v1::ListStatementsResponse resp;
-    grpc::ClientContext ctx;
-    const grpc::Status st = graph->ListStatements(&ctx, req, &resp);
-    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_THAT(BadRequestFields(st), ElementsAre("entity.name"));
-  }
+    return BadRequestFields(st);
+  };
+  v1::SearchEntitiesRequest search;
+  search.set_prefix(huge);
+  EXPECT_THAT(fields_of(&v1::GraphService::Stub::SearchEntities, search,
+                        v1::SearchEntitiesResponse()),
+              ElementsAre("prefix"));
+  v1::GetEntityRequest get;
+  get.set_name(huge);
+  EXPECT_THAT(fields_of(&v1::GraphService::Stub::GetEntity, get, v1::Entity()),
+              ElementsAre("name"));
+  v1::ListStatementsRequest list;
+  list.mutable_entity()->set_name(huge);
+  EXPECT_THAT(fields_of(&v1::GraphService::Stub::ListStatements, list,
+                        v1::ListStatementsResponse()),
+              ElementsAre("entity.name"));
+  v1::FindPathsRequest paths;
+  paths.mutable_from()->set_name("NATO");
+  paths.mutable_to()->set_name(huge);
+  EXPECT_THAT(fields_of(&v1::GraphService::Stub::FindPaths, paths, v1::FindPathsResponse()),
+              ElementsAre("to.name"));
 }
 
 // A stream whose client neither finishes nor goes away must not hold a

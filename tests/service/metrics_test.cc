@@ -2,8 +2,6 @@
 // side port over plain TCP after real gRPC calls.
 #include "service/metrics.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,10 +14,13 @@
 
 #include "service/metrics_http.h"
 #include "tests/service/ops_fixture.h"
+#include "tests/testing/http.h"
 
 namespace entente::service {
 namespace {
 
+using ::entente::testing::ConnectLoopback;
+using ::entente::testing::HttpExchange;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -36,36 +37,14 @@ std::optional<double> Sample(const std::string& text, const std::string& series)
   return std::nullopt;
 }
 
-int Connect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  return fd;
-}
-
-// Sends `request` and reads the whole response (the server closes).
-std::string Http(int port, const std::string& request) {
-  int fd = Connect(port);
-  EXPECT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
-            static_cast<ssize_t>(request.size()));
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
-  ::close(fd);
-  return out;
-}
-
 std::string Body(const std::string& response) {
   const size_t end = response.find("\r\n\r\n");
   return end == std::string::npos ? "" : response.substr(end + 4);
 }
 
 std::string Scrape(int port) {
-  const std::string r = Http(port, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  const std::string r =
+      HttpExchange(port, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
   EXPECT_THAT(r, StartsWith("HTTP/1.1 200 OK\r\n"));
   return Body(r);
 }
@@ -209,15 +188,18 @@ TEST_F(ScrapeTest, FlushedDataShowsInTheSstFigures) {
 TEST_F(ScrapeTest, AnswersHeadersAndOtherPaths) {
   ASSERT_TRUE(running_.ok());
   const int port = running_.server().metrics_port();
-  const std::string ok = Http(port, "GET /metrics HTTP/1.1\r\n\r\n");
+  const std::string ok = HttpExchange(port, "GET /metrics HTTP/1.1\r\n\r\n");
   EXPECT_THAT(ok, HasSubstr("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));
   EXPECT_THAT(ok, HasSubstr("\r\nContent-Length: " + std::to_string(Body(ok).size()) + "\r\n"));
-  EXPECT_THAT(Http(port, "GET /metrics?x=1 HTTP/1.0\r\n\r\n"), StartsWith("HTTP/1.1 200 OK"));
-  EXPECT_THAT(Http(port, "GET / HTTP/1.1\r\n\r\n"), StartsWith("HTTP/1.1 404 "));
-  EXPECT_THAT(Http(port, "GET /metricsx HTTP/1.1\r\n\r\n"), StartsWith("HTTP/1.1 404 "));
-  EXPECT_THAT(Http(port, "POST /metrics HTTP/1.1\r\n\r\n"), StartsWith("HTTP/1.1 405 "));
-  EXPECT_THAT(Http(port, "garbage\r\n\r\n"), StartsWith("HTTP/1.1 400 "));
-  const std::string head = Http(port, "HEAD /metrics HTTP/1.1\r\n\r\n");
+  EXPECT_THAT(HttpExchange(port, "GET /metrics?x=1 HTTP/1.0\r\n\r\n"),
+              StartsWith("HTTP/1.1 200 OK"));
+  EXPECT_THAT(HttpExchange(port, "GET / HTTP/1.1\r\n\r\n"), StartsWith("HTTP/1.1 404 "));
+  EXPECT_THAT(HttpExchange(port, "GET /metricsx HTTP/1.1\r\n\r\n"),
+              StartsWith("HTTP/1.1 404 "));
+  EXPECT_THAT(HttpExchange(port, "POST /metrics HTTP/1.1\r\n\r\n"),
+              StartsWith("HTTP/1.1 405 "));
+  EXPECT_THAT(HttpExchange(port, "garbage\r\n\r\n"), StartsWith("HTTP/1.1 400 "));
+  const std::string head = HttpExchange(port, "HEAD /metrics HTTP/1.1\r\n\r\n");
   EXPECT_THAT(head, StartsWith("HTTP/1.1 200 OK"));
   EXPECT_EQ(Body(head), "");
 }
@@ -230,7 +212,7 @@ TEST_F(ScrapeTest, ClientsThatSendNothingDoNotStopOthersBeingServed) {
   // still answered.
   std::vector<int> stalled;
   for (int i = 0; i < MetricsHttpServer::kWorkers + 2; ++i) {
-    stalled.push_back(Connect(port));
+    stalled.push_back(ConnectLoopback(port));
     if (i % 2 == 0) ::send(stalled.back(), "GET /metr", 9, MSG_NOSIGNAL);
   }
   EXPECT_TRUE(Sample(Scrape(port), "entente_rpc_in_flight").has_value());
