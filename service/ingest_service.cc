@@ -1,9 +1,9 @@
 #include "service/ingest_service.h"
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "model/violations.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
@@ -150,16 +150,25 @@ grpc::Status IngestServiceImpl::Retract(grpc::ServerContext* ctx, const v1::Retr
   // Deleting data is rare and cannot be undone: an operator reading the
   // server's log should see who asked, how much went and why.
   if (!outcome->retracted.empty()) {
-    std::string reason = req->reason();
-    // One log line per retraction, whatever the client wrote.
-    for (char& c : reason) {
-      if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    const auto& ids = outcome->retracted;
+    if (log_format_ == LogFormat::kJson) {
+      WriteStderrLine(JsonLine::Log("info", "retracted")
+                          .Str("peer", ctx->peer())
+                          .Int("statements", static_cast<int64_t>(ids.size()))
+                          .Int("first_id", static_cast<int64_t>(ids.front()))
+                          .Int("last_id", static_cast<int64_t>(ids.back()))
+                          .Str("reason", req->reason())
+                          .Finish());
+    } else {
+      std::string reason = req->reason();
+      // One log line per retraction, whatever the client wrote.
+      for (char& c : reason) {
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+      }
+      WriteStderrLine(absl::StrCat("entente-server: ", ctx->peer(), " retracted ", ids.size(),
+                                   " statement(s) (ids ", ids.front(), "..", ids.back(), ")",
+                                   reason.empty() ? "" : ", reason: ", reason, "\n"));
     }
-    std::fprintf(stderr, "entente-server: %s retracted %zu statement(s) (ids %llu..%llu)%s%s\n",
-                 ctx->peer().c_str(), outcome->retracted.size(),
-                 static_cast<unsigned long long>(outcome->retracted.front()),
-                 static_cast<unsigned long long>(outcome->retracted.back()),
-                 reason.empty() ? "" : ", reason: ", reason.c_str());
   }
   return grpc::Status::OK;
 }

@@ -4,6 +4,7 @@
 
 #include "entente/v1/ingest.grpc.pb.h"
 #include "graph/ingestor.h"
+#include "service/json_log.h"
 #include "service/metrics.h"
 
 namespace entente::service {
@@ -16,9 +17,11 @@ inline constexpr int kMaxRetractDocuments = 100;
 // Stateless: handlers run concurrently; the Ingestor serialises the writes.
 class IngestServiceImpl final : public v1::IngestService::Service {
  public:
-  // `metrics`, if not null, counts the statements' outcomes.
-  explicit IngestServiceImpl(graph::Ingestor* ingestor, Metrics* metrics = nullptr)
-      : ingestor_(ingestor), metrics_(metrics) {}
+  // `metrics`, if not null, counts the statements' outcomes; retractions are
+  // logged to stderr in `log_format`.
+  explicit IngestServiceImpl(graph::Ingestor* ingestor, Metrics* metrics = nullptr,
+                             LogFormat log_format = LogFormat::kText)
+      : ingestor_(ingestor), metrics_(metrics), log_format_(log_format) {}
 
   grpc::Status Ingest(grpc::ServerContext* ctx, const v1::IngestRequest* req,
                       v1::IngestResponse* resp) override;
@@ -31,6 +34,7 @@ class IngestServiceImpl final : public v1::IngestService::Service {
  private:
   graph::Ingestor* const ingestor_;
   Metrics* const metrics_;
+  const LogFormat log_format_;
 };
 
 }  // namespace entente::service

@@ -29,7 +29,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   std::unique_ptr<Server> s(new Server());
   s->health_ = std::make_unique<HealthServiceImpl>();
   s->metrics_ = std::make_unique<Metrics>();
-  s->ingest_ = std::make_unique<IngestServiceImpl>(ingestor, s->metrics_.get());
+  s->ingest_ =
+      std::make_unique<IngestServiceImpl>(ingestor, s->metrics_.get(), options.log_format);
   s->graph_ = std::make_unique<GraphServiceImpl>(reader);
   if (options.store != nullptr) {
     s->admin_ = std::make_unique<AdminServiceImpl>(options.store, options.backup_dir);

@@ -131,6 +131,23 @@ TEST_F(RetractServiceTest, RetractedStatementsAndDocumentsLeaveEveryAnswer) {
   EXPECT_THAT(Listed("Russia"), ElementsAre(kept));
 }
 
+TEST_F(RetractServiceTest, EachRetractionIsLoggedOnOneLineWithPeerCountAndReason) {
+  const v1::IngestResponse ingested = IngestSeed();
+  const std::string id = std::to_string(ingested.statement_ids(2));
+  v1::RetractRequest req;
+  req.add_statement_ids(ingested.statement_ids(2));
+  req.set_reason("wrong actor\nentente-server: forged line");
+  v1::RetractResponse resp;
+  grpc::ClientContext ctx;
+  ::testing::internal::CaptureStderr();
+  grpc::Status st = ingest_->Retract(&ctx, req, &resp);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_THAT(log, ::testing::HasSubstr("retracted 1 statement(s) (ids " + id + ".." + id +
+                                        "), reason: wrong actor entente-server: forged line\n"));
+  EXPECT_THAT(log, ::testing::HasSubstr("127.0.0.1"));
+}
+
 TEST_F(RetractServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   v1::RetractResponse resp;
   grpc::Status st = Retract({}, {}, &resp);
