@@ -4,30 +4,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "graph/validate.h"
 #include "service/ingest_service.h"
 #include "service/rpc_observer.h"
 #include "tests/service/ops_fixture.h"
+#include "tests/service/service_fixture.h"
 
 namespace entente::service {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-std::vector<std::string> BadRequestFields(const grpc::Status& status) {
-  google::rpc::Status st;
-  EXPECT_TRUE(st.ParseFromString(status.error_details()));
-  std::vector<std::string> out;
-  for (const auto& any : st.details()) {
-    google::rpc::BadRequest bad;
-    if (!any.UnpackTo(&bad)) continue;
-    for (const auto& v : bad.field_violations()) out.push_back(v.field());
-  }
-  return out;
-}
 
 ServerOptions WithMaxConcurrent(int n) {
   ServerOptions o;
@@ -141,7 +128,7 @@ TEST(BatchLimitTest, MoreStatementsThanAllowedInOneIngestIsInvalidArgument) {
   v1::IngestResponse resp;
   const grpc::Status st = running.Ingest(0, kMaxStatementsPerRequest + 1, &resp);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(BadRequestFields(st), ElementsAre("statements"));
+  EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("statements"));
   EXPECT_THAT(st.error_message(), HasSubstr("IngestStream"));
 }
 
@@ -159,7 +146,7 @@ TEST(StringLimitTest, EachOverlongStringIsNamed) {
   grpc::ClientContext ctx;
   const grpc::Status st = stub->Ingest(&ctx, req, &resp);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(BadRequestFields(st),
+  EXPECT_THAT(BadRequestFields(st.error_details()),
               ::testing::UnorderedElementsAre("statements[0].actor.name", "statements[0].quote",
                                               "statements[0].source.url"));
 }
@@ -174,7 +161,7 @@ TEST(StringLimitTest, OverlongQueryNamesAreNamed) {
     grpc::ClientContext ctx;
     const grpc::Status st = ((*graph).*rpc)(&ctx, req, &resp);
     EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    return BadRequestFields(st);
+    return BadRequestFields(st.error_details());
   };
   v1::SearchEntitiesRequest search;
   search.set_prefix(huge);
