@@ -29,14 +29,17 @@ Event ToEvent(const graph::StatementView& v) {
           v.target.name};
 }
 
-// Every statement of one entity in one direction within the window.
+// Every statement of one entity in one direction within the window (and
+// with one of `codes`, when given).
 absl::StatusOr<std::vector<Event>> Events(const graph::GraphReader& reader, const Query& q,
-                                          model::Direction dir) {
+                                          model::Direction dir,
+                                          std::vector<std::string> codes = {}) {
   graph::StatementQuery sq;
   sq.entity = Ref(q.entity);
   sq.resolution = model::NameResolution::kExact;
   sq.direction = dir;
   sq.filter = Window(q);
+  sq.filter.code_prefixes = std::move(codes);
   sq.page_size = graph::kMaxPageSize;
   std::vector<Event> out;
   while (true) {
@@ -60,7 +63,7 @@ absl::StatusOr<Rows> Fetch(const graph::GraphReader& reader, const Query& q) {
     return rows;
   }
   if (q.kind == "Q2") {
-    auto events = Events(reader, q, model::Direction::kIn);
+    auto events = Events(reader, q, model::Direction::kIn, CodesOfRelations(q.relations));
     if (!events.ok()) return events.status();
     const std::set<std::string> wanted(q.relations.begin(), q.relations.end());
     for (auto& e : *events) {

@@ -110,6 +110,11 @@ class GrpcFetcher {
     req.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
     req.set_direction(dir);
     SetWindow(q, req.mutable_filter());
+    if (wanted != nullptr) {
+      for (const auto& code : CodesOfRelations(q.relations)) {
+        req.mutable_filter()->add_code_prefixes(code);
+      }
+    }
     req.set_page_size(1000);
     while (true) {
       grpc::ClientContext ctx;

@@ -8,8 +8,12 @@
 #include <iostream>
 #include <map>
 
+#include <set>
+
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+
+#include "graph/taxonomy.h"
 #include <openssl/sha.h>
 
 namespace entente::bench {
@@ -162,6 +166,18 @@ std::vector<std::string> Positional(const std::vector<std::string>& args) {
     out.push_back(args[i]);
   }
   return out;
+}
+
+std::vector<std::string> CodesOfRelations(const std::vector<std::string>& relations) {
+  const auto& taxonomy = graph::Taxonomy::Get();
+  std::set<std::string> codes;
+  for (const auto& r : relations) {
+    auto code = taxonomy.CodeForRelation(r);
+    if (!code) code = taxonomy.Classify(r);
+    if (!code) return {};
+    codes.insert(*code);
+  }
+  return {codes.begin(), codes.end()};
 }
 
 }  // namespace entente::bench

@@ -33,6 +33,15 @@ struct Rows {
   int dist = -1;
 };
 
+// The CAMEO codes the ICEWS loaders give the relations `relations` (the
+// relation table first, then the lexicon, as formats::ReadIcewsTsv and the
+// ingestor do), without repeats; empty if any relation gets none, since its
+// statements are unclassified and a code filter would drop them. A Q2 sends
+// them as code prefixes so the server skips other relations' index entries
+// before reading any statement; the client still keeps only exact relations,
+// because several relations share a code.
+std::vector<std::string> CodesOfRelations(const std::vector<std::string>& relations);
+
 // Parses one line of queries.jsonl.
 absl::StatusOr<Query> ParseQuery(const std::string& line);
 
