@@ -144,7 +144,12 @@ int main(int argc, char** argv) {
   if (const std::string warning = entente::service::InsecureRemoteWarning(
           server_options.listen, server_options.access);
       !warning.empty()) {
-    std::fprintf(stderr, "\n*** entente-server: %s ***\n\n", warning.c_str());
+    // In JSON mode every stderr line must parse, so the banner is text-only.
+    if (g_log_format == entente::service::LogFormat::kJson) {
+      Log("warning", warning);
+    } else {
+      std::fprintf(stderr, "\n*** entente-server: %s ***\n\n", warning.c_str());
+    }
   }
   server_options.max_receive_message_bytes = max_message_mb << 20;
   server_options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
