@@ -1,5 +1,8 @@
 # Entente: `make run` starts the server, `make test` runs every test.
 # Both install what is missing (Debian 12 packages) and build first.
+# `make test` = the normal build and ctest, then `make test-sanitize` (unit
+# tests under ASan+UBSan), then `make fuzz` (each libFuzzer target for
+# FUZZ_SECONDS); see docs/testing.md.
 
 BUILD  ?= build
 JOBS   ?= $(shell nproc)
@@ -7,8 +10,17 @@ LISTEN ?= 127.0.0.1:50051
 DATA   ?= ./data
 # Extra server flags, e.g. make run ARGS="--sync --block_cache_mb 128"
 ARGS   ?=
+# clang++ build with -fsanitize=fuzzer-no-link,address,undefined, shared by
+# test-sanitize and fuzz (-O1 and line tables only: it compiles faster, and
+# reports still name the line).
+SAN_BUILD    ?= build-sanitize
+SAN_TESTS    ?= model_test storage_test graph_test service_test
+FUZZ_SECONDS ?= 30
+# Leaks are checked: the gRPC and Protobuf singletons stay reachable, which
+# LeakSanitizer does not report.
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build run test clean
+.PHONY: all deps configure build run test clean configure-sanitize test-sanitize fuzz
 
 all: build
 
@@ -28,6 +40,25 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	@$(MAKE) --no-print-directory test-sanitize
+	@$(MAKE) --no-print-directory fuzz
+
+configure-sanitize: deps
+	@mkdir -p $(SAN_BUILD)
+	@cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
+	  -DCMAKE_CXX_COMPILER=clang++ -DENTENTE_FUZZ=ON > $(SAN_BUILD)/configure.log 2>&1 \
+	  || (cat $(SAN_BUILD)/configure.log; exit 1)
+
+# The unit tests of every layer (the labels of tests/CMakeLists.txt); the
+# end-to-end and Python tests run the g++ binaries in `make test` already.
+test-sanitize: configure-sanitize
+	$(SAN_ENV) cmake --build $(SAN_BUILD) -j $(JOBS) --target $(SAN_TESTS)
+	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) --timeout 900 \
+	  -L '^(model|storage|graph|service)$$'
+
+fuzz: configure-sanitize
+	fuzz/run.sh --build $(SAN_BUILD) --seconds $(FUZZ_SECONDS) -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD)

@@ -36,10 +36,7 @@ dict_of() {
 }
 
 if [ ! -f "$BUILD/CMakeCache.txt" ] || ! grep -q '^ENTENTE_FUZZ:BOOL=ON' "$BUILD/CMakeCache.txt"; then
-  mkdir -p "$BUILD"
-  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_CXX_COMPILER=clang++ -DENTENTE_FUZZ=ON > "$BUILD/configure.log" 2>&1 \
-    || { cat "$BUILD/configure.log"; exit 1; }
+  make --no-print-directory configure-sanitize SAN_BUILD="$BUILD"
 fi
 cmake --build "$BUILD" -j "$JOBS" --target fuzzers
 
