@@ -6,13 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <set>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli/event_reader.h"
 #include "fuzz/check.h"
+#include "fuzz/input.h"
 
 namespace {
 
@@ -23,38 +23,16 @@ bool HasLineBreakOrTab(const std::string& s) {
   return s.find_first_of("\t\n") != std::string::npos;
 }
 
-// Lines std::getline yields that are not empty once the file's byte order
-// mark and a trailing CR are cut.
-size_t NonEmptyLines(std::string_view file) {
-  size_t n = 0;
-  if (file.substr(0, 3) == "\xEF\xBB\xBF") file.remove_prefix(3);
-  while (!file.empty()) {
-    const size_t nl = file.find('\n');
-    std::string_view text = file.substr(0, nl);
-    file = nl == std::string_view::npos ? std::string_view() : file.substr(nl + 1);
-    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    if (!text.empty()) ++n;
-  }
-  return n;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return -1;
   const EventFormat format = static_cast<EventFormat>(data[0] % 3);
   const std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
-  std::vector<std::string> files;
-  const size_t nul = bytes.find('\0');
-  files.emplace_back(bytes.substr(0, nul));
-  if (nul != std::string_view::npos) files.emplace_back(bytes.substr(nul + 1));
-
-  std::vector<std::istringstream> streams;
-  streams.reserve(files.size());
-  std::vector<std::istream*> inputs;
-  for (const auto& f : files) inputs.push_back(&streams.emplace_back(f));
+  const entente::fuzz::TwoFiles input(bytes);
+  const std::vector<std::string>& files = input.files;
   const std::vector<std::string> names = {"/data/events.tab", "-"};
-  entente::cli::EventTableReader reader(format, inputs, names);
+  entente::cli::EventTableReader reader(format, input.inputs, names);
 
   std::vector<ParsedLine> all;
   for (std::vector<ParsedLine> chunk; !(chunk = reader.Next(7)).empty();) {
@@ -63,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   FUZZ_CHECK(reader.Next(1).empty());
   size_t non_empty = 0;
-  for (const auto& f : files) non_empty += NonEmptyLines(f);
+  for (const auto& f : files) non_empty += entente::fuzz::NonEmptyLines(f, /*skip_bom=*/true);
   // Only a raw ICEWS file's header line is not returned.
   if (format == EventFormat::kIcews) {
     FUZZ_CHECK(all.size() <= non_empty && all.size() + files.size() >= non_empty);

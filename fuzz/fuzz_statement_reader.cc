@@ -4,13 +4,13 @@
 // order, as a statement or a one-line error; counters add up.
 #include <cstddef>
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli/statement_reader.h"
 #include "fuzz/check.h"
+#include "fuzz/input.h"
 
 namespace {
 
@@ -48,17 +48,10 @@ Expected Count(const std::vector<std::string>& files) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  std::vector<std::string> files;
-  const size_t nul = bytes.find('\0');
-  files.emplace_back(bytes.substr(0, nul));
-  if (nul != std::string_view::npos) files.emplace_back(bytes.substr(nul + 1));
-
-  std::vector<std::istringstream> streams;
-  streams.reserve(files.size());
-  std::vector<std::istream*> inputs;
-  for (const auto& f : files) inputs.push_back(&streams.emplace_back(f));
+  const entente::fuzz::TwoFiles input(bytes);
+  const std::vector<std::string>& files = input.files;
   // Two threads, and chunks small enough that both parse some lines.
-  entente::cli::StatementReader reader(inputs, 2);
+  entente::cli::StatementReader reader(input.inputs, 2);
   const Expected expected = Count(files);
 
   std::vector<ParsedLine> all;
