@@ -11,21 +11,22 @@
 #                                   them against ldd of the built binaries)
 set -euo pipefail
 
-# The Debian 12 runtime packages of gRPC++ 1.51, Protobuf 3.21, RocksDB 7.8
-# and absl, and of what they and Entente load: found with ldd on the built
-# binaries and dpkg -S on each library (libc6 and libgcc-s1 are in every
-# Debian image).
+# The Debian 12 runtime packages of gRPC++ 1.51, Protobuf 3.21, RocksDB 7.8,
+# absl and cpp-httplib 0.11, and of what they and Entente load: found with
+# ldd on the built binaries and dpkg -S on each library (libc6 and libgcc-s1
+# are in every Debian image).
 RUNTIME_PACKAGES=(
   libgrpc++1.51 libgrpc29 libprotobuf32 librocksdb7.8 libabsl20220623
   libutf8proc2 libxxhash0 libssl3 libc-ares2 libre2-9 zlib1g
   libsnappy1v5 liblz4-1 libzstd1 libbz2-1.0 libgflags2.2 libstdc++6
+  libcpp-httplib0.11 libbrotli1  # cpp-httplib (/metrics) and the Brotli it loads
 )
 
 PACKAGES=(
   build-essential cmake pkg-config ninja-build
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libabsl-dev libutf8proc-dev libxxhash-dev
+  libabsl-dev libutf8proc-dev libxxhash-dev libcpp-httplib-dev
   golang-github-gogo-googleapis-dev grpc-proto
   iso-codes python3 python3-grpcio python3-protobuf python3-networkx
   openssl libssl-dev

@@ -1,4 +1,4 @@
-// A plain HTTP/1.1 client over TCP on 127.0.0.1, for tests of the /metrics
+// A plain HTTP/1.1 client over TCP on loopback, for tests of the /metrics
 // side port: raw sockets, so tests can also send malformed or partial
 // requests.
 #ifndef ENTENTE_TESTS_TESTING_HTTP_H_
@@ -15,8 +15,18 @@
 
 namespace entente::testing {
 
-// A connected socket to 127.0.0.1:port; the caller closes it.
-inline int ConnectLoopback(int port) {
+// A connected socket to 127.0.0.1:port (or [::1]:port); the caller closes
+// it.
+inline int ConnectLoopback(int port, bool ipv6 = false) {
+  if (ipv6) {
+    int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(static_cast<uint16_t>(port));
+    a.sin6_addr = in6addr_loopback;
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    return fd;
+  }
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -27,8 +37,8 @@ inline int ConnectLoopback(int port) {
 }
 
 // Sends `request` as is and reads the whole response (the server closes).
-inline std::string HttpExchange(int port, const std::string& request) {
-  int fd = ConnectLoopback(port);
+inline std::string HttpExchange(int port, const std::string& request, bool ipv6 = false) {
+  int fd = ConnectLoopback(port, ipv6);
   EXPECT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
             static_cast<ssize_t>(request.size()));
   std::string out;
