@@ -116,27 +116,67 @@ absl::Status ExpandFromIndex(const storage::ReadView& view, model::EntityId u,
   });
 }
 
+// What a Traverse holds per element (graph/work_budget.h for the model).
+// A reached node: its depth entry, its place in the result and in a
+// frontier; an expanded node: its entry in `expanded`.
+constexpr size_t kNodeScratchBytes =
+    HashEntryBytes<std::pair<const model::EntityId, int>>() + GrownVectorBytes<model::EntityId>();
+constexpr size_t kNodeResultBytes = GrownVectorBytes<ReachedNode>();
+constexpr size_t kExpandedBytes = HashEntryBytes<model::EntityId>();
+// An edge: its map entry during the search, then its place in the result
+// (reserved exactly); its evidence is charged as its vector grows.
+constexpr size_t kEdgeScratchBytes =
+    MapEntryBytes<std::pair<model::EntityId, model::EntityId>, AggregatedEdge>();
+constexpr size_t kEdgeResultBytes = sizeof(AggregatedEdge);
+// One counterpart of a node expanded from summaries: its map entry and its
+// place in the visiting order (reserved exactly).
+constexpr size_t kCounterpartBytes =
+    MapEntryBytes<std::pair<model::EntityId, bool>, Delta>() + sizeof(Delta);
+
+// The heap a vector of ids takes at `capacity`.
+size_t IdVectorBytes(size_t capacity) {
+  return capacity == 0 ? 0 : HeapBytes(capacity * sizeof(model::StatementId));
+}
+
+// Appends `id` to `ids`, charging `memory` (a WorkLease or ScratchCharge)
+// when the vector reallocates.
+template <typename Charger>
+absl::Status PushId(uint64_t id, std::vector<uint64_t>* ids, Charger* memory) {
+  const size_t before = ids->capacity();
+  ids->push_back(id);
+  if (ids->capacity() == before) return absl::OkStatus();
+  const size_t grown = IdVectorBytes(ids->capacity()) - IdVectorBytes(before);
+  return memory->Charge(grown);
+}
+
 // A hub's statements over whole months come from its summary cells: one
 // read per (counterpart, root, month) instead of one per statement. The
 // cells of a node are added up per counterpart and visited most recent
 // first, as the index path meets them, so max_fanout keeps the same kind of
 // neighbours either way.
 absl::Status ExpandFromSummaries(const storage::ReadView& view, model::EntityId u,
-                                 model::Direction direction,
-                                 const CompiledFilter::ForCells& cells, StopCheck* stop,
-                                 const DeltaFn& visit) {
+                                 model::Direction direction, const CompiledFilter::ForCells& cells,
+                                 StopCheck* stop, WorkLease* memory, const DeltaFn& visit) {
   if (stop->Step()) return Stopped();
+  ScratchCharge scratch(memory);
   std::map<std::pair<model::EntityId, bool>, Delta> per_counterpart;
   for (auto dir : {model::Direction::kOut, model::Direction::kIn}) {
     if (direction != model::Direction::kBoth && direction != dir) continue;
     bool stopped = false;
+    absl::Status charged;
     const bool forward = dir == model::Direction::kOut;
     const uint8_t which = forward ? storage::kSummaryOut : storage::kSummaryIn;
     absl::Status s = view.ScanSummaries(u, which, [&](const storage::SummaryCell& c) {
       if (stop->Step()) return !(stopped = true);
       if (c.month < cells.month_lo || c.month > cells.month_hi || !cells.roots[c.root]) return true;
-      auto [it, fresh] = per_counterpart.try_emplace(
-          {c.counterpart, forward}, Delta{c.counterpart, forward, 0, c.first_day, c.last_day, 0, 0, 0});
+      auto it = per_counterpart.find({c.counterpart, forward});
+      if (it == per_counterpart.end()) {
+        if (charged = scratch.Charge(kCounterpartBytes); !charged.ok()) return false;
+        it = per_counterpart
+                 .emplace(std::pair{c.counterpart, forward},
+                          Delta{c.counterpart, forward, 0, c.first_day, c.last_day, 0, 0, 0})
+                 .first;
+      }
       Delta& d = it->second;
       d.count += c.count;
       d.first_day = std::min(d.first_day, c.first_day);
@@ -146,6 +186,7 @@ absl::Status ExpandFromSummaries(const storage::ReadView& view, model::EntityId 
       return true;
     });
     if (stopped) return Stopped();
+    if (!charged.ok()) return charged;
     if (!s.ok()) return s;
   }
   std::vector<Delta> order;
@@ -177,94 +218,176 @@ absl::Status FillEvidence(const storage::ReadView& view, const CompiledFilter& f
   return it->status();
 }
 
+// One Traverse call: the breadth-first search, level by level, and what it
+// has charged. The search state is scratch, released when the Traversal is
+// destroyed; the result stays charged to the caller's lease.
+class Traversal {
+ public:
+  Traversal(const storage::ReadView& view, model::Direction direction, const CompiledFilter& filter,
+            const TraverseLimits& limits, const StopFn& stop, WorkLease* memory)
+      : view_(view),
+        direction_(direction),
+        filter_(filter),
+        limits_(limits),
+        cells_(filter.ForSummaries()),
+        check_(stop),
+        memory_(memory != nullptr ? memory : &unlimited_),
+        scratch_(memory_) {}
+
+  absl::Status AddSeeds(const std::vector<model::EntityId>& seeds);
+  // Expands the frontier level by level up to max_depth.
+  absl::Status Run();
+  // Moves the edges into the result, reading the evidence of edges built
+  // from summaries.
+  absl::StatusOr<TraverseResult> Finish();
+
+ private:
+  absl::Status Expand(model::EntityId u, int d, std::vector<model::EntityId>* next);
+  // Follows one statement or cell from `u` at depth `d`. False stops the
+  // expansion of `u`: a charge failed, and status_ says why.
+  bool Follow(model::EntityId u, int d, const Delta& x, int* taken,
+              std::vector<model::EntityId>* next);
+  // Charges a new node's or edge's scratch and result share.
+  bool ChargeElement(size_t scratch, size_t result);
+  void Note(const char* limit) {
+    if (out_.truncated.empty()) out_.truncated = limit;
+  }
+
+  const storage::ReadView& view_;
+  const model::Direction direction_;
+  const CompiledFilter& filter_;
+  const TraverseLimits& limits_;
+  const std::optional<CompiledFilter::ForCells> cells_;
+  StopCheck check_;
+  WorkLease unlimited_;  // when the caller gave no lease
+  WorkLease* const memory_;
+  ScratchCharge scratch_;  // before the containers: released after they are freed
+  absl::Status status_;    // the charge that failed
+  TraverseResult out_;
+  std::unordered_map<model::EntityId, int> depth_;
+  std::map<std::pair<model::EntityId, model::EntityId>, AggregatedEdge> edges_;
+  // With BOTH, a statement between two expanded nodes is seen from each end:
+  // it is taken from whichever was expanded first.
+  std::unordered_set<model::EntityId> expanded_;
+  std::vector<model::EntityId> frontier_;
+};
+
+absl::Status Traversal::AddSeeds(const std::vector<model::EntityId>& seeds) {
+  for (auto s : seeds) {
+    if (depth_.count(s)) continue;
+    // Seeds count towards max_nodes too: more seeds than that are cut.
+    if (static_cast<int>(out_.nodes.size()) >= limits_.max_nodes) {
+      Note("max_nodes");
+      break;
+    }
+    if (!ChargeElement(kNodeScratchBytes, kNodeResultBytes)) return status_;
+    depth_.emplace(s, 0);
+    out_.nodes.push_back({s, 0});
+    frontier_.push_back(s);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Traversal::Run() {
+  for (int d = 0; d < limits_.max_depth && !frontier_.empty(); ++d) {
+    std::vector<model::EntityId> next;
+    for (model::EntityId u : frontier_) {
+      if (absl::Status s = Expand(u, d, &next); !s.ok()) return s;
+    }
+    frontier_ = std::move(next);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Traversal::Expand(model::EntityId u, int d, std::vector<model::EntityId>* next) {
+  int taken = 0;
+  const DeltaFn visit = [&](const Delta& x) { return Follow(u, d, x, &taken, next); };
+  absl::Status s = cells_
+                       ? ExpandFromSummaries(view_, u, direction_, *cells_, &check_, memory_, visit)
+                       : ExpandFromIndex(view_, u, direction_, filter_, &check_, visit);
+  if (s.ok()) s = status_;
+  if (s.ok()) s = scratch_.Charge(kExpandedBytes);
+  if (!s.ok()) return s;
+  expanded_.insert(u);
+  return absl::OkStatus();
+}
+
+bool Traversal::Follow(model::EntityId u, int d, const Delta& x, int* taken,
+                       std::vector<model::EntityId>* next) {
+  if (direction_ == model::Direction::kBoth &&
+      (expanded_.count(x.other) || (x.other == u && !x.forward))) {
+    return true;  // counted from the other end, or the self-loop's out side
+  }
+  if (!depth_.count(x.other)) {
+    if (*taken >= limits_.max_fanout) return Note("max_fanout"), true;
+    if (static_cast<int>(out_.nodes.size()) >= limits_.max_nodes) {
+      return Note("max_nodes"), true;
+    }
+    if (!ChargeElement(kNodeScratchBytes, kNodeResultBytes)) return false;
+    depth_.emplace(x.other, d + 1);
+    out_.nodes.push_back({x.other, d + 1});
+    next->push_back(x.other);
+    ++*taken;
+  }
+  const auto key = x.forward ? std::pair{u, x.other} : std::pair{x.other, u};
+  auto e = edges_.find(key);
+  if (e == edges_.end()) {
+    if (static_cast<int>(edges_.size()) >= limits_.max_edges) return Note("max_edges"), true;
+    if (!ChargeElement(kEdgeScratchBytes, kEdgeResultBytes)) return false;
+    e = edges_
+            .emplace(key,
+                     AggregatedEdge{key.first, key.second, 0, x.first_day, x.last_day, 0, 0, {}})
+            .first;
+  }
+  AggregatedEdge& agg = e->second;
+  agg.count += x.count;
+  agg.first_day = std::min(agg.first_day, x.first_day);
+  agg.last_day = std::max(agg.last_day, x.last_day);
+  agg.goldstein_sum += x.goldstein_sum;
+  agg.classified += x.classified;
+  if (x.statement != 0 && static_cast<int>(agg.evidence.size()) < limits_.evidence_per_edge) {
+    status_ = PushId(x.statement, &agg.evidence, memory_);
+  }
+  return status_.ok();
+}
+
+bool Traversal::ChargeElement(size_t scratch, size_t result) {
+  status_ = scratch_.Charge(scratch);
+  if (status_.ok()) status_ = memory_->Charge(result);
+  return status_.ok();
+}
+
+absl::StatusOr<TraverseResult> Traversal::Finish() {
+  // Evidence is newest first: from the index, every statement of an edge is
+  // taken in the (newest-first) scan of whichever endpoint was expanded
+  // first; from summaries, it is read afterwards, per edge.
+  out_.edges.reserve(edges_.size());
+  for (auto& [key, e] : edges_) {
+    if (cells_ && limits_.evidence_per_edge > 0) {
+      if (check_.Step()) return Stopped();
+      if (absl::Status s = FillEvidence(view_, filter_, limits_.evidence_per_edge, &e); !s.ok()) {
+        return s;
+      }
+      if (absl::Status s = memory_->Charge(IdVectorBytes(e.evidence.capacity())); !s.ok()) {
+        return s;
+      }
+    }
+    out_.edges.push_back(std::move(e));
+  }
+  return std::move(out_);
+}
+
 }  // namespace
 
 absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
                                         const std::vector<model::EntityId>& seeds,
                                         model::Direction direction, const CompiledFilter& filter,
-                                        const TraverseLimits& limits, const StopFn& stop) {
-  TraverseResult out;
-  std::unordered_map<model::EntityId, int> depth;
-  std::map<std::pair<model::EntityId, model::EntityId>, AggregatedEdge> edges;
-  // With BOTH, a statement between two expanded nodes is seen from each end:
-  // it is taken from whichever was expanded first.
-  std::unordered_set<model::EntityId> expanded;
-  std::vector<model::EntityId> frontier;
-  StopCheck check(stop);
-  const std::optional<CompiledFilter::ForCells> cells = filter.ForSummaries();
-  auto note = [&](const char* limit) {
-    if (out.truncated.empty()) out.truncated = limit;
-  };
-  for (auto s : seeds) {
-    if (depth.count(s)) continue;
-    // Seeds count towards max_nodes too: more seeds than that are cut.
-    if (static_cast<int>(out.nodes.size()) >= limits.max_nodes) {
-      note("max_nodes");
-      break;
-    }
-    depth.emplace(s, 0);
-    out.nodes.push_back({s, 0});
-    frontier.push_back(s);
-  }
-  for (int d = 0; d < limits.max_depth && !frontier.empty(); ++d) {
-    std::vector<model::EntityId> next;
-    for (model::EntityId u : frontier) {
-      int taken = 0;
-      auto visit = [&](const Delta& x) {
-        if (direction == model::Direction::kBoth &&
-            (expanded.count(x.other) || (x.other == u && !x.forward))) {
-          return true;  // counted from the other end, or the self-loop's out side
-        }
-        auto it = depth.find(x.other);
-        if (it == depth.end()) {
-          if (taken >= limits.max_fanout) return note("max_fanout"), true;
-          if (static_cast<int>(out.nodes.size()) >= limits.max_nodes) {
-            return note("max_nodes"), true;
-          }
-          it = depth.emplace(x.other, d + 1).first;
-          out.nodes.push_back({x.other, d + 1});
-          next.push_back(x.other);
-          ++taken;
-        }
-        const auto key = x.forward ? std::pair{u, x.other} : std::pair{x.other, u};
-        auto e = edges.find(key);
-        if (e == edges.end()) {
-          if (static_cast<int>(edges.size()) >= limits.max_edges) return note("max_edges"), true;
-          e = edges.emplace(key, AggregatedEdge{key.first, key.second, 0, x.first_day, x.last_day,
-                                                0, 0, {}})
-                  .first;
-        }
-        AggregatedEdge& agg = e->second;
-        agg.count += x.count;
-        agg.first_day = std::min(agg.first_day, x.first_day);
-        agg.last_day = std::max(agg.last_day, x.last_day);
-        agg.goldstein_sum += x.goldstein_sum;
-        agg.classified += x.classified;
-        if (x.statement != 0 && static_cast<int>(agg.evidence.size()) < limits.evidence_per_edge) {
-          agg.evidence.push_back(x.statement);
-        }
-        return true;
-      };
-      absl::Status s = cells ? ExpandFromSummaries(view, u, direction, *cells, &check, visit)
-                             : ExpandFromIndex(view, u, direction, filter, &check, visit);
-      if (!s.ok()) return s;
-      expanded.insert(u);
-    }
-    frontier = std::move(next);
-  }
-  // Evidence is newest first: from the index, every statement of an edge is
-  // taken in the (newest-first) scan of whichever endpoint was expanded
-  // first; from summaries, it is read afterwards, per edge.
-  for (auto& [key, e] : edges) {
-    if (cells && limits.evidence_per_edge > 0) {
-      if (check.Step()) return Stopped();
-      if (absl::Status s = FillEvidence(view, filter, limits.evidence_per_edge, &e); !s.ok()) {
-        return s;
-      }
-    }
-    out.edges.push_back(std::move(e));
-  }
-  return out;
+                                        const TraverseLimits& limits, const StopFn& stop,
+                                        WorkLease* memory) {
+  Traversal t(view, direction, filter, limits, stop, memory);
+  if (absl::Status s = t.AddSeeds(seeds); !s.ok()) return s;
+  if (absl::Status s = t.Run(); !s.ok()) return s;
+  return t.Finish();
 }
 
 // ------------------------------------------------------------ FindPaths
@@ -282,6 +405,21 @@ struct Side {
   int depth = 0;
 };
 
+// The successors of each node of the shortest-path DAG, toward `to`.
+using Successors = std::unordered_map<model::EntityId, std::vector<model::EntityId>>;
+
+// What a path search holds per element (graph/work_budget.h). A node
+// reached from one end: its distance, its parents entry and its place in a
+// frontier. A node of the shortest-path DAG: its entry in a visited set and
+// in Successors. Id vectors (parents, successors, stack) are charged as they
+// grow.
+constexpr size_t kPathNodeBytes =
+    HashEntryBytes<std::pair<const model::EntityId, int>>() +
+    HashEntryBytes<std::pair<const model::EntityId, std::vector<model::EntityId>>>() +
+    GrownVectorBytes<model::EntityId>();
+constexpr size_t kDagVisitBytes = HashEntryBytes<model::EntityId>();
+constexpr size_t kDagEntryBytes = HashEntryBytes<Successors::value_type>();
+
 model::Direction Reverse(model::Direction d) {
   if (d == model::Direction::kOut) return model::Direction::kIn;
   if (d == model::Direction::kIn) return model::Direction::kOut;
@@ -289,19 +427,25 @@ model::Direction Reverse(model::Direction d) {
 }
 
 absl::Status ExpandLevel(const storage::ReadView& view, const CompiledFilter& filter,
-                         StopCheck* stop, Side* side) {
+                         StopCheck* stop, ScratchCharge* scratch, Side* side) {
   std::vector<model::EntityId> next;
   const int d = side->depth + 1;
+  absl::Status charged;
   for (model::EntityId u : side->frontier) {
     absl::Status s = ForEachStep(view, u, side->direction, filter, stop, [&](const Step& step) {
-      auto [it, inserted] = side->dist.emplace(step.other, d);
-      if (inserted) next.push_back(step.other);
+      auto it = side->dist.find(step.other);
+      if (it == side->dist.end()) {
+        if (charged = scratch->Charge(kPathNodeBytes); !charged.ok()) return false;
+        it = side->dist.emplace(step.other, d).first;
+        next.push_back(step.other);
+      }
       if (it->second == d) {
         auto& p = side->parents[step.other];
-        if (p.empty() || p.back() != u) p.push_back(u);
+        if (p.empty() || p.back() != u) charged = PushId(u, &p, scratch);
       }
-      return true;
+      return charged.ok();
     });
+    if (s.ok()) s = charged;
     if (!s.ok()) return s;
   }
   for (auto& v : next) {
@@ -312,6 +456,53 @@ absl::Status ExpandLevel(const storage::ReadView& view, const CompiledFilter& fi
   side->frontier = std::move(next);
   side->depth = d;
   return absl::OkStatus();
+}
+
+// Adds one half of the shortest-path DAG to `succ`: from the nodes where
+// the searches met back along `side`'s parents. The forward side's parents
+// lead back toward `from`, so its links are reversed; the backward side's
+// lead on toward `to`.
+absl::Status AddDagHalf(const Side& side, bool forward, const std::vector<model::EntityId>& meet,
+                        ScratchCharge* scratch, Successors* succ) {
+  std::unordered_set<model::EntityId> done;
+  std::vector<model::EntityId> stack(meet.begin(), meet.end());
+  while (!stack.empty()) {
+    const model::EntityId v = stack.back();
+    stack.pop_back();
+    if (done.count(v)) continue;
+    if (absl::Status s = scratch->Charge(kDagVisitBytes); !s.ok()) return s;
+    done.insert(v);
+    auto parents = side.parents.find(v);
+    if (parents == side.parents.end()) continue;
+    for (model::EntityId p : parents->second) {
+      auto [entry, inserted] = succ->try_emplace(forward ? p : v);
+      absl::Status s = inserted ? scratch->Charge(kDagEntryBytes) : absl::OkStatus();
+      if (s.ok()) s = PushId(forward ? v : p, &entry->second, scratch);
+      if (s.ok()) s = PushId(p, &stack, scratch);
+      if (!s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Appends to `paths`, in lexicographic order, the paths of `distance` hops
+// from path->back() to `to` along `succ`, until there are `max_paths`.
+void EnumeratePaths(const Successors& succ, model::EntityId to, int distance, int max_paths,
+                    std::vector<model::EntityId>* path,
+                    std::vector<std::vector<model::EntityId>>* paths) {
+  if (static_cast<int>(paths->size()) >= max_paths) return;
+  const model::EntityId v = path->back();
+  if (static_cast<int>(path->size()) - 1 == distance) {
+    if (v == to) paths->push_back(*path);
+    return;
+  }
+  auto next = succ.find(v);
+  if (next == succ.end()) return;
+  for (model::EntityId n : next->second) {
+    path->push_back(n);
+    EnumeratePaths(succ, to, distance, max_paths, path, paths);
+    path->pop_back();
+  }
 }
 
 // The statements of hop from->to that the search could have used.
@@ -338,12 +529,33 @@ absl::StatusOr<PathHop> HopEvidence(const storage::ReadView& view, model::Entity
   return hop;
 }
 
+// The hops of each path, with their evidence, charged to `memory`.
+absl::Status AddHops(const storage::ReadView& view, model::Direction direction,
+                     const CompiledFilter& filter, int evidence_per_hop, WorkLease* memory,
+                     PathsResult* out) {
+  for (const auto& p : out->paths) {
+    std::vector<PathHop> hops;
+    for (size_t i = 0; i + 1 < p.size(); ++i) {
+      auto hop = HopEvidence(view, p[i], p[i + 1], direction, filter, evidence_per_hop);
+      if (!hop.ok()) return hop.status();
+      const size_t bytes = GrownVectorBytes<PathHop>() + IdVectorBytes(hop->statements.capacity());
+      if (absl::Status s = memory->Charge(bytes); !s.ok()) return s;
+      hops.push_back(std::move(*hop));
+    }
+    out->hops.push_back(std::move(hops));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<PathsResult> FindPaths(const storage::ReadView& view, model::EntityId from,
                                       model::EntityId to, model::Direction direction,
                                       const CompiledFilter& filter, int max_hops, int max_paths,
-                                      int evidence_per_hop, const StopFn& stop) {
+                                      int evidence_per_hop, const StopFn& stop, WorkLease* memory) {
+  WorkLease unlimited;
+  if (memory == nullptr) memory = &unlimited;
+  ScratchCharge scratch(memory);  // before the search state: released after it is freed
   PathsResult out;
   Side fwd{from, direction, {{from, 0}}, {}, {from}, 0};
   Side bwd{to, Reverse(direction), {{to, 0}}, {}, {to}, 0};
@@ -352,7 +564,7 @@ absl::StatusOr<PathsResult> FindPaths(const storage::ReadView& view, model::Enti
   while (fwd.depth + bwd.depth < max_hops && !fwd.frontier.empty() && !bwd.frontier.empty()) {
     Side& side = fwd.frontier.size() <= bwd.frontier.size() ? fwd : bwd;
     Side& other = &side == &fwd ? bwd : fwd;
-    if (absl::Status s = ExpandLevel(view, filter, &check, &side); !s.ok()) return s;
+    if (absl::Status s = ExpandLevel(view, filter, &check, &scratch, &side); !s.ok()) return s;
     int best = INT32_MAX;
     for (model::EntityId v : side.frontier) {
       auto it = other.dist.find(v);
@@ -368,57 +580,17 @@ absl::StatusOr<PathsResult> FindPaths(const storage::ReadView& view, model::Enti
   }
   if (out.distance < 0) return out;
 
-  // The DAG of shortest paths: successors toward `to`, from both parent maps.
-  std::unordered_map<model::EntityId, std::vector<model::EntityId>> succ;
-  std::unordered_set<model::EntityId> done_f, done_b;
-  std::vector<model::EntityId> stack(meet.begin(), meet.end());
-  while (!stack.empty()) {  // forward half: parents point back toward `from`
-    model::EntityId v = stack.back();
-    stack.pop_back();
-    if (!done_f.insert(v).second) continue;
-    for (model::EntityId p : fwd.parents[v]) {
-      succ[p].push_back(v);
-      stack.push_back(p);
-    }
-  }
-  stack.assign(meet.begin(), meet.end());
-  while (!stack.empty()) {  // backward half: parents point on toward `to`
-    model::EntityId v = stack.back();
-    stack.pop_back();
-    if (!done_b.insert(v).second) continue;
-    for (model::EntityId p : bwd.parents[v]) {
-      succ[v].push_back(p);
-      stack.push_back(p);
-    }
-  }
+  Successors succ;
+  if (absl::Status s = AddDagHalf(fwd, true, meet, &scratch, &succ); !s.ok()) return s;
+  if (absl::Status s = AddDagHalf(bwd, false, meet, &scratch, &succ); !s.ok()) return s;
   for (auto& [v, s] : succ) {
     std::sort(s.begin(), s.end());
     s.erase(std::unique(s.begin(), s.end()), s.end());
   }
-  // Lexicographic depth-first enumeration, stopping at max_paths.
   std::vector<model::EntityId> path = {from};
-  std::function<void()> dfs = [&] {
-    if (static_cast<int>(out.paths.size()) >= max_paths) return;
-    const model::EntityId v = path.back();
-    if (static_cast<int>(path.size()) - 1 == out.distance) {
-      if (v == to) out.paths.push_back(path);
-      return;
-    }
-    for (model::EntityId n : succ[v]) {
-      path.push_back(n);
-      dfs();
-      path.pop_back();
-    }
-  };
-  dfs();
-  for (const auto& p : out.paths) {
-    std::vector<PathHop> hops;
-    for (size_t i = 0; i + 1 < p.size(); ++i) {
-      auto hop = HopEvidence(view, p[i], p[i + 1], direction, filter, evidence_per_hop);
-      if (!hop.ok()) return hop.status();
-      hops.push_back(std::move(*hop));
-    }
-    out.hops.push_back(std::move(hops));
+  EnumeratePaths(succ, to, out.distance, max_paths, &path, &out.paths);
+  if (absl::Status s = AddHops(view, direction, filter, evidence_per_hop, memory, &out); !s.ok()) {
+    return s;
   }
   return out;
 }
@@ -447,7 +619,13 @@ int32_t BucketStart(int32_t day, Granularity g) {
 absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::ReadView& view,
                                                              model::EntityId a, model::EntityId b,
                                                              const CompiledFilter& filter,
-                                                             Granularity g, const StopFn& stop) {
+                                                             Granularity g, const StopFn& stop,
+                                                             WorkLease* memory) {
+  WorkLease unlimited;
+  if (memory == nullptr) memory = &unlimited;
+  // A bucket: its map entry while scanning, then its place in the answer.
+  constexpr size_t kBucketScratchBytes = MapEntryBytes<int32_t, TimelineBucket>();
+  ScratchCharge scratch(memory);  // before `buckets`: released after it is freed
   std::map<int32_t, TimelineBucket> buckets;
   storage::EdgeScan scan;
   scan.entity = a;
@@ -463,7 +641,14 @@ absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::Read
     const model::EdgeEntry& e = it->entry();
     if (!filter.Matches(e)) continue;
     const int32_t start = BucketStart(e.day, g);
-    TimelineBucket& bucket = buckets[start];
+    auto slot = buckets.find(start);
+    if (slot == buckets.end()) {
+      absl::Status s = scratch.Charge(kBucketScratchBytes);
+      if (s.ok()) s = memory->Charge(sizeof(TimelineBucket));
+      if (!s.ok()) return s;
+      slot = buckets.emplace(start, TimelineBucket{}).first;
+    }
+    TimelineBucket& bucket = slot->second;
     bucket.start_day = start;
     ++bucket.total;
     ++bucket.by_quad[static_cast<int>(Taxonomy::Get().QuadOf(e.cameo_code))];
@@ -475,6 +660,7 @@ absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::Read
   }
   if (absl::Status s = it->status(); !s.ok()) return s;
   std::vector<TimelineBucket> out;
+  out.reserve(buckets.size());
   for (auto& [start, bucket] : buckets) out.push_back(bucket);
   return out;
 }
@@ -482,12 +668,26 @@ absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::Read
 // -------------------------------------------------------------- Profile
 
 absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::EntityId entity,
-                                      int top) {
+                                      int top, WorkLease* memory) {
+  WorkLease unlimited;
+  if (memory == nullptr) memory = &unlimited;
+  // A counterpart: its entry in `counts` and its place in the ranking (cut
+  // to `top` before returning, so all of it is scratch).
+  constexpr size_t kCounterpartScratchBytes =
+      HashEntryBytes<std::pair<const model::EntityId, CounterpartCount>>() +
+      sizeof(CounterpartCount);
+  ScratchCharge scratch(memory);  // before `counts`: released after it is freed
   EntityProfile p;
   std::unordered_map<model::EntityId, CounterpartCount> counts;
+  absl::Status charged;
   for (uint8_t dir : {storage::kSummaryOut, storage::kSummaryIn}) {
     absl::Status s = view.ScanSummaries(entity, dir, [&](const storage::SummaryCell& c) {
-      CounterpartCount& cc = counts[c.counterpart];
+      auto slot = counts.find(c.counterpart);
+      if (slot == counts.end()) {
+        if (charged = scratch.Charge(kCounterpartScratchBytes); !charged.ok()) return false;
+        slot = counts.emplace(c.counterpart, CounterpartCount{}).first;
+      }
+      CounterpartCount& cc = slot->second;
       cc.id = c.counterpart;
       (dir == storage::kSummaryOut ? cc.out_count : cc.in_count) += c.count;
       (dir == storage::kSummaryOut ? p.out_statements : p.in_statements) += c.count;
@@ -499,8 +699,10 @@ absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::Enti
       }
       return true;
     });
+    if (s.ok()) s = charged;
     if (!s.ok()) return s;
   }
+  p.top.reserve(counts.size());
   for (const auto& [id, cc] : counts) {
     p.out_degree += cc.out_count > 0;
     p.in_degree += cc.in_count > 0;
@@ -511,6 +713,7 @@ absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::Enti
     return tx != ty ? tx > ty : x.id < y.id;
   });
   if (static_cast<int>(p.top.size()) > top) p.top.resize(top);
+  p.top.shrink_to_fit();  // a hub's profile keeps `top` counterparts, not all of them
   return p;
 }
 

@@ -1,6 +1,12 @@
 // The analyst's questions over the graph: neighbourhoods (Traverse), paths
 // (FindPaths), dyad timelines and entity profiles. Each runs on one
 // ReadView (snapshot) and honours a StopFn for deadlines and cancellation.
+//
+// Each charges its working set and its result to `memory` as they grow
+// (graph/work_budget.h) and fails with ResourceExhausted when the lease's
+// budget cannot cover them. What it frees before returning it releases, so
+// on return the lease holds what the result holds. Null: nothing is
+// charged.
 #ifndef ENTENTE_GRAPH_ANALYTICS_H_
 #define ENTENTE_GRAPH_ANALYTICS_H_
 
@@ -12,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "graph/filter.h"
+#include "graph/work_budget.h"
 #include "model/types.h"
 #include "storage/store.h"
 
@@ -54,7 +61,8 @@ struct TraverseResult {
 absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
                                         const std::vector<model::EntityId>& seeds,
                                         model::Direction direction, const CompiledFilter& filter,
-                                        const TraverseLimits& limits, const StopFn& stop);
+                                        const TraverseLimits& limits, const StopFn& stop,
+                                        WorkLease* memory = nullptr);
 
 // ------------------------------------------------------------ FindPaths
 
@@ -78,7 +86,8 @@ struct PathsResult {
 absl::StatusOr<PathsResult> FindPaths(const storage::ReadView& view, model::EntityId from,
                                       model::EntityId to, model::Direction direction,
                                       const CompiledFilter& filter, int max_hops, int max_paths,
-                                      int evidence_per_hop, const StopFn& stop);
+                                      int evidence_per_hop, const StopFn& stop,
+                                      WorkLease* memory = nullptr);
 
 // ------------------------------------------------------------- Timeline
 
@@ -102,7 +111,8 @@ int32_t BucketStart(int32_t day, Granularity g);
 absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::ReadView& view,
                                                              model::EntityId a, model::EntityId b,
                                                              const CompiledFilter& filter,
-                                                             Granularity g, const StopFn& stop);
+                                                             Granularity g, const StopFn& stop,
+                                                             WorkLease* memory = nullptr);
 
 // -------------------------------------------------------------- Profile
 
@@ -126,7 +136,7 @@ struct EntityProfile {
 // From the summaries: reads one cell per (counterpart, root, month), never
 // the statements.
 absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::EntityId entity,
-                                      int top);
+                                      int top, WorkLease* memory = nullptr);
 
 }  // namespace entente::graph
 

@@ -1,7 +1,13 @@
 // GraphReader: the read side of the graph. Every call reads one consistent
 // snapshot of the store.
 //
-// Thread-safety: safe for concurrent use (it holds no mutable state).
+// With a WorkBudget (graph/work_budget.h), the queries that grow with the
+// data (ListStatements, Traverse, FindPaths, Timeline, Profile) charge their
+// working set and their answer to a WorkLease on it as they go, and fail
+// with ResourceExhausted (naming --query_memory_mb) rather than pass it.
+//
+// Thread-safety: safe for concurrent use (it holds no mutable state; the
+// budget is thread-safe).
 #ifndef ENTENTE_GRAPH_READER_H_
 #define ENTENTE_GRAPH_READER_H_
 
@@ -13,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "graph/analytics.h"
 #include "graph/filter.h"
+#include "graph/work_budget.h"
 #include "model/types.h"
 #include "storage/store.h"
 
@@ -99,8 +106,15 @@ inline constexpr int kMaxPageSize = 1000;
 
 class GraphReader {
  public:
-  // `store` must outlive the reader.
-  explicit GraphReader(const storage::Store* store) : store_(store) {}
+  // `store`, and `budget` if not null, must outlive the reader. A null
+  // budget: queries are not limited in memory.
+  explicit GraphReader(const storage::Store* store, WorkBudget* budget = nullptr)
+      : store_(store), budget_(budget) {}
+
+  // A lease on the reader's budget, for a caller that keeps an answer (and
+  // what it makes of it) charged until it is done with it: pass it as
+  // `memory` to the queries below. Without a budget it limits nothing.
+  WorkLease NewLease() const { return WorkLease(budget_); }
 
   // NotFound if the id does not exist.
   absl::StatusOr<model::Entity> GetEntity(model::EntityId id) const;
@@ -111,22 +125,35 @@ class GraphReader {
   // once, at most `limit`.
   absl::StatusOr<std::vector<model::Entity>> SearchEntities(const std::string& prefix,
                                                             int limit) const;
+  // The queries below charge their work and their answer to `memory`: on
+  // success it still holds what the answer holds, until the caller drops
+  // it (or charges more to it for what it makes of the answer). Null: a
+  // lease of the call's own, returned when the call returns. Each fails
+  // with ResourceExhausted when the lease's budget cannot cover a charge.
+
   // InvalidArgument (with the field named in the message) for a bad query;
   // NotFound for an unknown entity.
-  absl::StatusOr<StatementPage> ListStatements(const StatementQuery& q) const;
+  absl::StatusOr<StatementPage> ListStatements(const StatementQuery& q,
+                                               WorkLease* memory = nullptr) const;
+  // One statement is small: not charged.
   absl::StatusOr<StatementView> GetStatement(model::StatementId id) const;
 
   // The analyst's questions (graph/analytics.h), each on one snapshot:
   // InvalidArgument (with violations) for a bad query, NotFound for an
   // unknown entity, DeadlineExceeded when `stop` fires.
-  absl::StatusOr<TraverseAnswer> Traverse(const TraverseQuery& q, const StopFn& stop) const;
-  absl::StatusOr<PathAnswer> FindPaths(const PathQuery& q, const StopFn& stop) const;
-  absl::StatusOr<TimelineAnswer> Timeline(const TimelineQuery& q, const StopFn& stop) const;
+  absl::StatusOr<TraverseAnswer> Traverse(const TraverseQuery& q, const StopFn& stop,
+                                          WorkLease* memory = nullptr) const;
+  absl::StatusOr<PathAnswer> FindPaths(const PathQuery& q, const StopFn& stop,
+                                       WorkLease* memory = nullptr) const;
+  absl::StatusOr<TimelineAnswer> Timeline(const TimelineQuery& q, const StopFn& stop,
+                                          WorkLease* memory = nullptr) const;
   absl::StatusOr<ProfileAnswer> Profile(const model::EntityRef& entity,
-                                        model::NameResolution resolution, int top) const;
+                                        model::NameResolution resolution, int top,
+                                        WorkLease* memory = nullptr) const;
 
  private:
   const storage::Store* const store_;
+  WorkBudget* const budget_;  // null: unlimited
 };
 
 // Checks a query; appends violations with fields named as in the request
