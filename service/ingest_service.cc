@@ -160,14 +160,11 @@ grpc::Status IngestServiceImpl::Retract(grpc::ServerContext* ctx, const v1::Retr
                           .Str("reason", req->reason())
                           .Finish());
     } else {
-      std::string reason = req->reason();
       // One log line per retraction, whatever the client wrote.
-      for (char& c : reason) {
-        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-      }
       WriteStderrLine(absl::StrCat("entente-server: ", ctx->peer(), " retracted ", ids.size(),
                                    " statement(s) (ids ", ids.front(), "..", ids.back(), ")",
-                                   reason.empty() ? "" : ", reason: ", reason, "\n"));
+                                   req->reason().empty() ? "" : ", reason: ",
+                                   EscapeLogText(req->reason()), "\n"));
     }
   }
   return grpc::Status::OK;

@@ -19,6 +19,11 @@ enum class LogFormat { kText, kJson };
 // the line stays parseable whatever a client sent.
 void AppendJsonString(std::string_view s, std::string* out);
 
+// `s` made safe for a text log line: backslash, control characters and
+// bytes that are not valid UTF-8 become escapes (\\, \n, \r, \t, \xNN), so
+// what a client sent can neither start a log line of its own nor hide in one.
+std::string EscapeLogText(std::string_view s);
+
 // RFC 3339 in UTC with milliseconds: 2024-10-22T09:15:02.123Z.
 std::string Rfc3339Utc(std::chrono::system_clock::time_point t);
 

@@ -143,8 +143,11 @@ TEST_F(RetractServiceTest, EachRetractionIsLoggedOnOneLineWithPeerCountAndReason
   grpc::Status st = ingest_->Retract(&ctx, req, &resp);
   const std::string log = ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(st.ok()) << st.error_message();
+  // The newline is written as an escape: the forged line stays inside the
+  // real one.
   EXPECT_THAT(log, ::testing::HasSubstr("retracted 1 statement(s) (ids " + id + ".." + id +
-                                        "), reason: wrong actor entente-server: forged line\n"));
+                                        "), reason: wrong actor\\nentente-server: forged line\n"));
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
   EXPECT_THAT(log, ::testing::HasSubstr("127.0.0.1"));
 }
 
