@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -141,22 +142,30 @@ void ProcessCall(void* state, grpc_auth_context* /*context*/, const grpc_metadat
                  size_t num_md, grpc_process_auth_metadata_done_cb done, void* user_data) {
   const auto* tokens = static_cast<const TokenTable*>(state);
   absl::string_view path;
-  absl::string_view authorization;
-  const grpc_metadata* authorization_md = nullptr;
+  // Every authorization header, to be consumed: with two, which one a
+  // check reads is a guess, and the other would reach the handlers.
+  std::vector<grpc_metadata> authorization_md;
   for (size_t i = 0; i < num_md; ++i) {
     const absl::string_view key = SliceView(md[i].key);
     if (key == ":path") {
       path = SliceView(md[i].value);
     } else if (key == "authorization") {
-      authorization = SliceView(md[i].value);
-      authorization_md = &md[i];
+      authorization_md.push_back(md[i]);
     }
   }
-  // Without :path the method is unknown, which the policy treats as admin.
-  const absl::Status status = Authorize(*tokens, path, authorization);
+  absl::Status status;
+  if (authorization_md.size() > 1) {
+    status = absl::UnauthenticatedError(
+        absl::StrCat("the call has ", authorization_md.size(),
+                     " 'authorization' metadata entries; send exactly one 'Bearer TOKEN'"));
+  } else {
+    // Without :path the method is unknown, which the policy treats as admin.
+    status = Authorize(*tokens, path,
+                       authorization_md.empty() ? "" : SliceView(authorization_md[0].value));
+  }
   const std::string message(status.message());
-  // The token is consumed so that no service, log or interceptor sees it.
-  done(user_data, authorization_md, authorization_md == nullptr ? 0 : 1, nullptr, 0,
+  // The tokens are consumed so that no service, log or interceptor sees them.
+  done(user_data, authorization_md.data(), authorization_md.size(), nullptr, 0,
        static_cast<grpc_status_code>(status.code()), status.ok() ? nullptr : message.c_str());
 }
 

@@ -19,6 +19,7 @@
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_certs.h"
+#include "tests/testing/test_tokens.h"
 
 namespace entente::service {
 namespace {
@@ -26,9 +27,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kReaderToken[] = "reader-token-0123456789";
-constexpr char kWriterToken[] = "writer-token-0123456789";
-constexpr char kAdminToken[] = "admin-token-0123456789a";
+using testing::kAdminToken;
+using testing::kReaderToken;
+using testing::kWriterToken;
 
 // ---- The method policy ----
 
@@ -246,8 +247,7 @@ class AuthServerTest : public ::testing::Test {
   static void SetUpTestSuite() {
     certs_ = &testing::SharedTestCerts();
     tokens_file_ = new std::string(Sub("tokens.txt"));
-    std::ofstream(*tokens_file_) << "# test tokens\nreader " << kReaderToken << " Alice\nwriter "
-                                 << kWriterToken << "\nadmin " << kAdminToken << "\n";
+    testing::WriteTokensFile(*tokens_file_);
   }
   static void TearDownTestSuite() { delete tokens_file_; }
   static std::string Sub(const std::string& name) { return certs_->dir + "/" + name; }
