@@ -92,7 +92,9 @@ model::Statement ToStatement(const model::StatementInput& in, model::EntityId ac
   s.quote = in.quote;
   s.modality =
       in.modality == model::Modality::kUnspecified ? model::Modality::kAsserted : in.modality;
-  s.confidence = in.confidence.value_or(1.0);
+  // -0.0 passes the range check and equals 0.0, but would print, store and
+  // hash (ContentHash) differently: one confidence, one representation.
+  s.confidence = in.confidence.value_or(1.0) + 0.0;
   s.extractor_name = in.extractor_name;
   s.extractor_version = in.extractor_version;
   s.ingested_at_micros = now;

@@ -24,11 +24,40 @@ absl::StatusOr<model::Entity> Find(const storage::ReadView& view, const model::E
   return view.GetEntity(*id);
 }
 
+// What an entity, a document and a statement view hold on the heap beyond
+// their own size (graph/work_budget.h).
+size_t HeapBytesOf(const model::Entity& e) {
+  size_t n = StringHeapBytes(e.name) + StringHeapBytes(e.country_code);
+  if (e.aliases.capacity() != 0) n += HeapBytes(e.aliases.capacity() * sizeof(std::string));
+  for (const std::string& a : e.aliases) n += StringHeapBytes(a);
+  return n;
+}
+
+size_t HeapBytesOf(const model::Document& d) {
+  return StringHeapBytes(d.document_id) + StringHeapBytes(d.url) + StringHeapBytes(d.publisher) +
+         StringHeapBytes(d.title);
+}
+
+size_t HeapBytesOf(const StatementView& v) {
+  const model::Statement& s = v.statement;
+  size_t n = StringHeapBytes(s.action_text) + StringHeapBytes(s.cameo_code) +
+             StringHeapBytes(s.document_id) + StringHeapBytes(s.quote) +
+             StringHeapBytes(s.extractor_name) + StringHeapBytes(s.extractor_version) +
+             StringHeapBytes(s.idempotency_key);
+  n += HeapBytesOf(v.actor) + HeapBytesOf(v.target) + HeapBytesOf(v.source);
+  if (v.attributed_to) n += HeapBytesOf(*v.attributed_to);
+  return n;
+}
+
 // Reads statements and their entities and documents, each entity and
-// document once per call.
+// document once per call. Charges the views it returns to `memory` (their
+// place in a container is the caller's to charge) and its caches as
+// scratch.
 class Hydrator {
  public:
-  explicit Hydrator(const storage::ReadView& view) : view_(view) {}
+  // `memory` must outlive the Hydrator.
+  Hydrator(const storage::ReadView& view, WorkLease* memory)
+      : view_(view), memory_(memory), scratch_(memory) {}
 
   absl::StatusOr<StatementView> Load(model::StatementId id) {
     auto s = view_.GetStatement(id);
@@ -38,9 +67,16 @@ class Hydrator {
 
   // Many statements at once: one batched read of the statements.
   absl::StatusOr<std::vector<StatementView>> LoadMany(const std::vector<model::StatementId>& ids) {
+    // The statements read in one batch, until their strings move into the
+    // views.
+    if (absl::Status s = scratch_.Charge(HeapBytes(ids.size() * sizeof(model::Statement)));
+        !s.ok()) {
+      return s;
+    }
     auto statements = view_.GetStatements(ids);
     if (!statements.ok()) return statements.status();
     std::vector<StatementView> out;
+    if (absl::Status s = memory_->Charge(ids.size() * sizeof(StatementView)); !s.ok()) return s;
     out.reserve(ids.size());
     for (auto& s : *statements) {
       auto v = Complete(std::move(s));
@@ -70,9 +106,13 @@ class Hydrator {
     if (doc == documents_.end()) {
       auto d = view_.GetDocument(v.statement.document_id);
       if (!d.ok()) return d.status();
+      absl::Status s = scratch_.Charge(MapEntryBytes<std::string, model::Document>() +
+                                       StringHeapBytes(v.statement.document_id) + HeapBytesOf(*d));
+      if (!s.ok()) return s;
       doc = documents_.emplace(v.statement.document_id, std::move(*d)).first;
     }
     v.source = doc->second;
+    if (absl::Status s = memory_->Charge(HeapBytesOf(v)); !s.ok()) return s;
     return v;
   }
 
@@ -81,10 +121,15 @@ class Hydrator {
     if (it != entities_.end()) return it->second;
     auto e = view_.GetEntity(id);
     if (!e.ok()) return e.status();
+    absl::Status s =
+        scratch_.Charge(MapEntryBytes<model::EntityId, model::Entity>() + HeapBytesOf(*e));
+    if (!s.ok()) return s;
     return entities_.emplace(id, std::move(*e)).first->second;
   }
 
   const storage::ReadView& view_;
+  WorkLease* const memory_;
+  ScratchCharge scratch_;  // before the caches: released after they are freed
   std::map<model::EntityId, model::Entity> entities_;
   std::map<std::string, model::Document> documents_;
 };
@@ -173,14 +218,17 @@ void CheckRef(const model::EntityRef& ref, const std::string& field,
   if (!ref.given()) out->push_back({field, "is required: give an id or a name"});
 }
 
-template <typename Ids>
+// The entities of `ids`, each once, charged to `memory`.
 absl::StatusOr<std::map<model::EntityId, model::Entity>> LoadEntities(
-    const storage::ReadView& view, const Ids& ids) {
+    const storage::ReadView& view, const std::vector<model::EntityId>& ids, WorkLease* memory) {
   std::map<model::EntityId, model::Entity> out;
   for (model::EntityId id : ids) {
     if (out.count(id)) continue;
     auto e = view.GetEntity(id);
     if (!e.ok()) return e.status();
+    absl::Status s =
+        memory->Charge(MapEntryBytes<model::EntityId, model::Entity>() + HeapBytesOf(*e));
+    if (!s.ok()) return s;
     out.emplace(id, std::move(*e));
   }
   return out;
@@ -207,10 +255,18 @@ absl::StatusOr<model::Entity> GraphReader::FindEntity(const model::EntityRef& re
 
 absl::StatusOr<std::vector<model::Entity>> GraphReader::SearchEntities(const std::string& prefix,
                                                                        int limit) const {
+  // An empty folded prefix would match every name: a blank or
+  // punctuation-only prefix is a mistake, not a request for everything.
+  const std::string folded = FoldName(prefix);
+  if (folded.empty()) {
+    return model::InvalidArgument(
+        {{"prefix", "has nothing to match once case, spaces and marks are ignored; give the "
+                    "start of a name"}});
+  }
   auto view = store_->Snapshot();
   std::vector<model::EntityId> ids;
   std::set<model::EntityId> seen;
-  absl::Status s = view->ScanAliases(FoldName(prefix), [&](std::string_view, model::EntityId id) {
+  absl::Status s = view->ScanAliases(folded, [&](std::string_view, model::EntityId id) {
     if (seen.insert(id).second) ids.push_back(id);
     return static_cast<int>(ids.size()) < limit;
   });
@@ -224,7 +280,8 @@ absl::StatusOr<std::vector<model::Entity>> GraphReader::SearchEntities(const std
   return out;
 }
 
-absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& q) const {
+absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& q,
+                                                          WorkLease* memory) const {
   std::vector<model::FieldViolation> violations;
   ValidateStatementQuery(q, &violations);
   if (!violations.empty()) return model::InvalidArgument(violations);
@@ -232,8 +289,9 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
   auto entity = Find(*view, q.entity, q.resolution);
   if (!entity.ok()) return entity.status();
 
+  WorkLease own = NewLease();
   StatementPage page;
-  Hydrator hydrator(*view);
+  Hydrator hydrator(*view, memory != nullptr ? memory : &own);
   const CompiledFilter filter(q.filter);
   MergedScan scan(*view, q, filter, entity->id);
   if (absl::Status s = CollectPage([&] { return scan.Next(); }, filter, q.page_size, &hydrator, &page);
@@ -246,12 +304,13 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
 
 absl::StatusOr<StatementView> GraphReader::GetStatement(model::StatementId id) const {
   auto view = store_->Snapshot();
-  Hydrator hydrator(*view);
+  WorkLease unlimited;
+  Hydrator hydrator(*view, &unlimited);
   return hydrator.Load(id);
 }
 
-absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q,
-                                                     const StopFn& stop) const {
+absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q, const StopFn& stop,
+                                                     WorkLease* memory) const {
   std::vector<model::FieldViolation> violations;
   if (q.seeds.empty() || q.seeds.size() > 100) {
     violations.push_back({"seeds", "give 1 to 100 seed entities"});
@@ -281,19 +340,29 @@ absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q,
     if (!e.ok()) return e.status();
     seeds.push_back(e->id);
   }
+  WorkLease own = NewLease();
+  if (memory == nullptr) memory = &own;
   TraverseAnswer answer;
-  auto r = graph::Traverse(*view, seeds, q.direction, CompiledFilter(q.filter), l, stop);
+  auto r = graph::Traverse(*view, seeds, q.direction, CompiledFilter(q.filter), l, stop, memory);
   if (!r.ok()) return r.status();
   answer.result = std::move(*r);
+  ScratchCharge scratch(memory);  // before `ids`: released after it is freed
+  if (absl::Status s =
+          scratch.Charge(HeapBytes(answer.result.nodes.size() * sizeof(model::EntityId)));
+      !s.ok()) {
+    return s;
+  }
   std::vector<model::EntityId> ids;
+  ids.reserve(answer.result.nodes.size());
   for (const auto& n : answer.result.nodes) ids.push_back(n.id);
-  auto entities = LoadEntities(*view, ids);
+  auto entities = LoadEntities(*view, ids, memory);
   if (!entities.ok()) return entities.status();
   answer.entities = std::move(*entities);
   return answer;
 }
 
-absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const StopFn& stop) const {
+absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const StopFn& stop,
+                                                  WorkLease* memory) const {
   std::vector<model::FieldViolation> violations;
   CheckRef(q.from, "from", &violations);
   CheckRef(q.to, "to", &violations);
@@ -311,13 +380,15 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
   if (!to.ok()) return to.status();
   if (from->id == to->id) return model::InvalidArgument({{"to", "must differ from `from`"}});
 
+  WorkLease own = NewLease();
+  if (memory == nullptr) memory = &own;
   PathAnswer answer;
   auto r = graph::FindPaths(*view, from->id, to->id, q.direction, CompiledFilter(q.filter),
-                            q.max_hops, q.max_paths, q.evidence_per_hop, stop);
+                            q.max_hops, q.max_paths, q.evidence_per_hop, stop, memory);
   if (!r.ok()) return r.status();
   answer.result = std::move(*r);
   std::vector<model::EntityId> ids = {from->id, to->id};
-  Hydrator hydrator(*view);
+  Hydrator hydrator(*view, memory);
   for (const auto& p : answer.result.paths) ids.insert(ids.end(), p.begin(), p.end());
   for (const auto& hops : answer.result.hops) {
     for (const auto& hop : hops) {
@@ -325,18 +396,22 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
         if (answer.statements.count(id)) continue;
         auto v = hydrator.Load(id);
         if (!v.ok()) return v.status();
+        if (absl::Status s = memory->Charge(MapEntryBytes<model::StatementId, StatementView>());
+            !s.ok()) {
+          return s;
+        }
         answer.statements.emplace(id, std::move(*v));
       }
     }
   }
-  auto entities = LoadEntities(*view, ids);
+  auto entities = LoadEntities(*view, ids, memory);
   if (!entities.ok()) return entities.status();
   answer.entities = std::move(*entities);
   return answer;
 }
 
-absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q,
-                                                     const StopFn& stop) const {
+absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, const StopFn& stop,
+                                                     WorkLease* memory) const {
   std::vector<model::FieldViolation> violations;
   CheckRef(q.a, "a", &violations);
   CheckRef(q.b, "b", &violations);
@@ -349,12 +424,14 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q,
   auto b = Find(*view, q.b, q.resolution);
   if (!b.ok()) return b.status();
 
+  WorkLease own = NewLease();
+  if (memory == nullptr) memory = &own;
   TimelineAnswer answer;
   answer.a = *a;
   answer.b = *b;
   const CompiledFilter filter(q.filter);
   if (!q.resume_after) {
-    auto buckets = RelationTimeline(*view, a->id, b->id, filter, q.granularity, stop);
+    auto buckets = RelationTimeline(*view, a->id, b->id, filter, q.granularity, stop, memory);
     if (!buckets.ok()) return buckets.status();
     answer.buckets = std::move(*buckets);
   }
@@ -371,7 +448,7 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q,
     started = true;
     return it->Valid() ? &it->entry() : nullptr;
   };
-  Hydrator hydrator(*view);
+  Hydrator hydrator(*view, memory);
   if (absl::Status s = CollectPage(next, filter, q.page_size, &hydrator, &answer.page); !s.ok()) {
     return s;
   }
@@ -380,8 +457,8 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q,
 }
 
 absl::StatusOr<ProfileAnswer> GraphReader::Profile(const model::EntityRef& entity,
-                                                   model::NameResolution resolution,
-                                                   int top) const {
+                                                   model::NameResolution resolution, int top,
+                                                   WorkLease* memory) const {
   std::vector<model::FieldViolation> violations;
   CheckRef(entity, "entity", &violations);
   if (!InRange(top, 0, 100)) violations.push_back({"top", "must be in 0..100"});
@@ -389,14 +466,16 @@ absl::StatusOr<ProfileAnswer> GraphReader::Profile(const model::EntityRef& entit
   auto view = store_->Snapshot();
   auto e = Find(*view, entity, resolution);
   if (!e.ok()) return e.status();
+  WorkLease own = NewLease();
+  if (memory == nullptr) memory = &own;
   ProfileAnswer answer;
   answer.entity = *e;
-  auto p = graph::Profile(*view, e->id, top);
+  auto p = graph::Profile(*view, e->id, top, memory);
   if (!p.ok()) return p.status();
   answer.profile = std::move(*p);
   std::vector<model::EntityId> ids;
   for (const auto& c : answer.profile.top) ids.push_back(c.id);
-  auto entities = LoadEntities(*view, ids);
+  auto entities = LoadEntities(*view, ids, memory);
   if (!entities.ok()) return entities.status();
   answer.counterparts = std::move(*entities);
   return answer;

@@ -10,6 +10,7 @@
 #include "absl/flags/usage_config.h"
 #include "graph/ingestor.h"
 #include "graph/reader.h"
+#include "graph/work_budget.h"
 #include "server/flag_spelling.h"
 #include "service/json_log.h"
 #include "service/server.h"
@@ -47,10 +48,20 @@ ABSL_FLAG(std::string, log_format, "text",
           "one per finished call (ts, level, msg, rpc, peer, code, duration_ms)");
 ABSL_FLAG(bool, log_requests, false, "in text format, also log one line per finished call");
 ABSL_FLAG(int, max_concurrent_streams, 256,
-          "calls served at once over all connections; more fail at once with "
-          "RESOURCE_EXHAUSTED (0: no limit)");
+          "calls served at once over all connections, in each of the pools open, reader, "
+          "writer and admin (so that one kind of caller cannot starve another); more fail at "
+          "once with RESOURCE_EXHAUSTED (0: no limit)");
+ABSL_FLAG(int, stream_idle_s, 300,
+          "end a stream (IngestStream, health Watch, ...) with DEADLINE_EXCEEDED when no "
+          "message has passed either way for this many seconds (0: never)");
 ABSL_FLAG(int, max_message_mb, 64,
           "largest request message accepted, MiB; a larger one fails with RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, query_memory_mb, 512,
+          "memory that queries may hold at once over all calls, MiB: the search state and "
+          "answers of Traverse, FindPaths, GetRelationTimeline, GetEntityProfile and "
+          "ListStatements, and the responses built from them; a query that would pass it fails "
+          "with RESOURCE_EXHAUSTED instead of growing the server (0: no limit). The block cache "
+          "is apart (--block_cache_mb)");
 
 namespace {
 
@@ -105,6 +116,18 @@ int main(int argc, char** argv) {
                  max_message_mb);
     return 2;
   }
+  const int query_memory_mb = absl::GetFlag(FLAGS_query_memory_mb);
+  if (query_memory_mb < 0 || query_memory_mb > (1 << 20)) {
+    std::fprintf(stderr,
+                 "entente-server: --query_memory_mb must be in 0..1048576 (0: no limit), not %d\n",
+                 query_memory_mb);
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_stream_idle_s) < 0) {
+    std::fprintf(stderr, "entente-server: --stream_idle_s must be 0 (never) or more, not %d\n",
+                 absl::GetFlag(FLAGS_stream_idle_s));
+    return 2;
+  }
 
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;
@@ -133,7 +156,13 @@ int main(int argc, char** argv) {
     Log("error", s.ToString());
     return 1;
   }
-  entente::graph::GraphReader reader(store->get());
+  // Shared by every query of every call (graph/work_budget.h).
+  std::unique_ptr<entente::graph::WorkBudget> query_budget;
+  if (query_memory_mb > 0) {
+    query_budget =
+        std::make_unique<entente::graph::WorkBudget>(static_cast<size_t>(query_memory_mb) << 20);
+  }
+  entente::graph::GraphReader reader(store->get(), query_budget.get());
   entente::service::ServerOptions server_options;
   server_options.listen = absl::GetFlag(FLAGS_listen);
   server_options.access.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
@@ -153,6 +182,7 @@ int main(int argc, char** argv) {
   }
   server_options.max_receive_message_bytes = max_message_mb << 20;
   server_options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  server_options.stream_idle = std::chrono::seconds(absl::GetFlag(FLAGS_stream_idle_s));
   server_options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   server_options.store = store->get();
   server_options.backup_dir = absl::GetFlag(FLAGS_backup_dir);

@@ -1,6 +1,17 @@
 #include "service/convert.h"
 
-#include <charconv>
+#include <xxhash.h>
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 #include "absl/strings/escaping.h"
 #include "graph/taxonomy.h"
@@ -139,24 +150,48 @@ void ToProto(const graph::StatementView& v, v1::Statement* out) {
   if (!s.idempotency_key.empty()) out->set_idempotency_key(s.idempotency_key);
 }
 
-std::string EncodePageToken(const storage::EdgePosition& p) {
-  return absl::WebSafeBase64Escape("1:" + std::to_string(p.day) + ":" +
-                                   std::to_string(p.statement));
+uint64_t PageFingerprint(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> query(request.New());
+  query->CopyFrom(request);
+  const google::protobuf::Descriptor* d = query->GetDescriptor();
+  for (const char* name : {"page_size", "page_token"}) {
+    if (const auto* field = d->FindFieldByName(name)) {
+      query->GetReflection()->ClearField(query.get(), field);
+    }
+  }
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    query->SerializeToCodedStream(&out);
+  }
+  return XXH3_64bits(bytes.data(), bytes.size());
 }
 
-std::optional<storage::EdgePosition> DecodePageToken(const std::string& token) {
+std::string EncodePageToken(uint64_t fingerprint, const storage::EdgePosition& p) {
+  return absl::WebSafeBase64Escape(absl::StrCat("2:", absl::Hex(fingerprint), ":", p.day, ":",
+                                                p.statement));
+}
+
+absl::StatusOr<storage::EdgePosition> DecodePageToken(const std::string& token,
+                                                      uint64_t fingerprint) {
+  const absl::Status not_ours =
+      absl::InvalidArgumentError("is not a token this service returned");
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw)) return std::nullopt;
-  if (raw.rfind("1:", 0) != 0) return std::nullopt;
-  const size_t colon = raw.find(':', 2);
-  if (colon == std::string::npos) return std::nullopt;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return not_ours;
+  const std::vector<absl::string_view> parts = absl::StrSplit(raw, ':');
+  uint64_t issued_for = 0;
   storage::EdgePosition p;
-  const char* end_day = raw.data() + colon;
-  auto r1 = std::from_chars(raw.data() + 2, end_day, p.day);
-  auto r2 = std::from_chars(end_day + 1, raw.data() + raw.size(), p.statement);
-  if (r1.ec != std::errc() || r1.ptr != end_day || r2.ec != std::errc() ||
-      r2.ptr != raw.data() + raw.size()) {
-    return std::nullopt;
+  if (parts.size() != 4 || parts[0] != "2" ||
+      !absl::SimpleHexAtoi(parts[1], &issued_for) || !absl::SimpleAtoi(parts[2], &p.day) ||
+      !absl::SimpleAtoi(parts[3], &p.statement)) {
+    return not_ours;
+  }
+  if (issued_for != fingerprint) {
+    return absl::InvalidArgumentError(
+        "was returned for another query: keep the entity, direction, name resolution and "
+        "filter of the request that returned it, or start again without a token");
   }
   return p;
 }

@@ -2,8 +2,11 @@
 #ifndef ENTENTE_SERVICE_CONVERT_H_
 #define ENTENTE_SERVICE_CONVERT_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
+
+#include "absl/status/statusor.h"
 
 #include "entente/v1/graph.pb.h"
 #include "entente/v1/ingest.pb.h"
@@ -25,9 +28,16 @@ v1::Date DateProto(const model::Date& d);
 void ToProto(const model::Entity& e, v1::Entity* out);
 void ToProto(const graph::StatementView& v, v1::Statement* out);
 
-// Opaque page tokens of ListStatements.
-std::string EncodePageToken(const storage::EdgePosition& p);
-std::optional<storage::EdgePosition> DecodePageToken(const std::string& token);
+// Opaque page tokens of ListStatements and GetRelationTimeline. A token
+// carries where the next page starts and a fingerprint of the request that
+// asked for it (every field but page_size and page_token), so that it
+// continues only that query.
+uint64_t PageFingerprint(const google::protobuf::Message& request);
+std::string EncodePageToken(uint64_t fingerprint, const storage::EdgePosition& p);
+// InvalidArgument, saying why, when `token` is not one this service
+// returned, or was returned for a request with another fingerprint.
+absl::StatusOr<storage::EdgePosition> DecodePageToken(const std::string& token,
+                                                      uint64_t fingerprint);
 
 }  // namespace entente::service
 

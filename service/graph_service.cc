@@ -25,7 +25,56 @@ grpc::Status CheckName(const std::string& field, const std::string& name) {
                                  std::to_string(graph::kMaxNameBytes)}});
 }
 
+// Where a page starts: nowhere without a token; else the token's position,
+// if this service returned it for this same query.
+grpc::Status ResumePoint(const std::string& token, uint64_t fingerprint,
+                         std::optional<storage::EdgePosition>* resume) {
+  if (token.empty()) return grpc::Status::OK;
+  auto position = DecodePageToken(token, fingerprint);
+  if (!position.ok()) return BadRequest({{"page_token", std::string(position.status().message())}});
+  *resume = *position;
+  return grpc::Status::OK;
+}
+
 v1::Date DayProto(int32_t day) { return DateProto(model::DateOfDay(day)); }
+
+// Charges a built response to the query's lease (which already pays for the
+// answer it was built from): the message and the serialized copy gRPC makes
+// of it, during Write for a stream; for a unary call once the handler has
+// returned, so there the charge only checks that there is room for it. The
+// size is known only once the message is built, hence after.
+absl::Status ChargeResponse(const google::protobuf::Message& m, graph::WorkLease* memory,
+                            size_t* charged = nullptr) {
+  const size_t bytes = m.SpaceUsedLong() + m.ByteSizeLong();
+  absl::Status s = memory->Charge(bytes);
+  if (s.ok() && charged != nullptr) *charged = bytes;
+  return s;
+}
+
+// Chunk `c` of a Traverse answer: from node and edge c * kTraverseChunk,
+// up to kTraverseChunk of each.
+constexpr size_t kTraverseChunk = 1000;
+
+void FillTraverseChunk(const graph::TraverseAnswer& answer, size_t c, v1::TraverseResponse* chunk) {
+  const graph::TraverseResult& r = answer.result;
+  const size_t begin = c * kTraverseChunk;
+  for (size_t i = begin; i < std::min(r.nodes.size(), begin + kTraverseChunk); ++i) {
+    auto* n = chunk->add_nodes();
+    ToProto(answer.entities.at(r.nodes[i].id), n->mutable_entity());
+    n->set_depth(r.nodes[i].depth);
+  }
+  for (size_t i = begin; i < std::min(r.edges.size(), begin + kTraverseChunk); ++i) {
+    const graph::AggregatedEdge& e = r.edges[i];
+    auto* out = chunk->add_edges();
+    out->set_actor_id(e.actor);
+    out->set_target_id(e.target);
+    out->set_count(e.count);
+    *out->mutable_first_date() = DayProto(e.first_day);
+    *out->mutable_last_date() = DayProto(e.last_day);
+    out->set_mean_goldstein(e.classified ? e.goldstein_sum / e.classified : 0);
+    for (auto id : e.evidence) out->add_evidence_statement_ids(id);
+  }
+}
 
 void QuadCounts(const std::array<uint64_t, 5>& q, uint64_t* unclassified, uint64_t* vc,
                 uint64_t* mc, uint64_t* vx, uint64_t* mx) {
@@ -77,17 +126,16 @@ grpc::Status GraphServiceImpl::ListStatements(grpc::ServerContext*,
   q.direction = FromProto(req->direction());
   q.filter = FromProto(req->filter());
   q.page_size = req->page_size() == 0 ? 50 : req->page_size();
-  if (!req->page_token().empty()) {
-    q.resume_after = DecodePageToken(req->page_token());
-    if (!q.resume_after) {
-      return BadRequest({{"page_token", "is not a token this service returned"}});
-    }
+  const uint64_t fingerprint = PageFingerprint(*req);
+  if (grpc::Status s = ResumePoint(req->page_token(), fingerprint, &q.resume_after); !s.ok()) {
+    return s;
   }
-  auto page = reader_->ListStatements(q);
+  graph::WorkLease memory = reader_->NewLease();
+  auto page = reader_->ListStatements(q, &memory);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const auto& v : page->statements) ToProto(v, resp->add_statements());
-  if (page->next) resp->set_next_page_token(EncodePageToken(*page->next));
-  return grpc::Status::OK;
+  if (page->next) resp->set_next_page_token(EncodePageToken(fingerprint, *page->next));
+  return ToGrpcStatus(ChargeResponse(*resp, &memory));
 }
 
 grpc::Status GraphServiceImpl::GetStatement(grpc::ServerContext*,
@@ -117,35 +165,28 @@ grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::Trav
   q.limits.max_edges = OrDefault(req->max_edges(), 10000);
   q.limits.max_fanout = OrDefault(req->max_fanout(), 1000);
   q.limits.evidence_per_edge = OrDefault(req->evidence_per_edge(), 3);
-  auto answer = reader_->Traverse(q, StopOf(ctx));
+  // The answer stays charged while it is streamed, and each chunk while it
+  // is built and written (one at a time).
+  graph::WorkLease memory = reader_->NewLease();
+  auto answer = reader_->Traverse(q, StopOf(ctx), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
-  constexpr size_t kChunk = 1000;
   const auto& r = answer->result;
-  const size_t chunks = std::max<size_t>(1, std::max((r.nodes.size() + kChunk - 1) / kChunk,
-                                                     (r.edges.size() + kChunk - 1) / kChunk));
+  const size_t chunks =
+      std::max<size_t>(1, std::max((r.nodes.size() + kTraverseChunk - 1) / kTraverseChunk,
+                                   (r.edges.size() + kTraverseChunk - 1) / kTraverseChunk));
   for (size_t c = 0; c < chunks; ++c) {
     v1::TraverseResponse chunk;
-    for (size_t i = c * kChunk; i < std::min(r.nodes.size(), (c + 1) * kChunk); ++i) {
-      auto* n = chunk.add_nodes();
-      ToProto(answer->entities.at(r.nodes[i].id), n->mutable_entity());
-      n->set_depth(r.nodes[i].depth);
-    }
-    for (size_t i = c * kChunk; i < std::min(r.edges.size(), (c + 1) * kChunk); ++i) {
-      const graph::AggregatedEdge& e = r.edges[i];
-      auto* out = chunk.add_edges();
-      out->set_actor_id(e.actor);
-      out->set_target_id(e.target);
-      out->set_count(e.count);
-      *out->mutable_first_date() = DayProto(e.first_day);
-      *out->mutable_last_date() = DayProto(e.last_day);
-      out->set_mean_goldstein(e.classified ? e.goldstein_sum / e.classified : 0);
-      for (auto id : e.evidence) out->add_evidence_statement_ids(id);
-    }
+    FillTraverseChunk(*answer, c, &chunk);
     if (c + 1 == chunks) {
       chunk.set_done(true);
       chunk.set_truncated(r.truncated);
     }
+    size_t charged = 0;
+    if (absl::Status s = ChargeResponse(chunk, &memory, &charged); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
     if (!writer->Write(chunk)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+    memory.Release(charged);
   }
   return grpc::Status::OK;
 }
@@ -163,7 +204,8 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
   q.max_hops = OrDefault(req->max_hops(), 4);
   q.max_paths = OrDefault(req->max_paths(), 5);
   q.evidence_per_hop = OrDefault(req->evidence_per_hop(), 3);
-  auto answer = reader_->FindPaths(q, StopOf(ctx));
+  graph::WorkLease memory = reader_->NewLease();
+  auto answer = reader_->FindPaths(q, StopOf(ctx), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
   const auto& r = answer->result;
   resp->set_distance(r.distance);
@@ -178,7 +220,7 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
       for (auto id : hop.statements) ToProto(answer->statements.at(id), h->add_statements());
     }
   }
-  return grpc::Status::OK;
+  return ToGrpcStatus(ChargeResponse(*resp, &memory));
 }
 
 grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
@@ -193,13 +235,12 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
   q.filter = FromProto(req->filter());
   q.granularity = FromProto(req->granularity());
   q.page_size = OrDefault(req->page_size(), 50);
-  if (!req->page_token().empty()) {
-    q.resume_after = DecodePageToken(req->page_token());
-    if (!q.resume_after) {
-      return BadRequest({{"page_token", "is not a token this service returned"}});
-    }
+  const uint64_t fingerprint = PageFingerprint(*req);
+  if (grpc::Status s = ResumePoint(req->page_token(), fingerprint, &q.resume_after); !s.ok()) {
+    return s;
   }
-  auto answer = reader_->Timeline(q, StopOf(ctx));
+  graph::WorkLease memory = reader_->NewLease();
+  auto answer = reader_->Timeline(q, StopOf(ctx), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
   ToProto(answer->a, resp->mutable_a());
   ToProto(answer->b, resp->mutable_b());
@@ -219,16 +260,21 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
     out->set_b_to_a(b.b_to_a);
   }
   for (const auto& v : answer->page.statements) ToProto(v, resp->add_statements());
-  if (answer->page.next) resp->set_next_page_token(EncodePageToken(*answer->page.next));
-  return grpc::Status::OK;
+  if (answer->page.next) {
+    resp->set_next_page_token(EncodePageToken(fingerprint, *answer->page.next));
+  }
+  return ToGrpcStatus(ChargeResponse(*resp, &memory));
 }
 
 grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext*,
                                                 const v1::GetEntityProfileRequest* req,
                                                 v1::GetEntityProfileResponse* resp) {
   if (grpc::Status s = CheckName("entity.name", req->entity().name()); !s.ok()) return s;
+  // The response holds at most `top` (100) counterparts: only the query is
+  // charged.
+  graph::WorkLease memory = reader_->NewLease();
   auto answer = reader_->Profile(FromProto(req->entity()), FromProto(req->name_resolution()),
-                                 OrDefault(req->top(), 10));
+                                 OrDefault(req->top(), 10), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
   const graph::EntityProfile& p = answer->profile;
   ToProto(answer->entity, resp->mutable_entity());

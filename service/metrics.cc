@@ -59,17 +59,8 @@ std::string EscapeLabelValue(std::string_view value) {
   return out;
 }
 
-bool Metrics::TryStartRpc(int limit) {
-  int64_t n = in_flight_.load(std::memory_order_relaxed);
-  do {
-    if (limit > 0 && n >= limit) return false;
-  } while (!in_flight_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed));
-  return true;
-}
-
-void Metrics::FinishRpc(std::string_view method, std::string_view code, double seconds,
-                        bool was_in_flight) {
-  if (was_in_flight) in_flight_.fetch_sub(1, std::memory_order_relaxed);
+void Metrics::FinishRpc(std::string_view method, std::string_view code, double seconds) {
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
   size_t bucket = 0;
   while (bucket < kRpcDurationBuckets.size() && seconds > kRpcDurationBuckets[bucket]) ++bucket;
   std::lock_guard<std::mutex> lock(mu_);

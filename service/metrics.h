@@ -27,13 +27,13 @@ inline constexpr std::array<double, 16> kRpcDurationBuckets = {
 
 class Metrics {
  public:
-  // Admits a call if fewer than `limit` are in flight (limit <= 0: no
-  // limit) and counts it in flight; false if it is over the limit.
-  bool TryStartRpc(int limit);
-  // A call admitted by TryStartRpc ended (or was never admitted:
-  // `was_in_flight` false) with `code` (e.g. "OK") after `seconds`.
-  void FinishRpc(std::string_view method, std::string_view code, double seconds,
-                 bool was_in_flight);
+  // A call arrived: it is in flight until FinishRpc. (Whether it is
+  // admitted is service/admission.h's decision; a refused call is in
+  // flight until its refusal is sent.)
+  void StartRpc() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+  // A call started by StartRpc ended with `code` (e.g. "OK") after
+  // `seconds`.
+  void FinishRpc(std::string_view method, std::string_view code, double seconds);
   int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
   void AddStatements(uint64_t accepted, uint64_t duplicate, uint64_t rejected);

@@ -1,15 +1,21 @@
 #include "service/rpc_observer.h"
 
+#include <google/protobuf/message_lite.h>
 #include <grpc/grpc.h>
 #include <grpcpp/server_context.h>
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
 
 namespace entente::service {
 namespace {
 
 using Hook = grpc::experimental::InterceptionHookPoints;
+using RpcType = grpc::experimental::ServerRpcInfo::Type;
 
 const char* CodeName(grpc::StatusCode code) {
   switch (code) {
@@ -47,23 +53,71 @@ const char* LevelOf(grpc::StatusCode code) {
   }
 }
 
+grpc::Status FromAbsl(const absl::Status& s) {
+  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
+}
+
+// A watched stream holds a reference on its call, so that the watchdog may
+// cancel it whatever the order in which gRPC tears the call down.
+class WatchedStream {
+ public:
+  WatchedStream(StreamWatchdog* watchdog, grpc_call* call) : watchdog_(watchdog), stream_(call) {
+    grpc_call_ref(call);
+    watchdog_->Watch(&stream_);
+  }
+  ~WatchedStream() {
+    Unwatch();
+    grpc_call_unref(stream_.call);
+  }
+  void Touch() { stream_.Touch(); }
+  // True if the watchdog ended the stream for being idle.
+  bool Unwatch() {
+    if (!unwatched_) {
+      unwatched_ = true;
+      ended_idle_ = watchdog_->Unwatch(&stream_);
+    }
+    return ended_idle_;
+  }
+
+ private:
+  StreamWatchdog* const watchdog_;
+  StreamWatchdog::Stream stream_;
+  bool unwatched_ = false;
+  bool ended_idle_ = false;
+};
+
+// One call. gRPC runs a call's interception hooks one batch at a time, so
+// the members need no lock; the watchdog shares only WatchedStream.
 class RpcObserver : public grpc::experimental::Interceptor {
  public:
   RpcObserver(grpc::experimental::ServerRpcInfo* info, const RpcObserverOptions* options)
       : info_(info), options_(options), method_(info->method() ? info->method() : "") {}
 
   // A call that never reached PRE_SEND_STATUS (its client went away first)
-  // is still counted, as CANCELLED.
+  // is still counted.
   ~RpcObserver() override {
-    if (started_ && !finished_) Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client gone"));
+    if (started_ && !finished_) Finish(StatusSeen(nullptr, /*cancelled=*/true));
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(Hook::POST_RECV_INITIAL_METADATA) && !started_) {
       Start();
     }
+    if (methods->QueryInterceptionHookPoint(Hook::POST_RECV_MESSAGE) && started_) {
+      Received(methods->GetRecvMessage());
+    }
+    if (methods->QueryInterceptionHookPoint(Hook::PRE_SEND_MESSAGE) && stream_) {
+      stream_->Touch();
+    }
     if (methods->QueryInterceptionHookPoint(Hook::PRE_SEND_STATUS) && started_ && !finished_) {
-      Finish(methods->GetSendStatus());
+      grpc::Status sent = methods->GetSendStatus();
+      if (request_malformed_ && sent.error_code() == grpc::StatusCode::INTERNAL) {
+        // gRPC answers a request it could not parse with INTERNAL and no
+        // message, as if the server were at fault: it is the caller's.
+        sent = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, MalformedRequestMessage(method_));
+        methods->ModifySendStatus(sent);
+      }
+      Finish(StatusSeen(&sent, info_->server_context()->IsCancelled()));
     }
     methods->Proceed();
   }
@@ -74,24 +128,85 @@ class RpcObserver : public grpc::experimental::Interceptor {
     start_ = std::chrono::steady_clock::now();
     grpc::ServerContextBase* ctx = info_->server_context();
     peer_ = ctx->peer();
-    in_flight_ = options_->metrics->TryStartRpc(options_->max_concurrent_calls);
-    if (!in_flight_) {
-      // Refused before the handler runs. The whole call fails now with this
-      // status; the handler may still be entered, but sees a cancelled call
-      // (handlers that write check ServerContext::IsCancelled() first).
-      const std::string message = ConcurrencyLimitMessage(options_->max_concurrent_calls);
-      grpc_call_cancel_with_status(ctx->c_call(), GRPC_STATUS_RESOURCE_EXHAUSTED,
-                                   message.c_str(), nullptr);
-      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message));
+    deadline_ = ctx->deadline();
+    options_->metrics->StartRpc();
+    class_ = CallClassOf(method_);
+    const absl::Status admitted = options_->admission->Acquire(class_, peer_);
+    admitted_ = admitted.ok();
+    if (!admitted_) {
+      // Refused before the handler runs. The handler may still be entered,
+      // but sees a cancelled call (handlers that write check
+      // ServerContext::IsCancelled() first).
+      Impose(FromAbsl(admitted));
+      return;
     }
+    if (info_->type() != RpcType::UNARY) {
+      stream_ = std::make_unique<WatchedStream>(options_->watchdog, ctx->c_call());
+    }
+  }
+
+  void Received(void* message) {
+    if (message == nullptr) {
+      // A unary or server-streaming call has exactly one request: without
+      // it, gRPC could not parse the bytes. (For the other kinds, the end
+      // of the client's stream looks the same.)
+      const RpcType type = info_->type();
+      request_malformed_ = type == RpcType::UNARY || type == RpcType::SERVER_STREAMING;
+      return;
+    }
+    if (stream_) stream_->Touch();
+    if (options_->max_message_bytes <= 0) return;
+    // Every service of this server is generated from .proto files, so
+    // every request is a protobuf message.
+    const size_t size = static_cast<const google::protobuf::MessageLite*>(message)->ByteSizeLong();
+    if (size > static_cast<uint64_t>(options_->max_message_bytes)) {
+      Impose(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          MessageSizeLimitMessage(size, options_->max_message_bytes)));
+    }
+  }
+
+  // Fails the call for its client now, with `status`; the first such
+  // status is what the client sees.
+  void Impose(const grpc::Status& status) {
+    if (imposed_) return;
+    imposed_ = status;
+    grpc_call_cancel_with_status(info_->server_context()->c_call(),
+                                 static_cast<grpc_status_code>(status.error_code()),
+                                 status.error_message().c_str(), nullptr);
+  }
+
+  // What the client received, given the status the handler sent (null if
+  // none) and whether gRPC reports the call cancelled.
+  grpc::Status StatusSeen(const grpc::Status* sent, bool cancelled) {
+    const bool ended_idle = stream_ && stream_->Unwatch();
+    if (imposed_) return *imposed_;
+    if (ended_idle) {
+      return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                          options_->watchdog->IdleMessage());
+    }
+    if (sent != nullptr && !cancelled) return *sent;
+    if (options_->shutting_down->load()) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "server shutting down");
+    }
+    // The client's deadline timer may fire, and cancel the call, a little
+    // before the server's copy of the deadline (which starts when the call
+    // arrives): a cut that close to the deadline is the deadline's.
+    constexpr auto kDeadlineSlack = std::chrono::milliseconds(250);
+    if (std::chrono::system_clock::now() + kDeadlineSlack >= deadline_) {
+      return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded");
+    }
+    return grpc::Status(grpc::StatusCode::CANCELLED,
+                        "cancelled by the client, or its connection was lost");
   }
 
   void Finish(const grpc::Status& status) {
     finished_ = true;
+    if (admitted_) options_->admission->Release(class_, peer_);
+    stream_.reset();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const char* code = CodeName(status.error_code());
-    options_->metrics->FinishRpc(method_, code, seconds, in_flight_);
+    options_->metrics->FinishRpc(method_, code, seconds);
     if (options_->log_format == LogFormat::kJson) {
       JsonLine line = JsonLine::Log(LevelOf(status.error_code()), "rpc");
       line.Str("rpc", method_).Str("peer", peer_).Str("code", code);
@@ -101,9 +216,10 @@ class RpcObserver : public grpc::experimental::Interceptor {
     } else if (options_->log_requests) {
       char ms[32];
       std::snprintf(ms, sizeof ms, "%.3f", seconds * 1e3);
-      std::string text = "entente-server: rpc " + method_ + " from " + peer_ + " " + code + " " +
-                         ms + " ms";
-      if (!status.ok()) text += ": " + status.error_message();
+      // The method name and the status message may repeat client input.
+      std::string text = absl::StrCat("entente-server: rpc ", EscapeLogText(method_), " from ",
+                                      EscapeLogText(peer_), " ", code, " ", ms, " ms");
+      if (!status.ok()) absl::StrAppend(&text, ": ", EscapeLogText(status.error_message()));
       Write(text + "\n");
     }
   }
@@ -121,17 +237,28 @@ class RpcObserver : public grpc::experimental::Interceptor {
   const std::string method_;
   std::string peer_;
   std::chrono::steady_clock::time_point start_;
+  std::chrono::system_clock::time_point deadline_;
+  CallClass class_ = CallClass::kAdmin;
+  std::unique_ptr<WatchedStream> stream_;  // streaming calls only
+  std::optional<grpc::Status> imposed_;
   bool started_ = false;
-  bool in_flight_ = false;
+  bool admitted_ = false;
+  bool request_malformed_ = false;
   bool finished_ = false;
 };
 
 }  // namespace
 
-std::string ConcurrencyLimitMessage(int limit) {
-  return "server busy: " + std::to_string(limit) +
-         " calls already in flight, the limit set by --max_concurrent_streams; retry with "
-         "backoff";
+std::string MessageSizeLimitMessage(uint64_t size, int64_t limit) {
+  return absl::StrCat("request message of ", size, " bytes is larger than the limit of ", limit,
+                      " bytes set by --max_message_mb; send smaller messages (IngestStream "
+                      "takes any number)");
+}
+
+std::string MalformedRequestMessage(const std::string& method) {
+  return absl::StrCat("the request is not a valid message for ", method,
+                      ": its bytes do not parse as the method's request type (malformed "
+                      "protobuf, or a string field that is not valid UTF-8)");
 }
 
 grpc::experimental::Interceptor* RpcObserverFactory::CreateServerInterceptor(

@@ -4,17 +4,21 @@
 #include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
+#include <climits>
 #include <thread>
 
-#include "service/auth.h"
 #include "service/admin_service.h"
+#include "service/admission.h"
+#include "service/auth.h"
 #include "service/graph_service.h"
 #include "service/health_service.h"
 #include "service/ingest_service.h"
 #include "service/metrics.h"
 #include "service/metrics_http.h"
 #include "service/rpc_observer.h"
+#include "service/stream_watchdog.h"
 
 namespace entente::service {
 
@@ -36,14 +40,31 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
     s->admin_ = std::make_unique<AdminServiceImpl>(options.store, options.backup_dir);
   }
 
+  AdmissionLimits limits;
+  limits.per_pool = options.max_concurrent_streams;
+  limits.watches_per_peer = options.max_watches_per_peer;
+  limits.watches_total = options.max_watches;
+  s->admission_ = std::make_unique<Admission>(limits);
+  s->watchdog_ = std::make_unique<StreamWatchdog>(options.stream_idle);
+
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, *credentials, &s->port_);
-  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  // gRPC enables SO_REUSEPORT by default: a second server on a port in use
+  // would start, and the kernel would split connections between two
+  // servers with different data. Refuse instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // The limit itself is the RpcObserver's, which reports what it refuses;
+  // gRPC's, twice as high, only bounds what a connection may make us buffer.
+  builder.SetMaxReceiveMessageSize(static_cast<int>(
+      std::min<int64_t>(int64_t{options.max_receive_message_bytes} * 2, INT_MAX)));
   {
     RpcObserverOptions observer;
     observer.metrics = s->metrics_.get();
-    observer.max_concurrent_calls = options.max_concurrent_streams;
+    observer.admission = s->admission_.get();
+    observer.watchdog = s->watchdog_.get();
+    observer.shutting_down = &s->shutting_down_;
+    observer.max_message_bytes = options.max_receive_message_bytes;
     observer.log_format = options.log_format;
     observer.log_requests = options.log_requests;
     observer.log_sink = options.log_sink;
@@ -58,7 +79,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
     return absl::UnavailableError("cannot listen on " + options.listen +
-                                  " (address in use or not valid?)");
+                                  ": the address is in use (another entente-server?) or not "
+                                  "valid here");
   }
   if (!options.metrics_listen.empty()) {
     const Metrics* metrics = s->metrics_.get();
@@ -85,6 +107,7 @@ Server::~Server() {
 }
 
 void Server::Shutdown(std::chrono::milliseconds grace) {
+  shutting_down_ = true;
   health_->SetNotServing();
   const auto deadline = std::chrono::system_clock::now() + grace;
   // grpc::Server::Shutdown(deadline) stops accepting and waits for the calls

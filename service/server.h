@@ -3,6 +3,7 @@
 #ifndef ENTENTE_SERVICE_SERVER_H_
 #define ENTENTE_SERVICE_SERVER_H_
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -21,7 +22,9 @@ class Server;
 
 namespace entente::service {
 
+class Admission;
 class HealthServiceImpl;
+class StreamWatchdog;
 class IngestServiceImpl;
 class GraphServiceImpl;
 class AdminServiceImpl;
@@ -33,12 +36,22 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // Largest request accepted, in bytes. Above gRPC's 4 MiB default so that
   // an oversized field reaches validation and is named in the error, rather
-  // than failing the whole call with RESOURCE_EXHAUSTED.
+  // than failing the whole call with RESOURCE_EXHAUSTED. Checked by the
+  // RpcObserver, which counts and logs what it refuses; gRPC itself drops
+  // requests over twice this size before any Entente code sees them.
   int max_receive_message_bytes = 64 << 20;
-  // Calls served at once over all connections (gRPC's own stream limit is
-  // per connection). Above it a call fails at once with RESOURCE_EXHAUSTED
-  // naming the limit. <= 0: no limit.
+  // Calls served at once over all connections in each pool of
+  // service/admission.h (open, reader, writer, admin; gRPC's own stream
+  // limit is per connection). Above it a call fails at once with
+  // RESOURCE_EXHAUSTED naming the limit. <= 0: no limit.
   int max_concurrent_streams = 256;
+  // Health Watch streams at once per client address and in all (Watch needs
+  // no token, so it has a small pool of its own).
+  int max_watches_per_peer = 4;
+  int max_watches = 64;
+  // A stream with no message either way for this long is ended with
+  // DEADLINE_EXCEEDED (service/stream_watchdog.h). <= 0: never.
+  std::chrono::milliseconds stream_idle = std::chrono::minutes(5);
   // HOST:PORT of the Prometheus endpoint GET /metrics (port 0: a free one,
   // see metrics_port()); empty: none.
   std::string metrics_listen;
@@ -81,8 +94,11 @@ class Server {
 
  private:
   Server();
-  // Before server_: its interceptors record into it until it is destroyed.
+  // Before server_: its interceptors use them until it is destroyed.
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<Admission> admission_;
+  std::unique_ptr<StreamWatchdog> watchdog_;
+  std::atomic<bool> shutting_down_ = false;
   std::unique_ptr<HealthServiceImpl> health_;
   std::unique_ptr<IngestServiceImpl> ingest_;
   std::unique_ptr<GraphServiceImpl> graph_;

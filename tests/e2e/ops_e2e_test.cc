@@ -103,5 +103,21 @@ TEST(OpsE2eTest, HelpTeachesBothSpellingsAndBadValuesAreExplained) {
   EXPECT_THAT(bad.err, HasSubstr("--log_format must be text or json, not 'yaml'"));
 }
 
+// gRPC allows SO_REUSEPORT by default: a second server on a port in use
+// would start and take half of the connections, with other data.
+TEST(OpsE2eTest, ASecondServerOnAPortInUseExitsSayingSo) {
+  testing::TempDir dir;
+  testing::ServerProcess first(ENTENTE_SERVER_BIN, dir.path() + "/db1");
+  ASSERT_NE(first.port(), 0) << first.log();
+  // `timeout` ends it should it start serving after all (exit 124).
+  const testing::RunResult second =
+      testing::Run({"/usr/bin/timeout", "20", ENTENTE_SERVER_BIN, "--listen", first.address(), "--data",
+                    dir.path() + "/db2"});
+  EXPECT_EQ(second.exit_code, 1) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("cannot listen on " + first.address()));
+  EXPECT_THAT(second.err, HasSubstr("in use"));
+  EXPECT_EQ(first.Stop(SIGTERM), 0) << first.log();
+}
+
 }  // namespace
 }  // namespace entente

@@ -6,6 +6,8 @@
 
 #include "graph/validate.h"
 #include "service/ingest_service.h"
+#include <grpcpp/generic/generic_stub.h>
+
 #include "service/rpc_observer.h"
 #include "tests/service/ops_fixture.h"
 #include "tests/service/service_fixture.h"
@@ -22,41 +24,80 @@ ServerOptions WithMaxConcurrent(int n) {
   return o;
 }
 
-// Holds one call in flight: a health Watch whose first answer has arrived,
-// so its handler is running until the watch is cancelled.
-class HeldCall {
+// Holds one writer call in flight: an IngestStream that has sent nothing
+// yet, so its handler waits in Read() until the stream is cancelled.
+class HeldWrite {
  public:
-  explicit HeldCall(const RunningServer& running)
-      : stub_(grpc::health::v1::Health::NewStub(running.NewChannel())) {
-    reader_ = stub_->Watch(&ctx_, grpc::health::v1::HealthCheckRequest());
-    grpc::health::v1::HealthCheckResponse first;
-    started_ = reader_->Read(&first);
+  explicit HeldWrite(const RunningServer& running)
+      : stub_(v1::IngestService::NewStub(running.NewChannel())) {
+    writer_ = stub_->IngestStream(&ctx_, &resp_);
   }
-  ~HeldCall() {
+  ~HeldWrite() {
     ctx_.TryCancel();
-    reader_->Finish().error_code();
+    writer_->Finish().error_code();
+  }
+
+ private:
+  std::unique_ptr<v1::IngestService::Stub> stub_;
+  grpc::ClientContext ctx_;
+  v1::IngestResponse resp_;
+  std::unique_ptr<grpc::ClientWriter<v1::IngestRequest>> writer_;
+};
+
+// Holds one reader call in flight: a reflection stream (reflection needs
+// the reader role), open until cancelled.
+class HeldRead {
+ public:
+  explicit HeldRead(const RunningServer& running) : stub_(running.NewChannel()) {
+    stream_ = stub_.PrepareCall(&ctx_, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                                &cq_);
+    stream_->StartCall(Tag(1));
+    void* tag;
+    bool ok;
+    started_ = cq_.Next(&tag, &ok) && ok;
+  }
+  ~HeldRead() {
+    ctx_.TryCancel();
+    grpc::Status status;
+    stream_->Finish(&status, Tag(2));
+    void* tag;
+    bool ok;
+    while (cq_.Next(&tag, &ok) && tag != Tag(2)) {
+    }
+    cq_.Shutdown();
+    while (cq_.Next(&tag, &ok)) {
+    }
   }
   bool started() const { return started_; }
 
  private:
-  std::unique_ptr<grpc::health::v1::Health::Stub> stub_;
+  static void* Tag(intptr_t n) { return reinterpret_cast<void*>(n); }
+  grpc::GenericStub stub_;
   grpc::ClientContext ctx_;
-  std::unique_ptr<grpc::ClientReader<grpc::health::v1::HealthCheckResponse>> reader_;
+  grpc::CompletionQueue cq_;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> stream_;
   bool started_ = false;
 };
 
-TEST(ConcurrencyLimitTest, ACallOverTheLimitIsRefusedNamingItAndWritesNothing) {
+grpc::Status GetRussia(const RunningServer& running) {
+  grpc::ClientContext ctx;
+  v1::GetEntityRequest req;
+  req.set_name("Russia");
+  v1::Entity resp;
+  return v1::GraphService::NewStub(running.NewChannel())->GetEntity(&ctx, req, &resp);
+}
+
+TEST(ConcurrencyLimitTest, ACallOverItsPoolsLimitIsRefusedNamingItAndWritesNothing) {
   RunningServer running(WithMaxConcurrent(1));
   ASSERT_TRUE(running.ok());
   v1::IngestResponse resp;
   {
-    HeldCall held(running);
-    ASSERT_TRUE(held.started());
+    HeldWrite held(running);
     ASSERT_TRUE(running.AwaitInFlight(1));
 
     const grpc::Status refused = running.Ingest(0, 1, &resp);
     EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-    EXPECT_EQ(refused.error_message(), ConcurrencyLimitMessage(1));
+    EXPECT_THAT(refused.error_message(), HasSubstr("1 writer calls already in flight"));
     EXPECT_THAT(refused.error_message(), HasSubstr("--max_concurrent_streams"));
 
     // A stream is refused the same way.
@@ -69,6 +110,9 @@ TEST(ConcurrencyLimitTest, ACallOverTheLimitIsRefusedNamingItAndWritesNothing) {
     writer->Write(req);
     writer->WritesDone();
     EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+    // Reads have a pool of their own.
+    EXPECT_TRUE(GetRussia(running).ok());
   }
   ASSERT_TRUE(running.AwaitInFlight(0));
   // Below the limit again; and the refused calls stored nothing: these are
@@ -85,11 +129,23 @@ TEST(ConcurrencyLimitTest, ACallOverTheLimitIsRefusedNamingItAndWritesNothing) {
                               "IngestStream\",code=\"RESOURCE_EXHAUSTED\"} 1\n"));
 }
 
+TEST(ConcurrencyLimitTest, ReadersCannotStarveWriters) {
+  RunningServer running(WithMaxConcurrent(2));
+  ASSERT_TRUE(running.ok());
+  HeldRead a(running), b(running);
+  ASSERT_TRUE(a.started() && b.started());
+  ASSERT_TRUE(running.AwaitInFlight(2));
+  const grpc::Status refused = GetRussia(running);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.error_message(), HasSubstr("2 reader calls already in flight"));
+  v1::IngestResponse resp;
+  EXPECT_TRUE(running.Ingest(0, 1, &resp).ok());
+}
+
 TEST(ConcurrencyLimitTest, ZeroMeansNoLimit) {
   RunningServer running(WithMaxConcurrent(0));
   ASSERT_TRUE(running.ok());
-  HeldCall a(running), b(running), c(running);
-  ASSERT_TRUE(a.started() && b.started() && c.started());
+  HeldWrite a(running), b(running), c(running);
   ASSERT_TRUE(running.AwaitInFlight(3));
   v1::IngestResponse resp;
   EXPECT_TRUE(running.Ingest(0, 1, &resp).ok());
