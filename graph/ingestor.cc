@@ -212,8 +212,7 @@ class Ingestor::Batch {
       }
       documents_.insert(doc.document_id);
     }
-    const SummaryShare share = SummaryShareOf(s.cameo_code);
-    ws_.PutStatement(s, hash, share.root, share.goldstein_x10);
+    ws_.PutStatement(s, hash, SummaryShareOf(s.cameo_code));
     return absl::OkStatus();
   }
 

@@ -18,6 +18,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "storage/statement_rows.h"
 #include "model/types.h"
 #include "storage/store.h"
 
@@ -53,10 +54,7 @@ struct RetractOutcome {
 // The share of a statement with CAMEO code `code` in its summary cells: the
 // root (1..20, 0 unclassified) and the Goldstein score in tenths. Ingest adds
 // it; retraction recomputes cells from it.
-struct SummaryShare {
-  uint8_t root = 0;
-  int32_t goldstein_x10 = 0;
-};
+using storage::SummaryShare;
 SummaryShare SummaryShareOf(std::string_view code);
 
 // name (exact) or folded name (alias) -> entity id, bounded: cleared when

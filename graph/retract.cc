@@ -7,6 +7,7 @@
 
 #include "graph/ingestor.h"
 #include "storage/key_codec.h"
+#include "storage/statement_rows.h"
 
 namespace entente::graph {
 namespace {
@@ -53,12 +54,7 @@ absl::Status Recompute(const storage::ReadView& view, const GroupKey& key, CellG
     probe.root = share.root;
     auto found = group->cells.find(storage::SummaryKey(probe));
     if (found == group->cells.end()) continue;
-    storage::SummaryCell& cell = found->second;
-    // Oldest first, so the first entry seen is the first day.
-    if (cell.count == 0) cell.first_day = e.day;
-    cell.last_day = e.day;
-    ++cell.count;
-    cell.goldstein_x10 += share.goldstein_x10;
+    storage::AddToSummary(&found->second, e.day, share.goldstein_x10);
   }
   return it->status();
 }

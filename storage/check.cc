@@ -20,6 +20,7 @@
 #include "storage/key_codec.h"
 #include "storage/record_codec.h"
 #include "storage/rocksdb_status.h"
+#include "storage/statement_rows.h"
 #include "storage/store.h"
 
 namespace entente::storage {
@@ -212,18 +213,8 @@ class Checker {
       c.counterpart = e.counterpart;
       int32_t goldstein_x10 = 0;
       options_.classify(e.cameo_code, &c.root, &goldstein_x10);
-      const model::Date date = model::DateOfDay(k->day);
-      c.month = date.year * 12 + (date.month - 1);
-      auto [at, fresh] = expected.try_emplace(SummaryKey(c), c);
-      SummaryCell& sum = at->second;
-      if (fresh) {
-        sum.first_day = k->day;
-        sum.last_day = k->day;
-      }
-      ++sum.count;
-      sum.first_day = std::min(sum.first_day, k->day);
-      sum.last_day = std::max(sum.last_day, k->day);
-      sum.goldstein_x10 += goldstein_x10;
+      c.month = SummaryMonth(model::DateOfDay(k->day));
+      AddToSummary(&expected.try_emplace(SummaryKey(c), c).first->second, k->day, goldstein_x10);
     }
     if (current) MergeSummaries(*current, expected);
     MergeSummaries(std::nullopt, {});

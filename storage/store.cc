@@ -14,6 +14,7 @@
 #include "storage/key_codec.h"
 #include "storage/record_codec.h"
 #include "storage/rocksdb_status.h"
+#include "storage/statement_rows.h"
 #include "storage/store_internal.h"
 
 namespace entente::storage {
@@ -336,43 +337,46 @@ void WriteSet::PutDocument(const model::Document& d) {
       .PermitUncheckedError();
 }
 
-void WriteSet::PutStatement(const model::Statement& s, std::string_view idempotency_hash,
-                            uint8_t root, int32_t goldstein_x10) {
-  const int32_t day = model::FirstDay(s.date);
-  model::EdgeEntry e;
-  e.cameo_code = s.cameo_code;
-  e.confidence = static_cast<float>(s.confidence);
-  e.modality = s.modality;
-  batch_->Put(store_->statements_, StatementKey(s.id), EncodeStatement(s)).PermitUncheckedError();
-  e.counterpart = s.target;
-  batch_->Put(store_->out_edges_, EdgeKey(s.actor, day, s.id), EncodeEdgeValue(e))
-      .PermitUncheckedError();
-  e.counterpart = s.actor;
-  batch_->Put(store_->in_edges_, EdgeKey(s.target, day, s.id), EncodeEdgeValue(e))
-      .PermitUncheckedError();
-  batch_->Put(store_->idempotency_, ToSlice(idempotency_hash), EncodeId(s.id))
-      .PermitUncheckedError();
-  batch_->Put(store_->pair_edges_,
-              PairKey(std::min(s.actor, s.target), std::max(s.actor, s.target), day, s.id),
-              EncodeEdgeValue(e))  // e.counterpart is the actor here
-      .PermitUncheckedError();
+namespace {
+
+// Writes a statement's rows into a write set's batch and adds its summary
+// cells to the write set's running sums.
+class BatchSink : public StatementRowSink {
+ public:
+  // `handles`: the column family of each StatementFamily.
+  BatchSink(const FamilyHandles& handles, rocksdb::WriteBatch* batch,
+            std::unordered_map<std::string, SummaryCell>* summaries)
+      : handles_(handles), batch_(batch), summaries_(summaries) {}
+
+  void Row(StatementFamily family, std::string_view key, std::string_view value) override {
+    batch_->Put(handles_[static_cast<size_t>(family)], ToSlice(key), ToSlice(value))
+        .PermitUncheckedError();
+  }
   // Summaries are added up per cell across the whole write set, so a batch
   // writes one merge operand per (entity, counterpart, root, month) rather
   // than two per statement.
-  for (const SummaryCell& cell : SummaryCellsOf(s, root)) {
-    auto [it, fresh] = summaries_.try_emplace(SummaryKey(cell), cell);
+  void Cell(const SummaryCell& cell) override {
+    auto [it, fresh] = summaries_->try_emplace(SummaryKey(cell), cell);
+    if (fresh) return;
     SummaryCell& sum = it->second;
-    if (fresh) {
-      sum.count = 0;
-      sum.first_day = day;
-      sum.last_day = day;
-      sum.goldstein_x10 = 0;
-    }
-    ++sum.count;
-    sum.first_day = std::min(sum.first_day, day);
-    sum.last_day = std::max(sum.last_day, day);
-    sum.goldstein_x10 += goldstein_x10;
+    sum.count += cell.count;
+    sum.first_day = std::min(sum.first_day, cell.first_day);
+    sum.last_day = std::max(sum.last_day, cell.last_day);
+    sum.goldstein_x10 += cell.goldstein_x10;
   }
+
+ private:
+  const FamilyHandles handles_;
+  rocksdb::WriteBatch* batch_;
+  std::unordered_map<std::string, SummaryCell>* summaries_;
+};
+
+}  // namespace
+
+void WriteSet::PutStatement(const model::Statement& s, std::string_view idempotency_hash,
+                            SummaryShare share) {
+  BatchSink sink(store_->StatementFamilies(), batch_.get(), &summaries_);
+  EmitStatementRows(s, idempotency_hash, share, &sink);
   ++statements_;
 }
 
@@ -432,6 +436,11 @@ Store::~Store() {
   if (!db_) return;
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db_->Close().PermitUncheckedError();
+}
+
+FamilyHandles Store::StatementFamilies() const {
+  // In StatementFamily order.
+  return {statements_, out_edges_, in_edges_, pair_edges_, idempotency_};
 }
 
 std::unique_ptr<ReadView> Store::Latest() const {

@@ -8,6 +8,7 @@
 #ifndef ENTENTE_STORAGE_STORE_H_
 #define ENTENTE_STORAGE_STORE_H_
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "model/types.h"
 #include "storage/key_codec.h"
+#include "storage/statement_rows.h"
 
 namespace rocksdb {
 class DB;
@@ -45,6 +47,7 @@ struct StoreOptions {
 };
 
 class Store;
+using FamilyHandles = std::array<rocksdb::ColumnFamilyHandle*, 5>;
 struct CheckOptions;  // storage/check.h
 struct CheckReport;   // storage/check.h
 struct BackupInfo;    // storage/backup.h
@@ -170,11 +173,11 @@ class WriteSet {
   void PutAlias(std::string_view folded, model::EntityId id);
   void PutDocument(const model::Document& d);
   // The statement, its out, in and pair index entries, its idempotency hash
-  // and its share of the actor's and the target's summaries (CAMEO root
-  // 1..20 or 0, Goldstein score in tenths).
+  // and its share of the actor's and the target's summaries: the rows of
+  // storage/statement_rows.h.
   // REQUIRES: s.id != 0, hash.size() == kIdempotencyHashSize
-  void PutStatement(const model::Statement& s, std::string_view idempotency_hash, uint8_t root,
-                    int32_t goldstein_x10);
+  void PutStatement(const model::Statement& s, std::string_view idempotency_hash,
+                    SummaryShare share);
   void PutMeta(std::string_view name, std::string_view value);
 
   // Retraction (see key_codec.h). Deletes the statement and its out, in
@@ -275,6 +278,8 @@ class Store {
   friend class ReadView;
   friend class WriteSet;
   Store();
+  // The column family of each StatementFamily, by its value.
+  FamilyHandles StatementFamilies() const;
   struct Staged;
 
   // Constant after Open().

@@ -9,6 +9,7 @@
 #include "storage/key_codec.h"
 #include "storage/record_codec.h"
 #include "storage/rocksdb_status.h"
+#include "storage/statement_rows.h"
 #include "storage/store.h"
 
 namespace entente::storage {
@@ -33,14 +34,32 @@ absl::Status ReadView::ScanStatements(
   return FromRocksDb(it->status(), "scan statements");
 }
 
+namespace {
+
+// Deletes a statement's rows, but for its idempotency entry, which stays
+// reserved (key_codec.h); its summary cells are the caller's to rewrite.
+class DeleteSink : public StatementRowSink {
+ public:
+  DeleteSink(const FamilyHandles& handles, rocksdb::WriteBatch* batch)
+      : handles_(handles), batch_(batch) {}
+  void Row(StatementFamily family, std::string_view key, std::string_view) override {
+    if (family == StatementFamily::kIdempotency) return;
+    batch_->Delete(handles_[static_cast<size_t>(family)], rocksdb::Slice(key.data(), key.size()))
+        .PermitUncheckedError();
+  }
+  void Cell(const SummaryCell&) override {}
+
+ private:
+  const FamilyHandles handles_;
+  rocksdb::WriteBatch* batch_;
+};
+
+}  // namespace
+
 void WriteSet::DeleteStatement(const model::Statement& s) {
-  const int32_t day = model::FirstDay(s.date);
-  batch_->Delete(store_->statements_, StatementKey(s.id)).PermitUncheckedError();
-  batch_->Delete(store_->out_edges_, EdgeKey(s.actor, day, s.id)).PermitUncheckedError();
-  batch_->Delete(store_->in_edges_, EdgeKey(s.target, day, s.id)).PermitUncheckedError();
-  batch_->Delete(store_->pair_edges_,
-                 PairKey(std::min(s.actor, s.target), std::max(s.actor, s.target), day, s.id))
-      .PermitUncheckedError();
+  DeleteSink sink(store_->StatementFamilies(), batch_.get());
+  // The idempotency row is skipped, so its hash does not matter.
+  EmitStatementRows(s, std::string(kIdempotencyHashSize, '\0'), SummaryShare(), &sink);
 }
 
 void WriteSet::PutSummary(const SummaryCell& c) {

@@ -65,7 +65,7 @@ TEST_F(StoreTest, StatementSurvivesReopen) {
   model::Entity e{1, "North Korea", model::EntityKind::kCountry, "PRK", {"DPRK"}};
   ws.PutEntity(e);
   ws.PutDocument({"doc-1", "https://example.org/a", "News Today", "YOON", {2024, 10, 22}});
-  ws.PutStatement(MakeStatement(5, 1, 2, {2024, 10, 21}), Hash(5), 19, -100);
+  ws.PutStatement(MakeStatement(5, 1, 2, {2024, 10, 21}), Hash(5), {19, -100});
   ASSERT_OK(store_->Commit(ws));
   Reopen();
 
@@ -93,7 +93,7 @@ TEST_F(StoreTest, StatementSurvivesReopen) {
 TEST_F(StoreTest, GetStatementsReadsManyInTheOrderAsked) {
   WriteSet ws = store_->NewWriteSet();
   for (int i = 1; i <= 5; ++i) {
-    ws.PutStatement(MakeStatement(i, 1, 2, {2024, 1, i}), Hash(i), 19, -100);
+    ws.PutStatement(MakeStatement(i, 1, 2, {2024, 1, i}), Hash(i), {19, -100});
   }
   ASSERT_OK(store_->Commit(ws));
   auto got = store_->Latest()->GetStatements({4, 1, 5});
@@ -111,7 +111,7 @@ TEST_F(StoreTest, OutAndInIndexesAgree) {
   int id = 1;
   for (model::EntityId a = 1; a <= 4; ++a) {
     for (model::EntityId t = 1; t <= 4; ++t) {
-      ws.PutStatement(MakeStatement(id, a, t, {2024, 1, 1 + id % 28}), Hash(id), 19, -100);
+      ws.PutStatement(MakeStatement(id, a, t, {2024, 1, 1 + id % 28}), Hash(id), {19, -100});
       ++id;
     }
   }
@@ -139,9 +139,9 @@ TEST_F(StoreTest, OutAndInIndexesAgree) {
 TEST_F(StoreTest, WindowScanReadsOnlyTheWindowNewestFirst) {
   WriteSet ws = store_->NewWriteSet();
   for (int d = 1; d <= 30; ++d) {
-    ws.PutStatement(MakeStatement(100 + d, 7, 8, {2024, 6, d}), Hash(d), 19, -100);
+    ws.PutStatement(MakeStatement(100 + d, 7, 8, {2024, 6, d}), Hash(d), {19, -100});
   }
-  ws.PutStatement(MakeStatement(1, 6, 8, {2024, 6, 10}), Hash(200), 19, -100);  // other entity
+  ws.PutStatement(MakeStatement(1, 6, 8, {2024, 6, 10}), Hash(200), {19, -100});  // other entity
   ASSERT_OK(store_->Commit(ws));
   EdgeScan scan;
   scan.entity = 7;
@@ -163,7 +163,7 @@ TEST_F(StoreTest, WindowScanReadsOnlyTheWindowNewestFirst) {
 TEST_F(StoreTest, ScanResumesStrictlyAfterAPosition) {
   WriteSet ws = store_->NewWriteSet();
   for (int i = 1; i <= 6; ++i) {
-    ws.PutStatement(MakeStatement(i, 7, 8, {2024, 6, 1 + i / 2}), Hash(i), 19, -100);
+    ws.PutStatement(MakeStatement(i, 7, 8, {2024, 6, 1 + i / 2}), Hash(i), {19, -100});
   }
   ASSERT_OK(store_->Commit(ws));
   EdgeScan scan;
@@ -182,7 +182,7 @@ TEST_F(StoreTest, ScanResumesStrictlyAfterAPosition) {
 
 TEST_F(StoreTest, IdempotencyHashFindsTheStatement) {
   WriteSet ws = store_->NewWriteSet();
-  ws.PutStatement(MakeStatement(9, 1, 2, {2024, 1, 1}), Hash(9), 19, -100);
+  ws.PutStatement(MakeStatement(9, 1, 2, {2024, 1, 1}), Hash(9), {19, -100});
   ASSERT_OK(store_->Commit(ws));
   Reopen();
   auto id = store_->Latest()->FindIdempotencyHash(Hash(9));
@@ -217,7 +217,7 @@ TEST_F(StoreTest, AliasesResolveToTheLowestIdAndSearchByPrefix) {
 TEST_F(StoreTest, SnapshotDoesNotSeeLaterCommits) {
   auto snap = store_->Snapshot();
   WriteSet ws = store_->NewWriteSet();
-  ws.PutStatement(MakeStatement(1, 1, 2, {2024, 1, 1}), Hash(1), 19, -100);
+  ws.PutStatement(MakeStatement(1, 1, 2, {2024, 1, 1}), Hash(1), {19, -100});
   ASSERT_OK(store_->Commit(ws));
   EXPECT_THAT(snap->GetStatement(1), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_OK(store_->Latest()->GetStatement(1));
