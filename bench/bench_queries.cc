@@ -25,8 +25,8 @@ model::EntityRef Ref(const std::string& name) {
 }
 
 Event ToEvent(const graph::StatementView& v) {
-  return {model::FormatDate(v.statement.date), v.actor.name, v.statement.action_text,
-          v.target.name};
+  return {model::FormatDate(v.statement.date), v.actor->name, v.statement.action_text,
+          v.target->name};
 }
 
 // Every statement of one entity in one direction within the window (and

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 
 #include "graph/names.h"
 #include "graph/validate.h"
@@ -38,26 +39,25 @@ size_t HeapBytesOf(const model::Document& d) {
          StringHeapBytes(d.title);
 }
 
+// The statement's own strings; its entities and document are shared and
+// charged once per answer (Hydrator).
 size_t HeapBytesOf(const StatementView& v) {
   const model::Statement& s = v.statement;
-  size_t n = StringHeapBytes(s.action_text) + StringHeapBytes(s.cameo_code) +
-             StringHeapBytes(s.document_id) + StringHeapBytes(s.quote) +
-             StringHeapBytes(s.extractor_name) + StringHeapBytes(s.extractor_version) +
-             StringHeapBytes(s.idempotency_key);
-  n += HeapBytesOf(v.actor) + HeapBytesOf(v.target) + HeapBytesOf(v.source);
-  if (v.attributed_to) n += HeapBytesOf(*v.attributed_to);
-  return n;
+  return StringHeapBytes(s.action_text) + StringHeapBytes(s.cameo_code) +
+         StringHeapBytes(s.document_id) + StringHeapBytes(s.quote) +
+         StringHeapBytes(s.extractor_name) + StringHeapBytes(s.extractor_version) +
+         StringHeapBytes(s.idempotency_key);
 }
 
 // Reads statements and their entities and documents, each entity and
-// document once per call. Charges the views it returns to `memory` (their
-// place in a container is the caller's to charge) and its caches as
-// scratch.
+// document once per call, the entities through the reader's cache. Charges
+// to `memory` the views it returns (their place in a container is the
+// caller's to charge) and each entity and document they share, once.
 class Hydrator {
  public:
-  // `memory` must outlive the Hydrator.
-  Hydrator(const storage::ReadView& view, WorkLease* memory)
-      : view_(view), memory_(memory), scratch_(memory) {}
+  // `memory` and `cache` must outlive the Hydrator.
+  Hydrator(const storage::ReadView& view, EntityCache* cache, WorkLease* memory)
+      : view_(view), cache_(cache), memory_(memory) {}
 
   absl::StatusOr<StatementView> Load(model::StatementId id) {
     auto s = view_.GetStatement(id);
@@ -67,21 +67,23 @@ class Hydrator {
 
   // Many statements at once: one batched read of the statements.
   absl::StatusOr<std::vector<StatementView>> LoadMany(const std::vector<model::StatementId>& ids) {
-    // The statements read in one batch, until their strings move into the
-    // views.
-    if (absl::Status s = scratch_.Charge(HeapBytes(ids.size() * sizeof(model::Statement)));
-        !s.ok()) {
-      return s;
-    }
-    auto statements = view_.GetStatements(ids);
-    if (!statements.ok()) return statements.status();
     std::vector<StatementView> out;
-    if (absl::Status s = memory_->Charge(ids.size() * sizeof(StatementView)); !s.ok()) return s;
-    out.reserve(ids.size());
-    for (auto& s : *statements) {
-      auto v = Complete(std::move(s));
-      if (!v.ok()) return v.status();
-      out.push_back(std::move(*v));
+    {
+      // The decoded statements, until moved into the views.
+      ScratchCharge batch(memory_);
+      if (absl::Status s = batch.Charge(HeapBytes(ids.size() * sizeof(model::Statement)));
+          !s.ok()) {
+        return s;
+      }
+      auto statements = view_.GetStatements(ids);
+      if (!statements.ok()) return statements.status();
+      if (absl::Status s = memory_->Charge(ids.size() * sizeof(StatementView)); !s.ok()) return s;
+      out.reserve(ids.size());
+      for (auto& s : *statements) {
+        auto v = Complete(std::move(s));
+        if (!v.ok()) return v.status();
+        out.push_back(std::move(*v));
+      }
     }
     return out;
   }
@@ -93,45 +95,60 @@ class Hydrator {
     v.statement = std::move(s);
     auto actor = Entity(v.statement.actor);
     if (!actor.ok()) return actor.status();
-    v.actor = *actor;
+    v.actor = *std::move(actor);
     auto target = Entity(v.statement.target);
     if (!target.ok()) return target.status();
-    v.target = *target;
+    v.target = *std::move(target);
     if (v.statement.attributed_to != 0) {
       auto a = Entity(v.statement.attributed_to);
       if (!a.ok()) return a.status();
-      v.attributed_to = *a;
+      v.attributed_to = *std::move(a);
     }
-    auto doc = documents_.find(v.statement.document_id);
-    if (doc == documents_.end()) {
-      auto d = view_.GetDocument(v.statement.document_id);
-      if (!d.ok()) return d.status();
-      absl::Status s = scratch_.Charge(MapEntryBytes<std::string, model::Document>() +
-                                       StringHeapBytes(v.statement.document_id) + HeapBytesOf(*d));
-      if (!s.ok()) return s;
-      doc = documents_.emplace(v.statement.document_id, std::move(*d)).first;
-    }
-    v.source = doc->second;
-    if (absl::Status s = memory_->Charge(HeapBytesOf(v)); !s.ok()) return s;
+    auto doc = Document(v.statement.document_id);
+    if (!doc.ok()) return doc.status();
+    v.source = *std::move(doc);
+    if (absl::Status st = memory_->Charge(HeapBytesOf(v)); !st.ok()) return st;
     return v;
   }
 
-  absl::StatusOr<model::Entity> Entity(model::EntityId id) {
+  absl::StatusOr<std::shared_ptr<const model::Entity>> Entity(model::EntityId id) {
     auto it = entities_.find(id);
     if (it != entities_.end()) return it->second;
-    auto e = view_.GetEntity(id);
-    if (!e.ok()) return e.status();
-    absl::Status s =
-        scratch_.Charge(MapEntryBytes<model::EntityId, model::Entity>() + HeapBytesOf(*e));
-    if (!s.ok()) return s;
-    return entities_.emplace(id, std::move(*e)).first->second;
+    std::shared_ptr<const model::Entity> e = cache_->Find(id);
+    if (e == nullptr) {
+      auto read = view_.GetEntity(id);
+      if (!read.ok()) return read.status();
+      e = std::make_shared<const model::Entity>(*std::move(read));
+      cache_->Put(e);
+    }
+    if (absl::Status s = memory_->Charge(MapEntryBytes<model::EntityId, model::Entity>() +
+                                         HeapBytesOf(*e));
+        !s.ok()) {
+      return s;
+    }
+    return entities_.emplace(id, std::move(e)).first->second;
+  }
+
+  absl::StatusOr<std::shared_ptr<const model::Document>> Document(const std::string& id) {
+    auto it = documents_.find(id);
+    if (it != documents_.end()) return it->second;
+    auto d = view_.GetDocument(id);
+    if (!d.ok()) return d.status();
+    if (absl::Status s = memory_->Charge(MapEntryBytes<std::string, model::Document>() +
+                                         StringHeapBytes(id) + HeapBytesOf(*d));
+        !s.ok()) {
+      return s;
+    }
+    return documents_.emplace(id, std::make_shared<const model::Document>(*std::move(d)))
+        .first->second;
   }
 
   const storage::ReadView& view_;
+  EntityCache* const cache_;
   WorkLease* const memory_;
-  ScratchCharge scratch_;  // before the caches: released after they are freed
-  std::map<model::EntityId, model::Entity> entities_;
-  std::map<std::string, model::Document> documents_;
+  // What this call's views share (absl's maps would do too; these are small).
+  std::unordered_map<model::EntityId, std::shared_ptr<const model::Entity>> entities_;
+  std::unordered_map<std::string, std::shared_ptr<const model::Document>> documents_;
 };
 
 // Newest-first merge of the out and in scans of one entity. A statement from
@@ -291,7 +308,7 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
 
   WorkLease own = NewLease();
   StatementPage page;
-  Hydrator hydrator(*view, memory != nullptr ? memory : &own);
+  Hydrator hydrator(*view, &entities_, memory != nullptr ? memory : &own);
   const CompiledFilter filter(q.filter);
   MergedScan scan(*view, q, filter, entity->id);
   if (absl::Status s = CollectPage([&] { return scan.Next(); }, filter, q.page_size, &hydrator, &page);
@@ -305,7 +322,7 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
 absl::StatusOr<StatementView> GraphReader::GetStatement(model::StatementId id) const {
   auto view = store_->Snapshot();
   WorkLease unlimited;
-  Hydrator hydrator(*view, &unlimited);
+  Hydrator hydrator(*view, &entities_, &unlimited);
   return hydrator.Load(id);
 }
 
@@ -388,7 +405,7 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
   if (!r.ok()) return r.status();
   answer.result = std::move(*r);
   std::vector<model::EntityId> ids = {from->id, to->id};
-  Hydrator hydrator(*view, memory);
+  Hydrator hydrator(*view, &entities_, memory);
   for (const auto& p : answer.result.paths) ids.insert(ids.end(), p.begin(), p.end());
   for (const auto& hops : answer.result.hops) {
     for (const auto& hop : hops) {
@@ -448,7 +465,7 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, con
     started = true;
     return it->Valid() ? &it->entry() : nullptr;
   };
-  Hydrator hydrator(*view, memory);
+  Hydrator hydrator(*view, &entities_, memory);
   if (absl::Status s = CollectPage(next, filter, q.page_size, &hydrator, &answer.page); !s.ok()) {
     return s;
   }

@@ -12,12 +12,14 @@
 #define ENTENTE_GRAPH_READER_H_
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "graph/analytics.h"
+#include "graph/entity_cache.h"
 #include "graph/filter.h"
 #include "graph/work_budget.h"
 #include "model/types.h"
@@ -25,13 +27,16 @@
 
 namespace entente::graph {
 
-// A statement with what a reader needs to make sense of it.
+// A statement with what a reader needs to make sense of it. The entities
+// and the document are shared (with the other statements of an answer and
+// with the reader's entity cache), never copied per statement: never null,
+// but attributed_to when the statement has no claimant.
 struct StatementView {
   model::Statement statement;
-  model::Entity actor;
-  model::Entity target;
-  std::optional<model::Entity> attributed_to;
-  model::Document source;
+  std::shared_ptr<const model::Entity> actor;
+  std::shared_ptr<const model::Entity> target;
+  std::shared_ptr<const model::Entity> attributed_to;
+  std::shared_ptr<const model::Document> source;
 };
 
 struct StatementPage {
@@ -109,7 +114,7 @@ class GraphReader {
   // `store`, and `budget` if not null, must outlive the reader. A null
   // budget: queries are not limited in memory.
   explicit GraphReader(const storage::Store* store, WorkBudget* budget = nullptr)
-      : store_(store), budget_(budget) {}
+      : store_(store), budget_(budget), entities_(kEntityCacheBytes) {}
 
   // A lease on the reader's budget, for a caller that keeps an answer (and
   // what it makes of it) charged until it is done with it: pass it as
@@ -152,8 +157,13 @@ class GraphReader {
                                         WorkLease* memory = nullptr) const;
 
  private:
+  // Enough for every entity a workload meets at once on data of tens of
+  // millions of statements; a fraction of the block cache.
+  static constexpr size_t kEntityCacheBytes = 16 << 20;
+
   const storage::Store* const store_;
   WorkBudget* const budget_;  // null: unlimited
+  mutable EntityCache entities_;  // thread-safe
 };
 
 // Checks a query; appends violations with fields named as in the request

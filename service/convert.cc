@@ -120,7 +120,7 @@ void ToProto(const model::Entity& e, v1::Entity* out) {
 void ToProto(const graph::StatementView& v, v1::Statement* out) {
   const model::Statement& s = v.statement;
   out->set_id(s.id);
-  ToRef(v.actor, out->mutable_actor());
+  ToRef(*v.actor, out->mutable_actor());
   v1::Action* action = out->mutable_action();
   action->set_text(s.action_text);
   if (!s.cameo_code.empty()) action->set_cameo_code(s.cameo_code);
@@ -132,14 +132,14 @@ void ToProto(const graph::StatementView& v, v1::Statement* out) {
     action->set_quad_class(static_cast<v1::QuadClass>(taxonomy.QuadOf(s.cameo_code)));
     action->set_goldstein(taxonomy.GoldsteinOf(s.cameo_code));
   }
-  ToRef(v.target, out->mutable_target());
+  ToRef(*v.target, out->mutable_target());
   ToProto(s.date, out->mutable_date());
   v1::Source* src = out->mutable_source();
-  src->set_document_id(v.source.document_id);
-  if (!v.source.url.empty()) src->set_url(v.source.url);
-  if (!v.source.publisher.empty()) src->set_publisher(v.source.publisher);
-  if (!v.source.title.empty()) src->set_title(v.source.title);
-  if (v.source.published.year != 0) ToProto(v.source.published, src->mutable_published());
+  src->set_document_id(v.source->document_id);
+  if (!v.source->url.empty()) src->set_url(v.source->url);
+  if (!v.source->publisher.empty()) src->set_publisher(v.source->publisher);
+  if (!v.source->title.empty()) src->set_title(v.source->title);
+  if (v.source->published.year != 0) ToProto(v.source->published, src->mutable_published());
   if (!s.quote.empty()) out->set_quote(s.quote);
   if (v.attributed_to) ToRef(*v.attributed_to, out->mutable_attributed_to());
   out->set_modality(static_cast<v1::Modality>(s.modality));

@@ -58,7 +58,7 @@ std::vector<std::tuple<std::string, std::string, std::string, int32_t>> All(
   std::vector<std::tuple<std::string, std::string, std::string, int32_t>> out;
   if (!page.ok()) return out;
   for (const auto& v : page->statements) {
-    out.emplace_back(v.actor.name, v.statement.cameo_code, v.target.name,
+    out.emplace_back(v.actor->name, v.statement.cameo_code, v.target->name,
                      model::FirstDay(v.statement.date));
   }
   return out;

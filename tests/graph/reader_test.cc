@@ -35,8 +35,8 @@ TEST_F(ReaderTest, ListsNewestFirstInBothDirections) {
   ASSERT_OK(page);
   EXPECT_THAT(Ids(*page), ::testing::ElementsAre(out.ids[1], out.ids[0], out.ids[2]));
   EXPECT_FALSE(page->next.has_value());
-  EXPECT_EQ(page->statements[1].actor.name, "North Korea");
-  EXPECT_EQ(page->statements[1].target.name, "Russia");
+  EXPECT_EQ(page->statements[1].actor->name, "North Korea");
+  EXPECT_EQ(page->statements[1].target->name, "Russia");
 
   auto q = Query("Russia");
   q.direction = model::Direction::kOut;

@@ -346,8 +346,8 @@ TEST_F(RetractTest, ANewStatementOfARetractedDocumentStoresTheDocumentAgain) {
   const StatementId again = Add("A", "C", {2024, 5, 4}, "news-1");
   auto view = reader_->GetStatement(again);
   ASSERT_OK(view);
-  EXPECT_EQ(view->source.document_id, "news-1");
-  EXPECT_EQ(view->source.publisher, "News Today");
+  EXPECT_EQ(view->source->document_id, "news-1");
+  EXPECT_EQ(view->source->publisher, "News Today");
 }
 
 TEST_F(RetractTest, ADocumentWhoseStatementsWereRetractedByIdIsStillFoundOnce) {
