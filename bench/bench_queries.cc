@@ -41,6 +41,8 @@ absl::StatusOr<std::vector<Event>> Events(const graph::GraphReader& reader, cons
   sq.filter = Window(q);
   sq.filter.code_prefixes = std::move(codes);
   sq.page_size = graph::kMaxPageSize;
+  // An event is (s, r, o, d): what the index entries hold.
+  sq.detail = graph::StatementDetail::kIndex;
   std::vector<Event> out;
   while (true) {
     auto page = reader.ListStatements(sq);
@@ -113,6 +115,7 @@ absl::StatusOr<Rows> Fetch(const graph::GraphReader& reader, const Query& q) {
     tq.resolution = model::NameResolution::kExact;
     tq.filter = Window(q);
     tq.page_size = graph::kMaxPageSize;
+    tq.detail = graph::StatementDetail::kIndex;
     while (true) {
       auto r = reader.Timeline(tq, nullptr);
       if (absl::IsNotFound(r.status())) break;

@@ -65,6 +65,35 @@ class Hydrator {
     return Complete(std::move(*s));
   }
 
+  WorkLease* memory() const { return memory_; }
+
+  // The view of a covering index entry (StatementDetail::kIndex): no
+  // statement read.
+  absl::StatusOr<StatementView> FromEntry(const model::EdgeEntry& e) {
+    StatementView v;
+    model::Statement& s = v.statement;
+    s.id = e.statement;
+    s.actor = e.actor;
+    s.target = e.target;
+    s.attributed_to = e.attributed_to;
+    s.action_text = e.action_text;
+    s.cameo_code = e.cameo_code;
+    s.date = model::DateOfFirstDay(e.day, e.precision);
+    s.modality = e.modality;
+    s.confidence = e.confidence;
+    for (auto [id, out] : {std::pair{s.actor, &v.actor}, std::pair{s.target, &v.target},
+                           std::pair{s.attributed_to, &v.attributed_to}}) {
+      if (id == 0) continue;
+      auto entity = Entity(id);
+      if (!entity.ok()) return entity.status();
+      *out = *std::move(entity);
+    }
+    if (absl::Status st = memory_->Charge(sizeof(StatementView) + HeapBytesOf(v)); !st.ok()) {
+      return st;
+    }
+    return v;
+  }
+
   // Many statements at once: one batched read of the statements.
   absl::StatusOr<std::vector<StatementView>> LoadMany(const std::vector<model::StatementId>& ids) {
     std::vector<StatementView> out;
@@ -203,24 +232,50 @@ class MergedScan {
 };
 
 // Fills `page` from `next` (newest first): the first page_size entries that
-// pass `filter`, and a resume position if one more passes.
+// pass `filter`, and a resume position if one more passes. With
+// StatementDetail::kIndex, covering entries become views without a
+// statement read; the others (written before entries were covering) are
+// read whole.
 template <typename NextFn>
 absl::Status CollectPage(NextFn next, const CompiledFilter& filter, int page_size,
-                         Hydrator* hydrator, StatementPage* page) {
-  std::vector<model::StatementId> ids;
-  std::optional<storage::EdgePosition> last;
+                         StatementDetail detail, Hydrator* hydrator, StatementPage* page) {
+  ScratchCharge scratch(hydrator->memory());  // before `chosen`: released after it is freed
+  std::vector<model::EdgeEntry> chosen;
   for (const model::EdgeEntry* e = next(); e != nullptr; e = next()) {
     if (!filter.Matches(*e)) continue;
-    if (static_cast<int>(ids.size()) == page_size) {
-      page->next = last;  // one more passes: there is a next page
+    if (static_cast<int>(chosen.size()) == page_size) {
+      // One more passes: there is a next page, after the last one taken.
+      page->next = storage::EdgePosition{chosen.back().day, chosen.back().statement};
       break;
     }
-    ids.push_back(e->statement);
-    last = storage::EdgePosition{e->day, e->statement};
+    if (absl::Status s = scratch.Charge(GrownVectorBytes<model::EdgeEntry>() +
+                                        StringHeapBytes(e->action_text) +
+                                        StringHeapBytes(e->cameo_code));
+        !s.ok()) {
+      return s;
+    }
+    chosen.push_back(*e);
   }
-  auto views = hydrator->LoadMany(ids);
-  if (!views.ok()) return views.status();
-  page->statements = std::move(*views);
+  auto from_index = [detail](const model::EdgeEntry& e) {
+    return detail == StatementDetail::kIndex && e.covering;
+  };
+  std::vector<model::StatementId> ids;
+  for (const model::EdgeEntry& e : chosen) {
+    if (!from_index(e)) ids.push_back(e.statement);
+  }
+  auto read = hydrator->LoadMany(ids);
+  if (!read.ok()) return read.status();
+  page->statements.reserve(chosen.size());
+  auto next_read = read->begin();
+  for (const model::EdgeEntry& e : chosen) {
+    if (!from_index(e)) {
+      page->statements.push_back(std::move(*next_read++));
+      continue;
+    }
+    auto v = hydrator->FromEntry(e);
+    if (!v.ok()) return v.status();
+    page->statements.push_back(*std::move(v));
+  }
   return absl::OkStatus();
 }
 
@@ -311,7 +366,8 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
   Hydrator hydrator(*view, &entities_, memory != nullptr ? memory : &own);
   const CompiledFilter filter(q.filter);
   MergedScan scan(*view, q, filter, entity->id);
-  if (absl::Status s = CollectPage([&] { return scan.Next(); }, filter, q.page_size, &hydrator, &page);
+  if (absl::Status s = CollectPage([&] { return scan.Next(); }, filter, q.page_size, q.detail,
+                                   &hydrator, &page);
       !s.ok()) {
     return s;
   }
@@ -466,7 +522,8 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, con
     return it->Valid() ? &it->entry() : nullptr;
   };
   Hydrator hydrator(*view, &entities_, memory);
-  if (absl::Status s = CollectPage(next, filter, q.page_size, &hydrator, &answer.page); !s.ok()) {
+  if (absl::Status s = CollectPage(next, filter, q.page_size, q.detail, &hydrator, &answer.page);
+      !s.ok()) {
     return s;
   }
   if (absl::Status s = it->status(); !s.ok()) return s;

@@ -39,6 +39,19 @@ struct StatementView {
   std::shared_ptr<const model::Document> source;
 };
 
+// How much of each statement a list returns.
+enum class StatementDetail {
+  // Everything: the record with its quote, source and extractor, read for
+  // every statement of the page.
+  kFull,
+  // What the index entries carry (storage/key_codec.h): id, date, actor,
+  // target, claimant, action text and code, modality, confidence. No quote,
+  // source (null), extractor, ingest time, key or code source. Read from
+  // the index alone, without one statement read: a list of thousands is an
+  // index range and its entities.
+  kIndex,
+};
+
 struct StatementPage {
   std::vector<StatementView> statements;  // newest first
   std::optional<storage::EdgePosition> next;  // resume here; none: no more
@@ -51,6 +64,7 @@ struct StatementQuery {
   EdgeFilter filter;
   int page_size = 50;  // 1..1000
   std::optional<storage::EdgePosition> resume_after;
+  StatementDetail detail = StatementDetail::kFull;
 };
 
 struct TraverseQuery {
@@ -91,6 +105,7 @@ struct TimelineQuery {
   Granularity granularity = Granularity::kMonth;
   int page_size = 50;  // 1..1000
   std::optional<storage::EdgePosition> resume_after;  // buckets only without it
+  StatementDetail detail = StatementDetail::kFull;
 };
 
 struct TimelineAnswer {

@@ -55,6 +55,13 @@ Date DateOfDay(int32_t z) {
   return Date{yoe + era * 400 + (m <= 2), m, d};
 }
 
+Date DateOfFirstDay(int32_t first_day, DatePrecision precision) {
+  Date d = DateOfDay(first_day);
+  if (precision != DatePrecision::kDay) d.day = 0;
+  if (precision == DatePrecision::kYear) d.month = 0;
+  return d;
+}
+
 int32_t FirstDay(const Date& d) {
   return DaysFromCivil(d.year, d.month == 0 ? 1 : d.month, d.day == 0 ? 1 : d.day);
 }

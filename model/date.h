@@ -37,6 +37,10 @@ int32_t LastDay(const Date& d);
 // The day-precision date of a day number.
 Date DateOfDay(int32_t days);
 
+// The date of `precision` whose first day is `first_day` (the inverse of
+// FirstDay for the dates of that precision).
+Date DateOfFirstDay(int32_t first_day, DatePrecision precision);
+
 // Days since 1970-01-01 of a valid proleptic Gregorian date.
 int32_t DaysFromCivil(int32_t y, int32_t m, int32_t d);
 

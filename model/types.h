@@ -95,9 +95,19 @@ struct EdgeEntry {
   int32_t day = 0;           // first day of the statement's date
   StatementId statement = 0;
   EntityId counterpart = 0;  // target for out-edges, actor for in-edges
+  // The statement's actor and target, whichever index the entry is from.
+  EntityId actor = 0;
+  EntityId target = 0;
   std::string cameo_code;
   float confidence = 1.0f;
   Modality modality = Modality::kAsserted;
+  // What a list of statements shows, so that it needs no statement read.
+  // Entries written before these were kept (storage/key_codec.h) have
+  // covering false and the three fields empty.
+  bool covering = false;
+  DatePrecision precision = DatePrecision::kDay;
+  EntityId attributed_to = 0;  // 0: none
+  std::string action_text;
 };
 
 // How names in requests become entities.

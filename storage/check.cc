@@ -2,8 +2,8 @@
 //
 // Each family is read once in key order from one snapshot. Statements leave
 // a 64-bit fingerprint of what their index entries must say (actor, target,
-// day, code, confidence, modality); each index entry recomputes it from its
-// key and value, so "entry agrees with statement" needs no random read, and
+// day, code, confidence, modality, and the list fields of a covering
+// entry); each index entry recomputes it from its key and value, so "entry agrees with statement" needs no random read, and
 // a bit per family records that the statement's entry was seen. Summary
 // cells are recomputed per entity while scanning out_edges (then in_edges),
 // which are in entity order as the summaries family is, and merged with it.
@@ -28,19 +28,49 @@ namespace {
 
 constexpr uint8_t kSeenOut = 1, kSeenIn = 2, kSeenPair = 4, kSeenIdempotency = 8;
 
-uint64_t Fingerprint(model::EntityId actor, model::EntityId target, int32_t day,
-                     std::string_view code, float confidence, model::Modality modality) {
-  std::string buf;
-  PutU64(&buf, actor);
-  PutU64(&buf, target);
-  PutU32(&buf, EncodeDay(day));
-  uint32_t bits = 0;
-  std::memcpy(&bits, &confidence, sizeof bits);
-  PutU32(&buf, bits);
-  buf.push_back(static_cast<char>(modality));
-  buf.append(code);
+uint32_t Hash32(const std::string& buf) {
   const uint64_t h = std::hash<std::string>{}(buf);
-  return h == 0 ? 1 : h;  // 0 marks "no statement"
+  return static_cast<uint32_t>(h ^ (h >> 32));
+}
+
+// What an index entry says of its statement, hashed: the upper half from
+// the fields every entry has (actor, target, day, code, confidence,
+// modality), the lower half from the list fields of a covering entry (0
+// for an entry written without them: see Matches).
+uint64_t Fingerprint(model::EntityId actor, model::EntityId target, int32_t day,
+                     const model::EdgeEntry& e) {
+  std::string core;
+  PutU64(&core, actor);
+  PutU64(&core, target);
+  PutU32(&core, EncodeDay(day));
+  uint32_t bits = 0;
+  std::memcpy(&bits, &e.confidence, sizeof bits);
+  PutU32(&core, bits);
+  core.push_back(static_cast<char>(e.modality));
+  core.append(e.cameo_code);
+  uint32_t list_hash = 0;
+  if (e.covering) {
+    std::string list(1, static_cast<char>(e.precision));
+    PutU64(&list, e.attributed_to);
+    list.append(e.action_text);
+    list_hash = Hash32(list) | 1;  // never 0
+  }
+  return (uint64_t{Hash32(core) | 1u} << 32) | list_hash;  // never 0: 0 marks "no statement"
+}
+
+// The fingerprint of a statement's index entries, as the rows it writes
+// (storage/statement_rows.h) say.
+uint64_t FingerprintOf(const model::Statement& s) {
+  model::EdgeEntry e;
+  DecodeEdgeValue(EdgeValueOf(s, s.target), &e);
+  return Fingerprint(s.actor, s.target, model::FirstDay(s.date), e);
+}
+
+// An entry agrees with its statement's fingerprint; one written before the
+// list fields existed is held to the core fields only.
+bool Matches(uint64_t entry, uint64_t statement) {
+  if (entry == statement) return true;
+  return (entry & 0xffffffffu) == 0 && (entry >> 32) == (statement >> 32);
 }
 
 std::string Hex(std::string_view bytes) {
@@ -167,8 +197,7 @@ class Checker {
                 absl::StrCat("statement ", *id, ": document \"", s.document_id,
                              "\" does not exist"));
       }
-      fingerprints_[*id] = Fingerprint(s.actor, s.target, model::FirstDay(s.date), s.cameo_code,
-                                       static_cast<float>(s.confidence), s.modality);
+      fingerprints_[*id] = FingerprintOf(s);
     }
     return FromRocksDb(it->status(), "check statements");
   }
@@ -203,8 +232,7 @@ class Checker {
       }
       const model::EntityId actor = dir == kSummaryOut ? k->entity : e.counterpart;
       const model::EntityId target = dir == kSummaryOut ? e.counterpart : k->entity;
-      if (!Entry(cf_name, key, k->statement, bit,
-                 Fingerprint(actor, target, k->day, e.cameo_code, e.confidence, e.modality))) {
+      if (!Entry(cf_name, key, k->statement, bit, Fingerprint(actor, target, k->day, e))) {
         continue;  // what it would add to summaries is already reported
       }
       SummaryCell c;
@@ -240,8 +268,7 @@ class Checker {
       const model::EntityId target = actor == k->lo ? k->hi : k->lo;
       const bool member = actor == k->lo || actor == k->hi;
       Entry("pair_edges", key, k->statement, kSeenPair,
-            member ? Fingerprint(actor, target, k->day, e.cameo_code, e.confidence, e.modality)
-                   : 0);
+            member ? Fingerprint(actor, target, k->day, e) : 0);
     }
     return FromRocksDb(it->status(), "check pair_edges");
   }
@@ -318,10 +345,11 @@ class Checker {
               absl::StrCat(std::string(cf), " entry for statement ", id, ", which does not exist"));
       return false;
     }
-    if (fingerprint != fingerprints_[id] || (seen_[id] & bit)) {
+    if (!Matches(fingerprint, fingerprints_[id]) || (seen_[id] & bit)) {
       Problem(ProblemKind::kIndexMismatch, cf, key, id,
               absl::StrCat(std::string(cf), " entry ", Hex(key), " disagrees with statement ", id,
-                           " (entity, day, counterpart, code, confidence or modality)"));
+                           " (entity, day, counterpart, code, confidence, modality, date "
+                           "precision, claimant or action text)"));
       return false;
     }
     seen_[id] |= bit;

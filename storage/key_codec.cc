@@ -72,30 +72,145 @@ std::string PrefixUpperBound(std::string_view prefix) {
   return s;
 }
 
-std::string EncodeEdgeValue(const model::EdgeEntry& e) {
-  std::string v;
-  v.reserve(14 + e.cameo_code.size());
-  PutU64(&v, e.counterpart);
-  uint32_t bits;
-  std::memcpy(&bits, &e.confidence, sizeof bits);
-  PutU32(&v, bits);
-  v.push_back(static_cast<char>(e.modality));
-  // CAMEO codes are at most 4 bytes; validation guarantees it fits a byte.
-  v.push_back(static_cast<char>(e.cameo_code.size()));
-  v.append(e.cameo_code);
-  return v;
+namespace {
+
+// Edge value formats (key_codec.h). A legacy value starts with the high
+// byte of its big-endian counterpart, 0 for every id below 2^56; a compact
+// one with its tag.
+constexpr uint8_t kCompactEdgeTag = 0x01;  // DO NOT CHANGE
+constexpr uint8_t kModalityMask = 0x07;
+constexpr int kPrecisionShift = 3;
+constexpr uint8_t kPrecisionMask = 0x03 << kPrecisionShift;
+constexpr uint8_t kHasConfidence = 0x20;
+constexpr uint8_t kHasClaimant = 0x40;
+constexpr uint8_t kUnusedFlags = 0x80;
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
 }
 
-bool DecodeEdgeValue(std::string_view value, model::EdgeEntry* out) {
-  if (value.size() < 14) return false;
+// Reads a minimal varint (the one PutVarint writes) from the front of `in`.
+bool GetVarint(std::string_view* in, uint64_t* v) {
+  uint64_t result = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    const uint8_t b = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    result |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) {
+      if (b == 0 && shift > 0) return false;  // not minimal
+      if (shift == 63 && b > 1) return false;  // past 64 bits
+      *v = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool DecodeLegacyEdgeValue(std::string_view value, model::EdgeEntry* out) {
+  if (value.size() < kEdgeValueCoreSize) return false;
   const size_t code_len = static_cast<uint8_t>(value[13]);
-  if (value.size() != 14 + code_len) return false;
+  if (value.size() != kEdgeValueCoreSize + code_len) return false;
   out->counterpart = GetU64(value.data());
   const uint32_t bits = GetU32(value.data() + 8);
   std::memcpy(&out->confidence, &bits, sizeof bits);
   out->modality = static_cast<model::Modality>(value[12]);
-  out->cameo_code.assign(value.data() + 14, code_len);
+  out->cameo_code.assign(value.data() + kEdgeValueCoreSize, code_len);
   return true;
+}
+
+bool DecodeCompactEdgeValue(std::string_view in, model::EdgeEntry* out) {
+  if (in.size() < 2) return false;
+  const uint8_t flags = static_cast<uint8_t>(in[1]);
+  in.remove_prefix(2);
+  const uint8_t modality = flags & kModalityMask;
+  const uint8_t precision = (flags & kPrecisionMask) >> kPrecisionShift;
+  if ((flags & kUnusedFlags) != 0 || modality > static_cast<uint8_t>(model::Modality::kHypothetical) ||
+      precision > static_cast<uint8_t>(model::DatePrecision::kYear)) {
+    return false;
+  }
+  uint64_t counterpart = 0;
+  if (!GetVarint(&in, &counterpart)) return false;
+  float confidence = 1.0f;
+  if (flags & kHasConfidence) {
+    if (in.size() < 4) return false;
+    const uint32_t bits = GetU32(in.data());
+    std::memcpy(&confidence, &bits, sizeof bits);
+    in.remove_prefix(4);
+    if (confidence == 1.0f) return false;  // 1 is written as no confidence
+  }
+  uint64_t claimant = 0;
+  if (flags & kHasClaimant) {
+    if (!GetVarint(&in, &claimant) || claimant == 0) return false;
+  }
+  if (in.empty()) return false;
+  const size_t code_len = static_cast<uint8_t>(in.front());
+  in.remove_prefix(1);
+  if (in.size() < code_len) return false;
+  out->cameo_code.assign(in.data(), code_len);
+  in.remove_prefix(code_len);
+  uint64_t action_len = 0;
+  if (!GetVarint(&in, &action_len) || in.size() != action_len) return false;
+  out->action_text.assign(in.data(), in.size());
+  out->counterpart = counterpart;
+  out->confidence = confidence;
+  out->modality = static_cast<model::Modality>(modality);
+  out->covering = true;
+  out->precision = static_cast<model::DatePrecision>(precision);
+  out->attributed_to = claimant;
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeEdgeValue(const model::EdgeEntry& e) {
+  std::string v;
+  if (!e.covering) {
+    // The legacy layout: what a database written before covering entries
+    // holds (tests write it to check that it still reads).
+    v.reserve(kEdgeValueCoreSize + e.cameo_code.size());
+    PutU64(&v, e.counterpart);
+    uint32_t bits;
+    std::memcpy(&bits, &e.confidence, sizeof bits);
+    PutU32(&v, bits);
+    v.push_back(static_cast<char>(e.modality));
+    // CAMEO codes are at most 4 bytes; validation guarantees it fits a byte.
+    v.push_back(static_cast<char>(e.cameo_code.size()));
+    v.append(e.cameo_code);
+    return v;
+  }
+  v.reserve(16 + e.cameo_code.size() + e.action_text.size());
+  uint8_t flags = static_cast<uint8_t>(e.modality) & kModalityMask;
+  flags |= static_cast<uint8_t>(static_cast<uint8_t>(e.precision) << kPrecisionShift);
+  if (e.confidence != 1.0f) flags |= kHasConfidence;
+  if (e.attributed_to != 0) flags |= kHasClaimant;
+  v.push_back(static_cast<char>(kCompactEdgeTag));
+  v.push_back(static_cast<char>(flags));
+  PutVarint(&v, e.counterpart);
+  if (flags & kHasConfidence) {
+    uint32_t bits;
+    std::memcpy(&bits, &e.confidence, sizeof bits);
+    PutU32(&v, bits);
+  }
+  if (flags & kHasClaimant) PutVarint(&v, e.attributed_to);
+  v.push_back(static_cast<char>(e.cameo_code.size()));
+  v.append(e.cameo_code);
+  PutVarint(&v, e.action_text.size());
+  v.append(e.action_text);
+  return v;
+}
+
+bool DecodeEdgeValue(std::string_view value, model::EdgeEntry* out) {
+  out->covering = false;
+  out->precision = model::DatePrecision::kDay;
+  out->attributed_to = 0;
+  out->action_text.clear();
+  if (value.empty()) return false;
+  if (static_cast<uint8_t>(value[0]) == kCompactEdgeTag) return DecodeCompactEdgeValue(value, out);
+  return DecodeLegacyEdgeValue(value, out);
 }
 
 std::string ExactNameKey(std::string_view name) {

@@ -19,8 +19,19 @@
 // summaries      entity:u64 | dir:u8 | counterpart:u64 |      SummaryValue (merged)
 //                root:u8 | month:i32
 //
-// EdgeValue: counterpart:u64 | confidence:f32 bits u32 | modality:u8 |
-//            code_len:u8 | cameo code bytes
+// EdgeValue, compact (what is written): 0x01 | flags:u8 |
+//   counterpart:varint | [confidence:f32 bits u32] | [attributed_to:varint] |
+//   code_len:u8 | cameo code bytes | action_len:varint | action text bytes
+//   flags: modality (bits 0-2), date precision (bits 3-4: 0 day, 1 month,
+//   2 year), confidence present (bit 5; absent means 1.0), attributed_to
+//   present (bit 6; absent means none). Varints are LEB128, minimal.
+//   The entry covers what a list of statements shows, so such a list is
+//   answered from the index alone (graph::StatementDetail::kIndex).
+// EdgeValue, legacy (written before covering entries; still read, never
+//   written): counterpart:u64 | confidence:f32 bits u32 | modality:u8 |
+//   code_len:u8 | cameo code bytes. Its first byte is 0 for every id below
+//   2^56, which tells the two apart; EdgeEntry::covering is false for it,
+//   and a list reads its statement instead.
 // SummaryValue: count:u64 | first_day:i32 | last_day:i32 | goldstein_x10:i64
 //
 // pair_edges holds each statement once under its two entities in id order
@@ -70,6 +81,8 @@ inline constexpr size_t kSummaryValueSize = 24;
 inline constexpr uint8_t kSummaryOut = 1;  // DO NOT CHANGE
 inline constexpr uint8_t kSummaryIn = 2;   // DO NOT CHANGE
 inline constexpr size_t kIdempotencyHashSize = 16;
+// The fixed part of a legacy edge value, before its code.
+inline constexpr size_t kEdgeValueCoreSize = 14;
 
 void PutU64(std::string* out, uint64_t v);
 void PutU32(std::string* out, uint32_t v);
@@ -104,8 +117,11 @@ std::string EdgePrefix(model::EntityId entity);
 // (for iterate_upper_bound). Empty if no such key exists (prefix all 0xff).
 std::string PrefixUpperBound(std::string_view prefix);
 
+// The compact layout when e.covering, else the legacy one.
 std::string EncodeEdgeValue(const model::EdgeEntry& e);
-// Fills counterpart, confidence, modality and cameo_code of `out`.
+// Fills every field of `out` but its key fields and actor/target; the
+// list fields (covering, precision, attributed_to, action_text) only for a
+// compact value. False if `value` is malformed or not canonical.
 bool DecodeEdgeValue(std::string_view value, model::EdgeEntry* out);
 
 std::string ExactNameKey(std::string_view name);

@@ -12,6 +12,10 @@ std::string EdgeValueOf(const model::Statement& s, model::EntityId counterpart) 
   e.cameo_code = s.cameo_code;
   e.confidence = static_cast<float>(s.confidence);
   e.modality = s.modality;
+  e.covering = true;
+  e.precision = model::PrecisionOf(s.date);
+  e.attributed_to = s.attributed_to;
+  e.action_text = s.action_text;
   return EncodeEdgeValue(e);
 }
 

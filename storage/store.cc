@@ -80,14 +80,16 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
 // ---------------------------------------------------------------- EdgeIterator
 
 EdgeIterator::EdgeIterator(std::string lower, std::string upper, bool reverse,
-                           model::EntityId entity, std::optional<model::EntityId> pair_hi)
+                           model::EntityId entity, std::optional<model::EntityId> pair_hi,
+                           bool in)
     : lower_(std::move(lower)),
       upper_(std::move(upper)),
       lower_slice_(std::make_unique<rocksdb::Slice>(lower_)),
       upper_slice_(std::make_unique<rocksdb::Slice>(upper_)),
       reverse_(reverse),
       entity_(entity),
-      pair_hi_(pair_hi) {}
+      pair_hi_(pair_hi),
+      in_(in) {}
 
 EdgeIterator::~EdgeIterator() = default;
 
@@ -112,6 +114,17 @@ void EdgeIterator::Load() {
   if (!DecodeEdgeValue(std::string_view(v.data(), v.size()), &entry_)) {
     corrupt_ = true;
     return;
+  }
+  if (pair_hi_) {
+    // A pair entry names the actor; the target is the pair's other member.
+    entry_.actor = entry_.counterpart;
+    entry_.target = entry_.actor == entity_ ? *pair_hi_ : entity_;
+  } else if (in_) {
+    entry_.actor = entry_.counterpart;
+    entry_.target = entity_;
+  } else {
+    entry_.actor = entity_;
+    entry_.target = entry_.counterpart;
   }
   valid_ = true;
 }
@@ -264,7 +277,7 @@ std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {
   };
   std::unique_ptr<EdgeIterator> out(
       new EdgeIterator(key(scan.day_lo, 0), PrefixUpperBound(key(scan.day_hi, UINT64_MAX)),
-                       scan.newest_first, lo, hi));
+                       scan.newest_first, lo, hi, scan.direction == model::Direction::kIn));
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;
   ro.iterate_lower_bound = out->lower_slice_.get();

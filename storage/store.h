@@ -90,7 +90,7 @@ class EdgeIterator {
  private:
   friend class ReadView;
   EdgeIterator(std::string lower, std::string upper, bool reverse, model::EntityId entity,
-               std::optional<model::EntityId> pair_hi);
+               std::optional<model::EntityId> pair_hi, bool in);
   void Load();
 
   // The RocksDB iterator's read options point at these bounds, so they live
@@ -103,6 +103,7 @@ class EdgeIterator {
   bool reverse_;
   model::EntityId entity_;  // for pairs: the lower id
   std::optional<model::EntityId> pair_hi_;
+  bool in_;  // in_edges (else out_edges, or pair_edges with pair_hi_)
   bool valid_ = false;
   bool corrupt_ = false;
   model::EdgeEntry entry_;

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "storage/key_codec.h"
 #include "tests/graph/graph_fixture.h"
 
 namespace entente::graph {
@@ -43,6 +44,63 @@ TEST_F(ReaderTest, ListsNewestFirstInBothDirections) {
   EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[1], out.ids[2]));
   q.direction = model::Direction::kIn;
   EXPECT_THAT(Ids(*reader_->ListStatements(q)), ::testing::ElementsAre(out.ids[0]));
+}
+
+// StatementDetail::kIndex answers from the index entries alone what they
+// hold, as kFull does; an entry written before entries were covering is
+// read whole.
+TEST_F(ReaderTest, AnIndexListSaysWhatTheFullListSaysOfWhatItHolds) {
+  auto claimed = Stmt("Russia", "Ukraine", {2024, 2, 0}, "190");
+  claimed.attributed_to.name = "David Lammy";
+  claimed.modality = model::Modality::kDenied;
+  claimed.confidence = 0.25;
+  auto out = MustIngest({Stmt("North Korea", "Russia", {2024, 10, 1}), claimed,
+                         Stmt("Russia", "Russia", {2023, 0, 0}, ""),
+                         Stmt("China", "Russia", {2024, 10, 0}, "072")});
+  for (auto dir : {model::Direction::kBoth, model::Direction::kOut, model::Direction::kIn}) {
+    auto q = Query("Russia");
+    q.direction = dir;
+    auto full = reader_->ListStatements(q);
+    q.detail = StatementDetail::kIndex;
+    auto index = reader_->ListStatements(q);
+    ASSERT_OK(full);
+    ASSERT_OK(index);
+    ASSERT_EQ(Ids(*index), Ids(*full));
+    for (size_t i = 0; i < full->statements.size(); ++i) {
+      const StatementView& f = full->statements[i];
+      const StatementView& x = index->statements[i];
+      SCOPED_TRACE(f.statement.id);
+      EXPECT_EQ(x.statement.date, f.statement.date);
+      EXPECT_EQ(x.actor->name, f.actor->name);
+      EXPECT_EQ(x.target->name, f.target->name);
+      EXPECT_EQ(x.attributed_to == nullptr, f.attributed_to == nullptr);
+      if (f.attributed_to) EXPECT_EQ(x.attributed_to->name, f.attributed_to->name);
+      EXPECT_EQ(x.statement.action_text, f.statement.action_text);
+      EXPECT_EQ(x.statement.cameo_code, f.statement.cameo_code);
+      EXPECT_EQ(x.statement.modality, f.statement.modality);
+      EXPECT_FLOAT_EQ(x.statement.confidence, f.statement.confidence);
+      EXPECT_EQ(x.source, nullptr) << "an index list reads no source";
+      EXPECT_EQ(x.statement.quote, "");
+    }
+  }
+  // An out_edges entry as it was written before entries were covering.
+  const model::Statement& s = reader_->GetStatement(out.ids[1])->statement;
+  model::EdgeEntry older;
+  older.counterpart = s.target;
+  older.cameo_code = s.cameo_code;
+  older.confidence = static_cast<float>(s.confidence);
+  older.modality = s.modality;
+  ASSERT_OK(store_->PutRawForTest("out_edges", storage::EdgeKey(s.actor, model::FirstDay(s.date), s.id),
+                                  storage::EncodeEdgeValue(older)));
+  auto q = Query("Russia");
+  q.direction = model::Direction::kOut;
+  q.detail = StatementDetail::kIndex;
+  auto mixed = reader_->ListStatements(q);
+  ASSERT_OK(mixed);
+  ASSERT_EQ(Ids(*mixed), (std::vector<model::StatementId>{out.ids[1], out.ids[2]}));
+  EXPECT_EQ(mixed->statements[0].statement.quote, "Russia and Ukraine") << "read whole";
+  EXPECT_NE(mixed->statements[0].source, nullptr);
+  EXPECT_EQ(mixed->statements[1].source, nullptr);
 }
 
 TEST_F(ReaderTest, FiltersByWindowCodePrefixAndConfidence) {

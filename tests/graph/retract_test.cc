@@ -424,7 +424,9 @@ TEST_F(RetractTest, ConcurrentIngestAndRetractionKeepSummariesExact) {
   for (EntityId e : entities) {
     storage::EdgeScan scan;
     scan.entity = e;
-    for (auto it = view->ScanEdges(scan); it->Valid(); it->Next()) ++indexed;
+    auto it = view->ScanEdges(scan);
+    for (; it->Valid(); it->Next()) ++indexed;
+    EXPECT_OK(it->status());
   }
   EXPECT_EQ(indexed, left.size());
 }

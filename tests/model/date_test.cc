@@ -67,5 +67,18 @@ TEST(DateTest, ParsesAndFormats) {
   EXPECT_EQ(FormatDate({812, 0, 0}), "0812");
 }
 
+TEST(DateTest, ADateIsRecoveredFromItsFirstDayAndPrecision) {
+  for (int32_t year : {1, 1969, 1970, 2000, 2024, 9999}) {
+    for (int32_t month = 0; month <= 12; ++month) {
+      for (int32_t day : {0, 1, 15, 28}) {
+        if (month == 0 && day != 0) continue;
+        const Date d{year, month, day};
+        ASSERT_EQ(DateError(d), "");
+        EXPECT_EQ(DateOfFirstDay(FirstDay(d), PrecisionOf(d)), d) << FormatDate(d);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace entente::model

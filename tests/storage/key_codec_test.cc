@@ -90,10 +90,65 @@ TEST(KeyCodecTest, EdgeValueRoundTrips) {
   EXPECT_EQ(d.confidence, e.confidence);
   EXPECT_EQ(d.modality, e.modality);
   EXPECT_EQ(d.cameo_code, "1411");
+  EXPECT_FALSE(d.covering);
   e.cameo_code.clear();
   ASSERT_TRUE(DecodeEdgeValue(EncodeEdgeValue(e), &d));
   EXPECT_EQ(d.cameo_code, "");
   EXPECT_FALSE(DecodeEdgeValue("garbage", &d));
+}
+
+TEST(KeyCodecTest, CompactEdgeValueRoundTripsAndALegacyOneStillDecodes) {
+  model::EdgeEntry e;
+  e.counterpart = 42;
+  e.confidence = 0.5f;
+  e.cameo_code = "072";
+  const std::string legacy = EncodeEdgeValue(e);  // covering false: the legacy layout
+  EXPECT_EQ(legacy[0], '\0');
+  e.covering = true;
+  e.modality = model::Modality::kHypothetical;
+  e.precision = model::DatePrecision::kMonth;
+  e.attributed_to = 300;
+  e.action_text = std::string(300, 'a') + " deployed troops to";  // a 2-byte length
+  const std::string value = EncodeEdgeValue(e);
+  EXPECT_EQ(value[0], '\x01');
+  model::EdgeEntry d;
+  ASSERT_TRUE(DecodeEdgeValue(value, &d));
+  EXPECT_TRUE(d.covering);
+  EXPECT_EQ(d.counterpart, 42u);
+  EXPECT_EQ(d.confidence, 0.5f);
+  EXPECT_EQ(d.modality, model::Modality::kHypothetical);
+  EXPECT_EQ(d.precision, model::DatePrecision::kMonth);
+  EXPECT_EQ(d.attributed_to, 300u);
+  EXPECT_EQ(d.action_text, e.action_text);
+  EXPECT_EQ(d.cameo_code, "072");
+  // The common case is short: confidence 1 and no claimant are not written.
+  model::EdgeEntry plain;
+  plain.covering = true;
+  plain.counterpart = 10000;
+  plain.cameo_code = "042";
+  plain.action_text = "Make a visit";
+  const std::string short_value = EncodeEdgeValue(plain);
+  EXPECT_EQ(short_value.size(), 2u + 2 + 1 + 3 + 1 + 12);
+  ASSERT_TRUE(DecodeEdgeValue(short_value, &d));
+  EXPECT_EQ(d.confidence, 1.0f);
+  EXPECT_EQ(d.attributed_to, 0u);
+  // A legacy value decodes, and leaves no list field behind.
+  ASSERT_TRUE(DecodeEdgeValue(legacy, &d));
+  EXPECT_FALSE(d.covering);
+  EXPECT_EQ(d.action_text, "");
+  EXPECT_EQ(d.attributed_to, 0u);
+  EXPECT_EQ(d.confidence, 0.5f);
+  // Truncated, overlong, or not canonical: refused.
+  EXPECT_FALSE(DecodeEdgeValue(value.substr(0, value.size() - 1), &d));
+  EXPECT_FALSE(DecodeEdgeValue(value + "x", &d));
+  EXPECT_FALSE(DecodeEdgeValue(legacy + "x", &d));
+  EXPECT_FALSE(DecodeEdgeValue("", &d));
+  std::string unused_flag = short_value;
+  unused_flag[1] = static_cast<char>(unused_flag[1] | 0x80);
+  EXPECT_FALSE(DecodeEdgeValue(unused_flag, &d));
+  std::string bad_precision = short_value;
+  bad_precision[1] = static_cast<char>(bad_precision[1] | 0x18);
+  EXPECT_FALSE(DecodeEdgeValue(bad_precision, &d));
 }
 
 TEST(KeyCodecTest, AliasKeysOfOneNameSortBeforeLongerNames) {
