@@ -39,6 +39,18 @@ size_t HeapBytesOf(const model::Document& d) {
          StringHeapBytes(d.title);
 }
 
+// Entity `id` from the reader's cache, read into it on a miss.
+absl::StatusOr<std::shared_ptr<const model::Entity>> CachedEntity(const storage::ReadView& view,
+                                                                 EntityCache* cache,
+                                                                 model::EntityId id) {
+  if (std::shared_ptr<const model::Entity> e = cache->Find(id)) return e;
+  auto read = view.GetEntity(id);
+  if (!read.ok()) return read.status();
+  auto e = std::make_shared<const model::Entity>(*std::move(read));
+  cache->Put(e);
+  return e;
+}
+
 // The statement's own strings; its entities and document are shared and
 // charged once per answer (Hydrator).
 size_t HeapBytesOf(const StatementView& v) {
@@ -143,19 +155,14 @@ class Hydrator {
   absl::StatusOr<std::shared_ptr<const model::Entity>> Entity(model::EntityId id) {
     auto it = entities_.find(id);
     if (it != entities_.end()) return it->second;
-    std::shared_ptr<const model::Entity> e = cache_->Find(id);
-    if (e == nullptr) {
-      auto read = view_.GetEntity(id);
-      if (!read.ok()) return read.status();
-      e = std::make_shared<const model::Entity>(*std::move(read));
-      cache_->Put(e);
-    }
+    auto e = CachedEntity(view_, cache_, id);
+    if (!e.ok()) return e.status();
     if (absl::Status s = memory_->Charge(MapEntryBytes<model::EntityId, model::Entity>() +
-                                         HeapBytesOf(*e));
+                                         HeapBytesOf(**e));
         !s.ok()) {
       return s;
     }
-    return entities_.emplace(id, std::move(e)).first->second;
+    return entities_.emplace(id, *std::move(e)).first->second;
   }
 
   absl::StatusOr<std::shared_ptr<const model::Document>> Document(const std::string& id) {
@@ -290,18 +297,19 @@ void CheckRef(const model::EntityRef& ref, const std::string& field,
   if (!ref.given()) out->push_back({field, "is required: give an id or a name"});
 }
 
-// The entities of `ids`, each once, charged to `memory`.
+// The entities of `ids`, each once, charged to `memory`, through `cache`.
 absl::StatusOr<std::map<model::EntityId, model::Entity>> LoadEntities(
-    const storage::ReadView& view, const std::vector<model::EntityId>& ids, WorkLease* memory) {
+    const storage::ReadView& view, const std::vector<model::EntityId>& ids, EntityCache* cache,
+    WorkLease* memory) {
   std::map<model::EntityId, model::Entity> out;
   for (model::EntityId id : ids) {
     if (out.count(id)) continue;
-    auto e = view.GetEntity(id);
+    auto e = CachedEntity(view, cache, id);
     if (!e.ok()) return e.status();
     absl::Status s =
-        memory->Charge(MapEntryBytes<model::EntityId, model::Entity>() + HeapBytesOf(*e));
+        memory->Charge(MapEntryBytes<model::EntityId, model::Entity>() + HeapBytesOf(**e));
     if (!s.ok()) return s;
-    out.emplace(id, std::move(*e));
+    out.emplace(id, **e);
   }
   return out;
 }
@@ -428,7 +436,7 @@ absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q, con
   std::vector<model::EntityId> ids;
   ids.reserve(answer.result.nodes.size());
   for (const auto& n : answer.result.nodes) ids.push_back(n.id);
-  auto entities = LoadEntities(*view, ids, memory);
+  auto entities = LoadEntities(*view, ids, &entities_, memory);
   if (!entities.ok()) return entities.status();
   answer.entities = std::move(*entities);
   return answer;
@@ -477,7 +485,7 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
       }
     }
   }
-  auto entities = LoadEntities(*view, ids, memory);
+  auto entities = LoadEntities(*view, ids, &entities_, memory);
   if (!entities.ok()) return entities.status();
   answer.entities = std::move(*entities);
   return answer;
@@ -549,7 +557,7 @@ absl::StatusOr<ProfileAnswer> GraphReader::Profile(const model::EntityRef& entit
   answer.profile = std::move(*p);
   std::vector<model::EntityId> ids;
   for (const auto& c : answer.profile.top) ids.push_back(c.id);
-  auto entities = LoadEntities(*view, ids, memory);
+  auto entities = LoadEntities(*view, ids, &entities_, memory);
   if (!entities.ok()) return entities.status();
   answer.counterparts = std::move(*entities);
   return answer;
