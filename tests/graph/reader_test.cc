@@ -84,7 +84,9 @@ TEST_F(ReaderTest, AnIndexListSaysWhatTheFullListSaysOfWhatItHolds) {
     }
   }
   // An out_edges entry as it was written before entries were covering.
-  const model::Statement& s = reader_->GetStatement(out.ids[1])->statement;
+  auto whole = reader_->GetStatement(out.ids[1]);
+  ASSERT_OK(whole);
+  const model::Statement s = whole->statement;
   model::EdgeEntry older;
   older.counterpart = s.target;
   older.cameo_code = s.cameo_code;
