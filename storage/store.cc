@@ -331,7 +331,7 @@ WriteSet::WriteSet(const Store* store)
 WriteSet::~WriteSet() = default;
 WriteSet::WriteSet(WriteSet&&) noexcept = default;
 
-bool WriteSet::empty() const { return batch_->Count() == 0; }
+bool WriteSet::empty() const { return batch_->Count() == 0 && rows_.empty(); }
 
 void WriteSet::PutEntity(const model::Entity& e) {
   batch_->Put(store_->entities_, EntityKey(e.id), EncodeEntity(e)).PermitUncheckedError();
@@ -350,26 +350,23 @@ void WriteSet::PutDocument(const model::Document& d) {
       .PermitUncheckedError();
 }
 
-namespace {
-
-// Writes a statement's rows into a write set's batch and adds its summary
-// cells to the write set's running sums.
-class BatchSink : public StatementRowSink {
+// Keeps a statement's rows in its write set (sorted into the batch at
+// Commit) and adds its summary cells to the write set's running sums.
+class StatementBatchSink : public StatementRowSink {
  public:
-  // `handles`: the column family of each StatementFamily.
-  BatchSink(const FamilyHandles& handles, rocksdb::WriteBatch* batch,
-            std::unordered_map<std::string, SummaryCell>* summaries)
-      : handles_(handles), batch_(batch), summaries_(summaries) {}
+  explicit StatementBatchSink(WriteSet* ws) : ws_(ws) {}
 
   void Row(StatementFamily family, std::string_view key, std::string_view value) override {
-    batch_->Put(handles_[static_cast<size_t>(family)], ToSlice(key), ToSlice(value))
-        .PermitUncheckedError();
+    ws_->rows_.push_back({family, static_cast<uint32_t>(key.size()),
+                          static_cast<uint32_t>(value.size()), ws_->row_bytes_.size()});
+    ws_->row_bytes_.append(key);
+    ws_->row_bytes_.append(value);
   }
   // Summaries are added up per cell across the whole write set, so a batch
   // writes one merge operand per (entity, counterpart, root, month) rather
   // than two per statement.
   void Cell(const SummaryCell& cell) override {
-    auto [it, fresh] = summaries_->try_emplace(SummaryKey(cell), cell);
+    auto [it, fresh] = ws_->summaries_.try_emplace(SummaryKey(cell), cell);
     if (fresh) return;
     SummaryCell& sum = it->second;
     sum.count += cell.count;
@@ -379,18 +376,31 @@ class BatchSink : public StatementRowSink {
   }
 
  private:
-  const FamilyHandles handles_;
-  rocksdb::WriteBatch* batch_;
-  std::unordered_map<std::string, SummaryCell>* summaries_;
+  WriteSet* const ws_;
 };
-
-}  // namespace
 
 void WriteSet::PutStatement(const model::Statement& s, std::string_view idempotency_hash,
                             SummaryShare share) {
-  BatchSink sink(store_->StatementFamilies(), batch_.get(), &summaries_);
+  StatementBatchSink sink(this);
   EmitStatementRows(s, idempotency_hash, share, &sink);
   ++statements_;
+}
+
+void WriteSet::MoveRowsToBatch() {
+  const std::string_view bytes = row_bytes_;
+  auto key = [bytes](const Row& r) { return bytes.substr(r.offset, r.key_size); };
+  std::sort(rows_.begin(), rows_.end(), [&key](const Row& a, const Row& b) {
+    return a.family != b.family ? a.family < b.family : key(a) < key(b);
+  });
+  const FamilyHandles handles = store_->StatementFamilies();
+  for (const Row& r : rows_) {
+    batch_
+        ->Put(handles[static_cast<size_t>(r.family)], ToSlice(key(r)),
+              ToSlice(bytes.substr(r.offset + r.key_size, r.value_size)))
+        .PermitUncheckedError();
+  }
+  rows_.clear();
+  row_bytes_.clear();
 }
 
 void WriteSet::PutMeta(std::string_view name, std::string_view value) {
@@ -467,8 +477,15 @@ std::unique_ptr<ReadView> Store::Snapshot() const {
 WriteSet Store::NewWriteSet() const { return WriteSet(this); }
 
 absl::Status Store::Commit(WriteSet& ws) {
-  for (const auto& [key, cell] : ws.summaries_) {
-    ws.batch_->Merge(summaries_, key, EncodeSummaryValue(cell)).PermitUncheckedError();
+  ws.MoveRowsToBatch();
+  // Merge operands in key order too, for the same reason.
+  std::vector<const std::pair<const std::string, SummaryCell>*> cells;
+  cells.reserve(ws.summaries_.size());
+  for (const auto& entry : ws.summaries_) cells.push_back(&entry);
+  std::sort(cells.begin(), cells.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : cells) {
+    ws.batch_->Merge(summaries_, entry->first, EncodeSummaryValue(entry->second))
+        .PermitUncheckedError();
   }
   ws.summaries_.clear();
   if (ws.empty()) return absl::OkStatus();

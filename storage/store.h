@@ -196,9 +196,26 @@ class WriteSet {
 
  private:
   friend class Store;
+  friend class StatementBatchSink;
+  // A statement row (storage/statement_rows.h) kept in row_bytes_.
+  struct Row {
+    StatementFamily family;
+    uint32_t key_size;
+    uint32_t value_size;
+    size_t offset;  // of the key; the value follows it
+  };
+
   explicit WriteSet(const Store* store);
+  // Appends the statement rows to batch_, sorted by family and key, and
+  // forgets them. A memtable's skip list inserts a run of ascending keys far
+  // faster than the same keys in random order (each search resumes where
+  // the last ended), and a batch of statements is most of its rows.
+  void MoveRowsToBatch();
+
   const Store* store_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
+  std::vector<Row> rows_;
+  std::string row_bytes_;
   std::unordered_map<std::string, SummaryCell> summaries_;  // merged at Commit()
   size_t statements_ = 0;
 };
@@ -278,6 +295,7 @@ class Store {
  private:
   friend class ReadView;
   friend class WriteSet;
+  friend class BulkWriter;  // storage/bulk_writer.h: handles and options of its files
   Store();
   // The column family of each StatementFamily, by its value.
   FamilyHandles StatementFamilies() const;
