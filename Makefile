@@ -14,7 +14,7 @@ ARGS   ?=
 # test-sanitize and fuzz (-O1 and line tables only: it compiles faster, and
 # reports still name the line).
 SAN_BUILD    ?= build-sanitize
-SAN_TESTS    ?= model_test storage_test graph_test service_test auth_test ops_test
+SAN_TESTS    ?= model_test storage_test graph_test import_test service_test auth_test ops_test
 FUZZ_SECONDS ?= 30
 # Leaks are checked: the gRPC and Protobuf singletons stay reachable, which
 # LeakSanitizer does not report.

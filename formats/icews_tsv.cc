@@ -1,63 +1,185 @@
 #include "formats/icews_tsv.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
+#include <string_view>
+#include <utility>
 
 #include "graph/taxonomy.h"
 
 namespace entente::formats {
 namespace {
 
-// Exactly 4 tab-separated fields; names may hold any other byte (U+00A0,
-// commas, quotes), so nothing is trimmed.
-bool Split4(const std::string& line, std::string* f) {
+constexpr char kExtractor[] = "icews-tsv";
+
+// One non-empty line (without its '\r\n') as a row of `chunk`.
+void ParseLine(std::string_view text, uint32_t line, graph::BulkChunk* chunk) {
+  graph::BulkRow& row = chunk->rows.emplace_back();
+  row.line = line;
+  // Exactly 4 tab-separated fields.
+  std::string_view f[4];
   size_t start = 0;
   for (int i = 0; i < 4; ++i) {
-    const size_t tab = line.find('\t', start);
-    if ((tab == std::string::npos) != (i == 3)) return false;
-    f[i] = line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
+    const size_t tab = text.find('\t', start);
+    if ((tab == std::string_view::npos) != (i == 3)) {
+      row.error = static_cast<int32_t>(chunk->errors.size());
+      chunk->errors.emplace_back("not 4 tab-separated fields");
+      return;
+    }
+    f[i] = text.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start);
     start = tab + 1;
   }
-  return true;
+  const std::string date(f[3]);
+  if (!model::ParseDate(date, &row.date) || row.date.day == 0) {
+    row.error = static_cast<int32_t>(chunk->errors.size());
+    chunk->errors.push_back("date \"" + date + "\" is not YYYY-MM-DD");
+    return;
+  }
+  row.actor = f[0];
+  row.action_text = f[1];
+  row.target = f[2];
+  const auto& relations = graph::Taxonomy::Get().relations();
+  const auto it = relations.find(f[1]);
+  if (it != relations.end()) row.cameo_code = it->second;
 }
 
 }  // namespace
 
+IcewsTsvSource::IcewsTsvSource(std::vector<graph::BulkFile> files, size_t chunk_bytes)
+    : files_(std::move(files)), chunk_bytes_(std::max<size_t>(chunk_bytes, 1)) {}
+
+IcewsTsvSource::~IcewsTsvSource() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+absl::StatusOr<std::unique_ptr<IcewsTsvSource>> IcewsTsvSource::Open(
+    const std::vector<std::string>& paths, size_t chunk_bytes) {
+  std::vector<graph::BulkFile> files;
+  for (const std::string& path : paths) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return absl::NotFoundError("cannot read " + path + ": " + std::strerror(errno));
+    ::close(fd);
+    graph::BulkFile f;
+    f.name = path;
+    const size_t slash = path.rfind('/');
+    f.document_id = slash == std::string::npos ? path : path.substr(slash + 1);
+    f.extractor_name = kExtractor;
+    f.key_prefix = f.document_id + ":";
+    files.push_back(std::move(f));
+  }
+  return std::unique_ptr<IcewsTsvSource>(new IcewsTsvSource(std::move(files), chunk_bytes));
+}
+
+absl::StatusOr<bool> IcewsTsvSource::Read(graph::BulkChunk* chunk) {
+  while (true) {
+    if (fd_ < 0) {
+      if (next_file_ == files_.size()) return false;
+      current_ = next_file_++;
+      fd_ = ::open(files_[current_].name.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd_ < 0) {
+        return absl::NotFoundError("cannot read " + files_[current_].name + ": " +
+                                   std::strerror(errno));
+      }
+      ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+      file_start_ = true;
+      carry_.clear();
+    }
+    std::string& bytes = chunk->bytes;
+    bytes.assign(carry_);
+    carry_.clear();
+    bool eof = false;
+    size_t cut = std::string::npos;
+    while (true) {
+      const size_t had = bytes.size();
+      bytes.resize(had + chunk_bytes_);
+      const ssize_t n = ::read(fd_, bytes.data() + had, chunk_bytes_);
+      if (n < 0 && errno == EINTR) {
+        bytes.resize(had);
+        continue;
+      }
+      if (n < 0) {
+        return absl::NotFoundError("cannot read " + files_[current_].name + ": " +
+                                   std::strerror(errno));
+      }
+      bytes.resize(had + static_cast<size_t>(n));
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      // Whole lines only: the bytes after the last newline wait for the
+      // next chunk (a line longer than a chunk makes the chunk grow).
+      if (bytes.size() >= chunk_bytes_ && (cut = bytes.rfind('\n')) != std::string::npos) break;
+    }
+    chunk->file = current_;
+    chunk->file_start = file_start_;
+    if (eof) {
+      ::close(fd_);
+      fd_ = -1;
+      if (bytes.empty()) continue;  // nothing left of this file
+    } else {
+      carry_.assign(bytes, cut + 1);
+      bytes.resize(cut + 1);
+    }
+    file_start_ = false;
+    return true;
+  }
+}
+
+void IcewsTsvSource::Parse(graph::BulkChunk* chunk) const {
+  chunk->rows.clear();
+  chunk->errors.clear();
+  const char* p = chunk->bytes.data();
+  const char* const end = p + chunk->bytes.size();
+  uint32_t line = 0;
+  while (p < end) {
+    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+    const char* line_end = nl != nullptr ? nl : end;
+    std::string_view text(p, line_end - p);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (!text.empty()) ParseLine(text, line, chunk);
+    ++line;
+    p = nl != nullptr ? nl + 1 : end;
+  }
+  chunk->lines = line;
+}
+
 absl::Status ReadIcewsTsv(
     const std::string& path, const std::function<bool(uint64_t line, model::StatementInput&&)>& row,
     const std::function<void(uint64_t line, const std::string& why)>& bad) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError("cannot read " + path);
-  const size_t slash = path.rfind('/');
-  const std::string doc = slash == std::string::npos ? path : path.substr(slash + 1);
-  const graph::Taxonomy& taxonomy = graph::Taxonomy::Get();
-  std::string line, f[4];
-  uint64_t lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    if (!Split4(line, f)) {
-      bad(lineno, "not 4 tab-separated fields");
-      continue;
+  auto source = IcewsTsvSource::Open({path});
+  if (!source.ok()) return source.status();
+  const graph::BulkFile& file = (*source)->files()[0];
+  graph::BulkChunk chunk;
+  uint64_t before = 0;  // lines of earlier chunks
+  while (true) {
+    absl::StatusOr<bool> more = (*source)->Read(&chunk);
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+    (*source)->Parse(&chunk);
+    for (const graph::BulkRow& r : chunk.rows) {
+      const uint64_t line = before + r.line + 1;
+      if (r.error >= 0) {
+        bad(line, chunk.errors[r.error]);
+        continue;
+      }
+      model::StatementInput s;
+      s.actor.name = r.actor;
+      s.action_text = r.action_text;
+      s.cameo_code = r.cameo_code;
+      s.target.name = r.target;
+      s.date = r.date;
+      s.source.document_id = file.document_id;
+      s.extractor_name = file.extractor_name;
+      s.idempotency_key = file.key_prefix + std::to_string(line);
+      if (!row(line, std::move(s))) return absl::OkStatus();
     }
-    model::StatementInput s;
-    if (!model::ParseDate(f[3], &s.date) || s.date.day == 0) {
-      bad(lineno, "date \"" + f[3] + "\" is not YYYY-MM-DD");
-      continue;
-    }
-    s.actor.name = std::move(f[0]);
-    s.action_text = std::move(f[1]);
-    s.cameo_code = taxonomy.CodeForRelation(s.action_text).value_or("");
-    s.target.name = std::move(f[2]);
-    s.source.document_id = doc;
-    s.extractor_name = "icews-tsv";
-    s.idempotency_key = doc + ":" + std::to_string(lineno);
-    if (!row(lineno, std::move(s))) break;
+    before += chunk.lines;
   }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<LoadCounts> LoadIcewsTsv(graph::Ingestor& ingestor,

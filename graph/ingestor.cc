@@ -104,6 +104,17 @@ model::Statement ToStatement(const model::StatementInput& in, model::EntityId ac
 
 }  // namespace
 
+model::CodeSource ClassifyStatementAction(std::string_view action_text,
+                                          std::string_view given_code, std::string* code) {
+  model::StatementInput in;
+  in.action_text = action_text;
+  in.cameo_code = given_code;
+  model::Statement s;
+  ClassifyAction(in, &s);
+  *code = std::move(s.cameo_code);
+  return s.code_source;
+}
+
 SummaryShare SummaryShareOf(std::string_view code) {
   return {static_cast<uint8_t>(Taxonomy::RootIndex(code)),
           static_cast<int32_t>(std::lround(Taxonomy::Get().GoldsteinOf(code) * 10))};

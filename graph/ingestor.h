@@ -57,6 +57,12 @@ struct RetractOutcome {
 using storage::SummaryShare;
 SummaryShare SummaryShareOf(std::string_view code);
 
+// The CAMEO code a statement with this action is stored with (into `code`)
+// and where it came from: the given code, else the lexicon's code for the
+// action text, else none. Ingest and graph::BulkLoader both classify so.
+model::CodeSource ClassifyStatementAction(std::string_view action_text,
+                                          std::string_view given_code, std::string* code);
+
 // name (exact) or folded name (alias) -> entity id, bounded: cleared when
 // it outgrows kMaxEntries.
 class NameCache {
