@@ -2,22 +2,27 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
 
+#include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
 
+#include "absl/synchronization/mutex.h"
 #include "bench/workload.h"
 #include "entente/v1/graph.grpc.pb.h"
 #include "entente/v1/ingest.grpc.pb.h"
 #include "formats/icews_tsv.h"
 #include "graph/taxonomy.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 
 namespace entente::bench {
 namespace {
@@ -32,13 +37,24 @@ double Seconds(Clock::time_point since) {
 }
 
 // A channel of its own: a distinct argument keeps gRPC from sharing one
-// connection between the channels of several client threads.
+// connection between the channels of several client threads. Retries are
+// off: gRPC's retry filter copies every call's messages in case it must
+// resend them, and nothing here would be retried (a failed query fails
+// the run). Any client may set the same (bench/README.md, gRPC).
 std::shared_ptr<grpc::Channel> Connect(const std::string& server, int client = 0) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
   args.SetInt("entente.bench.client", client);
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args);
+}
+
+// Once per process, before any channel: see service/server.cc. Debian's
+// Abseil checks every absl::Mutex lock for deadlocks under a global lock,
+// and gRPC locks many per call, on the client side too.
+void QuietMutexes() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
 bool ParseDay(const std::string& s, v1::Date* d) {
@@ -74,12 +90,20 @@ absl::Status Check(const grpc::Status& s) {
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
 }
 
+// Each response is parsed into a protobuf arena that starts in a buffer the
+// fetcher keeps (scratch_), so that reading a response of a few hundred
+// strings costs no malloc and no free per string; the arena is dropped
+// whole once the rows are copied out.
 class GrpcFetcher {
  public:
-  explicit GrpcFetcher(const std::shared_ptr<grpc::Channel>& channel)
-      : stub_(v1::GraphService::NewStub(channel)) {}
+  explicit GrpcFetcher(const std::shared_ptr<grpc::Channel>& channel, bool sizes = false)
+      : stub_(v1::GraphService::NewStub(channel)), sizes_(sizes), scratch_(kScratchBytes) {}
+
+  // With `sizes`: the serialized bytes of the responses of the last Fetch.
+  uint64_t last_bytes() const { return bytes_; }
 
   absl::StatusOr<Rows> Fetch(const Query& q) {
+    bytes_ = 0;
     Rows rows;
     absl::Status s;
     if (q.kind == "Q1") {
@@ -116,11 +140,16 @@ class GrpcFetcher {
       }
     }
     req.set_page_size(1000);
+    // Date, ends and action are all a row needs.
+    req.set_statement_view(v1::STATEMENT_VIEW_INDEX);
     while (true) {
+      google::protobuf::Arena arena(ArenaOptions());
+      auto& resp = *google::protobuf::Arena::CreateMessage<v1::ListStatementsResponse>(&arena);
       grpc::ClientContext ctx;
-      v1::ListStatementsResponse resp;
       const grpc::Status s = stub_->ListStatements(&ctx, req, &resp);
       if (!s.ok()) return Check(s);
+      Count(resp);
+      out->reserve(out->size() + resp.statements_size());
       for (const auto& st : resp.statements()) {
         if (wanted == nullptr || wanted->count(st.action().text())) out->push_back(ToEvent(st));
       }
@@ -140,10 +169,15 @@ class GrpcFetcher {
     req.set_max_nodes(100000);
     req.set_max_edges(1000000);
     req.set_max_fanout(1000000);
+    // Names only, and no edges: Q3 asks who is within reach.
+    req.set_entity_view(v1::ENTITY_VIEW_BASIC);
+    req.set_nodes_only(true);
+    google::protobuf::Arena arena(ArenaOptions());
+    auto& chunk = *google::protobuf::Arena::CreateMessage<v1::TraverseResponse>(&arena);
     grpc::ClientContext ctx;
     auto reader = stub_->Traverse(&ctx, req);
-    v1::TraverseResponse chunk;
     while (reader->Read(&chunk)) {
+      Count(chunk);
       for (const auto& n : chunk.nodes()) {
         if (n.depth() > 0) names->push_back(n.entity().name());
       }
@@ -164,9 +198,13 @@ class GrpcFetcher {
     SetWindow(q, req.mutable_filter());
     req.set_max_paths(1);
     req.set_evidence_per_hop(1);
+    req.set_entity_view(v1::ENTITY_VIEW_BASIC);
+    req.set_statement_view(v1::STATEMENT_VIEW_INDEX);
+    google::protobuf::Arena arena(ArenaOptions());
+    auto& resp = *google::protobuf::Arena::CreateMessage<v1::FindPathsResponse>(&arena);
     grpc::ClientContext ctx;
-    v1::FindPathsResponse resp;
     const grpc::Status s = stub_->FindPaths(&ctx, req, &resp);
+    Count(resp);
     *dist = s.ok() ? resp.distance() : -1;
     return Check(s);
   }
@@ -179,19 +217,64 @@ class GrpcFetcher {
     req.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
     SetWindow(q, req.mutable_filter());
     req.set_page_size(1000);
+    req.set_entity_view(v1::ENTITY_VIEW_BASIC);
+    req.set_statement_view(v1::STATEMENT_VIEW_INDEX);
     while (true) {
+      google::protobuf::Arena arena(ArenaOptions());
+      auto& resp =
+          *google::protobuf::Arena::CreateMessage<v1::GetRelationTimelineResponse>(&arena);
       grpc::ClientContext ctx;
-      v1::GetRelationTimelineResponse resp;
       const grpc::Status s = stub_->GetRelationTimeline(&ctx, req, &resp);
       if (!s.ok()) return Check(s);
+      Count(resp);
+      out->reserve(out->size() + resp.statements_size());
       for (const auto& st : resp.statements()) out->push_back(ToEvent(st));
       if (resp.next_page_token().empty()) return absl::OkStatus();
       req.set_page_token(resp.next_page_token());
     }
   }
 
+  void Count(const google::protobuf::MessageLite& m) {
+    if (sizes_) bytes_ += m.ByteSizeLong();
+  }
+
+  // The first block of each call's arena; larger responses get more blocks
+  // from malloc.
+  static constexpr size_t kScratchBytes = 256 << 10;
+  google::protobuf::ArenaOptions ArenaOptions() {
+    google::protobuf::ArenaOptions o;
+    o.initial_block = scratch_.data();
+    o.initial_block_size = scratch_.size();
+    return o;
+  }
+
   std::unique_ptr<v1::GraphService::Stub> stub_;
+  const bool sizes_;
+  uint64_t bytes_ = 0;
+  std::vector<char> scratch_;
 };
+
+// The floor of a call: `n` grpc.health.v1.Health/Check calls (after 100
+// untimed), each timed as a query is. Prints p50 and p95.
+void MeasureEmptyCalls(const std::shared_ptr<grpc::Channel>& channel, int n) {
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  std::vector<double> ms;
+  for (int i = 0; i < n + 100; ++i) {
+    grpc::ClientContext ctx;
+    grpc::health::v1::HealthCheckRequest req;
+    grpc::health::v1::HealthCheckResponse resp;
+    const auto t = Clock::now();
+    const grpc::Status s = stub->Check(&ctx, req, &resp);
+    const double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+    if (!s.ok()) {
+      std::printf("empty call: grpc.health.v1.Health/Check failed: %s\n", s.error_message().c_str());
+      return;
+    }
+    if (i >= 100) ms.push_back(elapsed);
+  }
+  std::printf("empty call (grpc.health.v1.Health/Check, %d calls): p50 %.3f ms, p95 %.3f ms\n", n,
+              Percentile(ms, 50), Percentile(ms, 95));
+}
 
 // N clients, each with its own channel, split the queries round-robin and
 // answer them as fast as they can. Prints the total queries/s.
@@ -225,6 +308,7 @@ int RunGrpcLoad(const std::vector<std::string>& args) {
     std::cerr << "usage: entente-bench grpc-load --server HOST:PORT [--batch N] FILE...\n";
     return 2;
   }
+  QuietMutexes();
   auto stub = v1::IngestService::NewStub(Connect(server));
   grpc::ClientContext ctx;
   v1::IngestResponse resp;
@@ -299,9 +383,11 @@ int RunGrpcQuery(const std::vector<std::string>& args) {
   const std::string server = Flag(args, "--server"), queries = Flag(args, "--queries"),
                     out_path = Flag(args, "--out");
   const int clients = std::stoi(Flag(args, "--clients", "1"));
-  if (server.empty() || queries.empty() || out_path.empty() || clients < 1) {
+  const int floor_calls = std::stoi(Flag(args, "--floor", "1000"));
+  const bool sizes = std::find(args.begin(), args.end(), "--sizes") != args.end();
+  if (server.empty() || queries.empty() || out_path.empty() || clients < 1 || floor_calls < 0) {
     std::cerr << "usage: entente-bench grpc-query --server HOST:PORT --queries FILE --out FILE "
-                 "[--clients N]\n";
+                 "[--clients N] [--floor N] [--sizes]\n";
     return 2;
   }
   auto qs = LoadQueries(queries);
@@ -309,16 +395,37 @@ int RunGrpcQuery(const std::vector<std::string>& args) {
     std::cerr << "entente-bench: " << qs.status() << "\n";
     return 1;
   }
+  QuietMutexes();
   auto channel = Connect(server);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
     std::cerr << "entente-bench: cannot reach " << server << "\n";
     return 1;
   }
-  GrpcFetcher fetcher(channel);
-  auto s = RunTimedPass(*qs, [&](const Query& q) { return fetcher.Fetch(q); }, out_path);
+  if (floor_calls > 0) MeasureEmptyCalls(channel, floor_calls);
+  GrpcFetcher fetcher(channel, sizes);
+  std::map<std::string, std::map<std::string, double>> bytes;  // kind -> id -> bytes (--sizes)
+  auto s = RunTimedPass(
+      *qs,
+      [&](const Query& q) {
+        auto rows = fetcher.Fetch(q);
+        if (sizes) bytes[q.kind][q.id] = static_cast<double>(fetcher.last_bytes());
+        return rows;
+      },
+      out_path);
   if (!s.ok()) {
     std::cerr << "entente-bench: " << s << "\n";
     return 1;
+  }
+  if (sizes) {
+    // The serialized size of each query's responses (all pages or chunks).
+    std::printf("| kind | response bytes p50 | p95 | max |\n|---|---|---|---|\n");
+    for (auto& [kind, by_id] : bytes) {
+      std::vector<double> v;
+      for (const auto& [id, n] : by_id) v.push_back(n);
+      const double max = *std::max_element(v.begin(), v.end());
+      std::printf("| %s | %.0f | %.0f | %.0f |\n", kind.c_str(), Percentile(v, 50),
+                  Percentile(v, 95), max);
+    }
   }
   std::fflush(stdout);
   return clients > 1 ? RunThroughput(server, *qs, clients) : 0;

@@ -185,6 +185,9 @@ std::string RenderPaths(const v1::FindPathsResponse& response,
 int RunPath(const Context& ctx, const ParsedArgs& args) {
   auto request = BuildPathsRequest(args, args.positional());
   if (!request.ok()) return UsageError("path", Message(request.status()));
+  // The text shows each statement's date, ends, action and quote: not its
+  // source, extractor or Goldstein score (export, which does, keeps FULL).
+  if (!args.Has("json")) request->set_statement_view(v1::STATEMENT_VIEW_BASIC);
   auto stub = v1::GraphService::NewStub(ctx.channel());
   grpc::ClientContext call;
   Context::SetUnaryDeadline(&call);
@@ -236,6 +239,9 @@ absl::StatusOr<v1::TraverseRequest> BuildTraverseRequest(const ParsedArgs& args,
   request.set_max_edges(max_edges);
   request.set_max_fanout(max_fanout);
   request.set_evidence_per_edge(evidence);
+  // Only --json prints the entities' aliases; the tables and the export
+  // formats show names, so the server leaves the aliases out.
+  request.set_entity_view(args.Has("json") ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
   return request;
 }
 
@@ -265,6 +271,8 @@ absl::StatusOr<v1::FindPathsRequest> BuildPathsRequest(const ParsedArgs& args,
   request.set_max_hops(hops);
   request.set_max_paths(paths);
   request.set_evidence_per_hop(evidence);
+  // Only --json prints the entities' aliases (see BuildTraverseRequest).
+  request.set_entity_view(args.Has("json") ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
   return request;
 }
 

@@ -147,6 +147,10 @@ int RunTimeline(const Context& ctx, const ParsedArgs& args) {
                               int64_t{1} << 40);
   if (!limit.ok()) return usage(limit.status());
   const bool json = args.Has("json");
+  // Only --json prints the aliases of A and B, and the statements' source,
+  // extractor and scores; the table shows the rest.
+  request.set_entity_view(json ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
+  request.set_statement_view(json ? v1::STATEMENT_VIEW_FULL : v1::STATEMENT_VIEW_BASIC);
 
   auto stub = v1::GraphService::NewStub(ctx.channel());
   v1::GetRelationTimelineResponse first;
@@ -251,6 +255,8 @@ int RunProfile(const Context& ctx, const ParsedArgs& args) {
   auto top = ParseIntOption("top", args.Get("top", std::to_string(kDefaultTop)), 1, 100);
   if (!top.ok()) return UsageError("profile", Message(top.status()));
   request.set_top(static_cast<int32_t>(*top));
+  // Only --json prints the aliases of the entity and its counterparts.
+  request.set_entity_view(args.Has("json") ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
   auto stub = v1::GraphService::NewStub(ctx.channel());
   grpc::ClientContext call;
   Context::SetUnaryDeadline(&call);

@@ -45,6 +45,8 @@ int RunStatements(const Context& ctx, const ParsedArgs& args) {
                               int64_t{1} << 40);
   if (!limit.ok()) return UsageError("statements", Message(limit.status()));
   const bool json = args.Has("json");
+  // The table shows what STATEMENT_VIEW_BASIC carries; --json prints all.
+  request.set_statement_view(json ? v1::STATEMENT_VIEW_FULL : v1::STATEMENT_VIEW_BASIC);
   auto stub = v1::GraphService::NewStub(ctx.channel());
   std::vector<v1::Statement> statements;
   int64_t count = 0;

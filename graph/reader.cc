@@ -1,5 +1,6 @@
 #include "graph/reader.h"
 
+#include <charconv>
 #include <map>
 #include <memory>
 #include <set>
@@ -11,6 +12,19 @@
 
 namespace entente::graph {
 namespace {
+
+// An index entry holds a confidence as a float; the record, as the double
+// it was given. The double of the shortest decimal that reads back as the
+// same float is the value given whenever that had at most 7 significant
+// digits (0.8 rather than 0.800000011920929), so an index view says what
+// the full view says.
+double WidenConfidence(float f) {
+  char buf[32];
+  const auto printed = std::to_chars(buf, buf + sizeof(buf), f);
+  double d = f;
+  std::from_chars(buf, printed.ptr, d);
+  return d;
+}
 
 absl::StatusOr<model::Entity> Find(const storage::ReadView& view, const model::EntityRef& ref,
                                    model::NameResolution resolution) {
@@ -92,7 +106,7 @@ class Hydrator {
     s.cameo_code = e.cameo_code;
     s.date = model::DateOfFirstDay(e.day, e.precision);
     s.modality = e.modality;
-    s.confidence = e.confidence;
+    s.confidence = WidenConfidence(e.confidence);
     for (auto [id, out] : {std::pair{s.actor, &v.actor}, std::pair{s.target, &v.target},
                            std::pair{s.attributed_to, &v.attributed_to}}) {
       if (id == 0) continue;

@@ -109,64 +109,183 @@ model::Direction FromProto(v1::Direction d) {
   }
 }
 
-void ToProto(const model::Entity& e, v1::Entity* out) {
+void ToProto(const model::Entity& e, v1::Entity* out, v1::EntityView view) {
   out->set_id(e.id);
   out->set_name(e.name);
   out->set_kind(static_cast<v1::EntityKind>(e.kind));
   out->set_country_code(e.country_code);
+  if (view == v1::ENTITY_VIEW_BASIC) return;
+  out->mutable_aliases()->Reserve(static_cast<int>(e.aliases.size()));
   for (const auto& a : e.aliases) out->add_aliases(a);
 }
 
-void ToProto(const graph::StatementView& v, v1::Statement* out) {
+graph::StatementDetail DetailOf(v1::StatementView view) {
+  return view == v1::STATEMENT_VIEW_INDEX ? graph::StatementDetail::kIndex
+                                          : graph::StatementDetail::kFull;
+}
+
+void ToProto(const graph::StatementView& v, v1::Statement* out, v1::StatementView view) {
   const model::Statement& s = v.statement;
+  const bool full = view != v1::STATEMENT_VIEW_BASIC && view != v1::STATEMENT_VIEW_INDEX;
   out->set_id(s.id);
   ToRef(*v.actor, out->mutable_actor());
   v1::Action* action = out->mutable_action();
   action->set_text(s.action_text);
   if (!s.cameo_code.empty()) action->set_cameo_code(s.cameo_code);
-  if (s.code_source != model::CodeSource::kUnspecified) {
-    action->set_code_source(static_cast<v1::CodeSource>(s.code_source));
-  }
-  const graph::Taxonomy& taxonomy = graph::Taxonomy::Get();
-  if (taxonomy.Find(s.cameo_code) != nullptr) {
-    action->set_quad_class(static_cast<v1::QuadClass>(taxonomy.QuadOf(s.cameo_code)));
-    action->set_goldstein(taxonomy.GoldsteinOf(s.cameo_code));
+  if (full) {
+    if (s.code_source != model::CodeSource::kUnspecified) {
+      action->set_code_source(static_cast<v1::CodeSource>(s.code_source));
+    }
+    const graph::Taxonomy& taxonomy = graph::Taxonomy::Get();
+    if (const graph::CameoCode* code = taxonomy.Find(s.cameo_code); code != nullptr) {
+      action->set_quad_class(static_cast<v1::QuadClass>(taxonomy.QuadOf(s.cameo_code)));
+      action->set_goldstein(code->goldstein);
+    }
   }
   ToRef(*v.target, out->mutable_target());
   ToProto(s.date, out->mutable_date());
-  v1::Source* src = out->mutable_source();
-  src->set_document_id(v.source->document_id);
-  if (!v.source->url.empty()) src->set_url(v.source->url);
-  if (!v.source->publisher.empty()) src->set_publisher(v.source->publisher);
-  if (!v.source->title.empty()) src->set_title(v.source->title);
-  if (v.source->published.year != 0) ToProto(v.source->published, src->mutable_published());
-  if (!s.quote.empty()) out->set_quote(s.quote);
+  if (full) {
+    v1::Source* src = out->mutable_source();
+    src->set_document_id(v.source->document_id);
+    if (!v.source->url.empty()) src->set_url(v.source->url);
+    if (!v.source->publisher.empty()) src->set_publisher(v.source->publisher);
+    if (!v.source->title.empty()) src->set_title(v.source->title);
+    if (v.source->published.year != 0) ToProto(v.source->published, src->mutable_published());
+  }
+  if (!s.quote.empty() && view != v1::STATEMENT_VIEW_INDEX) out->set_quote(s.quote);
   if (v.attributed_to) ToRef(*v.attributed_to, out->mutable_attributed_to());
   out->set_modality(static_cast<v1::Modality>(s.modality));
   out->set_confidence(s.confidence);
+  if (!full) return;
   if (!s.extractor_name.empty()) out->mutable_extractor()->set_name(s.extractor_name);
   if (!s.extractor_version.empty()) out->mutable_extractor()->set_version(s.extractor_version);
   out->set_ingested_at_micros(s.ingested_at_micros);
   if (!s.idempotency_key.empty()) out->set_idempotency_key(s.idempotency_key);
 }
 
-uint64_t PageFingerprint(const google::protobuf::Message& request) {
-  std::unique_ptr<google::protobuf::Message> query(request.New());
-  query->CopyFrom(request);
-  const google::protobuf::Descriptor* d = query->GetDescriptor();
-  for (const char* name : {"page_size", "page_token"}) {
-    if (const auto* field = d->FindFieldByName(name)) {
-      query->GetReflection()->ClearField(query.get(), field);
-    }
-  }
+namespace {
+
+// Deterministic bytes of `query`, a copy of a request without its
+// presentation fields. The same bytes as serializing the request with those
+// fields cleared, so tokens stay valid across versions of the server.
+template <typename Request>
+uint64_t Fingerprint(const Request& query) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
     google::protobuf::io::CodedOutputStream out(&stream);
     out.SetSerializationDeterministic(true);
-    query->SerializeToCodedStream(&out);
+    query.SerializeToCodedStream(&out);
   }
   return XXH3_64bits(bytes.data(), bytes.size());
+}
+
+}  // namespace
+
+uint64_t PageFingerprint(const v1::ListStatementsRequest& request) {
+  v1::ListStatementsRequest query = request;
+  query.clear_page_size();
+  query.clear_page_token();
+  query.clear_statement_view();
+  return Fingerprint(query);
+}
+
+uint64_t PageFingerprint(const v1::GetRelationTimelineRequest& request) {
+  v1::GetRelationTimelineRequest query = request;
+  query.clear_page_size();
+  query.clear_page_token();
+  query.clear_entity_view();
+  query.clear_statement_view();
+  return Fingerprint(query);
+}
+
+namespace {
+
+// HeapBytes: what Message::SpaceUsedLong() counts, without reflection: a
+// message's own size (sizeof) plus what it points to: its sub-messages, each
+// set string (a std::string, and its buffer when the text is too long to
+// fit inside it: libstdc++ keeps 15 characters inline), and the arrays of
+// repeated fields.
+size_t Text(const std::string& s) { return s.capacity() > 15 ? s.capacity() : 0; }
+// A string field of statement.proto (proto2: set or not).
+size_t Str(bool has, const std::string& s) { return has ? sizeof(std::string) + Text(s) : 0; }
+// A string field of graph.proto (proto3: set when not empty).
+size_t Str(const std::string& s) { return s.empty() ? 0 : sizeof(std::string) + Text(s); }
+
+template <typename T>
+size_t Sub(bool has, const T& m);  // a singular sub-message, if set
+size_t Heap(const v1::PathHop& h);
+size_t Heap(const v1::Path& p);
+
+size_t Heap(const v1::Date&) { return 0; }
+size_t Heap(const v1::EntityRef& r) { return Str(r.has_name(), r.name()); }
+size_t Heap(const v1::Action& a) {
+  return Str(a.has_text(), a.text()) + Str(a.has_cameo_code(), a.cameo_code());
+}
+size_t Heap(const v1::Extractor& e) {
+  return Str(e.has_name(), e.name()) + Str(e.has_version(), e.version());
+}
+size_t Heap(const v1::Source& s) {
+  return Str(s.has_document_id(), s.document_id()) + Str(s.has_url(), s.url()) +
+         Str(s.has_publisher(), s.publisher()) + Str(s.has_title(), s.title()) +
+         Sub(s.has_published(), s.published());
+}
+size_t Heap(const v1::Entity& e) {
+  size_t n = Str(e.has_name(), e.name()) + Str(e.has_country_code(), e.country_code());
+  if (e.aliases().Capacity() > 0) {
+    n += e.aliases().Capacity() * sizeof(void*) + sizeof(void*);  // the array and its header
+    for (const std::string& a : e.aliases()) n += sizeof(std::string) + Text(a);
+  }
+  return n;
+}
+size_t Heap(const v1::Statement& s) {
+  return Sub(s.has_actor(), s.actor()) + Sub(s.has_action(), s.action()) +
+         Sub(s.has_target(), s.target()) + Sub(s.has_date(), s.date()) +
+         Sub(s.has_source(), s.source()) + Str(s.has_quote(), s.quote()) +
+         Sub(s.has_attributed_to(), s.attributed_to()) +
+         Sub(s.has_extractor(), s.extractor()) +
+         Str(s.has_idempotency_key(), s.idempotency_key());
+}
+size_t Heap(const v1::TraversedNode& n) { return Sub(n.has_entity(), n.entity()); }
+size_t Heap(const v1::AggregatedEdge& e) {
+  return Sub(e.has_first_date(), e.first_date()) + Sub(e.has_last_date(), e.last_date()) +
+         e.evidence_statement_ids().Capacity() * sizeof(uint64_t) +
+         (e.evidence_statement_ids().Capacity() > 0 ? sizeof(void*) : 0);
+}
+size_t Heap(const v1::TimelineBucket& b) { return Sub(b.has_start(), b.start()); }
+
+template <typename T>
+size_t Sub(bool has, const T& m) {
+  return has ? sizeof(T) + Heap(m) : 0;
+}
+
+// A repeated message field: its array of pointers and each element.
+template <typename T>
+size_t Repeated(const google::protobuf::RepeatedPtrField<T>& r) {
+  if (r.Capacity() == 0) return 0;
+  size_t n = r.Capacity() * sizeof(void*) + sizeof(void*);
+  for (const T& m : r) n += sizeof(T) + Heap(m);
+  return n;
+}
+
+size_t Heap(const v1::PathHop& h) { return Repeated(h.statements()); }
+size_t Heap(const v1::Path& p) { return Repeated(p.entities()) + Repeated(p.hops()); }
+
+}  // namespace
+
+size_t HeapBytes(const v1::ListStatementsResponse& m) {
+  return sizeof(m) + Repeated(m.statements()) + Str(m.next_page_token());
+}
+
+size_t HeapBytes(const v1::TraverseResponse& m) {
+  return sizeof(m) + Repeated(m.nodes()) + Repeated(m.edges()) + Str(m.truncated());
+}
+
+size_t HeapBytes(const v1::FindPathsResponse& m) { return sizeof(m) + Repeated(m.paths()); }
+
+size_t HeapBytes(const v1::GetRelationTimelineResponse& m) {
+  return sizeof(m) + Sub(m.has_a(), m.a()) + Sub(m.has_b(), m.b()) + Repeated(m.buckets()) +
+         Repeated(m.statements()) + Str(m.next_page_token());
 }
 
 std::string EncodePageToken(uint64_t fingerprint, const storage::EdgePosition& p) {

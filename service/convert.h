@@ -25,14 +25,34 @@ graph::EdgeFilter FromProto(const v1::EdgeFilter& f);
 graph::Granularity FromProto(v1::Granularity g);
 v1::Date DateProto(const model::Date& d);
 
-void ToProto(const model::Entity& e, v1::Entity* out);
-void ToProto(const graph::StatementView& v, v1::Statement* out);
+// ENTITY_VIEW_BASIC leaves out the aliases; UNSPECIFIED is FULL.
+void ToProto(const model::Entity& e, v1::Entity* out,
+             v1::EntityView view = v1::ENTITY_VIEW_FULL);
+// The statement detail a view needs read: kIndex for STATEMENT_VIEW_INDEX.
+graph::StatementDetail DetailOf(v1::StatementView view);
+// STATEMENT_VIEW_BASIC and _INDEX leave out what graph.proto says;
+// UNSPECIFIED is FULL.
+void ToProto(const graph::StatementView& v, v1::Statement* out,
+             v1::StatementView view = v1::STATEMENT_VIEW_FULL);
+
+// The heap bytes a response message holds: what protobuf's SpaceUsedLong()
+// reports, estimated from the fields these messages have instead of by
+// reflection, which cost as much as building the message. For the query
+// memory budget (graph/work_budget.h), which needs sizes within a few
+// percent, not exact ones.
+size_t HeapBytes(const v1::ListStatementsResponse& m);
+size_t HeapBytes(const v1::TraverseResponse& m);
+size_t HeapBytes(const v1::FindPathsResponse& m);
+size_t HeapBytes(const v1::GetRelationTimelineResponse& m);
 
 // Opaque page tokens of ListStatements and GetRelationTimeline. A token
 // carries where the next page starts and a fingerprint of the request that
 // asked for it (every field but page_size and page_token), so that it
 // continues only that query.
-uint64_t PageFingerprint(const google::protobuf::Message& request);
+// Presentation fields (page_size, page_token, entity_view, statement_view)
+// are left out.
+uint64_t PageFingerprint(const v1::ListStatementsRequest& request);
+uint64_t PageFingerprint(const v1::GetRelationTimelineRequest& request);
 std::string EncodePageToken(uint64_t fingerprint, const storage::EdgePosition& p);
 // InvalidArgument, saying why, when `token` is not one this service
 // returned, or was returned for a request with another fingerprint.

@@ -42,10 +42,13 @@ v1::Date DayProto(int32_t day) { return DateProto(model::DateOfDay(day)); }
 // answer it was built from): the message and the serialized copy gRPC makes
 // of it, during Write for a stream; for a unary call once the handler has
 // returned, so there the charge only checks that there is room for it. The
-// size is known only once the message is built, hence after.
-absl::Status ChargeResponse(const google::protobuf::Message& m, graph::WorkLease* memory,
+// size is known only once the message is built, hence after. HeapBytes
+// (convert.h) rather than SpaceUsedLong(), whose reflection cost as much as
+// building the message.
+template <typename Response>
+absl::Status ChargeResponse(const Response& m, graph::WorkLease* memory,
                             size_t* charged = nullptr) {
-  const size_t bytes = m.SpaceUsedLong() + m.ByteSizeLong();
+  const size_t bytes = HeapBytes(m) + m.ByteSizeLong();
   absl::Status s = memory->Charge(bytes);
   if (s.ok() && charged != nullptr) *charged = bytes;
   return s;
@@ -55,15 +58,21 @@ absl::Status ChargeResponse(const google::protobuf::Message& m, graph::WorkLease
 // up to kTraverseChunk of each.
 constexpr size_t kTraverseChunk = 1000;
 
-void FillTraverseChunk(const graph::TraverseAnswer& answer, size_t c, v1::TraverseResponse* chunk) {
+// Without edges when `nodes_only`.
+void FillTraverseChunk(const graph::TraverseAnswer& answer, size_t c, v1::EntityView view,
+                       bool nodes_only, v1::TraverseResponse* chunk) {
   const graph::TraverseResult& r = answer.result;
   const size_t begin = c * kTraverseChunk;
-  for (size_t i = begin; i < std::min(r.nodes.size(), begin + kTraverseChunk); ++i) {
+  const size_t nodes_end = std::min(r.nodes.size(), begin + kTraverseChunk);
+  const size_t edges_end = nodes_only ? begin : std::min(r.edges.size(), begin + kTraverseChunk);
+  if (nodes_end > begin) chunk->mutable_nodes()->Reserve(static_cast<int>(nodes_end - begin));
+  if (edges_end > begin) chunk->mutable_edges()->Reserve(static_cast<int>(edges_end - begin));
+  for (size_t i = begin; i < nodes_end; ++i) {
     auto* n = chunk->add_nodes();
-    ToProto(answer.entities.at(r.nodes[i].id), n->mutable_entity());
+    ToProto(answer.entities.at(r.nodes[i].id), n->mutable_entity(), view);
     n->set_depth(r.nodes[i].depth);
   }
-  for (size_t i = begin; i < std::min(r.edges.size(), begin + kTraverseChunk); ++i) {
+  for (size_t i = begin; i < edges_end; ++i) {
     const graph::AggregatedEdge& e = r.edges[i];
     auto* out = chunk->add_edges();
     out->set_actor_id(e.actor);
@@ -126,6 +135,7 @@ grpc::Status GraphServiceImpl::ListStatements(grpc::ServerContext*,
   q.direction = FromProto(req->direction());
   q.filter = FromProto(req->filter());
   q.page_size = req->page_size() == 0 ? 50 : req->page_size();
+  q.detail = DetailOf(req->statement_view());
   const uint64_t fingerprint = PageFingerprint(*req);
   if (grpc::Status s = ResumePoint(req->page_token(), fingerprint, &q.resume_after); !s.ok()) {
     return s;
@@ -133,7 +143,10 @@ grpc::Status GraphServiceImpl::ListStatements(grpc::ServerContext*,
   graph::WorkLease memory = reader_->NewLease();
   auto page = reader_->ListStatements(q, &memory);
   if (!page.ok()) return ToGrpcStatus(page.status());
-  for (const auto& v : page->statements) ToProto(v, resp->add_statements());
+  resp->mutable_statements()->Reserve(static_cast<int>(page->statements.size()));
+  for (const auto& v : page->statements) {
+    ToProto(v, resp->add_statements(), req->statement_view());
+  }
   if (page->next) resp->set_next_page_token(EncodePageToken(fingerprint, *page->next));
   return ToGrpcStatus(ChargeResponse(*resp, &memory));
 }
@@ -164,28 +177,40 @@ grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::Trav
   q.limits.max_nodes = OrDefault(req->max_nodes(), 1000);
   q.limits.max_edges = OrDefault(req->max_edges(), 10000);
   q.limits.max_fanout = OrDefault(req->max_fanout(), 1000);
-  q.limits.evidence_per_edge = OrDefault(req->evidence_per_edge(), 3);
+  // Evidence is kept only to be sent.
+  q.limits.evidence_per_edge = req->nodes_only() ? 0 : OrDefault(req->evidence_per_edge(), 3);
   // The answer stays charged while it is streamed, and each chunk while it
   // is built and written (one at a time).
   graph::WorkLease memory = reader_->NewLease();
   auto answer = reader_->Traverse(q, StopOf(ctx), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
   const auto& r = answer->result;
+  const size_t edges_sent = req->nodes_only() ? 0 : r.edges.size();
   const size_t chunks =
       std::max<size_t>(1, std::max((r.nodes.size() + kTraverseChunk - 1) / kTraverseChunk,
-                                   (r.edges.size() + kTraverseChunk - 1) / kTraverseChunk));
+                                   (edges_sent + kTraverseChunk - 1) / kTraverseChunk));
+  // The last chunk goes with the status, in one write (WriteLast): a
+  // traversal of one chunk, the usual case, costs its client one read
+  // rather than two. gRPC may hold it until this returns, so it outlives
+  // the loop.
+  v1::TraverseResponse last;
   for (size_t c = 0; c < chunks; ++c) {
     v1::TraverseResponse chunk;
-    FillTraverseChunk(*answer, c, &chunk);
+    v1::TraverseResponse& out = c + 1 == chunks ? last : chunk;
+    FillTraverseChunk(*answer, c, req->entity_view(), req->nodes_only(), &out);
     if (c + 1 == chunks) {
-      chunk.set_done(true);
-      chunk.set_truncated(r.truncated);
+      out.set_done(true);
+      out.set_truncated(r.truncated);
     }
     size_t charged = 0;
-    if (absl::Status s = ChargeResponse(chunk, &memory, &charged); !s.ok()) {
+    if (absl::Status s = ChargeResponse(out, &memory, &charged); !s.ok()) {
       return ToGrpcStatus(s);
     }
-    if (!writer->Write(chunk)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+    if (c + 1 == chunks) {
+      writer->WriteLast(out, grpc::WriteOptions());
+      break;
+    }
+    if (!writer->Write(out)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
     memory.Release(charged);
   }
   return grpc::Status::OK;
@@ -211,13 +236,17 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
   resp->set_distance(r.distance);
   for (size_t p = 0; p < r.paths.size(); ++p) {
     auto* path = resp->add_paths();
-    for (auto id : r.paths[p]) ToProto(answer->entities.at(id), path->add_entities());
+    for (auto id : r.paths[p]) {
+      ToProto(answer->entities.at(id), path->add_entities(), req->entity_view());
+    }
     for (const auto& hop : r.hops[p]) {
       auto* h = path->add_hops();
       h->set_from_id(hop.from);
       h->set_to_id(hop.to);
       h->set_count(hop.count);
-      for (auto id : hop.statements) ToProto(answer->statements.at(id), h->add_statements());
+      for (auto id : hop.statements) {
+        ToProto(answer->statements.at(id), h->add_statements(), req->statement_view());
+      }
     }
   }
   return ToGrpcStatus(ChargeResponse(*resp, &memory));
@@ -235,6 +264,7 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
   q.filter = FromProto(req->filter());
   q.granularity = FromProto(req->granularity());
   q.page_size = OrDefault(req->page_size(), 50);
+  q.detail = DetailOf(req->statement_view());
   const uint64_t fingerprint = PageFingerprint(*req);
   if (grpc::Status s = ResumePoint(req->page_token(), fingerprint, &q.resume_after); !s.ok()) {
     return s;
@@ -242,8 +272,8 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
   graph::WorkLease memory = reader_->NewLease();
   auto answer = reader_->Timeline(q, StopOf(ctx), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
-  ToProto(answer->a, resp->mutable_a());
-  ToProto(answer->b, resp->mutable_b());
+  ToProto(answer->a, resp->mutable_a(), req->entity_view());
+  ToProto(answer->b, resp->mutable_b(), req->entity_view());
   for (const auto& b : answer->buckets) {
     auto* out = resp->add_buckets();
     *out->mutable_start() = DayProto(b.start_day);
@@ -259,7 +289,10 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
     out->set_a_to_b(b.a_to_b);
     out->set_b_to_a(b.b_to_a);
   }
-  for (const auto& v : answer->page.statements) ToProto(v, resp->add_statements());
+  resp->mutable_statements()->Reserve(static_cast<int>(answer->page.statements.size()));
+  for (const auto& v : answer->page.statements) {
+    ToProto(v, resp->add_statements(), req->statement_view());
+  }
   if (answer->page.next) {
     resp->set_next_page_token(EncodePageToken(fingerprint, *answer->page.next));
   }
@@ -277,7 +310,7 @@ grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext*,
                                  OrDefault(req->top(), 10), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
   const graph::EntityProfile& p = answer->profile;
-  ToProto(answer->entity, resp->mutable_entity());
+  ToProto(answer->entity, resp->mutable_entity(), req->entity_view());
   resp->set_out_statements(p.out_statements);
   resp->set_in_statements(p.in_statements);
   resp->set_out_degree(p.out_degree);
@@ -286,7 +319,7 @@ grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext*,
   if (p.last_day) *resp->mutable_last_date() = DayProto(*p.last_day);
   for (const auto& c : p.top) {
     auto* out = resp->add_top_counterparts();
-    ToProto(answer->counterparts.at(c.id), out->mutable_entity());
+    ToProto(answer->counterparts.at(c.id), out->mutable_entity(), req->entity_view());
     out->set_out_count(c.out_count);
     out->set_in_count(c.in_count);
   }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 
 namespace entente::service {
 namespace {
@@ -59,16 +60,46 @@ std::string EscapeLabelValue(std::string_view value) {
   return out;
 }
 
-void Metrics::FinishRpc(std::string_view method, std::string_view code, double seconds) {
-  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+const char* RpcCodeName(int code) {
+  static constexpr const char* kNames[kRpcCodeCount] = {
+      "OK",        "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND",  "ALREADY_EXISTS",    "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",       "UNAVAILABLE",       "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  return code >= 0 && code < kRpcCodeCount ? kNames[code] : "UNKNOWN";
+}
+
+Metrics::MethodStats* Metrics::ForMethod(std::string_view method) {
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    auto it = methods_.find(method);
+    if (it != methods_.end()) return it->second.get();
+  }
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  auto& stats = methods_[std::string(method)];
+  if (stats == nullptr) stats = std::make_unique<MethodStats>();
+  return stats.get();
+}
+
+void Metrics::FinishRpc(MethodStats* m, int code, double seconds) {
   size_t bucket = 0;
   while (bucket < kRpcDurationBuckets.size() && seconds > kRpcDurationBuckets[bucket]) ++bucket;
-  std::lock_guard<std::mutex> lock(mu_);
-  ++requests_[{std::string(method), std::string(code)}];
-  Histogram& h = durations_[std::string(method)];
-  if (bucket < h.buckets.size()) ++h.buckets[bucket];
-  ++h.count;
-  h.sum += seconds;
+  if (code < 0 || code >= kRpcCodeCount) code = 2;  // UNKNOWN
+  m->requests[code].fetch_add(1, std::memory_order_relaxed);
+  if (bucket < m->buckets.size()) m->buckets[bucket].fetch_add(1, std::memory_order_relaxed);
+  m->sum.fetch_add(seconds, std::memory_order_relaxed);
+  m->count.fetch_add(1, std::memory_order_relaxed);
+  // Last: a call is in flight until everything about it is counted.
+  in_flight_.fetch_sub(1, std::memory_order_release);
+}
+
+void Metrics::FinishRpc(std::string_view method, std::string_view code, double seconds) {
+  int c = 2;  // UNKNOWN
+  for (int i = 0; i < kRpcCodeCount; ++i) {
+    if (code == RpcCodeName(i)) c = i;
+  }
+  FinishRpc(ForMethod(method), c, seconds);
 }
 
 void Metrics::AddStatements(uint64_t accepted, uint64_t duplicate, uint64_t rejected) {
@@ -78,27 +109,47 @@ void Metrics::AddStatements(uint64_t accepted, uint64_t duplicate, uint64_t reje
 }
 
 void Metrics::Render(std::string* out) const {
-  std::map<std::pair<std::string, std::string>, uint64_t> requests;
-  std::map<std::string, Histogram> durations;
+  // A snapshot of each method's counters. A call finishing meanwhile may be
+  // counted in some of them and not yet in others, as between two scrapes.
+  struct Snapshot {
+    std::array<uint64_t, kRpcCodeCount> requests{};
+    std::array<uint64_t, kRpcDurationBuckets.size()> buckets{};
+    uint64_t count = 0;
+    double sum = 0;
+  };
+  std::map<std::string, Snapshot> methods;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    requests = requests_;
-    durations = durations_;
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    for (const auto& [name, m] : methods_) {
+      Snapshot& s = methods[name];
+      for (int c = 0; c < kRpcCodeCount; ++c) s.requests[c] = m->requests[c].load();
+      for (size_t i = 0; i < s.buckets.size(); ++i) s.buckets[i] = m->buckets[i].load();
+      s.count = m->count.load();
+      s.sum = m->sum.load();
+    }
   }
   Header(out, "entente_rpc_requests_total", "counter",
          "Finished gRPC calls by full method name and status code; a stream counts once.");
-  for (const auto& [key, n] : requests) {
-    out->append("entente_rpc_requests_total{method=\"")
-        .append(EscapeLabelValue(key.first))
-        .append("\",code=\"")
-        .append(EscapeLabelValue(key.second))
-        .append("\"} ")
-        .append(std::to_string(n))
-        .append("\n");
+  for (const auto& [method, m] : methods) {
+    // By code name, as before the counters were kept by number.
+    std::map<std::string_view, uint64_t> by_name;
+    for (int c = 0; c < kRpcCodeCount; ++c) {
+      if (m.requests[c] > 0) by_name[RpcCodeName(c)] = m.requests[c];
+    }
+    for (const auto& [code, n] : by_name) {
+      out->append("entente_rpc_requests_total{method=\"")
+          .append(EscapeLabelValue(method))
+          .append("\",code=\"")
+          .append(code)
+          .append("\"} ")
+          .append(std::to_string(n))
+          .append("\n");
+    }
   }
   Header(out, "entente_rpc_duration_seconds", "histogram",
          "Time from a call's arrival to its status being sent, by full method name.");
-  for (const auto& [method, h] : durations) {
+  for (const auto& [method, h] : methods) {
+    if (h.count == 0) continue;
     const std::string label = "method=\"" + EscapeLabelValue(method) + "\"";
     uint64_t cumulative = 0;
     for (size_t i = 0; i < h.buckets.size(); ++i) {

@@ -10,7 +10,8 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
-#include <mutex>
+#include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,16 +26,40 @@ inline constexpr std::array<double, 16> kRpcDurationBuckets = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
     0.05,   0.1,     0.25,   0.5,   1,     2.5,   5,     10};
 
+// The status codes entente_rpc_requests_total counts, by number (OK = 0 ..
+// UNAUTHENTICATED = 16), and their names.
+inline constexpr int kRpcCodeCount = 17;
+const char* RpcCodeName(int code);
+
 class Metrics {
  public:
+  // One method's counters. Created at the method's first call and kept for
+  // the life of the Metrics, so that a call updates them without a lock,
+  // an allocation or a string: RpcObserver looks its method's up once per
+  // call (ForMethod) and counts into it (FinishRpc).
+  class MethodStats {
+   private:
+    friend class Metrics;
+    std::array<std::atomic<uint64_t>, kRpcCodeCount> requests{};  // by status code
+    std::array<std::atomic<uint64_t>, kRpcDurationBuckets.size()> buckets{};  // not cumulative
+    std::atomic<uint64_t> count{0};
+    std::atomic<double> sum{0};
+  };
+
   // A call arrived: it is in flight until FinishRpc. (Whether it is
   // admitted is service/admission.h's decision; a refused call is in
   // flight until its refusal is sent.)
   void StartRpc() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
-  // A call started by StartRpc ended with `code` (e.g. "OK") after
-  // `seconds`.
+  // The counters of `method` (e.g. "/entente.v1.GraphService/GetEntity"),
+  // created if new. Takes a shared lock: concurrent calls do not wait for
+  // each other.
+  MethodStats* ForMethod(std::string_view method);
+  // A call started by StartRpc ended with status `code` (0..16; anything
+  // else counts as UNKNOWN) after `seconds`. Lock-free.
+  void FinishRpc(MethodStats* method, int code, double seconds);
+  // The same by name: `code` is a status code name ("OK", "NOT_FOUND").
   void FinishRpc(std::string_view method, std::string_view code, double seconds);
-  int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  int64_t in_flight() const { return in_flight_.load(std::memory_order_acquire); }
 
   void AddStatements(uint64_t accepted, uint64_t duplicate, uint64_t rejected);
 
@@ -42,19 +67,12 @@ class Metrics {
   void Render(std::string* out) const;
 
  private:
-  struct Histogram {
-    std::array<uint64_t, kRpcDurationBuckets.size()> buckets{};  // not cumulative
-    uint64_t count = 0;
-    double sum = 0;
-  };
-
   std::atomic<int64_t> in_flight_{0};
   std::atomic<uint64_t> accepted_{0};
   std::atomic<uint64_t> duplicate_{0};
   std::atomic<uint64_t> rejected_{0};
-  mutable std::mutex mu_;
-  std::map<std::pair<std::string, std::string>, uint64_t> requests_;  // (method, code)
-  std::map<std::string, Histogram> durations_;                        // by method
+  mutable std::shared_mutex mu_;  // guards the map, not the counters
+  std::map<std::string, std::unique_ptr<MethodStats>, std::less<>> methods_;
 };
 
 // Appends the RocksDB figures of `stats` as entente_rocksdb_* gauges and

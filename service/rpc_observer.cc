@@ -88,6 +88,11 @@ class WatchedStream {
 
 // One call. gRPC runs a call's interception hooks one batch at a time, so
 // the members need no lock; the watchdog shares only WatchedStream.
+//
+// Every call passes through here, so what it does per call is kept small:
+// no string is copied or built unless a log line is written (the peer is
+// read only for logs and for Watch admission), and the metrics are counted
+// into the method's counters without a lock (Metrics::MethodStats).
 class RpcObserver : public grpc::experimental::Interceptor {
  public:
   RpcObserver(grpc::experimental::ServerRpcInfo* info, const RpcObserverOptions* options)
@@ -114,7 +119,8 @@ class RpcObserver : public grpc::experimental::Interceptor {
       if (request_malformed_ && sent.error_code() == grpc::StatusCode::INTERNAL) {
         // gRPC answers a request it could not parse with INTERNAL and no
         // message, as if the server were at fault: it is the caller's.
-        sent = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, MalformedRequestMessage(method_));
+        sent = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            MalformedRequestMessage(std::string(method_)));
         methods->ModifySendStatus(sent);
       }
       Finish(StatusSeen(&sent, info_->server_context()->IsCancelled()));
@@ -127,10 +133,16 @@ class RpcObserver : public grpc::experimental::Interceptor {
     started_ = true;
     start_ = std::chrono::steady_clock::now();
     grpc::ServerContextBase* ctx = info_->server_context();
-    peer_ = ctx->peer();
     deadline_ = ctx->deadline();
+    stats_ = options_->metrics->ForMethod(method_);
     options_->metrics->StartRpc();
     class_ = CallClassOf(method_);
+    // gRPC builds the peer string anew at each ctx->peer(): read it only
+    // when it is used, by a log line or by the per-address Watch limit.
+    if (class_ == CallClass::kHealthWatch || options_->log_format == LogFormat::kJson ||
+        options_->log_requests) {
+      peer_ = ctx->peer();
+    }
     const absl::Status admitted = options_->admission->Acquire(class_, peer_);
     admitted_ = admitted.ok();
     if (!admitted_) {
@@ -205,8 +217,9 @@ class RpcObserver : public grpc::experimental::Interceptor {
     stream_.reset();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    options_->metrics->FinishRpc(stats_, static_cast<int>(status.error_code()), seconds);
+    if (options_->log_format != LogFormat::kJson && !options_->log_requests) return;
     const char* code = CodeName(status.error_code());
-    options_->metrics->FinishRpc(method_, code, seconds);
     if (options_->log_format == LogFormat::kJson) {
       JsonLine line = JsonLine::Log(LevelOf(status.error_code()), "rpc");
       line.Str("rpc", method_).Str("peer", peer_).Str("code", code);
@@ -234,8 +247,9 @@ class RpcObserver : public grpc::experimental::Interceptor {
 
   grpc::experimental::ServerRpcInfo* const info_;
   const RpcObserverOptions* const options_;
-  const std::string method_;
-  std::string peer_;
+  const std::string_view method_;  // gRPC's, alive as long as the call
+  Metrics::MethodStats* stats_ = nullptr;
+  std::string peer_;  // only when logged or needed for admission
   std::chrono::steady_clock::time_point start_;
   std::chrono::system_clock::time_point deadline_;
   CallClass class_ = CallClass::kAdmin;

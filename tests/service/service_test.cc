@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "service/convert.h"
 #include "tests/service/service_fixture.h"
 
 namespace entente::service {
@@ -396,6 +397,282 @@ TEST_F(ServiceTest, NewQueriesRejectBadInputByField) {
   st = reader->Finish();
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("filter.code_prefixes[0]"));
+}
+
+// ENTITY_VIEW_BASIC: the same entities without their aliases; FULL and
+// unspecified: with them (countries have some: "DPRK", "PRK", ...).
+TEST_F(ServiceTest, EntityViewBasicLeavesOutAliasesOnly) {
+  IngestSeed();
+  for (v1::EntityView view :
+       {v1::ENTITY_VIEW_UNSPECIFIED, v1::ENTITY_VIEW_FULL, v1::ENTITY_VIEW_BASIC}) {
+    SCOPED_TRACE(v1::EntityView_Name(view));
+    const bool aliases = view != v1::ENTITY_VIEW_BASIC;
+
+    v1::TraverseRequest treq;
+    treq.add_seeds()->set_name("North Korea");
+    treq.set_max_depth(1);
+    treq.set_entity_view(view);
+    grpc::ClientContext ctx;
+    auto reader = graph_->Traverse(&ctx, treq);
+    v1::TraverseResponse chunk;
+    int nodes = 0;
+    bool done = false;
+    while (reader->Read(&chunk)) {
+      for (const auto& n : chunk.nodes()) {
+        ++nodes;
+        EXPECT_FALSE(n.entity().name().empty());
+        EXPECT_NE(n.entity().id(), 0u);
+        if (n.entity().name() == "North Korea") {
+          EXPECT_EQ(n.entity().country_code(), "PRK");
+          EXPECT_EQ(n.entity().aliases_size() > 0, aliases);
+        } else if (!aliases) {
+          EXPECT_EQ(n.entity().aliases_size(), 0);
+        }
+      }
+      done = chunk.done();
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+    EXPECT_TRUE(done);
+    EXPECT_GT(nodes, 1);
+
+    v1::FindPathsRequest preq;
+    preq.mutable_from()->set_name("South Korea");
+    preq.mutable_to()->set_name("Russia");
+    preq.set_entity_view(view);
+    v1::FindPathsResponse paths;
+    grpc::ClientContext ctx2;
+    ASSERT_TRUE(graph_->FindPaths(&ctx2, preq, &paths).ok());
+    ASSERT_GT(paths.paths_size(), 0);
+    EXPECT_EQ(paths.paths(0).entities(0).name(), "South Korea");
+    EXPECT_EQ(paths.paths(0).entities(0).aliases_size() > 0, aliases);
+
+    v1::GetRelationTimelineRequest lreq;
+    lreq.mutable_a()->set_name("Russia");
+    lreq.mutable_b()->set_name("North Korea");
+    lreq.set_entity_view(view);
+    v1::GetRelationTimelineResponse timeline;
+    grpc::ClientContext ctx3;
+    ASSERT_TRUE(graph_->GetRelationTimeline(&ctx3, lreq, &timeline).ok());
+    EXPECT_EQ(timeline.a().name(), "Russia");
+    EXPECT_EQ(timeline.b().country_code(), "PRK");
+    EXPECT_EQ(timeline.a().aliases_size() > 0, aliases);
+    EXPECT_GT(timeline.statements_size(), 0);
+
+    v1::GetEntityProfileRequest freq;
+    freq.mutable_entity()->set_name("North Korea");
+    freq.set_entity_view(view);
+    v1::GetEntityProfileResponse profile;
+    grpc::ClientContext ctx4;
+    ASSERT_TRUE(graph_->GetEntityProfile(&ctx4, freq, &profile).ok());
+    EXPECT_EQ(profile.entity().aliases_size() > 0, aliases);
+    ASSERT_GT(profile.top_counterparts_size(), 0);
+  }
+}
+
+// STATEMENT_VIEW_BASIC: what a list shows, without source, extractor,
+// ingest time, idempotency key and the code's class and score; the same
+// statements in the same order as FULL, whose page tokens it may continue.
+TEST_F(ServiceTest, StatementViewBasicKeepsWhatAListShows) {
+  IngestSeed();
+  auto page = [&](v1::StatementView view, const std::string& token,
+                  v1::ListStatementsResponse* resp) {
+    v1::ListStatementsRequest req;
+    req.mutable_entity()->set_name("Russia");
+    req.set_page_size(3);
+    req.set_page_token(token);
+    req.set_statement_view(view);
+    grpc::ClientContext ctx;
+    const grpc::Status st = graph_->ListStatements(&ctx, req, resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  };
+  v1::ListStatementsResponse full, basic, full2, basic2;
+  page(v1::STATEMENT_VIEW_UNSPECIFIED, "", &full);
+  page(v1::STATEMENT_VIEW_BASIC, "", &basic);
+  ASSERT_EQ(full.statements_size(), 3);
+  ASSERT_EQ(basic.statements_size(), 3);
+  ASSERT_FALSE(basic.next_page_token().empty());
+  for (int i = 0; i < 3; ++i) {
+    const v1::Statement& f = full.statements(i);
+    const v1::Statement& b = basic.statements(i);
+    EXPECT_TRUE(f.has_source());
+    EXPECT_TRUE(f.has_extractor());
+    EXPECT_NE(f.ingested_at_micros(), 0);
+    EXPECT_TRUE(f.action().has_quad_class());
+    v1::Statement expected = f;  // FULL less what BASIC leaves out
+    expected.clear_source();
+    expected.clear_extractor();
+    expected.clear_ingested_at_micros();
+    expected.clear_idempotency_key();
+    expected.mutable_action()->clear_code_source();
+    expected.mutable_action()->clear_quad_class();
+    expected.mutable_action()->clear_goldstein();
+    EXPECT_EQ(b.SerializeAsString(), expected.SerializeAsString()) << b.DebugString();
+    EXPECT_FALSE(b.quote().empty());
+  }
+  // STATEMENT_VIEW_INDEX: BASIC without the quote, read from the index.
+  v1::ListStatementsResponse index;
+  page(v1::STATEMENT_VIEW_INDEX, "", &index);
+  ASSERT_EQ(index.statements_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    v1::Statement expected = basic.statements(i);
+    expected.clear_quote();
+    EXPECT_EQ(index.statements(i).SerializeAsString(), expected.SerializeAsString())
+        << index.statements(i).DebugString();
+  }
+  EXPECT_EQ(index.next_page_token(), basic.next_page_token());
+  // A token of either view continues the other.
+  page(v1::STATEMENT_VIEW_FULL, basic.next_page_token(), &full2);
+  page(v1::STATEMENT_VIEW_BASIC, full.next_page_token(), &basic2);
+  ASSERT_GT(full2.statements_size(), 0);
+  ASSERT_EQ(full2.statements_size(), basic2.statements_size());
+  EXPECT_EQ(full2.statements(0).id(), basic2.statements(0).id());
+  EXPECT_NE(full2.statements(0).id(), full.statements(2).id());
+  EXPECT_NEAR(static_cast<double>(HeapBytes(basic)), basic.SpaceUsedLong(),
+              basic.SpaceUsedLong() / 10.0);
+
+  v1::FindPathsRequest preq;
+  preq.mutable_from()->set_name("South Korea");
+  preq.mutable_to()->set_name("Russia");
+  preq.set_statement_view(v1::STATEMENT_VIEW_BASIC);
+  v1::FindPathsResponse paths;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(graph_->FindPaths(&ctx, preq, &paths).ok());
+  ASSERT_GT(paths.paths_size(), 0);
+  const v1::Statement& hop = paths.paths(0).hops(0).statements(0);
+  EXPECT_FALSE(hop.quote().empty());
+  EXPECT_FALSE(hop.has_source());
+
+  v1::GetRelationTimelineRequest lreq;
+  lreq.mutable_a()->set_name("Russia");
+  lreq.mutable_b()->set_name("North Korea");
+  lreq.set_statement_view(v1::STATEMENT_VIEW_BASIC);
+  v1::GetRelationTimelineResponse timeline;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(graph_->GetRelationTimeline(&ctx2, lreq, &timeline).ok());
+  ASSERT_GT(timeline.statements_size(), 0);
+  EXPECT_FALSE(timeline.statements(0).has_source());
+  EXPECT_FALSE(timeline.statements(0).has_extractor());
+  EXPECT_GT(timeline.buckets_size(), 0);
+
+  lreq.set_statement_view(v1::STATEMENT_VIEW_INDEX);
+  v1::GetRelationTimelineResponse indexed;
+  grpc::ClientContext ctx3;
+  ASSERT_TRUE(graph_->GetRelationTimeline(&ctx3, lreq, &indexed).ok());
+  ASSERT_EQ(indexed.statements_size(), timeline.statements_size());
+  for (int i = 0; i < indexed.statements_size(); ++i) {
+    v1::Statement expected = timeline.statements(i);
+    expected.clear_quote();
+    EXPECT_EQ(indexed.statements(i).SerializeAsString(), expected.SerializeAsString());
+  }
+  EXPECT_EQ(indexed.buckets_size(), timeline.buckets_size());
+}
+
+// nodes_only: the same nodes at the same depths, and no edge.
+TEST_F(ServiceTest, TraverseNodesOnlyReachesTheSameNodesWithoutEdges) {
+  IngestSeed();
+  auto traverse = [&](bool nodes_only, size_t* edges) {
+    v1::TraverseRequest req;
+    req.add_seeds()->set_name("North Korea");
+    req.set_max_depth(2);
+    req.set_nodes_only(nodes_only);
+    grpc::ClientContext ctx;
+    auto reader = graph_->Traverse(&ctx, req);
+    v1::TraverseResponse chunk;
+    std::map<std::string, int> depth;
+    bool done = false;
+    *edges = 0;
+    while (reader->Read(&chunk)) {
+      for (const auto& n : chunk.nodes()) depth[n.entity().name()] = n.depth();
+      *edges += chunk.edges_size();
+      done = chunk.done();
+    }
+    EXPECT_TRUE(reader->Finish().ok());
+    EXPECT_TRUE(done);
+    return depth;
+  };
+  size_t all_edges = 0, no_edges = 0;
+  const auto all = traverse(false, &all_edges);
+  const auto nodes = traverse(true, &no_edges);
+  EXPECT_GT(all.size(), 3u);
+  EXPECT_EQ(nodes, all);
+  EXPECT_GT(all_edges, 0u);
+  EXPECT_EQ(no_edges, 0u);
+}
+
+// entity_view, like page_size, is not part of the query a page token
+// continues: a client may change it between pages.
+TEST_F(ServiceTest, TimelinePageTokenHoldsAcrossEntityViews) {
+  IngestSeed();
+  v1::GetRelationTimelineRequest req;
+  req.mutable_a()->set_name("Russia");
+  req.mutable_b()->set_name("North Korea");
+  req.set_page_size(2);
+  std::vector<uint64_t> ids;
+  for (int page = 0;; ++page) {
+    req.set_entity_view(page % 2 == 0 ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
+    v1::GetRelationTimelineResponse resp;
+    grpc::ClientContext ctx;
+    const grpc::Status st = graph_->GetRelationTimeline(&ctx, req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    for (const auto& s : resp.statements()) ids.push_back(s.id());
+    if (resp.next_page_token().empty()) break;
+    req.set_page_token(resp.next_page_token());
+  }
+  EXPECT_EQ(ids.size(), 5u);  // as the seed story's timeline test counts
+}
+
+// HeapBytes (service/convert.h) stands in for SpaceUsedLong() when a
+// response is charged to the query memory budget: it must agree with it.
+TEST_F(ServiceTest, HeapBytesAgreesWithSpaceUsed) {
+  IngestSeed();
+  auto near = [](size_t estimate, size_t space_used) {
+    EXPECT_GE(estimate, space_used * 9 / 10);
+    EXPECT_LE(estimate, space_used * 11 / 10);
+  };
+  v1::ListStatementsRequest lreq;
+  lreq.mutable_entity()->set_name("Russia");
+  v1::ListStatementsResponse list;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(graph_->ListStatements(&ctx, lreq, &list).ok());
+  ASSERT_GT(list.statements_size(), 3);
+  list.set_next_page_token("a token longer than fifteen bytes");
+  near(HeapBytes(list), list.SpaceUsedLong());
+
+  for (v1::EntityView view : {v1::ENTITY_VIEW_FULL, v1::ENTITY_VIEW_BASIC}) {
+    v1::TraverseRequest treq;
+    treq.add_seeds()->set_name("North Korea");
+    treq.set_entity_view(view);
+    grpc::ClientContext ctx2;
+    auto reader = graph_->Traverse(&ctx2, treq);
+    v1::TraverseResponse chunk;
+    ASSERT_TRUE(reader->Read(&chunk));
+    ASSERT_GT(chunk.nodes_size(), 2);
+    ASSERT_GT(chunk.edges_size(), 2);
+    near(HeapBytes(chunk), chunk.SpaceUsedLong());
+    while (reader->Read(&chunk)) {
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+
+    v1::FindPathsRequest preq;
+    preq.mutable_from()->set_name("South Korea");
+    preq.mutable_to()->set_name("Russia");
+    preq.set_max_paths(5);
+    preq.set_entity_view(view);
+    v1::FindPathsResponse paths;
+    grpc::ClientContext ctx3;
+    ASSERT_TRUE(graph_->FindPaths(&ctx3, preq, &paths).ok());
+    ASSERT_GT(paths.paths_size(), 0);
+    near(HeapBytes(paths), paths.SpaceUsedLong());
+
+    v1::GetRelationTimelineRequest mreq;
+    mreq.mutable_a()->set_name("Russia");
+    mreq.mutable_b()->set_name("North Korea");
+    mreq.set_entity_view(view);
+    v1::GetRelationTimelineResponse timeline;
+    grpc::ClientContext ctx4;
+    ASSERT_TRUE(graph_->GetRelationTimeline(&ctx4, mreq, &timeline).ok());
+    near(HeapBytes(timeline), timeline.SpaceUsedLong());
+  }
 }
 
 }  // namespace
