@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Entente on the shared ICEWS benchmark (../shared/bench/README.md), end to end.
 #
-#   bench/run.sh --data PATH [--queries FILE] --out DIR [--skip-peers]
+#   bench/run.sh --data PATH [--queries FILE [--oracle FILE]] --out DIR [--skip-peers]
+#                [--peers LIST] [--peer-timeout SECONDS] [--per-kind N]
 #
 #   --data PATH     dataset: a file or a directory of train/valid/test splits
-#   --queries FILE  an existing queries.jsonl (default: workload.py, seed 42, 150 per kind)
+#   --queries FILE  an existing queries.jsonl (default: workload.py, seed 42, 150 per kind);
+#                   the peers answer the same file
+#   --oracle FILE   oracle.py's answers to --queries on this same data, computed before:
+#                   skips oracle.py (minutes at 10 M events); its ids must be the queries'
 #   --out DIR       work and result directory (created; databases go in it too)
 #   --skip-peers    do not run the shared peers (SQLite, PostgreSQL, Kuzu, Oxigraph)
+#   --peers LIST    run only these peers, e.g. "sqlite postgres kuzu" (default all four);
+#                   results.md names the ones left out
+#   --peer-timeout SECONDS
+#                   stop a peer after this long (run_peers.sh's PEER_TIMEOUT, default 900);
+#                   results.md names a peer that timed out or failed
+#   --per-kind N    queries per kind when workload.py writes them (default 150)
 #
 # Steps: build entente-bench, entente-server and entente-admin (cmake, as the
 # Makefile); prep_data.py -> DIR/events.tsv; workload.py -> DIR/queries.jsonl;
@@ -19,6 +29,11 @@
 #
 # Environment: ENTENTE_SHARED (default REPO/../shared), BUILD (default
 # REPO/build-bench), JOBS (default nproc), CLIENTS (default 4).
+#
+# At 10 M events (bench/gen_synthetic.py; bench/README.md, "Synthetic data"), the
+# shared prep_data.py, workload.py and oracle.py hold the data set in memory (1.4,
+# 7.2 and 4.6 GB) and take minutes to an hour; the peers' run repeats prep and
+# oracle. Make queries and oracle once and pass --queries and --oracle.
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
@@ -29,13 +44,19 @@ SB=$SHARED/bench
 BUILD=${BUILD:-$REPO/build-bench}
 JOBS=${JOBS:-$(nproc)}
 CLIENTS=${CLIENTS:-4}
-DATA="" QUERIES="" OUT="" SKIP_PEERS=0
+ALL_PEERS="sqlite postgres kuzu oxigraph"
+DATA="" QUERIES="" ORACLE="" OUT="" SKIP_PEERS=0 PEERS=$ALL_PEERS PEER_TIMEOUT=900 PER_KIND=150
 while [ $# -gt 0 ]; do
+  [ $# -ge 2 ] || case $1 in --skip-peers|-h|--help) ;; *) echo "run.sh: $1 needs a value" >&2; exit 2 ;; esac
   case $1 in
     --data) DATA=$2; shift 2 ;;
     --queries) QUERIES=$2; shift 2 ;;
+    --oracle) ORACLE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --skip-peers) SKIP_PEERS=1; shift ;;
+    --peers) PEERS=$2; shift 2 ;;
+    --peer-timeout) PEER_TIMEOUT=$2; shift 2 ;;
+    --per-kind) PER_KIND=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -44,6 +65,13 @@ done
 [ -f "$SB/oracle.py" ] || { echo "run.sh: no shared bench in $SB (set ENTENTE_SHARED)" >&2; exit 2; }
 DATA=$(realpath "$DATA")
 [ -z "$QUERIES" ] || QUERIES=$(realpath "$QUERIES")
+[ -z "$ORACLE" ] || [ -n "$QUERIES" ] || { echo "run.sh: --oracle needs --queries" >&2; exit 2; }
+[ -z "$ORACLE" ] || ORACLE=$(realpath "$ORACLE")
+for p in $PEERS; do
+  case " $ALL_PEERS " in *" $p "*) ;; *) echo "run.sh: unknown peer $p (--peers: $ALL_PEERS)" >&2; exit 2 ;; esac
+done
+[[ $PEER_TIMEOUT =~ ^[0-9]+$ ]] || { echo "run.sh: --peer-timeout wants seconds" >&2; exit 2; }
+[[ $PER_KIND =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --per-kind wants a positive number" >&2; exit 2; }
 mkdir -p "$OUT"; OUT=$(realpath "$OUT")
 METRICS=$OUT/metrics.txt; : > "$METRICS"
 CHECKS=$OUT/checks.txt; : > "$CHECKS"
@@ -51,7 +79,8 @@ FAILED=0
 SERVER_PID=""
 trap '[ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true' EXIT
 
-log() { echo "== $*" >&2; }
+T0=$(date +%s)
+log() { echo "== $* (at $(( $(date +%s) - T0 )) s)" >&2; }
 metric() { echo "$1=$2" >> "$METRICS"; }
 mb() { du -sb "$1" | awk '{printf "%.1f", $1 / 1e6}'; }
 max_rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"; }
@@ -143,10 +172,31 @@ cmake --build "$BUILD" -j "$JOBS" --target entente-bench entente-server entente-
 log "prep, workload, oracle"
 python3 "$SB/prep_data.py" "$DATA" "$OUT/events.tsv"
 if [ -z "$QUERIES" ]; then
-  python3 "$SB/workload.py" "$OUT/events.tsv" --seed 42 --per-kind 150 --out "$OUT/queries.jsonl"
+  python3 "$SB/workload.py" "$OUT/events.tsv" --seed 42 --per-kind "$PER_KIND" --out "$OUT/queries.jsonl"
   QUERIES=$OUT/queries.jsonl
 fi
-python3 "$SB/oracle.py" "$OUT/events.tsv" "$QUERIES" --out "$OUT/oracle.jsonl"
+metric queries "$QUERIES"
+if [ -n "$ORACLE" ]; then
+  # The same ids, in any order: an oracle of other queries would fail every check anyway,
+  # this says why.
+  python3 - "$QUERIES" "$ORACLE" <<'PY' || exit 2
+import json, sys
+ids = [sorted(json.loads(l)["id"] for l in open(p, encoding="utf-8") if l.strip()) for p in sys.argv[1:]]
+if ids[0] != ids[1]:
+    sys.exit("run.sh: --oracle %s does not answer the queries of %s" % (sys.argv[2], sys.argv[1]))
+PY
+  [ "$ORACLE" = "$OUT/oracle.jsonl" ] || cp "$ORACLE" "$OUT/oracle.jsonl"
+  echo "oracle: reused $ORACLE" >&2
+else
+  # oracle.py keeps the graphs of its last 4 windows; in file order Q3/Q4 windows alternate,
+  # so at 10 M events it would rebuild a full-range graph (tens of seconds) for each such
+  # query. It answers each query on its own, so it is given them sorted by window, and its
+  # answers are put back in the queries' order: the same oracle.jsonl, in minutes.
+  python3 "$REPO/bench/oracle_order.py" sort "$QUERIES" "$OUT/queries.by-window.jsonl"
+  python3 "$SB/oracle.py" "$OUT/events.tsv" "$OUT/queries.by-window.jsonl" --out "$OUT/oracle.by-window.jsonl"
+  python3 "$REPO/bench/oracle_order.py" restore "$QUERIES" "$OUT/oracle.by-window.jsonl" "$OUT/oracle.jsonl"
+  rm -f "$OUT/queries.by-window.jsonl" "$OUT/oracle.by-window.jsonl"
+fi
 
 inprocess "" "$OUT/events.tsv" "$QUERIES" "$OUT/oracle.jsonl"
 overgrpc "" "$OUT/events.tsv" "$QUERIES" "$OUT/oracle.jsonl" "$CLIENTS"
@@ -162,14 +212,43 @@ overgrpc -edge "$EDGE/events.tsv" "$EDGE/edge_queries.jsonl" "$EDGE/oracle.jsonl
 
 PEERS_MD=""
 if [ "$SKIP_PEERS" = 0 ]; then
-  log "peers"
-  rm -rf /tmp/peer-bench && cp -r "$SB" /tmp/peer-bench
-  if RESULTS="$OUT/peers" /tmp/peer-bench/run_peers.sh "$DATA" > "$OUT/peers.log" 2>&1; then
-    PEERS_MD=$(ls -t "$OUT"/peers/peers-*.md | head -1)
-  else
+  log "peers ($PEERS; at most $PEER_TIMEOUT s each)"
+  metric peers_run "$PEERS"
+  metric peer_timeout_s "$PEER_TIMEOUT"
+  rm -rf /tmp/peer-bench "$OUT/peers" && cp -r "$SB" /tmp/peer-bench
+  PEER_WORK=/tmp/peerbench STAMP=$(date -u +%Y-%m-%d)
+  # The peers answer the same queries.jsonl as Entente (run_peers.sh copies it and skips
+  # its own workload.py).
+  if QUERIES="$QUERIES" PEERS="$PEERS" PEER_TIMEOUT="$PEER_TIMEOUT" RESULTS="$OUT/peers" \
+      WORK=$PEER_WORK /tmp/peer-bench/run_peers.sh "$DATA" > "$OUT/peers.log" 2>&1; then :; else
     echo "run.sh: the peers' run failed, see $OUT/peers.log" >&2; FAILED=1
   fi
+  # run_peers.sh copies QUERIES but not the queries.jsonl.meta.json beside it, which its
+  # report.py reads: without it there is no report. Supply it and make the report here.
+  if [ -f "$PEER_WORK/answers.jsonl" ] && [ ! -f "$PEER_WORK/queries.jsonl.meta.json" ]; then
+    if [ -f "$QUERIES.meta.json" ]; then
+      cp "$QUERIES.meta.json" "$PEER_WORK/queries.jsonl.meta.json"
+    else  # not workload.py's: seed unknown (-1)
+      python3 - "$QUERIES" > "$PEER_WORK/queries.jsonl.meta.json" <<'PY'
+import collections, json, sys
+kinds = collections.Counter(json.loads(l)["kind"] for l in open(sys.argv[1], encoding="utf-8") if l.strip())
+print(json.dumps({"seed": -1, "per_kind": max(kinds.values()), "queries": sum(kinds.values())}))
+PY
+    fi
+    mkdir -p "$OUT/peers/peers-$STAMP"
+    python3 /tmp/peer-bench/report.py "$PEER_WORK" "$OUT/peers/peers-$STAMP.md" $PEERS \
+      >> "$OUT/peers.log" 2>&1 || echo "run.sh: the peers' report failed, see $OUT/peers.log" >&2
+    cp "$PEER_WORK/queries.jsonl.meta.json" "$OUT/peers/peers-$STAMP/"
+  fi
+  PEERS_MD=$(ls -t "$OUT"/peers/peers-*.md 2>/dev/null | head -1) || true
+  [ -n "$PEERS_MD" ] || { echo "run.sh: no peers' report, see $OUT/peers.log" >&2; FAILED=1; }
+  # A peer stopped by PEER_TIMEOUT exits 124 (timeout(1)); report.py marks it FAILED.
+  for p in $PEERS; do
+    rc=$(cat "$PEER_WORK/out/$p/rc" 2>/dev/null || echo "?")
+    [ "$rc" = 0 ] || metric "peer_rc_$p" "$rc"
+  done
 fi
+log "report"
 
 python3 "$REPO/bench/results_md.py" --out "$OUT" --data "$DATA" --queries "$QUERIES" \
   --peers "$PEERS_MD" > "$OUT/results.md"
