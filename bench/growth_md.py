@@ -28,6 +28,9 @@ import math
 import os
 import sys
 
+# The report's number parsing, shared with it.
+from results_md import first_number, number_after  # noqa: E402
+
 KINDS = ["Q1", "Q2", "Q3", "Q4", "Q5"]
 HUB_KINDS = ["Q1", "Q2", "Q5"]
 LOAD_RATE_WITHIN = 0.20
@@ -41,21 +44,6 @@ def percentile(v, p):
     if not v:
         return float("nan")
     return v[max(int(math.ceil(p / 100.0 * len(v))), 1) - 1]
-
-
-def first_number(text):
-    num = ""
-    for ch in text.strip():
-        if ch.isdigit() or ch == ".":
-            num += ch
-        elif num:
-            break
-    return float(num) if num else float("nan")
-
-
-def number_after(text, label):
-    i = text.find(label)
-    return first_number(text[i + len(label):]) if i >= 0 else float("nan")
 
 
 def read_jsonl(path):
