@@ -44,6 +44,9 @@ std::string Hash128(std::string_view tag, std::string_view content) {
   return out;
 }
 
+// The idempotency hash of a client's key.
+std::string KeyHash(std::string_view key) { return Hash128("k", key); }
+
 // The idempotency hash of a statement without a client key: of everything
 // that makes the statement what it is.
 std::string ContentHash(const model::Statement& s) {
@@ -200,15 +203,48 @@ class Ingestor::Batch {
     return e.id;
   }
 
+  // Looks up the client keys of `batch` in the store at once (one sorted
+  // MultiGet rather than a Get per statement), for FindDuplicate.
+  absl::Status PrefetchKeys(const std::vector<model::StatementInput>& batch) {
+    std::vector<std::string> hashes;
+    for (const model::StatementInput& in : batch) {
+      if (!in.idempotency_key.empty()) hashes.push_back(KeyHash(in.idempotency_key));
+    }
+    if (hashes.empty()) return absl::OkStatus();
+    auto ids = view_->FindIdempotencyHashes(hashes);
+    if (!ids.ok()) return ids.status();
+    stored_.reserve(hashes.size());
+    for (size_t i = 0; i < hashes.size(); ++i) stored_.emplace(std::move(hashes[i]), (*ids)[i]);
+    return absl::OkStatus();
+  }
+
   // Returns the stored id if the hash is known (in the store or earlier in
   // this batch), 0 if new.
   absl::StatusOr<model::StatementId> FindDuplicate(const std::string& hash) {
     auto it = hashes_.find(hash);
     if (it != hashes_.end()) return it->second;
+    if (auto known = stored_.find(hash); known != stored_.end()) return known->second;
     auto id = view_->FindIdempotencyHash(hash);
     if (absl::IsNotFound(id.status())) return 0;
     return id;
   }
+
+  // Whether statement i of the batch was stored before (in the store, or
+  // earlier in the batch); if so it is counted as a duplicate in `out`.
+  absl::StatusOr<bool> SeenBefore(const std::string& hash, size_t i, IngestOutcome* out) {
+    auto dup = FindDuplicate(hash);
+    if (!dup.ok()) return dup.status();
+    if (*dup == 0) return false;
+    ++out->duplicate;
+    out->ids[i] = *dup;
+    return true;
+  }
+
+  // Applies statement i of the batch (`index` in the request): rejects it
+  // into `out`, counts it as a duplicate, or adds it. Fails only when the
+  // store does.
+  absl::Status Apply(const model::StatementInput& in, size_t i, uint64_t index, int64_t now,
+                     IngestOutcome* out);
 
   absl::Status AddStatement(model::Statement& s, const std::string& hash,
                             const model::Document& doc) {
@@ -238,6 +274,8 @@ class Ingestor::Batch {
   std::unordered_map<std::string, model::EntityId> exact_;
   std::unordered_map<std::string, model::EntityId> alias_;
   std::unordered_set<model::EntityId> created_ids_;
+  // PrefetchKeys' answers: client key hash -> stored id, 0 if none.
+  std::unordered_map<std::string, model::StatementId> stored_;
 };
 
 Ingestor::Ingestor(storage::Store* store, Clock clock, Mode mode)
@@ -306,6 +344,72 @@ absl::Status Ingestor::Init() {
   return store_->Commit(ws);
 }
 
+absl::Status Ingestor::Batch::Apply(const model::StatementInput& in, size_t i, uint64_t index,
+                                    int64_t now, IngestOutcome* out) {
+  const std::string prefix = "statements[" + std::to_string(index) + "].";
+  std::vector<model::FieldViolation> violations;
+  ValidateStatement(in, prefix, &violations);
+
+  // Every reference is looked up before any is created, so that a statement
+  // rejected for its target does not leave its new actor behind.
+  const model::EntityRef* refs[] = {&in.actor, &in.target, &in.attributed_to};
+  static constexpr const char* kFields[] = {"actor", "target", "attributed_to"};
+  model::EntityId ids[] = {0, 0, 0};
+  const bool valid = violations.empty();
+  for (int r = 0; r < 3 && valid; ++r) {
+    if (!refs[r]->given()) continue;
+    auto id = Lookup(*refs[r]);
+    if (absl::IsNotFound(id.status())) {
+      violations.push_back({prefix + kFields[r] + ".id",
+                            "no entity has id " + std::to_string(refs[r]->id)});
+    } else if (!id.ok()) {
+      return id.status();
+    } else {
+      ids[r] = *id;
+    }
+  }
+  if (!violations.empty()) {
+    ++out->rejected;
+    out->rejections.push_back({index, std::move(violations)});
+    return absl::OkStatus();
+  }
+  // A client key is checked before anything is created, so that a resent
+  // statement naming a new entity does not create it.
+  std::string hash;
+  if (!in.idempotency_key.empty()) {
+    hash = KeyHash(in.idempotency_key);
+    auto dup = SeenBefore(hash, i, out);
+    if (!dup.ok()) return dup.status();
+    if (*dup) return absl::OkStatus();
+  }
+  bool created = false;
+  for (int r = 0; r < 3; ++r) {
+    if (!refs[r]->given() || ids[r] != 0) continue;
+    // An earlier reference of this statement may have just created the
+    // same new name ("A" -> "A"): look again, or a self-loop would make two
+    // entities of one name.
+    auto id = Lookup(*refs[r]);
+    if (!id.ok()) return id.status();
+    ids[r] = *id != 0 ? *id : Create(*refs[r]);
+    created = true;
+  }
+
+  model::Statement s = ToStatement(in, ids[0], ids[1], ids[2], now);
+  if (hash.empty()) {
+    hash = ContentHash(s);
+    // A statement naming a just-created entity cannot have been seen.
+    if (!created) {
+      auto dup = SeenBefore(hash, i, out);
+      if (!dup.ok()) return dup.status();
+      if (*dup) return absl::OkStatus();
+    }
+  }
+  if (absl::Status st = AddStatement(s, hash, in.source); !st.ok()) return st;
+  ++out->accepted;
+  out->ids[i] = s.id;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::StatementInput>& batch,
                                                model::NameResolution resolution,
                                                uint64_t index_base) {
@@ -320,99 +424,22 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
   Batch b(store_, resolution, &next_entity_, &next_statement_, &exact_cache_, &alias_cache_,
           bulk ? &staged_hashes_ : &local_hashes, bulk ? &staged_documents_ : &local_documents);
   const int64_t now = clock_();
-  // Counts statement i as a duplicate if `hash` was stored before.
-  auto seen_before = [&](const std::string& hash, size_t i) -> absl::StatusOr<bool> {
-    auto dup = b.FindDuplicate(hash);
-    if (!dup.ok()) return dup.status();
-    if (*dup == 0) return false;
-    ++out.duplicate;
-    out.ids[i] = *dup;
-    return true;
-  };
-  // On failure nothing of the batch is stored, so its ids may be reused.
-  auto fail = [&](absl::Status st) {
+  absl::Status st = b.PrefetchKeys(batch);
+  for (size_t i = 0; i < batch.size() && st.ok(); ++i) {
+    st = b.Apply(batch[i], i, index_base + i, now, &out);
+  }
+  storage::WriteSet& ws = b.write_set();
+  if (st.ok() && !ws.empty()) {
+    ws.PutMeta(kMetaNextEntity, storage::EncodeId(next_entity_));
+    ws.PutMeta(kMetaNextStatement, storage::EncodeId(next_statement_));
+    st = bulk ? store_->Stage(ws) : store_->Commit(ws);
+  }
+  if (!st.ok()) {
+    // Nothing of the batch is stored, so its ids may be reused.
     next_entity_ = entity_mark;
     next_statement_ = statement_mark;
     return st;
-  };
-
-  for (size_t i = 0; i < batch.size(); ++i) {
-    const model::StatementInput& in = batch[i];
-    const uint64_t index = index_base + i;
-    const std::string prefix = "statements[" + std::to_string(index) + "].";
-    std::vector<model::FieldViolation> violations;
-    ValidateStatement(in, prefix, &violations);
-
-    // Look every reference up before creating any, so that a statement
-    // rejected for its target does not leave its new actor behind.
-    struct Ref {
-      const model::EntityRef* ref;
-      const char* field;
-      model::EntityId id = 0;
-    };
-    Ref refs[] = {{&in.actor, "actor"}, {&in.target, "target"}, {&in.attributed_to, "attributed_to"}};
-    if (violations.empty()) {
-      for (Ref& r : refs) {
-        if (!r.ref->given()) continue;
-        auto id = b.Lookup(*r.ref);
-        if (absl::IsNotFound(id.status())) {
-          violations.push_back({prefix + r.field + ".id",
-                                "no entity has id " + std::to_string(r.ref->id)});
-        } else if (!id.ok()) {
-          return fail(id.status());
-        } else {
-          r.id = *id;
-        }
-      }
-    }
-    if (!violations.empty()) {
-      ++out.rejected;
-      out.rejections.push_back({index, std::move(violations)});
-      continue;
-    }
-    // A client key is checked before anything is created, so that a resent
-    // statement naming a new entity does not create it.
-    std::string hash;
-    if (!in.idempotency_key.empty()) {
-      hash = Hash128("k", in.idempotency_key);
-      auto dup = seen_before(hash, i);
-      if (!dup.ok()) return fail(dup.status());
-      if (*dup) continue;
-    }
-    bool created = false;
-    for (Ref& r : refs) {
-      if (r.ref->given() && r.id == 0) {
-        // An earlier reference of this statement may have just created the
-        // same new name ("A" -> "A"): look again, or a self-loop would make
-        // two entities of one name.
-        auto id = b.Lookup(*r.ref);
-        if (!id.ok()) return fail(id.status());
-        r.id = *id != 0 ? *id : b.Create(*r.ref);
-        created = true;
-      }
-    }
-
-    model::Statement s = ToStatement(in, refs[0].id, refs[1].id, refs[2].id, now);
-
-    if (hash.empty()) {
-      hash = ContentHash(s);
-      // A statement naming a just-created entity cannot have been seen.
-      if (!created) {
-        auto dup = seen_before(hash, i);
-        if (!dup.ok()) return fail(dup.status());
-        if (*dup) continue;
-      }
-    }
-    if (absl::Status st = b.AddStatement(s, hash, in.source); !st.ok()) return fail(st);
-    ++out.accepted;
-    out.ids[i] = s.id;
   }
-
-  storage::WriteSet& ws = b.write_set();
-  if (ws.empty()) return out;
-  ws.PutMeta(kMetaNextEntity, storage::EncodeId(next_entity_));
-  ws.PutMeta(kMetaNextStatement, storage::EncodeId(next_statement_));
-  if (absl::Status st = bulk ? store_->Stage(ws) : store_->Commit(ws); !st.ok()) return fail(st);
   b.PublishNames();
   return out;
 }

@@ -72,6 +72,14 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   // column families at the 64 MiB default would let memtables alone outgrow
   // the server's memory budget (the DB-wide cap is in Store::Open).
   o.write_buffer_size = 16 << 20;
+  if (point_lookups) {
+    // A bloom filter over each memtable's keys too: ingest looks up every
+    // new idempotency key (and names, documents), nearly always absent, and
+    // without it each lookup searched the memtable's skip list (a tenth of
+    // an online ingest's time). A tenth of the memtable's size.
+    o.memtable_whole_key_filtering = true;
+    o.memtable_prefix_bloom_size_ratio = 0.1;
+  }
   return o;
 }
 
@@ -261,6 +269,26 @@ absl::StatusOr<model::StatementId> ReadView::FindIdempotencyHash(std::string_vie
   auto id = DecodeId(*v);
   if (!id) return absl::DataLossError("corrupt idempotency entry");
   return *id;
+}
+
+absl::StatusOr<std::vector<model::StatementId>> ReadView::FindIdempotencyHashes(
+    const std::vector<std::string>& hashes) const {
+  std::vector<rocksdb::Slice> keys(hashes.begin(), hashes.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  store_->db_->MultiGet(ro, store_->idempotency_, keys.size(), keys.data(), values.data(),
+                        statuses.data(), /*sorted_input=*/false);
+  std::vector<model::StatementId> ids(keys.size(), 0);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return FromRocksDb(statuses[i], "read idempotency keys");
+    auto id = DecodeId(std::string_view(values[i].data(), values[i].size()));
+    if (!id) return absl::DataLossError("corrupt idempotency entry");
+    ids[i] = *id;
+  }
+  return ids;
 }
 
 std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {

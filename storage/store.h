@@ -139,6 +139,11 @@ class ReadView {
   absl::StatusOr<model::Document> GetDocument(std::string_view document_id) const;
   // The statement stored under an idempotency hash; NotFound if none.
   absl::StatusOr<model::StatementId> FindIdempotencyHash(std::string_view hash) const;
+  // The statements stored under `hashes`, in that order (0: none), read in
+  // one batched MultiGet, sorted: a batch's keys cost far less together
+  // than one Get each.
+  absl::StatusOr<std::vector<model::StatementId>> FindIdempotencyHashes(
+      const std::vector<std::string>& hashes) const;
 
   std::unique_ptr<EdgeIterator> ScanEdges(const EdgeScan& scan) const;
 

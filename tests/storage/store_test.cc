@@ -192,6 +192,24 @@ TEST_F(StoreTest, IdempotencyHashFindsTheStatement) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+// The batched lookup answers as one Get per hash would, in the order asked,
+// for hashes on disk, in the memtable, absent and repeated.
+TEST_F(StoreTest, IdempotencyHashesAreFoundInOneCallInTheOrderAsked) {
+  WriteSet ws = store_->NewWriteSet();
+  ws.PutStatement(MakeStatement(9, 1, 2, {2024, 1, 1}), Hash(9), {19, -100});
+  ASSERT_OK(store_->Commit(ws));
+  Reopen();  // 9 is in an SST file now
+  WriteSet more = store_->NewWriteSet();
+  more.PutStatement(MakeStatement(12, 2, 1, {2024, 1, 2}), Hash(12), {19, -100});
+  ASSERT_OK(store_->Commit(more));  // 12 in the memtable
+  auto ids = store_->Latest()->FindIdempotencyHashes({Hash(12), Hash(10), Hash(9), Hash(12)});
+  ASSERT_OK(ids);
+  EXPECT_THAT(*ids, ::testing::ElementsAre(12u, 0u, 9u, 12u));
+  auto none = store_->Latest()->FindIdempotencyHashes({});
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_F(StoreTest, AliasesResolveToTheLowestIdAndSearchByPrefix) {
   WriteSet ws = store_->NewWriteSet();
   ws.PutAlias("alpha", 9);
