@@ -1,6 +1,7 @@
 # Entente: `make run` starts the server, `make test` runs every test.
 # Both install what is missing (Debian 12 packages) and build first.
-# `make test` = the normal build and ctest, then `make test-sanitize` (unit
+# `make test` = the normal build, the proto compatibility check
+# (tools/proto-compat/check.sh) and ctest, then `make test-sanitize` (unit
 # tests under ASan+UBSan), then `make fuzz` (each libFuzzer target for
 # FUZZ_SECONDS); see docs/testing.md.
 
@@ -20,7 +21,7 @@ FUZZ_SECONDS ?= 30
 # LeakSanitizer does not report.
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build run test clean configure-sanitize test-sanitize fuzz
+.PHONY: all deps configure build run test clean configure-sanitize test-sanitize fuzz proto-compat
 
 all: build
 
@@ -38,10 +39,14 @@ build: configure
 run: build
 	$(BUILD)/server/entente-server --listen $(LISTEN) --data $(DATA) $(ARGS)
 
-test: build
+test: build proto-compat
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 	@$(MAKE) --no-print-directory test-sanitize
 	@$(MAKE) --no-print-directory fuzz
+
+# entente.v1 only grows: buf breaking against the baseline tag's protos.
+proto-compat: deps
+	tools/proto-compat/check.sh
 
 configure-sanitize: deps
 	@mkdir -p $(SAN_BUILD)

@@ -47,6 +47,9 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# tools/proto-compat takes buf from the npm registry: any npm will do (a
+# machine's Node.js may ship its own), else Debian's.
+if [ "${1:-}" = "" ] && ! command -v npm > /dev/null; then missing+=(npm); fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
