@@ -1,6 +1,7 @@
 #include "formats/icews_tsv.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -86,6 +87,15 @@ absl::StatusOr<bool> IcewsTsvSource::Read(graph::BulkChunk* chunk) {
                                    std::strerror(errno));
       }
       ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+      // A file smaller than a chunk is read into a buffer of its size: a
+      // chunk's buffer is allocated and cleared whole, a megabyte for a
+      // file of a few lines (fuzzing reads millions of those).
+      struct stat st;
+      read_bytes_ = chunk_bytes_;
+      if (::fstat(fd_, &st) == 0 && st.st_size >= 0 &&
+          static_cast<uint64_t>(st.st_size) < chunk_bytes_) {
+        read_bytes_ = std::max<size_t>(static_cast<size_t>(st.st_size) + 1, 4096);
+      }
       file_start_ = true;
       carry_.clear();
     }
@@ -96,8 +106,8 @@ absl::StatusOr<bool> IcewsTsvSource::Read(graph::BulkChunk* chunk) {
     size_t cut = std::string::npos;
     while (true) {
       const size_t had = bytes.size();
-      bytes.resize(had + chunk_bytes_);
-      const ssize_t n = ::read(fd_, bytes.data() + had, chunk_bytes_);
+      bytes.resize(had + read_bytes_);
+      const ssize_t n = ::read(fd_, bytes.data() + had, read_bytes_);
       if (n < 0 && errno == EINTR) {
         bytes.resize(had);
         continue;

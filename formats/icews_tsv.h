@@ -52,6 +52,7 @@ class IcewsTsvSource : public graph::BulkSource {
   size_t next_file_ = 0;
   size_t current_ = 0;
   int fd_ = -1;
+  size_t read_bytes_ = 0;  // per read() of the current file: a chunk, or less for a small file
   bool file_start_ = false;
   std::string carry_;  // bytes after the last whole line read
 };
