@@ -77,6 +77,12 @@ Metrics::MethodStats* Metrics::ForMethod(std::string_view method) {
     if (it != methods_.end()) return it->second.get();
   }
   std::unique_lock<std::shared_mutex> lock(mu_);
+  // The method is the path a caller sent, registered or not: past
+  // kMaxMethods names, new ones share one entry, so that no caller can grow
+  // this map, or /metrics, without bound.
+  if (methods_.size() >= kMaxMethods && methods_.find(method) == methods_.end()) {
+    method = kOtherMethods;
+  }
   auto& stats = methods_[std::string(method)];
   if (stats == nullptr) stats = std::make_unique<MethodStats>();
   return stats.get();

@@ -33,6 +33,11 @@ const char* RpcCodeName(int code);
 
 class Metrics {
  public:
+  // Methods counted apart at most; calls of any further method names are
+  // counted together under kOtherMethods.
+  static constexpr size_t kMaxMethods = 256;
+  static constexpr std::string_view kOtherMethods = "(other)";
+
   // One method's counters. Created at the method's first call and kept for
   // the life of the Metrics, so that a call updates them without a lock,
   // an allocation or a string: RpcObserver looks its method's up once per

@@ -92,6 +92,29 @@ TEST(MetricsTest, RendersCountersAndACumulativeHistogram) {
   EXPECT_THAT(text, HasSubstr("# TYPE entente_rpc_requests_total counter\n"));
 }
 
+// Method names are what callers send: past Metrics::kMaxMethods, new ones
+// are counted together, so the map and the page stay bounded.
+TEST(MetricsTest, MethodNamesPastTheBoundShareOneEntry) {
+  Metrics m;
+  const size_t names = Metrics::kMaxMethods + 50;
+  for (size_t i = 0; i < names; ++i) {
+    m.StartRpc();
+    m.FinishRpc("/x.Y/M" + std::to_string(i), "UNIMPLEMENTED", 0.001);
+  }
+  m.StartRpc();
+  m.FinishRpc("/x.Y/M0", "OK", 0.001);  // a name seen before keeps its entry
+  std::string text;
+  m.Render(&text);
+  EXPECT_EQ(Sample(text, R"(entente_rpc_requests_total{method="/x.Y/M0",code="OK"})"), 1);
+  EXPECT_EQ(Sample(text, R"x(entente_rpc_requests_total{method="(other)",code="UNIMPLEMENTED"})x"),
+            50);
+  EXPECT_FALSE(Sample(text, "entente_rpc_requests_total{method=\"/x.Y/M" +
+                                std::to_string(Metrics::kMaxMethods) +
+                                "\",code=\"UNIMPLEMENTED\"}")
+                   .has_value());
+  EXPECT_EQ(Sample(text, "entente_rpc_in_flight"), 0);
+}
+
 TEST(MetricsTest, EscapesLabelValues) {
   EXPECT_EQ(EscapeLabelValue("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
 }
