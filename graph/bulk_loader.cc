@@ -22,9 +22,6 @@
 namespace entente::graph {
 namespace {
 
-// Meta keys of Ingestor's id counters (graph/ingestor.cc). Reach disk.
-constexpr char kMetaNextEntity[] = "next_entity_id";
-constexpr char kMetaNextStatement[] = "next_statement_id";
 
 // A statement valid in every field: validating it with one field replaced
 // tells whether that field is valid, exactly as ValidateStatement says.
@@ -464,19 +461,9 @@ const storage::BulkWriterStats& BulkLoader::writer_stats() const { return stats_
 absl::StatusOr<BulkLoadCounts> BulkLoader::Load(
     BulkSource& source, const std::function<void(const BulkRejection&)>& reject,
     const std::function<void(const BulkProgress&)>& progress) {
-  model::EntityId counters[2] = {1, 1};
-  const char* names[2] = {kMetaNextEntity, kMetaNextStatement};
-  for (int i = 0; i < 2; ++i) {
-    auto v = store_->GetMeta(names[i]);
-    if (v.ok()) {
-      auto id = storage::DecodeId(*v);
-      if (!id) return absl::DataLossError(std::string("corrupt meta ") + names[i]);
-      counters[i] = *id;
-    } else if (!absl::IsNotFound(v.status())) {
-      return v.status();
-    }
-  }
-  if (counters[1] != 1) {
+  auto counters = LoadIdCounters(*store_);
+  if (!counters.ok()) return counters.status();
+  if (counters->next_statement != 1) {
     return absl::FailedPreconditionError(
         "a bulk load needs a database without statements; use online ingest to add to one");
   }
@@ -493,7 +480,9 @@ absl::StatusOr<BulkLoadCounts> BulkLoader::Load(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
   Run run(store_, source, writer->get(), now, reject);
-  if (absl::Status s = run.Prepare(counters[0], counters[1]); !s.ok()) return s;
+  if (absl::Status s = run.Prepare(counters->next_entity, counters->next_statement); !s.ok()) {
+    return s;
+  }
 
   const auto start = std::chrono::steady_clock::now();
   std::mutex mu;

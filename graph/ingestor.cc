@@ -18,8 +18,6 @@
 namespace entente::graph {
 namespace {
 
-constexpr char kMetaNextEntity[] = "next_entity_id";
-constexpr char kMetaNextStatement[] = "next_statement_id";
 constexpr char kMetaCountriesSeeded[] = "countries_seeded";
 
 int64_t NowMicros() {
@@ -116,6 +114,22 @@ model::CodeSource ClassifyStatementAction(std::string_view action_text,
   ClassifyAction(in, &s);
   *code = std::move(s.cameo_code);
   return s.code_source;
+}
+
+absl::StatusOr<IdCounters> LoadIdCounters(const storage::Store& store) {
+  IdCounters counters;
+  for (auto [name, counter] : {std::pair{kMetaNextEntity, &counters.next_entity},
+                               std::pair{kMetaNextStatement, &counters.next_statement}}) {
+    auto v = store.GetMeta(name);
+    if (v.ok()) {
+      auto id = storage::DecodeId(*v);
+      if (!id) return absl::DataLossError(std::string("corrupt meta ") + name);
+      *counter = *id;
+    } else if (!absl::IsNotFound(v.status())) {
+      return v.status();
+    }
+  }
+  return counters;
 }
 
 SummaryShare SummaryShareOf(std::string_view code) {
@@ -296,17 +310,10 @@ absl::Status Ingestor::FinishBulk() {
 
 absl::Status Ingestor::Init() {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto [name, counter] : {std::pair{kMetaNextEntity, &next_entity_},
-                               std::pair{kMetaNextStatement, &next_statement_}}) {
-    auto v = store_->GetMeta(name);
-    if (v.ok()) {
-      auto id = storage::DecodeId(*v);
-      if (!id) return absl::DataLossError(std::string("corrupt meta ") + name);
-      *counter = *id;
-    } else if (!absl::IsNotFound(v.status())) {
-      return v.status();
-    }
-  }
+  auto counters = LoadIdCounters(*store_);
+  if (!counters.ok()) return counters.status();
+  next_entity_ = counters->next_entity;
+  next_statement_ = counters->next_statement;
   if (mode_ == Mode::kBulk && next_statement_ != 1) {
     // Summaries are staged as totals, which would replace, not add to,
     // those already stored.

@@ -57,6 +57,18 @@ struct RetractOutcome {
 using storage::SummaryShare;
 SummaryShare SummaryShareOf(std::string_view code);
 
+// The id counters kept in the store's meta rows (names below; they reach
+// disk): the next entity and statement ids, 1 in a new database. Ingestor
+// and graph::BulkLoader both allocate ids from them.
+inline constexpr char kMetaNextEntity[] = "next_entity_id";
+inline constexpr char kMetaNextStatement[] = "next_statement_id";
+struct IdCounters {
+  model::EntityId next_entity = 1;
+  model::StatementId next_statement = 1;
+};
+// DataLoss if a counter's value is corrupt.
+absl::StatusOr<IdCounters> LoadIdCounters(const storage::Store& store);
+
 // The CAMEO code a statement with this action is stored with (into `code`)
 // and where it came from: the given code, else the lexicon's code for the
 // action text, else none. Ingest and graph::BulkLoader both classify so.
