@@ -167,9 +167,11 @@ TEST(WorkBudgetTest, ConcurrentLeasesNeverHoldMoreThanTheLimit) {
         for (int step = 0; step < 400; ++step) {
           const size_t bytes = rng() % (64 << 10);
           if (rng() % 4 == 0) {
+            // Counted off before it is handed back: once back, another
+            // lease may take it and count it on before this thread would.
             const size_t back = std::min(bytes, lease.charged());
-            lease.Release(back);
             charged_now -= back;
+            lease.Release(back);
           } else if (lease.Charge(bytes).ok()) {
             charged_now += bytes;
           } else {
