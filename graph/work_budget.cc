@@ -14,6 +14,25 @@ constexpr size_t kMaxChunk = 1 << 20;
 // freed back to the OS.
 constexpr size_t kTrimAfterBytes = 4 << 20;
 
+// Hands what malloc holds freed back to the OS. Only glibc's allocator has
+// arenas to trim: under a sanitizer malloc is the sanitizer's, glibc's arenas
+// were never set up, and glibc's malloc_trim then initialises them from
+// whichever threads call it at once (an ASan run crashed in mtrim so).
+void TrimFreedMemory() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+  return;
+#else
+  malloc_trim(0);
+#endif
+#else
+  malloc_trim(0);
+#endif
+}
+
 std::string Mib(size_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
@@ -95,7 +114,7 @@ void WorkLease::ReturnAll() {
     // resident memory would grow far past the budget. By the time the lease
     // goes, what it paid for is freed (callers declare it before the
     // answer, so it is destroyed after).
-    if (refused_ || reserved_ >= kTrimAfterBytes) malloc_trim(0);
+    if (refused_ || reserved_ >= kTrimAfterBytes) TrimFreedMemory();
   }
   budget_ = nullptr;
   reserved_ = kUnlimited;
