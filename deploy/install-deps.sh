@@ -20,13 +20,14 @@ RUNTIME_PACKAGES=(
   libutf8proc2 libxxhash0 libssl3 libc-ares2 libre2-9 zlib1g
   libsnappy1v5 liblz4-1 libzstd1 libbz2-1.0 libgflags2.2 libstdc++6
   libcpp-httplib0.11 libbrotli1  # cpp-httplib (/metrics) and the Brotli it loads
+  libjemalloc2  # entente-server's malloc (CMakeLists.txt, ENTENTE_JEMALLOC)
 )
 
 PACKAGES=(
   build-essential cmake pkg-config ninja-build
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libabsl-dev libutf8proc-dev libxxhash-dev libcpp-httplib-dev
+  libabsl-dev libutf8proc-dev libxxhash-dev libcpp-httplib-dev libjemalloc-dev
   golang-github-gogo-googleapis-dev grpc-proto
   iso-codes python3 python3-grpcio python3-protobuf python3-networkx
   openssl libssl-dev

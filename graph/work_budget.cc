@@ -5,6 +5,13 @@
 #include <algorithm>
 #include <cstdio>
 
+// jemalloc's control interface, when the executable links jemalloc
+// (CMakeLists.txt, ENTENTE_JEMALLOC); null otherwise. The graph library is
+// linked both into the server (jemalloc) and into the tests (glibc), so which
+// allocator runs is known only at run time.
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp,
+                       size_t newlen) __attribute__((weak));
+
 namespace entente::graph {
 namespace {
 
@@ -14,23 +21,32 @@ constexpr size_t kMaxChunk = 1 << 20;
 // freed back to the OS.
 constexpr size_t kTrimAfterBytes = 4 << 20;
 
-// Hands what malloc holds freed back to the OS. Only glibc's allocator has
-// arenas to trim: under a sanitizer malloc is the sanitizer's, glibc's arenas
-// were never set up, and glibc's malloc_trim then initialises them from
-// whichever threads call it at once (an ASan run crashed in mtrim so).
-void TrimFreedMemory() {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  return;
+constexpr bool kSanitized = true;
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
     __has_feature(memory_sanitizer)
-  return;
+constexpr bool kSanitized = true;
 #else
-  malloc_trim(0);
+constexpr bool kSanitized = false;
 #endif
 #else
-  malloc_trim(0);
+constexpr bool kSanitized = false;
 #endif
+
+// Hands what malloc holds freed back to the OS, for whichever allocator runs.
+// Under a sanitizer malloc is the sanitizer's: glibc's arenas were never set
+// up, and glibc's malloc_trim then initialises them from whichever threads
+// call it at once (an ASan run crashed in mtrim so). The same holds under
+// jemalloc, which is asked to purge its arenas instead.
+void TrimFreedMemory() {
+  if (kSanitized) return;
+  if (mallctl != nullptr) {
+    // 4096 is MALLCTL_ARENAS_ALL: every arena.
+    mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);
+    return;
+  }
+  malloc_trim(0);
 }
 
 std::string Mib(size_t bytes) {

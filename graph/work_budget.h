@@ -69,7 +69,8 @@ class WorkBudget {
 // every charge succeeds and charged() still counts.
 //
 // A lease that held 4 MiB or more, or was refused a charge, also hands the
-// memory freed by then back to the OS when it goes (malloc_trim): malloc's
+// memory freed by then back to the OS when it goes (malloc_trim, or a purge
+// of jemalloc's arenas where the executable links jemalloc): malloc's
 // per-thread arenas would otherwise each keep a large query's worth, and the
 // server's resident memory would outgrow the budget. Callers declare the
 // lease before what it pays for, so that it goes after.
