@@ -44,6 +44,24 @@ class SummaryMergeOperator : public rocksdb::AssociativeMergeOperator {
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
+// What one MultiGet answered: values[i] and statuses[i] for keys[i].
+struct MultiGetAnswer {
+  std::vector<rocksdb::PinnableSlice> values;
+  std::vector<rocksdb::Status> statuses;
+};
+
+MultiGetAnswer MultiGetAt(rocksdb::DB* db, const rocksdb::Snapshot* snapshot,
+                          rocksdb::ColumnFamilyHandle* cf, std::vector<rocksdb::Slice>& keys) {
+  MultiGetAnswer a;
+  a.values.resize(keys.size());
+  a.statuses.resize(keys.size());
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  db->MultiGet(ro, cf, keys.size(), keys.data(), a.values.data(), a.statuses.data(),
+               /*sorted_input=*/false);
+  return a;
+}
+
 rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& cache,
                                        bool point_lookups) {
   rocksdb::ColumnFamilyOptions o;
@@ -84,6 +102,10 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
 }
 
 }  // namespace
+
+std::shared_ptr<rocksdb::MergeOperator> NewSummaryMergeOperator() {
+  return std::make_shared<SummaryMergeOperator>();
+}
 
 // ---------------------------------------------------------------- EdgeIterator
 
@@ -234,12 +256,7 @@ absl::StatusOr<std::vector<model::Statement>> ReadView::GetStatements(
   keys.reserve(ids.size());
   for (auto id : ids) keys.push_back(StatementKey(id));
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-  std::vector<rocksdb::PinnableSlice> values(ids.size());
-  std::vector<rocksdb::Status> statuses(ids.size());
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot_;
-  store_->db_->MultiGet(ro, store_->statements_, ids.size(), slices.data(), values.data(),
-                        statuses.data());
+  auto [values, statuses] = MultiGetAt(store_->db_.get(), snapshot_, store_->statements_, slices);
   std::vector<model::Statement> out(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     if (statuses[i].IsNotFound()) {
@@ -274,12 +291,7 @@ absl::StatusOr<model::StatementId> ReadView::FindIdempotencyHash(std::string_vie
 absl::StatusOr<std::vector<model::StatementId>> ReadView::FindIdempotencyHashes(
     const std::vector<std::string>& hashes) const {
   std::vector<rocksdb::Slice> keys(hashes.begin(), hashes.end());
-  std::vector<rocksdb::PinnableSlice> values(keys.size());
-  std::vector<rocksdb::Status> statuses(keys.size());
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot_;
-  store_->db_->MultiGet(ro, store_->idempotency_, keys.size(), keys.data(), values.data(),
-                        statuses.data(), /*sorted_input=*/false);
+  auto [values, statuses] = MultiGetAt(store_->db_.get(), snapshot_, store_->idempotency_, keys);
   std::vector<model::StatementId> ids(keys.size(), 0);
   for (size_t i = 0; i < keys.size(); ++i) {
     if (statuses[i].IsNotFound()) continue;
@@ -462,7 +474,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
     const bool point = n == "statements" || n == "entities" || n == "names" ||
                        n == "documents" || n == "idempotency" || n == "default";
     cfs.emplace_back(n, CfOptions(cache, point));
-    if (n == "summaries") cfs.back().options.merge_operator = std::make_shared<SummaryMergeOperator>();
+    if (n == "summaries") cfs.back().options.merge_operator = NewSummaryMergeOperator();
     store->cf_options_.push_back(std::make_shared<rocksdb::ColumnFamilyOptions>(cfs.back().options));
   }
   rocksdb::DB* raw = nullptr;

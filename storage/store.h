@@ -27,6 +27,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class MergeOperator;
 class Iterator;
 class Slice;
 class Snapshot;
@@ -34,6 +35,11 @@ class WriteBatch;
 }  // namespace rocksdb
 
 namespace entente::storage {
+
+// The summaries column family's merge operator (adds summary cells up), for
+// whoever opens a database with RocksDB directly (tests that compare two
+// databases key by key). Store::Open installs it itself.
+std::shared_ptr<rocksdb::MergeOperator> NewSummaryMergeOperator();
 
 struct StoreOptions {
   // Shared LRU block cache of every column family, in bytes.

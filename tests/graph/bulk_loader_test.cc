@@ -16,8 +16,8 @@
 #include "graph/ingestor.h"
 #include "graph/taxonomy.h"
 #include "rocksdb/db.h"
-#include "rocksdb/merge_operator.h"
 #include "storage/key_codec.h"
+#include "storage/store.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -27,21 +27,6 @@ namespace {
 using ::entente::testing::StatusIs;
 using Dump = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
 
-// Summaries are merge operands when ingested online.
-class SummaryAdd : public rocksdb::AssociativeMergeOperator {
- public:
-  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
-             std::string* out, rocksdb::Logger*) const override {
-    if (existing == nullptr) {
-      out->assign(value.data(), value.size());
-      return true;
-    }
-    return storage::MergeSummaryValues({existing->data(), existing->size()},
-                                       {value.data(), value.size()}, out);
-  }
-  const char* Name() const override { return "entente.SummaryAdd"; }
-};
-
 // Every key and value of every column family of the (closed) database.
 Dump DumpDatabase(const std::string& dir) {
   std::vector<std::string> names;
@@ -49,7 +34,8 @@ Dump DumpDatabase(const std::string& dir) {
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (const auto& n : names) {
     rocksdb::ColumnFamilyOptions o;
-    o.merge_operator = std::make_shared<SummaryAdd>();
+    // Summaries are merge operands when ingested online.
+    o.merge_operator = storage::NewSummaryMergeOperator();
     cfs.emplace_back(n, o);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
