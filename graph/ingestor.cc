@@ -219,10 +219,14 @@ class Ingestor::Batch {
 
   // Looks up the client keys of `batch` in the store at once (one sorted
   // MultiGet rather than a Get per statement), for FindDuplicate.
+  // Keeps each key's hash by its position in the batch, for Apply.
   absl::Status PrefetchKeys(const std::vector<model::StatementInput>& batch) {
+    key_hashes_.assign(batch.size(), std::string());
     std::vector<std::string> hashes;
-    for (const model::StatementInput& in : batch) {
-      if (!in.idempotency_key.empty()) hashes.push_back(KeyHash(in.idempotency_key));
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].idempotency_key.empty()) continue;
+      key_hashes_[i] = KeyHash(batch[i].idempotency_key);
+      hashes.push_back(key_hashes_[i]);
     }
     if (hashes.empty()) return absl::OkStatus();
     auto ids = view_->FindIdempotencyHashes(hashes);
@@ -290,6 +294,9 @@ class Ingestor::Batch {
   std::unordered_set<model::EntityId> created_ids_;
   // PrefetchKeys' answers: client key hash -> stored id, 0 if none.
   std::unordered_map<std::string, model::StatementId> stored_;
+  // The hash of statement i's client key (empty if none), from PrefetchKeys;
+  // Apply takes it.
+  std::vector<std::string> key_hashes_;
 };
 
 Ingestor::Ingestor(storage::Store* store, Clock clock, Mode mode)
@@ -384,7 +391,7 @@ absl::Status Ingestor::Batch::Apply(const model::StatementInput& in, size_t i, u
   // statement naming a new entity does not create it.
   std::string hash;
   if (!in.idempotency_key.empty()) {
-    hash = KeyHash(in.idempotency_key);
+    hash = i < key_hashes_.size() ? std::move(key_hashes_[i]) : KeyHash(in.idempotency_key);
     auto dup = SeenBefore(hash, i, out);
     if (!dup.ok()) return dup.status();
     if (*dup) return absl::OkStatus();
