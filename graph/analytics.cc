@@ -116,6 +116,16 @@ absl::Status ExpandFromIndex(const storage::ReadView& view, model::EntityId u,
   });
 }
 
+// An aggregated edge's (actor, target), and its hash: noexcept and cheap,
+// so that std::unordered_map keeps no hash code per entry (the charge below
+// counts none).
+using EdgeKey = std::pair<model::EntityId, model::EntityId>;
+struct EdgeKeyHash {
+  size_t operator()(const EdgeKey& k) const noexcept {
+    return static_cast<size_t>((k.first * 0x9E3779B97F4A7C15ull) ^ k.second);
+  }
+};
+
 // What a Traverse holds per element (graph/work_budget.h for the model).
 // A reached node: its depth entry, its place in the result and in a
 // frontier; an expanded node: its entry in `expanded`.
@@ -123,15 +133,15 @@ constexpr size_t kNodeScratchBytes =
     HashEntryBytes<std::pair<const model::EntityId, int>>() + GrownVectorBytes<model::EntityId>();
 constexpr size_t kNodeResultBytes = GrownVectorBytes<ReachedNode>();
 constexpr size_t kExpandedBytes = HashEntryBytes<model::EntityId>();
-// An edge: its map entry during the search, then its place in the result
-// (reserved exactly); its evidence is charged as its vector grows.
+// An edge: its hash entry and bucket during the search and its pointer in
+// Finish's sort, then its place in the result (reserved exactly); its
+// evidence is charged as its vector grows.
 constexpr size_t kEdgeScratchBytes =
-    MapEntryBytes<std::pair<model::EntityId, model::EntityId>, AggregatedEdge>();
+    HashEntryBytes<std::pair<const EdgeKey, AggregatedEdge>>() + 2 * sizeof(void*);
 constexpr size_t kEdgeResultBytes = sizeof(AggregatedEdge);
-// One counterpart of a node expanded from summaries: its map entry and its
-// place in the visiting order (reserved exactly).
-constexpr size_t kCounterpartBytes =
-    MapEntryBytes<std::pair<model::EntityId, bool>, Delta>() + sizeof(Delta);
+// One counterpart of a node expanded from summaries: its place in the
+// visiting order.
+constexpr size_t kCounterpartBytes = GrownVectorBytes<Delta>();
 
 // The heap a vector of ids takes at `capacity`.
 size_t IdVectorBytes(size_t capacity) {
@@ -159,25 +169,25 @@ absl::Status ExpandFromSummaries(const storage::ReadView& view, model::EntityId 
                                  StopCheck* stop, WorkLease* memory, const DeltaFn& visit) {
   if (stop->Step()) return Stopped();
   ScratchCharge scratch(memory);
-  std::map<std::pair<model::EntityId, bool>, Delta> per_counterpart;
+  // A node's cells come in key order (summaries: entity | dir | counterpart
+  // | root | month), so one counterpart's cells of one direction are
+  // adjacent and add up into the last Delta.
+  std::vector<Delta> order;
   for (auto dir : {model::Direction::kOut, model::Direction::kIn}) {
     if (direction != model::Direction::kBoth && direction != dir) continue;
     bool stopped = false;
     absl::Status charged;
     const bool forward = dir == model::Direction::kOut;
     const uint8_t which = forward ? storage::kSummaryOut : storage::kSummaryIn;
+    const size_t first = order.size();
     absl::Status s = view.ScanSummaries(u, which, [&](const storage::SummaryCell& c) {
       if (stop->Step()) return !(stopped = true);
       if (c.month < cells.month_lo || c.month > cells.month_hi || !cells.roots[c.root]) return true;
-      auto it = per_counterpart.find({c.counterpart, forward});
-      if (it == per_counterpart.end()) {
+      if (order.size() == first || order.back().other != c.counterpart) {
         if (charged = scratch.Charge(kCounterpartBytes); !charged.ok()) return false;
-        it = per_counterpart
-                 .emplace(std::pair{c.counterpart, forward},
-                          Delta{c.counterpart, forward, 0, c.first_day, c.last_day, 0, 0, 0})
-                 .first;
+        order.push_back(Delta{c.counterpart, forward, 0, c.first_day, c.last_day, 0, 0, 0});
       }
-      Delta& d = it->second;
+      Delta& d = order.back();
       d.count += c.count;
       d.first_day = std::min(d.first_day, c.first_day);
       d.last_day = std::max(d.last_day, c.last_day);
@@ -189,11 +199,12 @@ absl::Status ExpandFromSummaries(const storage::ReadView& view, model::EntityId 
     if (!charged.ok()) return charged;
     if (!s.ok()) return s;
   }
-  std::vector<Delta> order;
-  order.reserve(per_counterpart.size());
-  for (auto& [key, d] : per_counterpart) order.push_back(d);
-  std::stable_sort(order.begin(), order.end(), [](const Delta& a, const Delta& b) {
-    return a.last_day != b.last_day ? a.last_day > b.last_day : a.other > b.other;
+  // Newest first; a counterpart met both ways (kBoth) gives its incoming
+  // side first.
+  std::sort(order.begin(), order.end(), [](const Delta& a, const Delta& b) {
+    if (a.last_day != b.last_day) return a.last_day > b.last_day;
+    if (a.other != b.other) return a.other > b.other;
+    return a.forward < b.forward;
   });
   for (const Delta& d : order) {
     if (!visit(d)) break;
@@ -265,7 +276,8 @@ class Traversal {
   absl::Status status_;    // the charge that failed
   TraverseResult out_;
   std::unordered_map<model::EntityId, int> depth_;
-  std::map<std::pair<model::EntityId, model::EntityId>, AggregatedEdge> edges_;
+  // By (actor, target); Finish puts them in that order.
+  std::unordered_map<EdgeKey, AggregatedEdge, EdgeKeyHash> edges_;
   // With BOTH, a statement between two expanded nodes is seen from each end:
   // it is taken from whichever was expanded first.
   std::unordered_set<model::EntityId> expanded_;
@@ -361,18 +373,24 @@ absl::StatusOr<TraverseResult> Traversal::Finish() {
   // Evidence is newest first: from the index, every statement of an edge is
   // taken in the (newest-first) scan of whichever endpoint was expanded
   // first; from summaries, it is read afterwards, per edge.
+  std::vector<AggregatedEdge*> sorted;
+  sorted.reserve(edges_.size());
+  for (auto& [key, e] : edges_) sorted.push_back(&e);
+  std::sort(sorted.begin(), sorted.end(), [](const AggregatedEdge* a, const AggregatedEdge* b) {
+    return std::pair{a->actor, a->target} < std::pair{b->actor, b->target};
+  });
   out_.edges.reserve(edges_.size());
-  for (auto& [key, e] : edges_) {
+  for (AggregatedEdge* e : sorted) {
     if (cells_ && limits_.evidence_per_edge > 0) {
       if (check_.Step()) return Stopped();
-      if (absl::Status s = FillEvidence(view_, filter_, limits_.evidence_per_edge, &e); !s.ok()) {
+      if (absl::Status s = FillEvidence(view_, filter_, limits_.evidence_per_edge, e); !s.ok()) {
         return s;
       }
-      if (absl::Status s = memory_->Charge(IdVectorBytes(e.evidence.capacity())); !s.ok()) {
+      if (absl::Status s = memory_->Charge(IdVectorBytes(e->evidence.capacity())); !s.ok()) {
         return s;
       }
     }
-    out_.edges.push_back(std::move(e));
+    out_.edges.push_back(std::move(*e));
   }
   return std::move(out_);
 }
