@@ -90,6 +90,14 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
   // column families at the 64 MiB default would let memtables alone outgrow
   // the server's memory budget (the DB-wide cap is in Store::Open).
   o.write_buffer_size = 16 << 20;
+  // Compact L0 into L1 at 8 files rather than 4. Online ingest flushes
+  // small L0 files (the memtable budget is shared by ten families), and the
+  // idempotency hashes and entity-prefixed index keys of each one overlap
+  // all of L1, so every L0 compaction rewrites L1 whole: twice as many L0
+  // files per rewrite cut the bytes compacted during a 2 M-event online load
+  // from 661 to 400 MB and raised its rate by 13% (bench/README.md); reads
+  // did not measurably slow with the extra L0 files.
+  o.level0_file_num_compaction_trigger = 8;
   if (point_lookups) {
     // A bloom filter over each memtable's keys too: ingest looks up every
     // new idempotency key (and names, documents), nearly always absent, and
