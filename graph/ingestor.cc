@@ -217,9 +217,9 @@ class Ingestor::Batch {
     return e.id;
   }
 
-  // Looks up the client keys of `batch` in the store at once (one sorted
-  // MultiGet rather than a Get per statement), for FindDuplicate.
-  // Keeps each key's hash by its position in the batch, for Apply.
+  // Looks up the client keys of `batch` in the store at once (one MultiGet
+  // rather than a Get per statement), for FindDuplicate, and keeps each
+  // key's hash by its position in the batch, for Apply.
   absl::Status PrefetchKeys(const std::vector<model::StatementInput>& batch) {
     key_hashes_.assign(batch.size(), std::string());
     std::vector<std::string> hashes;
