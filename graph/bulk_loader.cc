@@ -22,7 +22,6 @@
 namespace entente::graph {
 namespace {
 
-
 // A statement valid in every field: validating it with one field replaced
 // tells whether that field is valid, exactly as ValidateStatement says.
 model::StatementInput Probe() {

@@ -258,7 +258,8 @@ class Ingestor::Batch {
     return true;
   }
 
-  // Applies statement i of the batch (`index` in the request): rejects it
+  // Applies statement i of the batch (`index` in the request), after
+  // PrefetchKeys of the whole batch: rejects it
   // into `out`, counts it as a duplicate, or adds it. Fails only when the
   // store does.
   absl::Status Apply(const model::StatementInput& in, size_t i, uint64_t index, int64_t now,
@@ -391,7 +392,7 @@ absl::Status Ingestor::Batch::Apply(const model::StatementInput& in, size_t i, u
   // statement naming a new entity does not create it.
   std::string hash;
   if (!in.idempotency_key.empty()) {
-    hash = i < key_hashes_.size() ? std::move(key_hashes_[i]) : KeyHash(in.idempotency_key);
+    hash = std::move(key_hashes_[i]);
     auto dup = SeenBefore(hash, i, out);
     if (!dup.ok()) return dup.status();
     if (*dup) return absl::OkStatus();

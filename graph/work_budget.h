@@ -25,6 +25,19 @@
 
 #include "absl/status/status.h"
 
+// Defined when a sanitizer's allocator replaces malloc (ASan, TSan, MSan):
+// then there is no glibc arena to trim, nor a malloc chunk to measure.
+// WorkLease's trim and tests/graph/work_budget_test.cc's allocation counting
+// both go by it.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define ENTENTE_SANITIZER_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define ENTENTE_SANITIZER_MALLOC 1
+#endif
+#endif
+
 namespace entente::graph {
 
 // The entente-server flag that sets the budget; refusals name it, so that

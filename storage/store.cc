@@ -51,7 +51,7 @@ struct MultiGetAnswer {
 };
 
 MultiGetAnswer MultiGetAt(rocksdb::DB* db, const rocksdb::Snapshot* snapshot,
-                          rocksdb::ColumnFamilyHandle* cf, std::vector<rocksdb::Slice>& keys) {
+                          rocksdb::ColumnFamilyHandle* cf, const std::vector<rocksdb::Slice>& keys) {
   MultiGetAnswer a;
   a.values.resize(keys.size());
   a.statuses.resize(keys.size());

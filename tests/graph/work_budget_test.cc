@@ -26,15 +26,8 @@
 // To check the charges against real allocations, operator new and delete
 // count malloc's chunk bytes (usable size plus its 8-byte header) on the
 // thread of a HeapMeter. Sanitizers replace the allocator: there the
-// counting is left out and the test that needs it skips.
-
-#if defined(__SANITIZE_ADDRESS__)
-#define ENTENTE_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define ENTENTE_SANITIZED 1
-#endif
-#endif
+// counting is left out (ENTENTE_SANITIZER_MALLOC, graph/work_budget.h) and
+// the test that needs it skips.
 
 namespace {
 thread_local bool t_counting = false;
@@ -42,7 +35,7 @@ thread_local int64_t t_live = 0;
 thread_local int64_t t_peak = 0;
 }  // namespace
 
-#ifndef ENTENTE_SANITIZED
+#ifndef ENTENTE_SANITIZER_MALLOC
 void* operator new(size_t n) {
   void* p = std::malloc(n == 0 ? 1 : n);
   if (p == nullptr) throw std::bad_alloc();
@@ -82,7 +75,7 @@ class HeapMeter {
 };
 
 bool HeapCounting() {
-#ifdef ENTENTE_SANITIZED
+#ifdef ENTENTE_SANITIZER_MALLOC
   return false;
 #else
   return true;
