@@ -1,4 +1,4 @@
-// The decoders of storage/key_codec.* (and the page tokens of
+// The decoders of storage/key_codec.*, claims' too (and the page tokens of
 // service/convert.*, the only keys clients hand back) on arbitrary bytes:
 // the first byte picks the decoder. What decodes re-encodes to the same
 // bytes, and the order of encoded keys is the order of what they encode.
@@ -135,12 +135,34 @@ void PageTokens(std::string_view in) {
   FUZZ_CHECK(!entente::service::DecodePageToken(encoded, fingerprint + 1).ok());
 }
 
+// A claim row: the first byte is the key's length, the rest after the key
+// its value. What decodes is canonical and keeps its subject's prefix.
+void Claims(std::string_view in) {
+  if (in.empty()) return;
+  const size_t key_size = std::min<size_t>(static_cast<uint8_t>(in[0]), in.size() - 1);
+  const std::string_view key = in.substr(1, key_size);
+  const std::string_view value = in.substr(1 + key_size);
+  storage::ClaimRow c;
+  if (!storage::DecodeClaim(key, value, &c)) return;
+  FUZZ_CHECK(storage::ClaimKey(c.subject, c.first_day) == key);
+  FUZZ_CHECK(storage::EncodeClaimValue(c) == value);
+  FUZZ_CHECK(key.starts_with(storage::ClaimSubjectPrefix(c.subject)));
+  FUZZ_CHECK(c.first_day <= c.last_day);
+}
+
+void ClaimMembers(std::string_view in) {
+  const auto m = storage::DecodeClaimMemberKey(in);
+  if (!m) return;
+  FUZZ_CHECK(storage::ClaimMemberKey(m->claim_no, m->set, m->member) == in);
+  FUZZ_CHECK(in.starts_with(storage::ClaimMemberPrefix(m->claim_no, m->set)));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return -1;
   const std::string_view in(reinterpret_cast<const char*>(data + 1), size - 1);
-  switch (data[0] % 10) {
+  switch (data[0] % 12) {
     case 0: Ids(in); break;
     case 1: EdgeKeys(in); break;
     case 2: PairKeys(in); break;
@@ -151,6 +173,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 7: UpperBounds(in); break;
     case 8: Days(in); break;
     case 9: PageTokens(in); break;
+    case 10: Claims(in); break;
+    case 11: ClaimMembers(in); break;
   }
   return 0;
 }

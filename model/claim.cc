@@ -49,6 +49,12 @@ std::vector<std::vector<size_t>> GroupIntoClaims(const std::vector<DayRange>& da
   return claims;
 }
 
+std::string IndependentSourceOf(std::string_view document_id, std::string_view publisher) {
+  std::string source(publisher.empty() ? "d" : "p");
+  source.append(publisher.empty() ? document_id : publisher);
+  return source;
+}
+
 bool IsContested(uint32_t asserted, uint32_t denied) { return asserted > 0 && denied > 0; }
 
 }  // namespace entente::model

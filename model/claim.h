@@ -13,6 +13,7 @@
 #include <compare>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/date.h"
@@ -73,6 +74,12 @@ bool DaysMatch(DayRange a, DayRange b, int32_t window_days);
 // statement matches a chain iff it matches the chain's latest last day.
 std::vector<std::vector<size_t>> GroupIntoClaims(const std::vector<DayRange>& days,
                                                  int32_t window_days);
+
+// The independent source a document counts as: its publisher, byte for
+// byte; a document without one is a source of its own. The two kinds never
+// collide ("p" or "d" first), so a publisher named like a document id is
+// still another source.
+std::string IndependentSourceOf(std::string_view document_id, std::string_view publisher);
 
 // A claim is contested when it holds both an ASSERTED and a DENIED
 // statement: someone says it happened and someone (often its actor) says it

@@ -363,4 +363,107 @@ bool MergeSummaryValues(std::string_view a, std::string_view b, std::string* out
   return true;
 }
 
+// ------------------------------------------------------------------ claims
+
+std::string ClaimSubjectPrefix(const model::ClaimSubject& subject) {
+  const bool coded = !subject.cameo_code.empty();
+  const std::string& action = coded ? subject.cameo_code : subject.action_text;
+  std::string k;
+  k.reserve(1 + 8 + 8 + 1 + 2 + action.size() + 4);
+  k.push_back(kClaimTagClaim);
+  PutU64(&k, subject.actor);
+  PutU64(&k, subject.target);
+  k.push_back(static_cast<char>(coded ? kClaimKindCode : kClaimKindText));
+  k.push_back(static_cast<char>((action.size() >> 8) & 0xff));
+  k.push_back(static_cast<char>(action.size() & 0xff));
+  k.append(action);
+  return k;
+}
+
+std::string ClaimKey(const model::ClaimSubject& subject, int32_t first_day) {
+  std::string k = ClaimSubjectPrefix(subject);
+  PutU32(&k, EncodeDay(first_day));
+  return k;
+}
+
+std::string EncodeClaimValue(const ClaimRow& c) {
+  std::string v;
+  v.push_back(static_cast<char>(kClaimValueVersion));
+  PutU32(&v, EncodeDay(c.last_day));
+  PutU64(&v, c.claim_no);
+  PutU64(&v, c.id);
+  for (uint64_t n : {c.statements, c.documents, c.sources, c.claimants}) PutVarint(&v, n);
+  for (uint64_t n : c.modalities) PutVarint(&v, n);
+  PutU64(&v, static_cast<uint64_t>(c.first_ingested_micros));
+  PutU64(&v, static_cast<uint64_t>(c.last_ingested_micros));
+  return v;
+}
+
+bool DecodeClaim(std::string_view key, std::string_view value, ClaimRow* out) {
+  // Key: tag, actor, target, kind, length, action, first day.
+  if (key.size() < 1 + 8 + 8 + 1 + 2 + 4 || key[0] != kClaimTagClaim) return false;
+  const uint8_t kind = static_cast<uint8_t>(key[17]);
+  const size_t action_len = (static_cast<size_t>(static_cast<uint8_t>(key[18])) << 8) |
+                            static_cast<uint8_t>(key[19]);
+  if (key.size() != 20 + action_len + 4) return false;
+  if (kind != kClaimKindCode && kind != kClaimKindText) return false;
+  // A subject without a code is kind 2, so an empty code is not canonical.
+  if (kind == kClaimKindCode && action_len == 0) return false;
+  out->subject.actor = GetU64(key.data() + 1);
+  out->subject.target = GetU64(key.data() + 9);
+  const std::string_view action = key.substr(20, action_len);
+  out->subject.cameo_code = kind == kClaimKindCode ? std::string(action) : std::string();
+  out->subject.action_text = kind == kClaimKindText ? std::string(action) : std::string();
+  out->first_day = DecodeDay(GetU32(key.data() + 20 + action_len));
+
+  if (value.size() < 1 + 4 + 8 + 8 || static_cast<uint8_t>(value[0]) != kClaimValueVersion) {
+    return false;
+  }
+  out->last_day = DecodeDay(GetU32(value.data() + 1));
+  out->claim_no = GetU64(value.data() + 5);
+  out->id = GetU64(value.data() + 13);
+  std::string_view in = value.substr(21);
+  for (uint64_t* n : {&out->statements, &out->documents, &out->sources, &out->claimants}) {
+    if (!GetVarint(&in, n)) return false;
+  }
+  for (uint64_t& n : out->modalities) {
+    if (!GetVarint(&in, &n)) return false;
+  }
+  if (in.size() != 16) return false;
+  out->first_ingested_micros = static_cast<int64_t>(GetU64(in.data()));
+  out->last_ingested_micros = static_cast<int64_t>(GetU64(in.data() + 8));
+  return out->first_day <= out->last_day;
+}
+
+std::string ClaimMemberPrefix(uint64_t claim_no) {
+  std::string k;
+  k.push_back(kClaimTagMember);
+  PutU64(&k, claim_no);
+  return k;
+}
+
+std::string ClaimMemberPrefix(uint64_t claim_no, ClaimSet set) {
+  std::string k = ClaimMemberPrefix(claim_no);
+  k.push_back(static_cast<char>(set));
+  return k;
+}
+
+std::string ClaimMemberKey(uint64_t claim_no, ClaimSet set, std::string_view member) {
+  std::string k = ClaimMemberPrefix(claim_no, set);
+  k.append(member);
+  return k;
+}
+
+std::optional<DecodedClaimMemberKey> DecodeClaimMemberKey(std::string_view key) {
+  if (key.size() < 1 + 8 + 1 || key[0] != kClaimTagMember) return std::nullopt;
+  const uint8_t set = static_cast<uint8_t>(key[9]);
+  if (set < static_cast<uint8_t>(ClaimSet::kDocument) ||
+      set > static_cast<uint8_t>(ClaimSet::kClaimant)) {
+    return std::nullopt;
+  }
+  const std::string_view member = key.substr(10);
+  if (static_cast<ClaimSet>(set) == ClaimSet::kClaimant && member.size() != 8) return std::nullopt;
+  return DecodedClaimMemberKey{GetU64(key.data() + 1), static_cast<ClaimSet>(set), member};
+}
+
 }  // namespace entente::storage

@@ -18,6 +18,28 @@
 // pair_edges     lo:u64 | hi:u64 | day:i32 | statement_id:u64 EdgeValue (counterpart = actor)
 // summaries      entity:u64 | dir:u8 | counterpart:u64 |      SummaryValue (merged)
 //                root:u8 | month:i32
+// claims         0x01 | actor:u64 | target:u64 | kind:u8 |     ClaimValue
+//                action_len:u16 | action bytes | first_day:i32
+//                0x02 | claim_no:u64 | set:u8 | member bytes  count:varint
+//
+// claims (issue 11, docs/claims.md; being built: these encodings and their
+// tests come first, no column family holds them yet) holds one row per
+// claim under its subject (model::ClaimSubject: kind 1 with the CAMEO code,
+// kind 2 with the unclassified action text) and the first day of its
+// period, so a subject's
+// claims sort by date and one seek finds the claim of a day. A subject's
+// claims never overlap (model::GroupIntoClaims), so the claim holding a
+// statement is the last one whose first day is not after the statement's.
+// The member rows count, per claim, each document, independent source and
+// claimant, to keep the claim's distinct counts exact as statements come
+// and go; they hang under claim_no, a number given to a claim when it is
+// made and never reused, because a claim's first day, and its public id
+// (its smallest statement id), change as statements join and leave.
+//
+// ClaimValue: 0x01 | last_day:i32 | claim_no:u64 | id:u64 | then varints:
+//   statements, documents, sources, claimants, asserted, denied, intended,
+//   hypothetical | first_ingested:i64 | last_ingested:i64 (microseconds,
+//   two's complement, big-endian). Varints are LEB128, minimal.
 //
 // EdgeValue, compact (what is written): 0x01 | flags:u8 |
 //   counterpart:varint | [confidence:f32 bits u32] | [attributed_to:varint] |
@@ -68,6 +90,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/claim.h"
 #include "model/types.h"
 
 namespace entente::storage {
@@ -81,6 +104,11 @@ inline constexpr size_t kSummaryValueSize = 24;
 inline constexpr uint8_t kSummaryOut = 1;  // DO NOT CHANGE
 inline constexpr uint8_t kSummaryIn = 2;   // DO NOT CHANGE
 inline constexpr size_t kIdempotencyHashSize = 16;
+inline constexpr char kClaimTagClaim = 0x01;      // DO NOT CHANGE
+inline constexpr char kClaimTagMember = 0x02;     // DO NOT CHANGE
+inline constexpr uint8_t kClaimKindCode = 1;      // DO NOT CHANGE
+inline constexpr uint8_t kClaimKindText = 2;      // DO NOT CHANGE
+inline constexpr uint8_t kClaimValueVersion = 1;  // DO NOT CHANGE
 // The fixed part of a legacy edge value, before its code.
 inline constexpr size_t kEdgeValueCoreSize = 14;
 
@@ -180,6 +208,53 @@ bool DecodeSummary(std::string_view key, std::string_view value, SummaryCell* ou
 // The sum of two encoded summary values (counts and Goldstein added, first
 // day the min, last day the max). False if either is malformed.
 bool MergeSummaryValues(std::string_view a, std::string_view b, std::string* out);
+
+// ------------------------------------------------------------------ claims
+
+// One claim as the claims family keeps it (docs/claims.md).
+struct ClaimRow {
+  model::ClaimSubject subject;
+  int32_t first_day = 0;  // of the earliest period among its statements
+  int32_t last_day = 0;   // of the latest
+  uint64_t claim_no = 0;  // names its member rows; never reused
+  model::StatementId id = 0;  // its smallest statement id: the public id
+  uint64_t statements = 0;
+  uint64_t documents = 0;  // distinct document ids
+  uint64_t sources = 0;    // distinct independent sources
+  uint64_t claimants = 0;  // distinct attributed_to entities
+  // Statements per modality, indexed by model::Modality - 1 (asserted,
+  // denied, intended, hypothetical).
+  std::array<uint64_t, 4> modalities{};
+  int64_t first_ingested_micros = 0;
+  int64_t last_ingested_micros = 0;
+};
+
+// Every claim key of `subject` starts with this, and no other subject's
+// key does (the action's length precedes its bytes).
+// REQUIRES: the action (code or text) is at most 65,535 bytes.
+std::string ClaimSubjectPrefix(const model::ClaimSubject& subject);
+std::string ClaimKey(const model::ClaimSubject& subject, int32_t first_day);
+// Fills subject and first_day from the key, the rest from the value; false
+// if either is malformed or not canonical.
+bool DecodeClaim(std::string_view key, std::string_view value, ClaimRow* out);
+std::string EncodeClaimValue(const ClaimRow& c);
+
+// The sets a claim counts distinct members of.
+enum class ClaimSet : uint8_t {
+  kDocument = 1,  // document id bytes; DO NOT CHANGE
+  kSource = 2,    // model::IndependentSourceOf bytes; DO NOT CHANGE
+  kClaimant = 3,  // attributed_to entity id, u64; DO NOT CHANGE
+};
+std::string ClaimMemberKey(uint64_t claim_no, ClaimSet set, std::string_view member);
+// Prefix of the member keys of one set of a claim (all sets: without set).
+std::string ClaimMemberPrefix(uint64_t claim_no);
+std::string ClaimMemberPrefix(uint64_t claim_no, ClaimSet set);
+struct DecodedClaimMemberKey {
+  uint64_t claim_no;
+  ClaimSet set;
+  std::string_view member;  // points into the key
+};
+std::optional<DecodedClaimMemberKey> DecodeClaimMemberKey(std::string_view key);
 
 }  // namespace entente::storage
 

@@ -147,6 +147,15 @@ TEST(GroupIntoClaimsTest, SweepEqualsPairwiseComponentsOnRandomSets) {
   }
 }
 
+TEST(IndependentSourceTest, OnePublisherIsOneSourceAndADocumentWithoutOneIsItsOwn) {
+  EXPECT_EQ(IndependentSourceOf("yonhap-1", "Yonhap"), IndependentSourceOf("yonhap-2", "Yonhap"));
+  EXPECT_NE(IndependentSourceOf("yonhap-1", "Yonhap"), IndependentSourceOf("yonhap-1", "yonhap"));
+  EXPECT_NE(IndependentSourceOf("a", ""), IndependentSourceOf("b", ""));
+  EXPECT_EQ(IndependentSourceOf("a", ""), IndependentSourceOf("a", ""));
+  // A publisher spelled like another document's id is still a publisher.
+  EXPECT_NE(IndependentSourceOf("x", "Reuters"), IndependentSourceOf("Reuters", ""));
+}
+
 TEST(IsContestedTest, NeedsBothSides) {
   EXPECT_FALSE(IsContested(0, 0));
   EXPECT_FALSE(IsContested(40, 0));

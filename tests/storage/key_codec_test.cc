@@ -1,7 +1,9 @@
 #include "storage/key_codec.h"
 
 #include <algorithm>
+#include <cctype>
 #include <random>
+#include <set>
 #include <tuple>
 #include <vector>
 
@@ -189,6 +191,153 @@ TEST(KeyCodecTest, SummaryMergeWrapsAndStaysExactWhenTheTotalFits) {
   ASSERT_TRUE(DecodeSummary(SummaryKey(big), back, &out));
   EXPECT_EQ(out.goldstein_x10, INT64_MAX);
   EXPECT_EQ(out.count, 3u);
+}
+
+model::ClaimSubject Coded(model::EntityId actor, model::EntityId target, std::string code) {
+  model::ClaimSubject s;
+  s.actor = actor;
+  s.target = target;
+  s.cameo_code = std::move(code);
+  return s;
+}
+
+model::ClaimSubject Unclassified(model::EntityId actor, model::EntityId target,
+                                 std::string text) {
+  model::ClaimSubject s;
+  s.actor = actor;
+  s.target = target;
+  s.action_text = std::move(text);
+  return s;
+}
+
+TEST(ClaimKeyTest, RowRoundTrips) {
+  ClaimRow c;
+  c.subject = Unclassified(7, 9, "sent troops to");
+  c.first_day = -3;
+  c.last_day = 20021;
+  c.claim_no = (uint64_t{1} << 40) + 5;
+  c.id = 123456789;
+  c.statements = 40;
+  c.documents = 38;
+  c.sources = 12;
+  c.claimants = 2;
+  c.modalities = {37, 3, 0, 300};
+  c.first_ingested_micros = -1;
+  c.last_ingested_micros = INT64_MAX;
+  ClaimRow out;
+  ASSERT_TRUE(DecodeClaim(ClaimKey(c.subject, c.first_day), EncodeClaimValue(c), &out));
+  EXPECT_EQ(out.subject, c.subject);
+  EXPECT_EQ(out.first_day, c.first_day);
+  EXPECT_EQ(out.last_day, c.last_day);
+  EXPECT_EQ(out.claim_no, c.claim_no);
+  EXPECT_EQ(out.id, c.id);
+  EXPECT_EQ(out.statements, 40u);
+  EXPECT_EQ(out.documents, 38u);
+  EXPECT_EQ(out.sources, 12u);
+  EXPECT_EQ(out.claimants, 2u);
+  EXPECT_EQ(out.modalities, c.modalities);
+  EXPECT_EQ(out.first_ingested_micros, -1);
+  EXPECT_EQ(out.last_ingested_micros, INT64_MAX);
+
+  c.subject = Coded(7, 9, "1711");
+  ASSERT_TRUE(DecodeClaim(ClaimKey(c.subject, c.first_day), EncodeClaimValue(c), &out));
+  EXPECT_EQ(out.subject, c.subject);
+}
+
+TEST(ClaimKeyTest, MalformedRowsAreRefused) {
+  ClaimRow c;
+  c.subject = Coded(1, 2, "042");
+  c.first_day = 10;
+  c.last_day = 12;
+  const std::string key = ClaimKey(c.subject, c.first_day);
+  const std::string value = EncodeClaimValue(c);
+  ClaimRow out;
+  ASSERT_TRUE(DecodeClaim(key, value, &out));
+  EXPECT_FALSE(DecodeClaim(key.substr(0, key.size() - 1), value, &out));
+  EXPECT_FALSE(DecodeClaim(key + "x", value, &out));
+  EXPECT_FALSE(DecodeClaim(key, value.substr(0, value.size() - 1), &out));
+  EXPECT_FALSE(DecodeClaim(key, value + "x", &out));
+  std::string empty_code = ClaimKey(Unclassified(1, 2, ""), 10);
+  ASSERT_TRUE(DecodeClaim(empty_code, value, &out)) << "an empty text is a subject";
+  empty_code[17] = static_cast<char>(kClaimKindCode);
+  EXPECT_FALSE(DecodeClaim(empty_code, value, &out)) << "an empty code is not";
+  std::string other_version = value;
+  other_version[0] = 2;
+  EXPECT_FALSE(DecodeClaim(key, other_version, &out));
+  c.last_day = 9;  // before its first day
+  EXPECT_FALSE(DecodeClaim(key, EncodeClaimValue(c), &out));
+}
+
+// Random subjects whose actions are prefixes of each other ("04", "042",
+// "0421"; "a", "ab") and days across the sign: sorted keys keep each
+// subject's claims together and in date order, and a subject's prefix
+// starts exactly its own keys.
+TEST(ClaimKeyTest, KeysGroupBySubjectThenSortByFirstDay) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> actions = {"04", "042", "0421", "1", "a", "ab", "abc", ""};
+  std::vector<std::pair<model::ClaimSubject, int32_t>> claims;
+  for (int i = 0; i < 4000; ++i) {
+    const model::EntityId actor = std::uniform_int_distribution<uint64_t>(1, 3)(rng) << 
+                                  std::uniform_int_distribution<int>(0, 56)(rng);
+    const model::EntityId target = std::uniform_int_distribution<uint64_t>(1, 3)(rng);
+    const std::string& action = actions[rng() % actions.size()];
+    const bool coded = !action.empty() && std::isdigit(static_cast<unsigned char>(action[0]));
+    claims.emplace_back(coded ? Coded(actor, target, action) : Unclassified(actor, target, action),
+                        std::uniform_int_distribution<int32_t>(-800, 800)(rng));
+  }
+  std::vector<std::pair<std::string, size_t>> keys;
+  for (size_t i = 0; i < claims.size(); ++i) {
+    keys.emplace_back(ClaimKey(claims[i].first, claims[i].second), i);
+  }
+  std::sort(keys.begin(), keys.end());
+  std::set<model::ClaimSubject> closed;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const auto& [subject, day] = claims[keys[k].second];
+    if (k > 0) {
+      const auto& [prev_subject, prev_day] = claims[keys[k - 1].second];
+      if (prev_subject == subject) {
+        ASSERT_LE(prev_day, day);
+      } else {
+        ASSERT_TRUE(closed.insert(prev_subject).second) << "a subject's keys came apart";
+        ASSERT_EQ(closed.count(subject), 0u) << "a subject's keys came apart";
+      }
+    }
+    for (size_t j : {size_t{0}, keys.size() / 2, keys.size() - 1}) {
+      const bool starts = keys[j].first.starts_with(ClaimSubjectPrefix(subject));
+      ASSERT_EQ(starts, claims[keys[j].second].first == subject);
+    }
+    ClaimRow out;
+    ClaimRow row;
+    row.first_day = row.last_day = day;
+    ASSERT_TRUE(DecodeClaim(keys[k].first, EncodeClaimValue(row), &out));
+    ASSERT_EQ(out.subject, subject);
+    ASSERT_EQ(out.first_day, day);
+  }
+}
+
+TEST(ClaimKeyTest, MemberKeysRoundTripAndStayUnderTheirClaimAndSet) {
+  const std::string doc = ClaimMemberKey(5, ClaimSet::kDocument, "newstoday-2024-10-22");
+  auto d = DecodeClaimMemberKey(doc);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->claim_no, 5u);
+  EXPECT_EQ(d->set, ClaimSet::kDocument);
+  EXPECT_EQ(d->member, "newstoday-2024-10-22");
+  EXPECT_TRUE(doc.starts_with(ClaimMemberPrefix(5, ClaimSet::kDocument)));
+  EXPECT_TRUE(doc.starts_with(ClaimMemberPrefix(5)));
+  EXPECT_FALSE(doc.starts_with(ClaimMemberPrefix(5, ClaimSet::kSource)));
+  EXPECT_FALSE(doc.starts_with(ClaimMemberPrefix(6)));
+  // Claim 5's rows sort before claim 6's, and apart from every claim row.
+  EXPECT_LT(ClaimMemberKey(5, ClaimSet::kClaimant, EncodeId(~uint64_t{0})),
+            ClaimMemberKey(6, ClaimSet::kDocument, ""));
+  EXPECT_LT(ClaimKey(Coded(~uint64_t{0}, ~uint64_t{0}, "20"), model::kMaxDay),
+            ClaimMemberKey(0, ClaimSet::kDocument, ""));
+  std::string claimant = ClaimMemberKey(5, ClaimSet::kClaimant, EncodeId(42));
+  ASSERT_TRUE(DecodeClaimMemberKey(claimant).has_value());
+  EXPECT_FALSE(DecodeClaimMemberKey(claimant.substr(0, claimant.size() - 1)).has_value());
+  std::string bad_set = doc;
+  bad_set[9] = 4;
+  EXPECT_FALSE(DecodeClaimMemberKey(bad_set).has_value());
+  EXPECT_FALSE(DecodeClaimMemberKey(ClaimMemberPrefix(5)).has_value());
 }
 
 }  // namespace
