@@ -466,4 +466,16 @@ std::optional<DecodedClaimMemberKey> DecodeClaimMemberKey(std::string_view key) 
   return DecodedClaimMemberKey{GetU64(key.data() + 1), static_cast<ClaimSet>(set), member};
 }
 
+std::string EncodeClaimMemberCount(uint64_t count) {
+  std::string v;
+  PutVarint(&v, count);
+  return v;
+}
+
+std::optional<uint64_t> DecodeClaimMemberCount(std::string_view value) {
+  uint64_t count = 0;
+  if (!GetVarint(&value, &count) || !value.empty() || count == 0) return std::nullopt;
+  return count;
+}
+
 }  // namespace entente::storage

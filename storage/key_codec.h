@@ -22,8 +22,8 @@
 //                action_len:u16 | action bytes | first_day:i32
 //                0x02 | claim_no:u64 | set:u8 | member bytes  count:varint
 //
-// claims (issue 11, docs/claims.md; being built: these encodings and their
-// tests come first, no column family holds them yet) holds one row per
+// claims (issue 11, docs/claims.md; being built: storage/claim_book.h
+// keeps it, but ingest and retraction do not call it yet) holds one row per
 // claim under its subject (model::ClaimSubject: kind 1 with the CAMEO code,
 // kind 2 with the unclassified action text) and the first day of its
 // period, so a subject's
@@ -255,6 +255,10 @@ struct DecodedClaimMemberKey {
   std::string_view member;  // points into the key
 };
 std::optional<DecodedClaimMemberKey> DecodeClaimMemberKey(std::string_view key);
+std::string EncodeClaimMemberCount(uint64_t count);
+// nullopt if malformed, not minimal, or 0 (a member counted by no
+// statement has no row).
+std::optional<uint64_t> DecodeClaimMemberCount(std::string_view value);
 
 }  // namespace entente::storage
 

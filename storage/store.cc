@@ -23,7 +23,7 @@ namespace {
 // Column family names reach disk. DO NOT CHANGE.
 constexpr const char* kCfNames[] = {"default",  "statements", "out_edges",   "in_edges",
                                     "entities", "names",      "documents",   "idempotency",
-                                    "pair_edges", "summaries"};
+                                    "pair_edges", "summaries", "claims"};
 
 // Adds summary deltas (count, first/last day, Goldstein sum) written with
 // Merge at ingest, so that ingest never reads a summary.
@@ -479,8 +479,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (const char* name : kCfNames) {
     const std::string n = name;
+    // claims: ingest Gets each new member count, nearly always absent.
     const bool point = n == "statements" || n == "entities" || n == "names" ||
-                       n == "documents" || n == "idempotency" || n == "default";
+                       n == "documents" || n == "idempotency" || n == "default" ||
+                       n == "claims";
     cfs.emplace_back(n, CfOptions(cache, point));
     if (n == "summaries") cfs.back().options.merge_operator = NewSummaryMergeOperator();
     store->cf_options_.push_back(std::make_shared<rocksdb::ColumnFamilyOptions>(cfs.back().options));
@@ -500,6 +502,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   store->idempotency_ = h[7];
   store->pair_edges_ = h[8];
   store->summaries_ = h[9];
+  store->claims_ = h[10];
   return store;
 }
 

@@ -164,6 +164,22 @@ class ReadView {
   absl::Status ScanSummaries(model::EntityId entity, uint8_t dir,
                              const std::function<bool(const SummaryCell&)>& visit) const;
 
+  // Claims (storage/key_codec.h, docs/claims.md; storage/store_claims.cc).
+  // The claims of `subject` whose first day is at most `first_day_at_most`,
+  // latest first, until `visit` returns false.
+  absl::Status ScanClaimsBackward(const model::ClaimSubject& subject, int32_t first_day_at_most,
+                                  const std::function<bool(const ClaimRow&)>& visit) const;
+  // Every claim in key order (subject, first day): for check and tests.
+  absl::Status ScanClaims(const std::function<bool(const ClaimRow&)>& visit) const;
+  // The member counts of claim `claim_no`, every set, in key order.
+  absl::Status ScanClaimMembers(
+      uint64_t claim_no,
+      const std::function<bool(ClaimSet set, std::string_view member, uint64_t count)>& visit)
+      const;
+  // 0 when the claim does not count `member`.
+  absl::StatusOr<uint64_t> GetClaimMemberCount(uint64_t claim_no, ClaimSet set,
+                                               std::string_view member) const;
+
  private:
   friend class Store;
   ReadView(const Store* store, const rocksdb::Snapshot* snapshot);
@@ -201,6 +217,12 @@ class WriteSet {
   void PutSummary(const SummaryCell& c);
   void DeleteSummary(const SummaryCell& c);
   void DeleteDocument(std::string_view document_id);
+
+  // Claims, whole rows (storage/claim_book.h decides them).
+  void PutClaim(const ClaimRow& c);
+  void DeleteClaim(const model::ClaimSubject& subject, int32_t first_day);
+  void PutClaimMember(uint64_t claim_no, ClaimSet set, std::string_view member, uint64_t count);
+  void DeleteClaimMember(uint64_t claim_no, ClaimSet set, std::string_view member);
 
   size_t statement_count() const { return statements_; }
   bool empty() const;
@@ -326,6 +348,7 @@ class Store {
   rocksdb::ColumnFamilyHandle* idempotency_ = nullptr;
   rocksdb::ColumnFamilyHandle* pair_edges_ = nullptr;
   rocksdb::ColumnFamilyHandle* summaries_ = nullptr;
+  rocksdb::ColumnFamilyHandle* claims_ = nullptr;
   std::vector<std::shared_ptr<void>> cf_options_;  // rocksdb::ColumnFamilyOptions, per handle
 
   std::unique_ptr<Staged> staged_;  // bulk load in progress; not thread-safe

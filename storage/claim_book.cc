@@ -1,0 +1,313 @@
+#include "storage/claim_book.h"
+
+#include <algorithm>
+
+namespace entente::storage {
+
+ClaimMember ClaimMemberOf(const model::Statement& s, std::string_view publisher) {
+  ClaimMember m;
+  m.id = s.id;
+  m.subject = model::ClaimSubjectOf(s);
+  m.days = model::DayRangeOf(s.date);
+  m.document_id = s.document_id;
+  m.source = model::IndependentSourceOf(s.document_id, publisher);
+  m.claimant = s.attributed_to;
+  m.modality = s.modality;
+  m.ingested_at_micros = s.ingested_at_micros;
+  return m;
+}
+
+// A claim as this book knows it. `row` is the claim as it will be written;
+// the stored_* fields say what the store holds, so WriteTo writes only the
+// difference.
+struct ClaimBook::Claim {
+  struct Count {
+    uint64_t now = 0;
+    uint64_t stored = 0;
+  };
+  ClaimRow row;
+  std::optional<int32_t> stored_first_day;  // its key in the store, if stored
+  bool stored_members = false;  // member rows under row.claim_no may be stored
+  bool members_loaded = false;  // every stored member row is in `members`
+  bool dirty = false;
+  bool deleted = false;
+  bool rebuild = false;  // a statement of it was removed
+  std::map<MemberKey, Count> members;  // those read or changed so far
+};
+
+ClaimBook::ClaimBook(const ReadView* view, int32_t window_days, uint64_t next_claim_no)
+    : view_(view), window_days_(window_days), next_claim_no_(next_claim_no) {}
+ClaimBook::~ClaimBook() = default;
+
+absl::Status ClaimBook::Load(const model::ClaimSubject& subject, model::DayRange days) {
+  std::vector<Claim*>& list = by_subject_[subject];
+  // Stored claims of a subject do not overlap and sort by first day, so
+  // going back from the last one that starts early enough, the first that
+  // ends too early ends the claims that can match.
+  return view_->ScanClaimsBackward(subject, days.last + window_days_, [&](const ClaimRow& row) {
+    if (row.last_day + window_days_ < days.first) return false;
+    if (!known_.insert(row.claim_no).second) return true;  // memory is newer
+    auto c = std::make_unique<Claim>();
+    c->row = row;
+    c->stored_first_day = row.first_day;
+    c->stored_members = true;
+    list.push_back(c.get());
+    claims_.push_back(std::move(c));
+    return true;
+  });
+}
+
+std::vector<ClaimBook::Claim*> ClaimBook::Matching(const model::ClaimSubject& subject,
+                                                   model::DayRange days) {
+  std::vector<Claim*> out;
+  for (Claim* c : by_subject_[subject]) {
+    // Any day within a claim's span is within the window of one of its
+    // statements (model::GroupIntoClaims), so matching the span is matching
+    // the claim.
+    if (!c->deleted && model::DaysMatch({c->row.first_day, c->row.last_day}, days, window_days_)) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+ClaimBook::Claim* ClaimBook::NewClaim(const model::ClaimSubject& subject) {
+  auto c = std::make_unique<Claim>();
+  c->row.subject = subject;
+  c->row.claim_no = next_claim_no_++;
+  c->members_loaded = true;
+  c->dirty = true;
+  known_.insert(c->row.claim_no);
+  by_subject_[subject].push_back(c.get());
+  claims_.push_back(std::move(c));
+  return claims_.back().get();
+}
+
+absl::Status ClaimBook::LoadAllMembers(Claim* c) {
+  if (c->members_loaded) return absl::OkStatus();
+  c->members_loaded = true;
+  return view_->ScanClaimMembers(
+      c->row.claim_no, [&](ClaimSet set, std::string_view member, uint64_t count) {
+        c->members.try_emplace(MemberKey{set, std::string(member)}, Claim::Count{count, count});
+        return true;
+      });
+}
+
+absl::Status ClaimBook::Bump(Claim* c, ClaimSet set, std::string_view member, int64_t delta) {
+  MemberKey key{set, std::string(member)};
+  auto it = c->members.find(key);
+  if (it == c->members.end()) {
+    uint64_t stored = 0;
+    if (c->stored_members && !c->members_loaded) {
+      auto got = view_->GetClaimMemberCount(c->row.claim_no, set, member);
+      if (!got.ok()) return got.status();
+      stored = *got;
+    }
+    it = c->members.emplace(std::move(key), Claim::Count{stored, stored}).first;
+  }
+  const uint64_t before = it->second.now;
+  if (delta < 0 && before < static_cast<uint64_t>(-delta)) {
+    return absl::DataLossError("claim " + std::to_string(c->row.id) + " counts a member less often than its statements");
+  }
+  it->second.now = before + delta;
+  uint64_t& distinct = set == ClaimSet::kDocument ? c->row.documents
+                       : set == ClaimSet::kSource ? c->row.sources
+                                                  : c->row.claimants;
+  if (before == 0 && it->second.now > 0) ++distinct;
+  if (before > 0 && it->second.now == 0) --distinct;
+  c->dirty = true;
+  return absl::OkStatus();
+}
+
+absl::Status ClaimBook::Count(Claim* c, const ClaimMember& m) {
+  ClaimRow& r = c->row;
+  if (r.statements == 0) {
+    r.first_day = m.days.first;
+    r.last_day = m.days.last;
+    r.id = m.id;
+    r.first_ingested_micros = m.ingested_at_micros;
+    r.last_ingested_micros = m.ingested_at_micros;
+  } else {
+    r.first_day = std::min(r.first_day, m.days.first);
+    r.last_day = std::max(r.last_day, m.days.last);
+    r.id = std::min(r.id, m.id);
+    r.first_ingested_micros = std::min(r.first_ingested_micros, m.ingested_at_micros);
+    r.last_ingested_micros = std::max(r.last_ingested_micros, m.ingested_at_micros);
+  }
+  ++r.statements;
+  // Stored statements are never kUnspecified (it is stored as asserted).
+  const size_t modality = m.modality == model::Modality::kUnspecified
+                              ? 0
+                              : static_cast<size_t>(m.modality) - 1;
+  if (modality < r.modalities.size()) ++r.modalities[modality];
+  c->dirty = true;
+  if (absl::Status st = Bump(c, ClaimSet::kDocument, m.document_id, 1); !st.ok()) return st;
+  if (absl::Status st = Bump(c, ClaimSet::kSource, m.source, 1); !st.ok()) return st;
+  if (m.claimant == 0) return absl::OkStatus();
+  return Bump(c, ClaimSet::kClaimant, EncodeId(m.claimant), 1);
+}
+
+absl::Status ClaimBook::Absorb(Claim* into, Claim* from) {
+  if (absl::Status st = LoadAllMembers(from); !st.ok()) return st;
+  for (auto& [key, count] : from->members) {
+    if (count.now > 0) {
+      absl::Status st = Bump(into, key.first, key.second, static_cast<int64_t>(count.now));
+      if (!st.ok()) return st;
+    }
+    count.now = 0;
+  }
+  ClaimRow& r = into->row;
+  const ClaimRow& f = from->row;
+  r.statements += f.statements;
+  for (size_t i = 0; i < r.modalities.size(); ++i) r.modalities[i] += f.modalities[i];
+  r.first_day = std::min(r.first_day, f.first_day);
+  r.last_day = std::max(r.last_day, f.last_day);
+  r.id = std::min(r.id, f.id);
+  r.first_ingested_micros = std::min(r.first_ingested_micros, f.first_ingested_micros);
+  r.last_ingested_micros = std::max(r.last_ingested_micros, f.last_ingested_micros);
+  from->deleted = true;
+  from->dirty = true;
+  into->dirty = true;
+  return absl::OkStatus();
+}
+
+absl::Status ClaimBook::Add(const ClaimMember& m) {
+  if (removing_) return absl::FailedPreconditionError("a claim book either adds or removes");
+  adding_ = true;
+  if (absl::Status st = Load(m.subject, m.days); !st.ok()) return st;
+  const std::vector<Claim*> matches = Matching(m.subject, m.days);
+  if (matches.empty()) return Count(NewClaim(m.subject), m);
+  // The statement joins every claim it matches. The biggest keeps its
+  // number, so the fewest member rows move.
+  Claim* keeper = *std::max_element(matches.begin(), matches.end(), [](Claim* a, Claim* b) {
+    return a->row.statements != b->row.statements ? a->row.statements < b->row.statements
+                                                  : a->row.claim_no > b->row.claim_no;
+  });
+  for (Claim* c : matches) {
+    if (c == keeper) continue;
+    if (absl::Status st = Absorb(keeper, c); !st.ok()) return st;
+  }
+  return Count(keeper, m);
+}
+
+absl::Status ClaimBook::Remove(const model::Statement& s) {
+  if (adding_) return absl::FailedPreconditionError("a claim book either adds or removes");
+  removing_ = true;
+  const model::ClaimSubject subject = model::ClaimSubjectOf(s);
+  const model::DayRange days = model::DayRangeOf(s.date);
+  if (absl::Status st = Load(subject, days); !st.ok()) return st;
+  for (Claim* c : by_subject_[subject]) {
+    if (!c->deleted && c->row.first_day <= days.first && days.last <= c->row.last_day) {
+      c->rebuild = true;
+      removed_.insert(s.id);
+      return absl::OkStatus();
+    }
+  }
+  return absl::DataLossError("no claim holds statement " + std::to_string(s.id));
+}
+
+absl::Status ClaimBook::Rebuild(Claim* c) {
+  const model::ClaimSubject subject = c->row.subject;
+  // Every statement of the claim is dated inside its span, and no other
+  // claim of the subject reaches into it: the pair's index over the span,
+  // less what goes, is what remains of the claim.
+  EdgeScan scan;
+  scan.entity = std::min(subject.actor, subject.target);
+  scan.pair_with = std::max(subject.actor, subject.target);
+  scan.day_lo = c->row.first_day;
+  scan.day_hi = c->row.last_day;
+  scan.newest_first = false;
+  std::vector<model::StatementId> ids;
+  auto it = view_->ScanEdges(scan);
+  for (; it->Valid(); it->Next()) {
+    const model::EdgeEntry& e = it->entry();
+    if (e.actor == subject.actor && e.target == subject.target &&
+        e.cameo_code == subject.cameo_code && !removed_.count(e.statement)) {
+      ids.push_back(e.statement);
+    }
+  }
+  if (absl::Status st = it->status(); !st.ok()) return st;
+  auto statements = view_->GetStatements(ids);
+  if (!statements.ok()) return statements.status();
+  std::unordered_map<std::string, std::string> publishers;  // by document id
+  std::vector<ClaimMember> members;
+  std::vector<model::DayRange> days;
+  for (const model::Statement& s : *statements) {
+    if (model::ClaimSubjectOf(s) != subject) continue;  // another unclassified text
+    auto found = publishers.find(s.document_id);
+    if (found == publishers.end()) {
+      auto doc = view_->GetDocument(s.document_id);
+      if (!doc.ok() && !absl::IsNotFound(doc.status())) return doc.status();
+      found = publishers.emplace(s.document_id, doc.ok() ? doc->publisher : std::string()).first;
+    }
+    members.push_back(ClaimMemberOf(s, found->second));
+    days.push_back(members.back().days);
+  }
+
+  // Start the claim over, then count what remains into it and the claims it
+  // splits into; the part with the earliest statement keeps its number.
+  if (absl::Status st = LoadAllMembers(c); !st.ok()) return st;
+  for (auto& [key, count] : c->members) count.now = 0;
+  const ClaimRow old = c->row;
+  c->row = ClaimRow();
+  c->row.subject = old.subject;
+  c->row.claim_no = old.claim_no;
+  c->rebuild = false;
+  c->dirty = true;
+  const std::vector<std::vector<size_t>> parts = model::GroupIntoClaims(days, window_days_);
+  if (parts.empty()) {
+    c->deleted = true;
+    return absl::OkStatus();
+  }
+  auto earliest = [&](const std::vector<size_t>& part) {
+    model::StatementId id = members[part[0]].id;
+    for (size_t i : part) id = std::min(id, members[i].id);
+    return id;
+  };
+  const auto keeper = std::min_element(parts.begin(), parts.end(),
+                                       [&](const auto& a, const auto& b) {
+                                         return earliest(a) < earliest(b);
+                                       });
+  for (auto part = parts.begin(); part != parts.end(); ++part) {
+    Claim* into = part == keeper ? c : NewClaim(subject);
+    for (size_t i : *part) {
+      if (absl::Status st = Count(into, members[i]); !st.ok()) return st;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ClaimBook::WriteTo(WriteSet* ws) {
+  std::vector<Claim*> rebuild;
+  for (const auto& c : claims_) {
+    if (c->rebuild) rebuild.push_back(c.get());
+  }
+  for (Claim* c : rebuild) {
+    if (absl::Status st = Rebuild(c); !st.ok()) return st;
+  }
+  // Deletes first: a claim may take the key another claim of its subject
+  // leaves (a joined claim starting where the one it absorbed did).
+  for (const auto& c : claims_) {
+    if (!c->dirty) continue;
+    if (c->stored_first_day && (c->deleted || *c->stored_first_day != c->row.first_day)) {
+      ws->DeleteClaim(c->row.subject, *c->stored_first_day);
+    }
+    for (const auto& [key, count] : c->members) {
+      if (count.now == 0 && count.stored > 0) {
+        ws->DeleteClaimMember(c->row.claim_no, key.first, key.second);
+      }
+    }
+  }
+  for (const auto& c : claims_) {
+    if (!c->dirty) continue;
+    if (!c->deleted) ws->PutClaim(c->row);
+    for (const auto& [key, count] : c->members) {
+      if (count.now > 0 && count.now != count.stored) {
+        ws->PutClaimMember(c->row.claim_no, key.first, key.second, count.now);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace entente::storage

@@ -1,0 +1,111 @@
+// ClaimBook: keeps the claims family (storage/key_codec.h) right as
+// statements are stored and deleted, by the rule of model/claim.h
+// (docs/claims.md).
+//
+// One book serves one write set: it loads the claims the write set's
+// statements touch, changes them in memory (so that two statements of one
+// batch see each other), and writes the result into the same write set, so
+// claims commit atomically with their statements.
+//
+// - Add: a statement joins the claim it matches, or starts one; a statement
+//   matching several claims joins them (the biggest keeps its number, the
+//   others' member counts move to it). O(log n) reads per statement, plus
+//   the members of claims it joins.
+// - Remove: the statement's claim is rebuilt in WriteTo from the statements
+//   of its period that remain (read from pair_edges and the statements), and
+//   may split. O(claim size): retraction is rare, ingest is not.
+//
+// Thread-safety: none; one book per write set, used by the one thread that
+// builds it, while nothing else commits (graph::Ingestor's lock).
+#ifndef ENTENTE_STORAGE_CLAIM_BOOK_H_
+#define ENTENTE_STORAGE_CLAIM_BOOK_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "model/claim.h"
+#include "model/types.h"
+#include "storage/key_codec.h"
+#include "storage/store.h"
+
+namespace entente::storage {
+
+// What one statement adds to its claim.
+struct ClaimMember {
+  model::StatementId id = 0;
+  model::ClaimSubject subject;
+  model::DayRange days;
+  std::string document_id;
+  std::string source;            // model::IndependentSourceOf
+  model::EntityId claimant = 0;  // attributed_to; 0: none
+  model::Modality modality = model::Modality::kAsserted;
+  int64_t ingested_at_micros = 0;
+};
+
+// `publisher`: of the statement's document as stored (empty if it has none).
+// REQUIRES: s.id != 0 and s.date valid.
+ClaimMember ClaimMemberOf(const model::Statement& s, std::string_view publisher);
+
+class ClaimBook {
+ public:
+  // `view` must show the store as the write set will find it: nothing may
+  // commit between the view and the write set. New claims are numbered
+  // from `next_claim_no` on.
+  // REQUIRES: 0 <= window_days <= model::kMaxClaimWindowDays
+  ClaimBook(const ReadView* view, int32_t window_days, uint64_t next_claim_no);
+  ~ClaimBook();
+  ClaimBook(const ClaimBook&) = delete;
+  ClaimBook& operator=(const ClaimBook&) = delete;
+
+  // Counts a statement the write set stores. FailedPrecondition after a
+  // Remove (a book either adds or removes).
+  absl::Status Add(const ClaimMember& m);
+  // Takes back a statement the write set deletes. DataLoss if no stored
+  // claim holds it. FailedPrecondition after an Add.
+  absl::Status Remove(const model::Statement& s);
+  // Writes every changed claim and member count into `ws`.
+  absl::Status WriteTo(WriteSet* ws);
+
+  // The number the next new claim gets: the caller keeps it (a meta row).
+  uint64_t next_claim_no() const { return next_claim_no_; }
+
+ private:
+  struct Claim;
+  using MemberKey = std::pair<ClaimSet, std::string>;
+
+  absl::Status Load(const model::ClaimSubject& subject, model::DayRange days);
+  std::vector<Claim*> Matching(const model::ClaimSubject& subject, model::DayRange days);
+  Claim* NewClaim(const model::ClaimSubject& subject);
+  absl::Status LoadAllMembers(Claim* c);
+  // Adds `delta` (may be negative) to one member count of `c`, keeping its
+  // distinct count.
+  absl::Status Bump(Claim* c, ClaimSet set, std::string_view member, int64_t delta);
+  absl::Status Count(Claim* c, const ClaimMember& m);
+  absl::Status Absorb(Claim* into, Claim* from);
+  absl::Status Rebuild(Claim* c);
+
+  const ReadView* const view_;
+  const int32_t window_days_;
+  uint64_t next_claim_no_;
+  bool adding_ = false;
+  bool removing_ = false;
+  std::vector<std::unique_ptr<Claim>> claims_;
+  std::map<model::ClaimSubject, std::vector<Claim*>> by_subject_;
+  // Every claim number in memory, live or not: a stored row of one is stale.
+  std::unordered_set<uint64_t> known_;
+  std::unordered_set<model::StatementId> removed_;
+};
+
+}  // namespace entente::storage
+
+#endif  // ENTENTE_STORAGE_CLAIM_BOOK_H_

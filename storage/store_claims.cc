@@ -1,0 +1,106 @@
+// The claims family's reads and writes (layout in storage/key_codec.h; what
+// they mean in docs/claims.md; who decides them: storage/claim_book.h).
+#include <memory>
+#include <string>
+
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+#include "storage/key_codec.h"
+#include "storage/rocksdb_status.h"
+#include "storage/store.h"
+
+namespace entente::storage {
+namespace {
+
+std::string_view View(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+}  // namespace
+
+absl::Status ReadView::ScanClaimsBackward(
+    const model::ClaimSubject& subject, int32_t first_day_at_most,
+    const std::function<bool(const ClaimRow&)>& visit) const {
+  const std::string lower = ClaimSubjectPrefix(subject);
+  const std::string start = ClaimKey(subject, first_day_at_most);
+  rocksdb::Slice lower_slice(lower);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.iterate_lower_bound = &lower_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->claims_));
+  ClaimRow row;
+  for (it->SeekForPrev(start); it->Valid(); it->Prev()) {
+    if (!DecodeClaim(View(it->key()), View(it->value()), &row)) {
+      return absl::DataLossError("corrupt claim");
+    }
+    if (!visit(row)) break;
+  }
+  return FromRocksDb(it->status(), "scan claims");
+}
+
+absl::Status ReadView::ScanClaims(const std::function<bool(const ClaimRow&)>& visit) const {
+  const std::string upper(1, static_cast<char>(kClaimTagClaim + 1));
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->claims_));
+  ClaimRow row;
+  for (it->Seek(std::string(1, kClaimTagClaim)); it->Valid(); it->Next()) {
+    if (!DecodeClaim(View(it->key()), View(it->value()), &row)) {
+      return absl::DataLossError("corrupt claim");
+    }
+    if (!visit(row)) break;
+  }
+  return FromRocksDb(it->status(), "scan claims");
+}
+
+absl::Status ReadView::ScanClaimMembers(
+    uint64_t claim_no,
+    const std::function<bool(ClaimSet set, std::string_view member, uint64_t count)>& visit)
+    const {
+  const std::string lower = ClaimMemberPrefix(claim_no);
+  const std::string upper = PrefixUpperBound(lower);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->claims_));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    const auto key = DecodeClaimMemberKey(View(it->key()));
+    const auto count = DecodeClaimMemberCount(View(it->value()));
+    if (!key || !count) return absl::DataLossError("corrupt claim member");
+    if (!visit(key->set, key->member, *count)) break;
+  }
+  return FromRocksDb(it->status(), "scan claim members");
+}
+
+absl::StatusOr<uint64_t> ReadView::GetClaimMemberCount(uint64_t claim_no, ClaimSet set,
+                                                       std::string_view member) const {
+  auto v = Get(store_->claims_, ClaimMemberKey(claim_no, set, member), "claim member");
+  if (absl::IsNotFound(v.status())) return 0;
+  if (!v.ok()) return v.status();
+  const auto count = DecodeClaimMemberCount(*v);
+  if (!count) return absl::DataLossError("corrupt claim member");
+  return *count;
+}
+
+void WriteSet::PutClaim(const ClaimRow& c) {
+  batch_->Put(store_->claims_, ClaimKey(c.subject, c.first_day), EncodeClaimValue(c))
+      .PermitUncheckedError();
+}
+
+void WriteSet::DeleteClaim(const model::ClaimSubject& subject, int32_t first_day) {
+  batch_->Delete(store_->claims_, ClaimKey(subject, first_day)).PermitUncheckedError();
+}
+
+void WriteSet::PutClaimMember(uint64_t claim_no, ClaimSet set, std::string_view member,
+                              uint64_t count) {
+  batch_->Put(store_->claims_, ClaimMemberKey(claim_no, set, member),
+              EncodeClaimMemberCount(count))
+      .PermitUncheckedError();
+}
+
+void WriteSet::DeleteClaimMember(uint64_t claim_no, ClaimSet set, std::string_view member) {
+  batch_->Delete(store_->claims_, ClaimMemberKey(claim_no, set, member)).PermitUncheckedError();
+}
+
+}  // namespace entente::storage
