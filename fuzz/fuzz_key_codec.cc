@@ -153,8 +153,8 @@ void Claims(std::string_view in) {
 void ClaimMembers(std::string_view in) {
   const auto m = storage::DecodeClaimMemberKey(in);
   if (!m) return;
-  FUZZ_CHECK(storage::ClaimMemberKey(m->claim_no, m->set, m->member) == in);
-  FUZZ_CHECK(in.starts_with(storage::ClaimMemberPrefix(m->claim_no, m->set)));
+  FUZZ_CHECK(storage::ClaimMemberKey(m->claim, m->set, m->member) == in);
+  FUZZ_CHECK(in.starts_with(storage::ClaimMemberPrefix(m->claim, m->set)));
 }
 
 }  // namespace

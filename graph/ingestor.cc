@@ -13,6 +13,8 @@
 #include "graph/names.h"
 #include "graph/taxonomy.h"
 #include "graph/validate.h"
+#include "model/claim.h"
+#include "storage/claim_book.h"
 #include "storage/key_codec.h"
 
 namespace entente::graph {
@@ -132,6 +134,17 @@ absl::StatusOr<IdCounters> LoadIdCounters(const storage::Store& store) {
   return counters;
 }
 
+absl::StatusOr<std::optional<int32_t>> LoadClaimWindow(const storage::Store& store) {
+  auto v = store.GetMeta(kMetaClaimWindow);
+  if (absl::IsNotFound(v.status())) return std::nullopt;
+  if (!v.ok()) return v.status();
+  const auto window = storage::DecodeId(*v);
+  if (!window || *window > static_cast<uint64_t>(model::kMaxClaimWindowDays)) {
+    return absl::DataLossError(std::string("corrupt meta ") + kMetaClaimWindow);
+  }
+  return static_cast<int32_t>(*window);
+}
+
 SummaryShare SummaryShareOf(std::string_view code) {
   return {static_cast<uint8_t>(Taxonomy::RootIndex(code)),
           static_cast<int32_t>(std::lround(Taxonomy::Get().GoldsteinOf(code) * 10))};
@@ -144,7 +157,7 @@ class Ingestor::Batch {
   Batch(storage::Store* store, model::NameResolution resolution, model::EntityId* next_entity,
         model::StatementId* next_statement, NameCache* exact_cache, NameCache* alias_cache,
         std::unordered_map<std::string, model::StatementId>* hashes,
-        std::unordered_set<std::string>* documents)
+        std::unordered_set<std::string>* documents, std::optional<int32_t> claim_window)
       : hashes_(*hashes),
         documents_(*documents),
         view_(store->Latest()),
@@ -153,7 +166,12 @@ class Ingestor::Batch {
         next_entity_(next_entity),
         next_statement_(next_statement),
         exact_cache_(exact_cache),
-        alias_cache_(alias_cache) {}
+        alias_cache_(alias_cache) {
+    if (claim_window) claims_.emplace(view_.get(), *claim_window);
+  }
+
+  // The batch's claims, if the store keeps them.
+  storage::ClaimBook* claims() { return claims_ ? &*claims_ : nullptr; }
 
   // After a successful commit: the entities this batch created may be cached.
   // Their folded names only under alias resolution: an entity created by an
@@ -273,18 +291,27 @@ class Ingestor::Batch {
       auto existing = view_->GetDocument(doc.document_id);
       if (absl::IsNotFound(existing.status())) {
         ws_.PutDocument(doc);
+        publishers_.emplace(doc.document_id, doc.publisher);
       } else if (!existing.ok()) {
         return existing.status();
+      } else {
+        publishers_.emplace(doc.document_id, existing->publisher);
       }
       documents_.insert(doc.document_id);
     }
     ws_.PutStatement(s, hash, SummaryShareOf(s.cameo_code));
-    return absl::OkStatus();
+    if (!claims_) return absl::OkStatus();
+    // Claims are kept only online, where documents_ is this batch's, so
+    // every document in it has its publisher here.
+    return claims_->Add(storage::ClaimMemberOf(s, publishers_[s.document_id]));
   }
 
  private:
   std::unique_ptr<storage::ReadView> view_;
   storage::WriteSet ws_;
+  std::optional<storage::ClaimBook> claims_;  // reads through view_
+  // The stored publisher of each document this batch names.
+  std::unordered_map<std::string, std::string> publishers_;
   const model::NameResolution resolution_;
   model::EntityId* next_entity_;
   model::StatementId* next_statement_;
@@ -322,6 +349,9 @@ absl::Status Ingestor::Init() {
   if (!counters.ok()) return counters.status();
   next_entity_ = counters->next_entity;
   next_statement_ = counters->next_statement;
+  auto window = LoadClaimWindow(*store_);
+  if (!window.ok()) return window.status();
+  claim_window_ = *window;
   if (mode_ == Mode::kBulk && next_statement_ != 1) {
     // Summaries are staged as totals, which would replace, not add to,
     // those already stored.
@@ -356,7 +386,13 @@ absl::Status Ingestor::Init() {
   }
   ws.PutMeta(kMetaNextEntity, storage::EncodeId(next_entity_));
   ws.PutMeta(kMetaCountriesSeeded, "1");
-  return store_->Commit(ws);
+  // A new store keeps claims from its first statement. The bulk loader does
+  // not build them yet, so a bulk-loaded store keeps none.
+  const bool keep_claims = mode_ == Mode::kOnline;
+  if (keep_claims) ws.PutMeta(kMetaClaimWindow, storage::EncodeId(model::kDefaultClaimWindowDays));
+  absl::Status st = store_->Commit(ws);
+  if (st.ok() && keep_claims) claim_window_ = model::kDefaultClaimWindowDays;
+  return st;
 }
 
 absl::Status Ingestor::Batch::Apply(const model::StatementInput& in, size_t i, uint64_t index,
@@ -437,7 +473,8 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
   std::unordered_set<std::string> local_documents;
   const bool bulk = mode_ == Mode::kBulk;
   Batch b(store_, resolution, &next_entity_, &next_statement_, &exact_cache_, &alias_cache_,
-          bulk ? &staged_hashes_ : &local_hashes, bulk ? &staged_documents_ : &local_documents);
+          bulk ? &staged_hashes_ : &local_hashes, bulk ? &staged_documents_ : &local_documents,
+          bulk ? std::nullopt : claim_window_);
   const int64_t now = clock_();
   absl::Status st = b.PrefetchKeys(batch);
   for (size_t i = 0; i < batch.size() && st.ok(); ++i) {
@@ -447,7 +484,8 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
   if (st.ok() && !ws.empty()) {
     ws.PutMeta(kMetaNextEntity, storage::EncodeId(next_entity_));
     ws.PutMeta(kMetaNextStatement, storage::EncodeId(next_statement_));
-    st = bulk ? store_->Stage(ws) : store_->Commit(ws);
+    if (storage::ClaimBook* claims = b.claims()) st = claims->WriteTo(&ws);
+    if (st.ok()) st = bulk ? store_->Stage(ws) : store_->Commit(ws);
   }
   if (!st.ok()) {
     // Nothing of the batch is stored, so its ids may be reused.

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -68,6 +69,17 @@ struct IdCounters {
 };
 // DataLoss if a counter's value is corrupt.
 absl::StatusOr<IdCounters> LoadIdCounters(const storage::Store& store);
+
+// Claims (docs/claims.md) are kept in a store that has this meta row: the
+// claim window in days, fixed when the store is made, since every claim
+// depends on it. A store made by online ingest keeps claims from the start;
+// one without the row (bulk-loaded, or made before claims) keeps none yet,
+// and ingest into it leaves the claims family alone rather than fill it
+// with claims that miss the statements before.
+inline constexpr char kMetaClaimWindow[] = "claim_window_days";
+// The store's claim window, or nullopt if it keeps no claims. DataLoss if
+// the row is corrupt.
+absl::StatusOr<std::optional<int32_t>> LoadClaimWindow(const storage::Store& store);
 
 // The CAMEO code a statement with this action is stored with (into `code`)
 // and where it came from: the given code, else the lexicon's code for the
@@ -155,6 +167,8 @@ class Ingestor {
   NameCache alias_cache_ ABSL_GUARDED_BY(mu_);
   model::EntityId next_entity_ ABSL_GUARDED_BY(mu_) = 1;
   model::StatementId next_statement_ ABSL_GUARDED_BY(mu_) = 1;
+  // Set if the store keeps claims (kMetaClaimWindow).
+  std::optional<int32_t> claim_window_ ABSL_GUARDED_BY(mu_);
   // Bulk mode: what earlier batches staged, which the store cannot see yet.
   std::unordered_map<std::string, model::StatementId> staged_hashes_ ABSL_GUARDED_BY(mu_);
   std::unordered_set<std::string> staged_documents_ ABSL_GUARDED_BY(mu_);

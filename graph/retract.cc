@@ -1,11 +1,13 @@
 // Ingestor::Retract: deleting statements with their indexes and summaries.
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <unordered_set>
 
 #include "graph/ingestor.h"
+#include "storage/claim_book.h"
 #include "storage/key_codec.h"
 #include "storage/statement_rows.h"
 
@@ -111,9 +113,14 @@ absl::StatusOr<RetractOutcome> Ingestor::Retract(const std::vector<model::Statem
     }
   }
 
+  std::optional<storage::ClaimBook> claims;
+  if (claim_window_) claims.emplace(view.get(), *claim_window_);
   std::map<GroupKey, CellGroup> groups;
   for (const auto& [id, s] : doomed) {
     ws.DeleteStatement(s);
+    if (claims) {
+      if (absl::Status st = claims->Remove(s); !st.ok()) return st;
+    }
     for (const storage::SummaryCell& c :
          storage::SummaryCellsOf(s, SummaryShareOf(s.cameo_code).root)) {
       groups[{c.entity, c.dir, c.month}].cells.emplace(storage::SummaryKey(c), c);
@@ -129,6 +136,9 @@ absl::StatusOr<RetractOutcome> Ingestor::Retract(const std::vector<model::Statem
         ws.PutSummary(cell);
       }
     }
+  }
+  if (claims) {
+    if (absl::Status st = claims->WriteTo(&ws); !st.ok()) return st;
   }
   if (absl::Status st = store_->Commit(ws); !st.ok()) return st;
   return out;

@@ -27,7 +27,7 @@ struct ClaimBook::Claim {
   };
   ClaimRow row;
   std::optional<int32_t> stored_first_day;  // its key in the store, if stored
-  bool stored_members = false;  // member rows under row.claim_no may be stored
+  bool stored_members = false;  // member rows under row.id may be stored
   bool members_loaded = false;  // every stored member row is in `members`
   bool dirty = false;
   bool deleted = false;
@@ -35,8 +35,8 @@ struct ClaimBook::Claim {
   std::map<MemberKey, Count> members;  // those read or changed so far
 };
 
-ClaimBook::ClaimBook(const ReadView* view, int32_t window_days, uint64_t next_claim_no)
-    : view_(view), window_days_(window_days), next_claim_no_(next_claim_no) {}
+ClaimBook::ClaimBook(const ReadView* view, int32_t window_days)
+    : view_(view), window_days_(window_days) {}
 ClaimBook::~ClaimBook() = default;
 
 absl::Status ClaimBook::Load(const model::ClaimSubject& subject, model::DayRange days) {
@@ -46,7 +46,7 @@ absl::Status ClaimBook::Load(const model::ClaimSubject& subject, model::DayRange
   // ends too early ends the claims that can match.
   return view_->ScanClaimsBackward(subject, days.last + window_days_, [&](const ClaimRow& row) {
     if (row.last_day + window_days_ < days.first) return false;
-    if (!known_.insert(row.claim_no).second) return true;  // memory is newer
+    if (!known_.insert(row.id).second) return true;  // memory is newer
     auto c = std::make_unique<Claim>();
     c->row = row;
     c->stored_first_day = row.first_day;
@@ -74,10 +74,8 @@ std::vector<ClaimBook::Claim*> ClaimBook::Matching(const model::ClaimSubject& su
 ClaimBook::Claim* ClaimBook::NewClaim(const model::ClaimSubject& subject) {
   auto c = std::make_unique<Claim>();
   c->row.subject = subject;
-  c->row.claim_no = next_claim_no_++;
   c->members_loaded = true;
   c->dirty = true;
-  known_.insert(c->row.claim_no);
   by_subject_[subject].push_back(c.get());
   claims_.push_back(std::move(c));
   return claims_.back().get();
@@ -87,7 +85,7 @@ absl::Status ClaimBook::LoadAllMembers(Claim* c) {
   if (c->members_loaded) return absl::OkStatus();
   c->members_loaded = true;
   return view_->ScanClaimMembers(
-      c->row.claim_no, [&](ClaimSet set, std::string_view member, uint64_t count) {
+      c->row.id, [&](ClaimSet set, std::string_view member, uint64_t count) {
         c->members.try_emplace(MemberKey{set, std::string(member)}, Claim::Count{count, count});
         return true;
       });
@@ -99,7 +97,7 @@ absl::Status ClaimBook::Bump(Claim* c, ClaimSet set, std::string_view member, in
   if (it == c->members.end()) {
     uint64_t stored = 0;
     if (c->stored_members && !c->members_loaded) {
-      auto got = view_->GetClaimMemberCount(c->row.claim_no, set, member);
+      auto got = view_->GetClaimMemberCount(c->row.id, set, member);
       if (!got.ok()) return got.status();
       stored = *got;
     }
@@ -128,6 +126,12 @@ absl::Status ClaimBook::Count(Claim* c, const ClaimMember& m) {
     r.first_ingested_micros = m.ingested_at_micros;
     r.last_ingested_micros = m.ingested_at_micros;
   } else {
+    // A stored claim's member rows are under its id, which must not change
+    // here: a new statement's id is greater than every stored one's.
+    if (c->stored_members && m.id < r.id) {
+      return absl::InternalError("statement " + std::to_string(m.id) +
+                                 " is older than the claim it joins");
+    }
     r.first_day = std::min(r.first_day, m.days.first);
     r.last_day = std::max(r.last_day, m.days.last);
     r.id = std::min(r.id, m.id);
@@ -177,12 +181,10 @@ absl::Status ClaimBook::Add(const ClaimMember& m) {
   if (absl::Status st = Load(m.subject, m.days); !st.ok()) return st;
   const std::vector<Claim*> matches = Matching(m.subject, m.days);
   if (matches.empty()) return Count(NewClaim(m.subject), m);
-  // The statement joins every claim it matches. The biggest keeps its
-  // number, so the fewest member rows move.
-  Claim* keeper = *std::max_element(matches.begin(), matches.end(), [](Claim* a, Claim* b) {
-    return a->row.statements != b->row.statements ? a->row.statements < b->row.statements
-                                                  : a->row.claim_no > b->row.claim_no;
-  });
+  // The statement joins every claim it matches into the one with the
+  // smallest id, which stays the joined claim's id.
+  Claim* keeper = *std::min_element(matches.begin(), matches.end(),
+                                    [](Claim* a, Claim* b) { return a->row.id < b->row.id; });
   for (Claim* c : matches) {
     if (c == keeper) continue;
     if (absl::Status st = Absorb(keeper, c); !st.ok()) return st;
@@ -244,33 +246,17 @@ absl::Status ClaimBook::Rebuild(Claim* c) {
     days.push_back(members.back().days);
   }
 
-  // Start the claim over, then count what remains into it and the claims it
-  // splits into; the part with the earliest statement keeps its number.
+  // The claim goes, with its member rows, and what remains of it comes back
+  // as one claim or several, each under its own smallest id (which may be
+  // the old one: WriteTo deletes before it writes).
   if (absl::Status st = LoadAllMembers(c); !st.ok()) return st;
   for (auto& [key, count] : c->members) count.now = 0;
-  const ClaimRow old = c->row;
-  c->row = ClaimRow();
-  c->row.subject = old.subject;
-  c->row.claim_no = old.claim_no;
   c->rebuild = false;
+  c->deleted = true;
   c->dirty = true;
-  const std::vector<std::vector<size_t>> parts = model::GroupIntoClaims(days, window_days_);
-  if (parts.empty()) {
-    c->deleted = true;
-    return absl::OkStatus();
-  }
-  auto earliest = [&](const std::vector<size_t>& part) {
-    model::StatementId id = members[part[0]].id;
-    for (size_t i : part) id = std::min(id, members[i].id);
-    return id;
-  };
-  const auto keeper = std::min_element(parts.begin(), parts.end(),
-                                       [&](const auto& a, const auto& b) {
-                                         return earliest(a) < earliest(b);
-                                       });
-  for (auto part = parts.begin(); part != parts.end(); ++part) {
-    Claim* into = part == keeper ? c : NewClaim(subject);
-    for (size_t i : *part) {
+  for (const std::vector<size_t>& part : model::GroupIntoClaims(days, window_days_)) {
+    Claim* into = NewClaim(subject);
+    for (size_t i : part) {
       if (absl::Status st = Count(into, members[i]); !st.ok()) return st;
     }
   }
@@ -285,8 +271,9 @@ absl::Status ClaimBook::WriteTo(WriteSet* ws) {
   for (Claim* c : rebuild) {
     if (absl::Status st = Rebuild(c); !st.ok()) return st;
   }
-  // Deletes first: a claim may take the key another claim of its subject
-  // leaves (a joined claim starting where the one it absorbed did).
+  // Deletes first: a claim may take the key another claim leaves (a joined
+  // claim starting where the one it absorbed did; a rebuilt claim under its
+  // old id).
   for (const auto& c : claims_) {
     if (!c->dirty) continue;
     if (c->stored_first_day && (c->deleted || *c->stored_first_day != c->row.first_day)) {
@@ -294,7 +281,7 @@ absl::Status ClaimBook::WriteTo(WriteSet* ws) {
     }
     for (const auto& [key, count] : c->members) {
       if (count.now == 0 && count.stored > 0) {
-        ws->DeleteClaimMember(c->row.claim_no, key.first, key.second);
+        ws->DeleteClaimMember(c->row.id, key.first, key.second);
       }
     }
   }
@@ -303,7 +290,7 @@ absl::Status ClaimBook::WriteTo(WriteSet* ws) {
     if (!c->deleted) ws->PutClaim(c->row);
     for (const auto& [key, count] : c->members) {
       if (count.now > 0 && count.now != count.stored) {
-        ws->PutClaimMember(c->row.claim_no, key.first, key.second, count.now);
+        ws->PutClaimMember(c->row.id, key.first, key.second, count.now);
       }
     }
   }

@@ -8,12 +8,16 @@
 // claims commit atomically with their statements.
 //
 // - Add: a statement joins the claim it matches, or starts one; a statement
-//   matching several claims joins them (the biggest keeps its number, the
-//   others' member counts move to it). O(log n) reads per statement, plus
-//   the members of claims it joins.
+//   matching several claims joins them (the one with the smallest id keeps
+//   it, the others' member counts move to it). O(log n) reads per
+//   statement, plus the members of claims it joins.
 // - Remove: the statement's claim is rebuilt in WriteTo from the statements
 //   of its period that remain (read from pair_edges and the statements), and
 //   may split. O(claim size): retraction is rare, ingest is not.
+//
+// Claims and their member rows are named by their smallest statement id, so
+// what the book writes depends only on the statements present, not on the
+// order they came in.
 //
 // Thread-safety: none; one book per write set, used by the one thread that
 // builds it, while nothing else commits (graph::Ingestor's lock).
@@ -59,25 +63,22 @@ ClaimMember ClaimMemberOf(const model::Statement& s, std::string_view publisher)
 class ClaimBook {
  public:
   // `view` must show the store as the write set will find it: nothing may
-  // commit between the view and the write set. New claims are numbered
-  // from `next_claim_no` on.
+  // commit between the view and the write set.
   // REQUIRES: 0 <= window_days <= model::kMaxClaimWindowDays
-  ClaimBook(const ReadView* view, int32_t window_days, uint64_t next_claim_no);
+  ClaimBook(const ReadView* view, int32_t window_days);
   ~ClaimBook();
   ClaimBook(const ClaimBook&) = delete;
   ClaimBook& operator=(const ClaimBook&) = delete;
 
-  // Counts a statement the write set stores. FailedPrecondition after a
-  // Remove (a book either adds or removes).
+  // Counts a statement the write set stores, whose id must be greater than
+  // every stored one's (ids only grow). FailedPrecondition after a Remove (a
+  // book either adds or removes).
   absl::Status Add(const ClaimMember& m);
   // Takes back a statement the write set deletes. DataLoss if no stored
   // claim holds it. FailedPrecondition after an Add.
   absl::Status Remove(const model::Statement& s);
   // Writes every changed claim and member count into `ws`.
   absl::Status WriteTo(WriteSet* ws);
-
-  // The number the next new claim gets: the caller keeps it (a meta row).
-  uint64_t next_claim_no() const { return next_claim_no_; }
 
  private:
   struct Claim;
@@ -96,13 +97,12 @@ class ClaimBook {
 
   const ReadView* const view_;
   const int32_t window_days_;
-  uint64_t next_claim_no_;
   bool adding_ = false;
   bool removing_ = false;
   std::vector<std::unique_ptr<Claim>> claims_;
   std::map<model::ClaimSubject, std::vector<Claim*>> by_subject_;
-  // Every claim number in memory, live or not: a stored row of one is stale.
-  std::unordered_set<uint64_t> known_;
+  // The ids of the stored claims loaded, live or not: memory is newer.
+  std::unordered_set<model::StatementId> known_;
   std::unordered_set<model::StatementId> removed_;
 };
 

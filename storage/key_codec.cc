@@ -390,7 +390,6 @@ std::string EncodeClaimValue(const ClaimRow& c) {
   std::string v;
   v.push_back(static_cast<char>(kClaimValueVersion));
   PutU32(&v, EncodeDay(c.last_day));
-  PutU64(&v, c.claim_no);
   PutU64(&v, c.id);
   for (uint64_t n : {c.statements, c.documents, c.sources, c.claimants}) PutVarint(&v, n);
   for (uint64_t n : c.modalities) PutVarint(&v, n);
@@ -416,13 +415,12 @@ bool DecodeClaim(std::string_view key, std::string_view value, ClaimRow* out) {
   out->subject.action_text = kind == kClaimKindText ? std::string(action) : std::string();
   out->first_day = DecodeDay(GetU32(key.data() + 20 + action_len));
 
-  if (value.size() < 1 + 4 + 8 + 8 || static_cast<uint8_t>(value[0]) != kClaimValueVersion) {
+  if (value.size() < 1 + 4 + 8 || static_cast<uint8_t>(value[0]) != kClaimValueVersion) {
     return false;
   }
   out->last_day = DecodeDay(GetU32(value.data() + 1));
-  out->claim_no = GetU64(value.data() + 5);
-  out->id = GetU64(value.data() + 13);
-  std::string_view in = value.substr(21);
+  out->id = GetU64(value.data() + 5);
+  std::string_view in = value.substr(13);
   for (uint64_t* n : {&out->statements, &out->documents, &out->sources, &out->claimants}) {
     if (!GetVarint(&in, n)) return false;
   }
@@ -435,21 +433,21 @@ bool DecodeClaim(std::string_view key, std::string_view value, ClaimRow* out) {
   return out->first_day <= out->last_day;
 }
 
-std::string ClaimMemberPrefix(uint64_t claim_no) {
+std::string ClaimMemberPrefix(model::StatementId claim) {
   std::string k;
   k.push_back(kClaimTagMember);
-  PutU64(&k, claim_no);
+  PutU64(&k, claim);
   return k;
 }
 
-std::string ClaimMemberPrefix(uint64_t claim_no, ClaimSet set) {
-  std::string k = ClaimMemberPrefix(claim_no);
+std::string ClaimMemberPrefix(model::StatementId claim, ClaimSet set) {
+  std::string k = ClaimMemberPrefix(claim);
   k.push_back(static_cast<char>(set));
   return k;
 }
 
-std::string ClaimMemberKey(uint64_t claim_no, ClaimSet set, std::string_view member) {
-  std::string k = ClaimMemberPrefix(claim_no, set);
+std::string ClaimMemberKey(model::StatementId claim, ClaimSet set, std::string_view member) {
+  std::string k = ClaimMemberPrefix(claim, set);
   k.append(member);
   return k;
 }

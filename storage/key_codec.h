@@ -20,11 +20,11 @@
 //                root:u8 | month:i32
 // claims         0x01 | actor:u64 | target:u64 | kind:u8 |     ClaimValue
 //                action_len:u16 | action bytes | first_day:i32
-//                0x02 | claim_no:u64 | set:u8 | member bytes  count:varint
+//                0x02 | claim id:u64 | set:u8 | member bytes  count:varint
 //
-// claims (issue 11, docs/claims.md; being built: storage/claim_book.h
-// keeps it, but ingest and retraction do not call it yet) holds one row per
-// claim under its subject (model::ClaimSubject: kind 1 with the CAMEO code,
+// claims (issue 11, docs/claims.md; storage/claim_book.h keeps it at
+// online ingest and retraction, in stores made online: graph/ingestor.h,
+// kMetaClaimWindow) holds one row per claim under its subject (model::ClaimSubject: kind 1 with the CAMEO code,
 // kind 2 with the unclassified action text) and the first day of its
 // period, so a subject's
 // claims sort by date and one seek finds the claim of a day. A subject's
@@ -32,11 +32,12 @@
 // statement is the last one whose first day is not after the statement's.
 // The member rows count, per claim, each document, independent source and
 // claimant, to keep the claim's distinct counts exact as statements come
-// and go; they hang under claim_no, a number given to a claim when it is
-// made and never reused, because a claim's first day, and its public id
-// (its smallest statement id), change as statements join and leave.
+// and go. They hang under the claim's id, its smallest statement id, which
+// depends only on the statements present (so a bulk load writes the same
+// rows as online ingest); they move when it changes: when claims join (the
+// smallest id stays) and when a retraction rebuilds a claim.
 //
-// ClaimValue: 0x01 | last_day:i32 | claim_no:u64 | id:u64 | then varints:
+// ClaimValue: 0x01 | last_day:i32 | id:u64 | then varints:
 //   statements, documents, sources, claimants, asserted, denied, intended,
 //   hypothetical | first_ingested:i64 | last_ingested:i64 (microseconds,
 //   two's complement, big-endian). Varints are LEB128, minimal.
@@ -216,8 +217,7 @@ struct ClaimRow {
   model::ClaimSubject subject;
   int32_t first_day = 0;  // of the earliest period among its statements
   int32_t last_day = 0;   // of the latest
-  uint64_t claim_no = 0;  // names its member rows; never reused
-  model::StatementId id = 0;  // its smallest statement id: the public id
+  model::StatementId id = 0;  // its smallest statement id; names its member rows
   uint64_t statements = 0;
   uint64_t documents = 0;  // distinct document ids
   uint64_t sources = 0;    // distinct independent sources
@@ -245,12 +245,12 @@ enum class ClaimSet : uint8_t {
   kSource = 2,    // model::IndependentSourceOf bytes; DO NOT CHANGE
   kClaimant = 3,  // attributed_to entity id, u64; DO NOT CHANGE
 };
-std::string ClaimMemberKey(uint64_t claim_no, ClaimSet set, std::string_view member);
+std::string ClaimMemberKey(model::StatementId claim, ClaimSet set, std::string_view member);
 // Prefix of the member keys of one set of a claim (all sets: without set).
-std::string ClaimMemberPrefix(uint64_t claim_no);
-std::string ClaimMemberPrefix(uint64_t claim_no, ClaimSet set);
+std::string ClaimMemberPrefix(model::StatementId claim);
+std::string ClaimMemberPrefix(model::StatementId claim, ClaimSet set);
 struct DecodedClaimMemberKey {
-  uint64_t claim_no;
+  model::StatementId claim;
   ClaimSet set;
   std::string_view member;  // points into the key
 };

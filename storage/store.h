@@ -171,13 +171,13 @@ class ReadView {
                                   const std::function<bool(const ClaimRow&)>& visit) const;
   // Every claim in key order (subject, first day): for check and tests.
   absl::Status ScanClaims(const std::function<bool(const ClaimRow&)>& visit) const;
-  // The member counts of claim `claim_no`, every set, in key order.
+  // The member counts of the claim with id `claim`, every set, in key order.
   absl::Status ScanClaimMembers(
-      uint64_t claim_no,
+      model::StatementId claim,
       const std::function<bool(ClaimSet set, std::string_view member, uint64_t count)>& visit)
       const;
   // 0 when the claim does not count `member`.
-  absl::StatusOr<uint64_t> GetClaimMemberCount(uint64_t claim_no, ClaimSet set,
+  absl::StatusOr<uint64_t> GetClaimMemberCount(model::StatementId claim, ClaimSet set,
                                                std::string_view member) const;
 
  private:
@@ -221,8 +221,9 @@ class WriteSet {
   // Claims, whole rows (storage/claim_book.h decides them).
   void PutClaim(const ClaimRow& c);
   void DeleteClaim(const model::ClaimSubject& subject, int32_t first_day);
-  void PutClaimMember(uint64_t claim_no, ClaimSet set, std::string_view member, uint64_t count);
-  void DeleteClaimMember(uint64_t claim_no, ClaimSet set, std::string_view member);
+  void PutClaimMember(model::StatementId claim, ClaimSet set, std::string_view member,
+                      uint64_t count);
+  void DeleteClaimMember(model::StatementId claim, ClaimSet set, std::string_view member);
 
   size_t statement_count() const { return statements_; }
   bool empty() const;

@@ -54,10 +54,10 @@ absl::Status ReadView::ScanClaims(const std::function<bool(const ClaimRow&)>& vi
 }
 
 absl::Status ReadView::ScanClaimMembers(
-    uint64_t claim_no,
+    model::StatementId claim,
     const std::function<bool(ClaimSet set, std::string_view member, uint64_t count)>& visit)
     const {
-  const std::string lower = ClaimMemberPrefix(claim_no);
+  const std::string lower = ClaimMemberPrefix(claim);
   const std::string upper = PrefixUpperBound(lower);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
@@ -73,9 +73,9 @@ absl::Status ReadView::ScanClaimMembers(
   return FromRocksDb(it->status(), "scan claim members");
 }
 
-absl::StatusOr<uint64_t> ReadView::GetClaimMemberCount(uint64_t claim_no, ClaimSet set,
+absl::StatusOr<uint64_t> ReadView::GetClaimMemberCount(model::StatementId claim, ClaimSet set,
                                                        std::string_view member) const {
-  auto v = Get(store_->claims_, ClaimMemberKey(claim_no, set, member), "claim member");
+  auto v = Get(store_->claims_, ClaimMemberKey(claim, set, member), "claim member");
   if (absl::IsNotFound(v.status())) return 0;
   if (!v.ok()) return v.status();
   const auto count = DecodeClaimMemberCount(*v);
@@ -92,15 +92,15 @@ void WriteSet::DeleteClaim(const model::ClaimSubject& subject, int32_t first_day
   batch_->Delete(store_->claims_, ClaimKey(subject, first_day)).PermitUncheckedError();
 }
 
-void WriteSet::PutClaimMember(uint64_t claim_no, ClaimSet set, std::string_view member,
+void WriteSet::PutClaimMember(model::StatementId claim, ClaimSet set, std::string_view member,
                               uint64_t count) {
-  batch_->Put(store_->claims_, ClaimMemberKey(claim_no, set, member),
+  batch_->Put(store_->claims_, ClaimMemberKey(claim, set, member),
               EncodeClaimMemberCount(count))
       .PermitUncheckedError();
 }
 
-void WriteSet::DeleteClaimMember(uint64_t claim_no, ClaimSet set, std::string_view member) {
-  batch_->Delete(store_->claims_, ClaimMemberKey(claim_no, set, member)).PermitUncheckedError();
+void WriteSet::DeleteClaimMember(model::StatementId claim, ClaimSet set, std::string_view member) {
+  batch_->Delete(store_->claims_, ClaimMemberKey(claim, set, member)).PermitUncheckedError();
 }
 
 }  // namespace entente::storage

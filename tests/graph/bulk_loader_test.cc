@@ -57,7 +57,20 @@ Dump DumpDatabase(const std::string& dir) {
   return out;
 }
 
-void ExpectSameDatabase(const Dump& want, const Dump& got) {
+// The online store without its claims. The bulk loader does not build
+// claims yet (issue 11, docs/claims.md), so a bulk-loaded store keeps none
+// and has no claim window; everything else must be the same.
+Dump WithoutClaims(Dump d) {
+  d["claims"].clear();
+  std::erase_if(d["default"], [](const auto& row) {
+    return row.first == storage::MetaKey(kMetaClaimWindow);
+  });
+  return d;
+}
+
+void ExpectSameDatabase(const Dump& online, const Dump& got) {
+  EXPECT_TRUE(got.at("claims").empty()) << "a bulk load built claims";
+  const Dump want = WithoutClaims(online);
   ASSERT_EQ(want.size(), got.size());
   for (const auto& [cf, rows] : want) {
     const auto& other = got.at(cf);

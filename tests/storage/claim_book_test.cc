@@ -24,7 +24,7 @@ namespace {
 
 using MemberCounts = std::map<std::pair<ClaimSet, std::string>, uint64_t>;
 
-// A claim as the test expects it: the row without claim_no, and its members.
+// A claim as the test expects it: its row and its members.
 struct Expected {
   ClaimRow row;
   MemberCounts members;
@@ -87,7 +87,7 @@ class ClaimBookTest : public ::testing::TestWithParam<int> {
   void AddBatch(const std::vector<model::Statement>& batch) {
     WriteSet ws = store_->NewWriteSet();
     auto view = store_->Latest();
-    ClaimBook book(view.get(), window(), next_claim_no_);
+    ClaimBook book(view.get(), window());
     for (const model::Statement& s : batch) {
       const int doc = std::stoi(s.document_id.substr(4));
       model::Document d;
@@ -100,13 +100,12 @@ class ClaimBookTest : public ::testing::TestWithParam<int> {
     }
     ASSERT_OK(book.WriteTo(&ws));
     ASSERT_OK(store_->Commit(ws));
-    next_claim_no_ = book.next_claim_no();
   }
 
   void RemoveBatch(const std::vector<model::StatementId>& ids) {
     WriteSet ws = store_->NewWriteSet();
     auto view = store_->Latest();
-    ClaimBook book(view.get(), window(), next_claim_no_);
+    ClaimBook book(view.get(), window());
     for (model::StatementId id : ids) {
       const model::Statement s = live_.at(id);
       ws.DeleteStatement(s);
@@ -115,7 +114,6 @@ class ClaimBookTest : public ::testing::TestWithParam<int> {
     }
     ASSERT_OK(book.WriteTo(&ws));
     ASSERT_OK(store_->Commit(ws));
-    next_claim_no_ = book.next_claim_no();
   }
 
   // The claims the rule makes of the live statements, by (subject, first
@@ -163,12 +161,11 @@ class ClaimBookTest : public ::testing::TestWithParam<int> {
   void ExpectClaimsMatch(const std::string& when) {
     const auto expected = ExpectedClaims();
     auto view = store_->Latest();
-    std::set<uint64_t> claim_nos;
+    std::set<model::StatementId> claim_ids;
     size_t seen = 0;
     ASSERT_OK(view->ScanClaims([&](const ClaimRow& row) {
       ++seen;
-      EXPECT_TRUE(claim_nos.insert(row.claim_no).second) << when << ": claim_no reused";
-      EXPECT_LT(row.claim_no, next_claim_no_) << when;
+      EXPECT_TRUE(claim_ids.insert(row.id).second) << when << ": two claims of one id";
       auto e = expected.find({row.subject, row.first_day});
       if (e == expected.end()) {
         ADD_FAILURE() << when << ": unexpected claim " << row.id << " first day " << row.first_day;
@@ -182,7 +179,7 @@ class ClaimBookTest : public ::testing::TestWithParam<int> {
                          x.modalities, x.first_ingested_micros, x.last_ingested_micros))
           << when << ": claim " << x.id;
       MemberCounts members;
-      EXPECT_OK(view->ScanClaimMembers(row.claim_no, [&](ClaimSet set, std::string_view m,
+      EXPECT_OK(view->ScanClaimMembers(row.id, [&](ClaimSet set, std::string_view m,
                                                          uint64_t count) {
         members[{set, std::string(m)}] = count;
         return true;
@@ -196,7 +193,6 @@ class ClaimBookTest : public ::testing::TestWithParam<int> {
   testing::TempDir dir_;
   std::unique_ptr<Store> store_;
   model::StatementId next_id_ = 1;
-  uint64_t next_claim_no_ = 1;
   std::map<model::StatementId, model::Statement> live_;
 };
 
@@ -253,7 +249,7 @@ model::Statement OneStatement() {
 
 TEST_F(ClaimBookCasesTest, ABookEitherAddsOrRemoves) {
   auto view = store_->Latest();
-  ClaimBook book(view.get(), 1, 1);
+  ClaimBook book(view.get(), 1);
   const model::Statement s = OneStatement();
   ASSERT_OK(book.Add(ClaimMemberOf(s, "")));
   EXPECT_THAT(book.Remove(s), testing::StatusIs(absl::StatusCode::kFailedPrecondition));
@@ -261,7 +257,7 @@ TEST_F(ClaimBookCasesTest, ABookEitherAddsOrRemoves) {
 
 TEST_F(ClaimBookCasesTest, RemovingAStatementNoClaimHoldsIsDataLoss) {
   auto view = store_->Latest();
-  ClaimBook book(view.get(), 1, 1);
+  ClaimBook book(view.get(), 1);
   EXPECT_THAT(book.Remove(OneStatement()), testing::StatusIs(absl::StatusCode::kDataLoss));
 }
 

@@ -1,0 +1,125 @@
+// Claims through the Ingestor (issue 11): a store made online keeps them
+// from its first statement, ingest and retraction keep them exact across
+// batches (a document's publisher known from an earlier batch), and a
+// bulk-loaded store keeps none. The rule itself is tested in
+// tests/model/claim_test.cc, the bookkeeping on random batches in
+// tests/storage/claim_book_test.cc.
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "graph/ingestor.h"
+#include "storage/claim_book.h"
+#include "tests/graph/graph_fixture.h"
+#include "tests/graph/test_statements.h"
+
+namespace entente::graph {
+namespace {
+
+class ClaimsIngestTest : public GraphFixture {
+ protected:
+  // Every stored claim, by its id.
+  std::map<model::StatementId, storage::ClaimRow> Claims() {
+    std::map<model::StatementId, storage::ClaimRow> out;
+    auto view = store_->Latest();
+    EXPECT_OK(view->ScanClaims([&](const storage::ClaimRow& c) {
+      out.emplace(c.id, c);
+      return true;
+    }));
+    return out;
+  }
+
+  // A report of North Korea sending troops to Russia by `publisher`.
+  static model::StatementInput Report(const std::string& document, const std::string& publisher,
+                                      model::Date date, model::Modality modality) {
+    model::StatementInput in = Stmt("North Korea", "Russia", date, "1711");
+    in.action_text = "sent troops to";
+    in.source.document_id = document;
+    in.source.publisher = publisher;
+    in.modality = modality;
+    return in;
+  }
+};
+
+TEST_F(ClaimsIngestTest, ReportsOfOneEventAreOneClaimWithItsIndependentSources) {
+  ASSERT_OK(LoadClaimWindow(*store_));
+  EXPECT_EQ(*LoadClaimWindow(*store_), model::kDefaultClaimWindowDays);
+  const auto asserted = model::Modality::kAsserted;
+  auto first = MustIngest({Report("yonhap-1", "Yonhap", {2024, 10, 18}, asserted),
+                           Report("yonhap-2", "Yonhap", {2024, 10, 19}, asserted)});
+  // A later batch: a document stored before keeps its publisher, even when
+  // the statement repeats it without one; a denial; a report two days
+  // after the last is another claim.
+  model::StatementInput again = Report("yonhap-1", "", {2024, 10, 18}, asserted);
+  again.quote = "another sentence of the same article";
+  auto second = MustIngest({again,
+                            Report("kcna-1", "KCNA", {2024, 10, 19}, model::Modality::kDenied),
+                            Report("no-publisher", "", {2024, 10, 18}, asserted),
+                            Report("tass-1", "TASS", {2024, 10, 22}, asserted)});
+  ASSERT_EQ(second.accepted, 4u);
+
+  const auto claims = Claims();
+  ASSERT_EQ(claims.size(), 2u);
+  const storage::ClaimRow& c = claims.at(first.ids[0]);
+  EXPECT_EQ(c.statements, 5u);
+  EXPECT_EQ(c.documents, 4u);  // yonhap-1 twice
+  EXPECT_EQ(c.sources, 3u);    // Yonhap, KCNA, and the document without a publisher
+  EXPECT_EQ(c.modalities[0], 4u);
+  EXPECT_EQ(c.modalities[1], 1u);
+  EXPECT_TRUE(model::IsContested(c.modalities[0], c.modalities[1]));
+  EXPECT_EQ(c.first_day, model::FirstDay({2024, 10, 18}));
+  EXPECT_EQ(c.last_day, model::FirstDay({2024, 10, 19}));
+  const storage::ClaimRow& later = claims.at(second.ids[3]);
+  EXPECT_EQ(later.statements, 1u);
+  EXPECT_EQ(later.sources, 1u);
+
+  // A report of the 20th and 21st bridges the two claims; retracting it
+  // splits them again, and retracting the first statement gives the claim
+  // the id of the next.
+  auto bridge = MustIngest({Report("reuters-1", "Reuters", {2024, 10, 20}, asserted),
+                            Report("reuters-2", "Reuters", {2024, 10, 21}, asserted)});
+  ASSERT_EQ(Claims().size(), 1u);
+  EXPECT_EQ(Claims().at(first.ids[0]).sources, 5u);
+  ASSERT_OK(ingestor_->Retract({bridge.ids[0]}, {}));
+  ASSERT_EQ(Claims().size(), 2u);
+  EXPECT_EQ(Claims().at(first.ids[0]).statements, 5u);
+  // The 21st and the 22nd, under the id of the 22nd: stored before the 21st.
+  EXPECT_EQ(Claims().at(second.ids[3]).statements, 2u);
+  ASSERT_OK(ingestor_->Retract({first.ids[0]}, {}));
+  EXPECT_EQ(Claims().count(first.ids[0]), 0u);
+  EXPECT_EQ(Claims().at(first.ids[1]).statements, 4u);
+
+  Reopen();
+  EXPECT_EQ(Claims().at(first.ids[1]).statements, 4u);
+  ASSERT_OK(ingestor_->Retract({}, {"yonhap-2", "kcna-1", "no-publisher", "yonhap-1"}));
+  EXPECT_EQ(Claims().count(first.ids[1]), 0u);
+  EXPECT_EQ(Claims().size(), 1u);
+}
+
+TEST_F(ClaimsIngestTest, ABulkLoadedStoreKeepsNoClaims) {
+  auto s = storage::Store::Open(dir_.Sub("bulk"), storage::StoreOptions());
+  ASSERT_OK(s);
+  Ingestor bulk(s->get(), nullptr, Ingestor::Mode::kBulk);
+  ASSERT_OK(bulk.Init());
+  ASSERT_OK(bulk.Ingest({Stmt("North Korea", "Russia")}, model::NameResolution::kAlias));
+  ASSERT_OK(bulk.FinishBulk());
+  auto window = LoadClaimWindow(**s);
+  ASSERT_OK(window);
+  EXPECT_FALSE(window->has_value());
+  // Online ingest into it leaves the claims family alone.
+  Ingestor online(s->get());
+  ASSERT_OK(online.Init());
+  ASSERT_OK(online.Ingest({Stmt("North Korea", "Russia", {2024, 10, 23})},
+                          model::NameResolution::kAlias));
+  size_t claims = 0;
+  ASSERT_OK((*s)->Latest()->ScanClaims([&](const storage::ClaimRow&) {
+    ++claims;
+    return true;
+  }));
+  EXPECT_EQ(claims, 0u);
+}
+
+}  // namespace
+}  // namespace entente::graph
