@@ -327,8 +327,12 @@ class Ingestor::Batch {
   std::vector<std::string> key_hashes_;
 };
 
-Ingestor::Ingestor(storage::Store* store, Clock clock, Mode mode)
-    : store_(store), clock_(clock ? std::move(clock) : Clock(NowMicros)), mode_(mode) {
+Ingestor::Ingestor(storage::Store* store, Clock clock, Mode mode,
+                   std::optional<int32_t> new_store_claim_window)
+    : store_(store),
+      clock_(clock ? std::move(clock) : Clock(NowMicros)),
+      mode_(mode),
+      new_store_claim_window_(new_store_claim_window) {
   if (mode_ == Mode::kBulk) {
     exact_cache_.Unbound();
     alias_cache_.Unbound();
@@ -386,12 +390,13 @@ absl::Status Ingestor::Init() {
   }
   ws.PutMeta(kMetaNextEntity, storage::EncodeId(next_entity_));
   ws.PutMeta(kMetaCountriesSeeded, "1");
-  // A new store keeps claims from its first statement. The bulk loader does
-  // not build them yet, so a bulk-loaded store keeps none.
-  const bool keep_claims = mode_ == Mode::kOnline;
-  if (keep_claims) ws.PutMeta(kMetaClaimWindow, storage::EncodeId(model::kDefaultClaimWindowDays));
+  // A new store asked to keep claims keeps them from its first statement.
+  // The bulk loader does not build them yet, so a bulk-loaded store keeps
+  // none.
+  const bool keep_claims = mode_ == Mode::kOnline && new_store_claim_window_.has_value();
+  if (keep_claims) ws.PutMeta(kMetaClaimWindow, storage::EncodeId(*new_store_claim_window_));
   absl::Status st = store_->Commit(ws);
-  if (st.ok() && keep_claims) claim_window_ = model::kDefaultClaimWindowDays;
+  if (st.ok() && keep_claims) claim_window_ = *new_store_claim_window_;
   return st;
 }
 

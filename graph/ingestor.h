@@ -72,10 +72,11 @@ absl::StatusOr<IdCounters> LoadIdCounters(const storage::Store& store);
 
 // Claims (docs/claims.md) are kept in a store that has this meta row: the
 // claim window in days, fixed when the store is made, since every claim
-// depends on it. A store made by online ingest keeps claims from the start;
-// one without the row (bulk-loaded, or made before claims) keeps none yet,
-// and ingest into it leaves the claims family alone rather than fill it
-// with claims that miss the statements before.
+// depends on it. An online Ingestor asked to keep claims writes it when it
+// makes a store, which then keeps claims from its first statement; a store
+// without the row (made without claims, bulk-loaded, or made before claims
+// existed) keeps none, and ingest into it leaves the claims family alone
+// rather than fill it with claims that miss the statements before.
 inline constexpr char kMetaClaimWindow[] = "claim_window_days";
 // The store's claim window, or nullopt if it keeps no claims. DataLoss if
 // the row is corrupt.
@@ -122,7 +123,11 @@ class Ingestor {
   };
 
   // `store` must outlive the Ingestor. Call Init() before Ingest().
-  explicit Ingestor(storage::Store* store, Clock clock = nullptr, Mode mode = Mode::kOnline);
+  // `new_store_claim_window`: if set (0..model::kMaxClaimWindowDays), a
+  // store this online Ingestor makes keeps claims with this window. Opt-in
+  // for now: keeping claims halves the online ingest rate (docs/claims.md).
+  explicit Ingestor(storage::Store* store, Clock clock = nullptr, Mode mode = Mode::kOnline,
+                    std::optional<int32_t> new_store_claim_window = std::nullopt);
 
   // Loads the id counters and, on a new database, seeds the world's
   // countries with their aliases. In bulk mode, FailedPrecondition if the
@@ -157,6 +162,7 @@ class Ingestor {
   storage::Store* const store_;
   const Clock clock_;
   const Mode mode_;
+  const std::optional<int32_t> new_store_claim_window_;
 
   std::mutex mu_;
   // Names already resolved, so that a batch of a million rows naming the

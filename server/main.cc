@@ -2,6 +2,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -11,6 +12,7 @@
 #include "graph/ingestor.h"
 #include "graph/reader.h"
 #include "graph/work_budget.h"
+#include "model/claim.h"
 #include "server/flag_spelling.h"
 #include "service/json_log.h"
 #include "service/server.h"
@@ -56,6 +58,14 @@ ABSL_FLAG(int, stream_idle_s, 300,
           "message has passed either way for this many seconds (0: never)");
 ABSL_FLAG(int, max_message_mb, 64,
           "largest request message accepted, MiB; a larger one fails with RESOURCE_EXHAUSTED");
+ABSL_FLAG(bool, claims, false,
+          "a database this server creates keeps claims: which statements report the same "
+          "event, by how many independent sources, contested or not (docs/claims.md). For now "
+          "it halves the online ingest rate. No effect on an existing database: whether it "
+          "keeps claims was decided when it was created");
+ABSL_FLAG(int, claim_window_days, 1,
+          "with --claims: how many days apart two reports of one action may be and still be "
+          "one claim (0..31), fixed for the database when it is created");
 ABSL_FLAG(int, query_memory_mb, 512,
           "memory that queries may hold at once over all calls, MiB: the search state and "
           "answers of Traverse, FindPaths, GetRelationTimeline, GetEntityProfile and "
@@ -123,6 +133,12 @@ int main(int argc, char** argv) {
                  query_memory_mb);
     return 2;
   }
+  const int claim_window_days = absl::GetFlag(FLAGS_claim_window_days);
+  if (claim_window_days < 0 || claim_window_days > entente::model::kMaxClaimWindowDays) {
+    std::fprintf(stderr, "entente-server: --claim_window_days must be in 0..%d, not %d\n",
+                 entente::model::kMaxClaimWindowDays, claim_window_days);
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_stream_idle_s) < 0) {
     std::fprintf(stderr, "entente-server: --stream_idle_s must be 0 (never) or more, not %d\n",
                  absl::GetFlag(FLAGS_stream_idle_s));
@@ -151,7 +167,10 @@ int main(int argc, char** argv) {
     Log("error", store.status().ToString());
     return 1;
   }
-  entente::graph::Ingestor ingestor(store->get());
+  std::optional<int32_t> claim_window;
+  if (absl::GetFlag(FLAGS_claims)) claim_window = claim_window_days;
+  entente::graph::Ingestor ingestor(store->get(), nullptr, entente::graph::Ingestor::Mode::kOnline,
+                                    claim_window);
   if (absl::Status s = ingestor.Init(); !s.ok()) {
     Log("error", s.ToString());
     return 1;

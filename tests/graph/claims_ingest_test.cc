@@ -1,5 +1,5 @@
-// Claims through the Ingestor (issue 11): a store made online keeps them
-// from its first statement, ingest and retraction keep them exact across
+// Claims through the Ingestor (issue 11): a store made online by an
+// Ingestor asked to keep them keeps them from its first statement, ingest and retraction keep them exact across
 // batches (a document's publisher known from an earlier batch), and a
 // bulk-loaded store keeps none. The rule itself is tested in
 // tests/model/claim_test.cc, the bookkeeping on random batches in
@@ -20,6 +20,31 @@ namespace {
 
 class ClaimsIngestTest : public GraphFixture {
  protected:
+  // A store made by an Ingestor that keeps claims (GraphFixture's does not).
+  void SetUp() override {
+    ingestor_.reset();
+    store_.reset();
+    auto s = storage::Store::Open(dir_.Sub("claims"), storage::StoreOptions());
+    ASSERT_OK(s);
+    store_ = std::move(*s);
+    ingestor_ = std::make_unique<Ingestor>(store_.get(), [this] { return now_; },
+                                           Ingestor::Mode::kOnline,
+                                           model::kDefaultClaimWindowDays);
+    ASSERT_OK(ingestor_->Init());
+  }
+
+  // Reopens the store; the window is the store's, whatever the Ingestor is
+  // asked for.
+  void ReopenWithoutAskingForClaims() {
+    ingestor_.reset();
+    store_.reset();
+    auto s = storage::Store::Open(dir_.Sub("claims"), storage::StoreOptions());
+    ASSERT_OK(s);
+    store_ = std::move(*s);
+    ingestor_ = std::make_unique<Ingestor>(store_.get(), [this] { return now_; });
+    ASSERT_OK(ingestor_->Init());
+  }
+
   // Every stored claim, by its id.
   std::map<model::StatementId, storage::ClaimRow> Claims() {
     std::map<model::StatementId, storage::ClaimRow> out;
@@ -91,17 +116,37 @@ TEST_F(ClaimsIngestTest, ReportsOfOneEventAreOneClaimWithItsIndependentSources) 
   EXPECT_EQ(Claims().count(first.ids[0]), 0u);
   EXPECT_EQ(Claims().at(first.ids[1]).statements, 4u);
 
-  Reopen();
+  ReopenWithoutAskingForClaims();
   EXPECT_EQ(Claims().at(first.ids[1]).statements, 4u);
   ASSERT_OK(ingestor_->Retract({}, {"yonhap-2", "kcna-1", "no-publisher", "yonhap-1"}));
   EXPECT_EQ(Claims().count(first.ids[1]), 0u);
   EXPECT_EQ(Claims().size(), 1u);
 }
 
+TEST_F(ClaimsIngestTest, AStoreMadeWithoutClaimsKeepsNone) {
+  auto s = storage::Store::Open(dir_.Sub("plain"), storage::StoreOptions());
+  ASSERT_OK(s);
+  {
+    Ingestor plain(s->get());
+    ASSERT_OK(plain.Init());
+  }
+  // Asking later does not change what the store was made with.
+  Ingestor online(s->get(), nullptr, Ingestor::Mode::kOnline, 1);
+  ASSERT_OK(online.Init());
+  ASSERT_OK(online.Ingest({Stmt("North Korea", "Russia")}, model::NameResolution::kAlias));
+  auto window = LoadClaimWindow(**s);
+  ASSERT_OK(window);
+  EXPECT_FALSE(window->has_value());
+  EXPECT_TRUE((*s)->Latest()->ScanClaims([](const storage::ClaimRow&) {
+    ADD_FAILURE() << "a claim in a store made without claims";
+    return false;
+  }).ok());
+}
+
 TEST_F(ClaimsIngestTest, ABulkLoadedStoreKeepsNoClaims) {
   auto s = storage::Store::Open(dir_.Sub("bulk"), storage::StoreOptions());
   ASSERT_OK(s);
-  Ingestor bulk(s->get(), nullptr, Ingestor::Mode::kBulk);
+  Ingestor bulk(s->get(), nullptr, Ingestor::Mode::kBulk, 1);
   ASSERT_OK(bulk.Init());
   ASSERT_OK(bulk.Ingest({Stmt("North Korea", "Russia")}, model::NameResolution::kAlias));
   ASSERT_OK(bulk.FinishBulk());
@@ -109,7 +154,7 @@ TEST_F(ClaimsIngestTest, ABulkLoadedStoreKeepsNoClaims) {
   ASSERT_OK(window);
   EXPECT_FALSE(window->has_value());
   // Online ingest into it leaves the claims family alone.
-  Ingestor online(s->get());
+  Ingestor online(s->get(), nullptr, Ingestor::Mode::kOnline, 1);
   ASSERT_OK(online.Init());
   ASSERT_OK(online.Ingest({Stmt("North Korea", "Russia", {2024, 10, 23})},
                           model::NameResolution::kAlias));
