@@ -54,9 +54,9 @@ int Check(const Context& ctx, const ParsedArgs& args) {
   }
   absl::PrintF(
       "checked %d statements, %d out_edges, %d in_edges, %d pair_edges, %d summary cells, "
-      "%d entities, %d names, %d documents, %d idempotency keys in %.2f s: ",
+      "%d entities, %d names, %d documents, %d idempotency keys, %d claims in %.2f s: ",
       r.statements(), r.out_edges(), r.in_edges(), r.pair_edges(), r.summaries(), r.entities(),
-      r.names(), r.documents(), r.idempotency_keys(), r.elapsed_micros() / 1e6);
+      r.names(), r.documents(), r.idempotency_keys(), r.claims(), r.elapsed_micros() / 1e6);
   if (r.consistent()) {
     absl::PrintF("consistent\n");
     return kExitOk;

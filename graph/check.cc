@@ -14,6 +14,9 @@ absl::StatusOr<storage::CheckReport> CheckStore(const storage::Store& store,
     *root = share.root;
     *goldstein_x10 = share.goldstein_x10;
   };
+  auto window = LoadClaimWindow(store);
+  if (!window.ok()) return window.status();
+  options.claim_window = *window;
   return store.Check(options);
 }
 

@@ -45,6 +45,7 @@ grpc::Status AdminServiceImpl::Check(grpc::ServerContext*, const v1::CheckReques
   resp->set_names(c.names);
   resp->set_documents(c.documents);
   resp->set_idempotency_keys(c.idempotency_keys);
+  resp->set_claims(c.claims);
   resp->set_problems_total(report->problems_total);
   for (int k = 0; k < storage::kProblemKinds; ++k) {
     if (report->problems_by_kind[k] == 0) continue;

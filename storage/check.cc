@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "rocksdb/db.h"
+#include "storage/check_claims.h"
 #include "storage/key_codec.h"
 #include "storage/record_codec.h"
 #include "storage/rocksdb_status.h"
@@ -443,7 +444,8 @@ std::string_view ProblemKindName(ProblemKind kind) {
       "corrupt_record",       "missing_index_entry", "orphan_index_entry",
       "index_mismatch",       "summary_mismatch",    "missing_summary",
       "orphan_summary",       "missing_entity",      "missing_document",
-      "dangling_idempotency_key", "missing_idempotency_key"};
+      "dangling_idempotency_key", "missing_idempotency_key", "missing_claim",
+      "claim_mismatch",       "orphan_claim"};
   const auto i = static_cast<size_t>(kind);
   return i < kProblemKinds ? kNames[i] : "unknown";
 }
@@ -452,9 +454,9 @@ std::string FormatCheckReport(const CheckReport& report) {
   const CheckCounts& c = report.checked;
   std::string out = absl::StrFormat(
       "checked %d statements, %d out_edges, %d in_edges, %d pair_edges, %d summary cells, "
-      "%d entities, %d names, %d documents, %d idempotency keys: ",
+      "%d entities, %d names, %d documents, %d idempotency keys, %d claims: ",
       c.statements, c.out_edges, c.in_edges, c.pair_edges, c.summaries, c.entities, c.names,
-      c.documents, c.idempotency_keys);
+      c.documents, c.idempotency_keys, c.claims);
   if (report.consistent()) return out + "consistent\n";
   absl::StrAppend(&out, report.problems_total, " problem",
                   report.problems_total == 1 ? "" : "s", "\n");
@@ -476,12 +478,9 @@ std::string FormatCheckReport(const CheckReport& report) {
 
 absl::StatusOr<CheckReport> Store::Check(const CheckOptions& options) const {
   if (!options.classify) return absl::InvalidArgumentError("CheckOptions.classify is required");
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
-  struct Release {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* s;
-    ~Release() { db->ReleaseSnapshot(s); }
-  } release{db_.get(), snapshot};
+  // Holds the snapshot every pass reads, and releases it.
+  const std::unique_ptr<ReadView> view = Snapshot();
+  const rocksdb::Snapshot* snapshot = view->snapshot_;
   Checker checker(db_.get(), snapshot, options);
   uint64_t next_statement_id = 0;  // 0: unknown
   {
@@ -504,7 +503,12 @@ absl::StatusOr<CheckReport> Store::Check(const CheckOptions& options) const {
     if (!s.ok()) return s;
   }
   checker.Unseen(statements_);
-  return std::move(checker.report());
+  CheckReport report = std::move(checker.report());
+  if (options.claim_window) {
+    absl::Status s = CheckClaims(*view, *options.claim_window, options.max_problems, &report);
+    if (!s.ok()) return s;
+  }
+  return report;
 }
 
 absl::Status Store::PutRawForTest(std::string_view cf, std::string_view key,

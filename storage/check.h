@@ -7,13 +7,17 @@
 // Store::Check() runs it. It reads every key once, in key order, with no
 // random reads; memory is about 10 bytes per statement id and 1 bit per
 // entity id (ids are allocated densely by the ingestor), plus 8 bytes per
-// document.
+// document. In a store that keeps claims, a second pass recomputes them
+// pair by pair (storage/check_claims.cc): it reads each statement and its
+// document by key, holds one pair's statements at a time and 8 bytes per
+// claim.
 #ifndef ENTENTE_STORAGE_CHECK_H_
 #define ENTENTE_STORAGE_CHECK_H_
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,8 +38,11 @@ enum class ProblemKind : uint8_t {
   kMissingDocument = 8,         // a statement's document is absent
   kDanglingIdempotencyKey = 9,  // an idempotency key of an absent statement
   kMissingIdempotencyKey = 10,  // a statement no idempotency key points to
+  kMissingClaim = 11,           // statements make a claim that is not stored
+  kClaimMismatch = 12,          // a claim or its member counts differ from its statements'
+  kOrphanClaim = 13,            // a claim or member count no statements make
 };
-inline constexpr int kProblemKinds = 11;
+inline constexpr int kProblemKinds = 14;
 
 // "missing_index_entry", ...
 std::string_view ProblemKindName(ProblemKind kind);
@@ -58,6 +65,7 @@ struct CheckCounts {
   uint64_t names = 0;
   uint64_t documents = 0;
   uint64_t idempotency_keys = 0;
+  uint64_t claims = 0;
 };
 
 struct CheckReport {
@@ -77,6 +85,9 @@ struct CheckOptions {
   // which storage does not know. REQUIRED.
   std::function<void(std::string_view cameo_code, uint8_t* root, int32_t* goldstein_x10)>
       classify;
+  // The store's claim window if it keeps claims (graph::LoadClaimWindow):
+  // the claims are then recomputed from the statements and compared.
+  std::optional<int32_t> claim_window;
 };
 
 // "12 statements, ...: consistent" or the problem totals and the listed

@@ -17,6 +17,69 @@ ClaimMember ClaimMemberOf(const model::Statement& s, std::string_view publisher)
   return m;
 }
 
+namespace {
+
+// Counts statement `m` into the row of its claim: everything but the
+// distinct counts, which depend on the members already counted. The one
+// place that says what a statement adds to a claim's row.
+void AddToRow(ClaimRow* r, const ClaimMember& m) {
+  if (r->statements == 0) {
+    r->first_day = m.days.first;
+    r->last_day = m.days.last;
+    r->id = m.id;
+    r->first_ingested_micros = m.ingested_at_micros;
+    r->last_ingested_micros = m.ingested_at_micros;
+  } else {
+    r->first_day = std::min(r->first_day, m.days.first);
+    r->last_day = std::max(r->last_day, m.days.last);
+    r->id = std::min(r->id, m.id);
+    r->first_ingested_micros = std::min(r->first_ingested_micros, m.ingested_at_micros);
+    r->last_ingested_micros = std::max(r->last_ingested_micros, m.ingested_at_micros);
+  }
+  ++r->statements;
+  // Stored statements are never kUnspecified (it is stored as asserted).
+  const size_t modality =
+      m.modality == model::Modality::kUnspecified ? 0 : static_cast<size_t>(m.modality) - 1;
+  if (modality < r->modalities.size()) ++r->modalities[modality];
+}
+
+// The member keys a statement counts once each in its claim.
+std::vector<std::pair<ClaimSet, std::string>> MemberKeysOf(const ClaimMember& m) {
+  std::vector<std::pair<ClaimSet, std::string>> keys = {{ClaimSet::kDocument, m.document_id},
+                                                        {ClaimSet::kSource, m.source}};
+  if (m.claimant != 0) keys.emplace_back(ClaimSet::kClaimant, EncodeId(m.claimant));
+  return keys;
+}
+
+uint64_t& DistinctOf(ClaimRow* r, ClaimSet set) {
+  return set == ClaimSet::kDocument ? r->documents
+         : set == ClaimSet::kSource ? r->sources
+                                    : r->claimants;
+}
+
+}  // namespace
+
+std::vector<ComputedClaim> ComputeClaims(const std::vector<ClaimMember>& members,
+                                         int32_t window_days) {
+  std::map<model::ClaimSubject, std::vector<size_t>> by_subject;
+  for (size_t i = 0; i < members.size(); ++i) by_subject[members[i].subject].push_back(i);
+  std::vector<ComputedClaim> out;
+  for (const auto& [subject, indices] : by_subject) {
+    std::vector<model::DayRange> days;
+    for (size_t i : indices) days.push_back(members[i].days);
+    for (const std::vector<size_t>& claim : model::GroupIntoClaims(days, window_days)) {
+      ComputedClaim& c = out.emplace_back();
+      c.row.subject = subject;
+      for (size_t k : claim) {
+        AddToRow(&c.row, members[indices[k]]);
+        for (auto& key : MemberKeysOf(members[indices[k]])) ++c.members[std::move(key)];
+      }
+      for (const auto& [key, count] : c.members) ++DistinctOf(&c.row, key.first);
+    }
+  }
+  return out;
+}
+
 // A claim as this book knows it. `row` is the claim as it will be written;
 // the stored_* fields say what the store holds, so WriteTo writes only the
 // difference.
@@ -108,9 +171,7 @@ absl::Status ClaimBook::Bump(Claim* c, ClaimSet set, std::string_view member, in
     return absl::DataLossError("claim " + std::to_string(c->row.id) + " counts a member less often than its statements");
   }
   it->second.now = before + delta;
-  uint64_t& distinct = set == ClaimSet::kDocument ? c->row.documents
-                       : set == ClaimSet::kSource ? c->row.sources
-                                                  : c->row.claimants;
+  uint64_t& distinct = DistinctOf(&c->row, set);
   if (before == 0 && it->second.now > 0) ++distinct;
   if (before > 0 && it->second.now == 0) --distinct;
   c->dirty = true;
@@ -118,37 +179,18 @@ absl::Status ClaimBook::Bump(Claim* c, ClaimSet set, std::string_view member, in
 }
 
 absl::Status ClaimBook::Count(Claim* c, const ClaimMember& m) {
-  ClaimRow& r = c->row;
-  if (r.statements == 0) {
-    r.first_day = m.days.first;
-    r.last_day = m.days.last;
-    r.id = m.id;
-    r.first_ingested_micros = m.ingested_at_micros;
-    r.last_ingested_micros = m.ingested_at_micros;
-  } else {
-    // A stored claim's member rows are under its id, which must not change
-    // here: a new statement's id is greater than every stored one's.
-    if (c->stored_members && m.id < r.id) {
-      return absl::InternalError("statement " + std::to_string(m.id) +
-                                 " is older than the claim it joins");
-    }
-    r.first_day = std::min(r.first_day, m.days.first);
-    r.last_day = std::max(r.last_day, m.days.last);
-    r.id = std::min(r.id, m.id);
-    r.first_ingested_micros = std::min(r.first_ingested_micros, m.ingested_at_micros);
-    r.last_ingested_micros = std::max(r.last_ingested_micros, m.ingested_at_micros);
+  // A stored claim's member rows are under its id, which must not change
+  // here: a new statement's id is greater than every stored one's.
+  if (c->stored_members && c->row.statements > 0 && m.id < c->row.id) {
+    return absl::InternalError("statement " + std::to_string(m.id) +
+                               " is older than the claim it joins");
   }
-  ++r.statements;
-  // Stored statements are never kUnspecified (it is stored as asserted).
-  const size_t modality = m.modality == model::Modality::kUnspecified
-                              ? 0
-                              : static_cast<size_t>(m.modality) - 1;
-  if (modality < r.modalities.size()) ++r.modalities[modality];
+  AddToRow(&c->row, m);
   c->dirty = true;
-  if (absl::Status st = Bump(c, ClaimSet::kDocument, m.document_id, 1); !st.ok()) return st;
-  if (absl::Status st = Bump(c, ClaimSet::kSource, m.source, 1); !st.ok()) return st;
-  if (m.claimant == 0) return absl::OkStatus();
-  return Bump(c, ClaimSet::kClaimant, EncodeId(m.claimant), 1);
+  for (const auto& [set, member] : MemberKeysOf(m)) {
+    if (absl::Status st = Bump(c, set, member, 1); !st.ok()) return st;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ClaimBook::Absorb(Claim* into, Claim* from) {

@@ -60,6 +60,16 @@ struct ClaimMember {
 // REQUIRES: s.id != 0 and s.date valid.
 ClaimMember ClaimMemberOf(const model::Statement& s, std::string_view publisher);
 
+// A claim and its member counts as its statements make it.
+struct ComputedClaim {
+  ClaimRow row;
+  std::map<std::pair<ClaimSet, std::string>, uint64_t> members;
+};
+// The claims that `members` (of any subjects) make, computed from scratch:
+// what the claims family must hold for them (check).
+std::vector<ComputedClaim> ComputeClaims(const std::vector<ClaimMember>& members,
+                                         int32_t window_days);
+
 class ClaimBook {
  public:
   // `view` must show the store as the write set will find it: nothing may

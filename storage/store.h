@@ -176,6 +176,17 @@ class ReadView {
       model::StatementId claim,
       const std::function<bool(ClaimSet set, std::string_view member, uint64_t count)>& visit)
       const;
+  // Every member count of every claim, in key order (claim id, set,
+  // member): for check.
+  absl::Status ScanAllClaimMembers(
+      const std::function<bool(model::StatementId claim, ClaimSet set, std::string_view member,
+                               uint64_t count)>& visit) const;
+  // The statement ids of each pair of entities (pair_edges, key order), one
+  // pair at a time: for whole-database work on claims (check), never for
+  // a query.
+  absl::Status ScanPairStatements(
+      const std::function<bool(model::EntityId lo, model::EntityId hi,
+                               const std::vector<model::StatementId>& ids)>& visit) const;
   // 0 when the claim does not count `member`.
   absl::StatusOr<uint64_t> GetClaimMemberCount(model::StatementId claim, ClaimSet set,
                                                std::string_view member) const;

@@ -73,6 +73,52 @@ absl::Status ReadView::ScanClaimMembers(
   return FromRocksDb(it->status(), "scan claim members");
 }
 
+absl::Status ReadView::ScanAllClaimMembers(
+    const std::function<bool(model::StatementId claim, ClaimSet set, std::string_view member,
+                             uint64_t count)>& visit) const {
+  const std::string lower(1, kClaimTagMember);
+  const std::string upper = PrefixUpperBound(lower);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.iterate_upper_bound = &upper_slice;
+  ro.fill_cache = false;  // a whole-family pass must not evict the working set
+  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->claims_));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    const auto key = DecodeClaimMemberKey(View(it->key()));
+    const auto count = DecodeClaimMemberCount(View(it->value()));
+    if (!key || !count) return absl::DataLossError("corrupt claim member");
+    if (!visit(key->claim, key->set, key->member, *count)) break;
+  }
+  return FromRocksDb(it->status(), "scan claim members");
+}
+
+absl::Status ReadView::ScanPairStatements(
+    const std::function<bool(model::EntityId lo, model::EntityId hi,
+                             const std::vector<model::StatementId>& ids)>& visit) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->pair_edges_));
+  std::vector<model::StatementId> ids;
+  model::EntityId lo = 0;
+  model::EntityId hi = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto key = DecodePairKey(View(it->key()));
+    if (!key) return absl::DataLossError("corrupt pair_edges key");
+    if (!ids.empty() && (key->lo != lo || key->hi != hi)) {
+      if (!visit(lo, hi, ids)) return absl::OkStatus();
+      ids.clear();
+    }
+    lo = key->lo;
+    hi = key->hi;
+    ids.push_back(key->statement);
+  }
+  if (absl::Status st = FromRocksDb(it->status(), "scan pair_edges"); !st.ok()) return st;
+  if (!ids.empty()) visit(lo, hi, ids);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> ReadView::GetClaimMemberCount(model::StatementId claim, ClaimSet set,
                                                        std::string_view member) const {
   auto v = Get(store_->claims_, ClaimMemberKey(claim, set, member), "claim member");

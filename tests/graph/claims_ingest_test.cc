@@ -10,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include "graph/check.h"
 #include "graph/ingestor.h"
+#include "storage/check.h"
 #include "storage/claim_book.h"
 #include "tests/graph/graph_fixture.h"
 #include "tests/graph/test_statements.h"
@@ -121,6 +123,64 @@ TEST_F(ClaimsIngestTest, ReportsOfOneEventAreOneClaimWithItsIndependentSources) 
   ASSERT_OK(ingestor_->Retract({}, {"yonhap-2", "kcna-1", "no-publisher", "yonhap-1"}));
   EXPECT_EQ(Claims().count(first.ids[1]), 0u);
   EXPECT_EQ(Claims().size(), 1u);
+}
+
+TEST_F(ClaimsIngestTest, CheckRecomputesClaimsAndFindsEveryKindOfDamage) {
+  const auto asserted = model::Modality::kAsserted;
+  auto out = MustIngest({Report("yonhap-1", "Yonhap", {2024, 10, 18}, asserted),
+                         Report("kcna-1", "KCNA", {2024, 10, 19}, model::Modality::kDenied),
+                         Report("tass-1", "TASS", {2024, 10, 25}, asserted),
+                         Stmt("Russia", "North Korea", {2024, 10, 0})});
+  ASSERT_OK(ingestor_->Retract({out.ids[2]}, {}));
+  auto clean = CheckStore(*store_, 100);
+  ASSERT_OK(clean);
+  EXPECT_TRUE(clean->consistent()) << storage::FormatCheckReport(*clean);
+  EXPECT_EQ(clean->checked.claims, 2u);
+
+  const auto kinds = [&](auto damage) {
+    damage();
+    auto report = CheckStore(*store_, 100);
+    EXPECT_OK(report);
+    return report.ok() ? report->problems_by_kind : decltype(report->problems_by_kind){};
+  };
+  const storage::ClaimRow claim = Claims().at(out.ids[0]);
+  const std::string key = storage::ClaimKey(claim.subject, claim.first_day);
+  auto idx = [](storage::ProblemKind k) { return static_cast<size_t>(k); };
+
+  storage::ClaimRow wrong = claim;
+  wrong.sources = 5;
+  auto found = kinds([&] {
+    ASSERT_OK(store_->PutRawForTest("claims", key, storage::EncodeClaimValue(wrong)));
+  });
+  EXPECT_EQ(found[idx(storage::ProblemKind::kClaimMismatch)], 1u);
+  found = kinds([&] {
+    ASSERT_OK(store_->PutRawForTest("claims", key, storage::EncodeClaimValue(claim)));
+    ASSERT_OK(store_->PutRawForTest(
+        "claims", storage::ClaimMemberKey(claim.id, storage::ClaimSet::kSource, "pYonhap"),
+        storage::EncodeClaimMemberCount(2)));
+  });
+  EXPECT_EQ(found[idx(storage::ProblemKind::kClaimMismatch)], 1u) << "a member count";
+  found = kinds([&] {
+    ASSERT_OK(store_->PutRawForTest(
+        "claims", storage::ClaimMemberKey(claim.id, storage::ClaimSet::kSource, "pYonhap"),
+        storage::EncodeClaimMemberCount(1)));
+    ASSERT_OK(store_->DeleteRawForTest("claims", key));
+  });
+  EXPECT_EQ(found[idx(storage::ProblemKind::kMissingClaim)], 1u);
+  found = kinds([&] {
+    ASSERT_OK(store_->PutRawForTest("claims", key, storage::EncodeClaimValue(claim)));
+    storage::ClaimRow ghost = claim;
+    ghost.id = 999;
+    ghost.first_day = ghost.last_day = model::FirstDay({2020, 1, 1});
+    ASSERT_OK(store_->PutRawForTest("claims", storage::ClaimKey(ghost.subject, ghost.first_day),
+                                    storage::EncodeClaimValue(ghost)));
+    ASSERT_OK(store_->PutRawForTest(
+        "claims", storage::ClaimMemberKey(998, storage::ClaimSet::kDocument, "x"),
+        storage::EncodeClaimMemberCount(1)));
+  });
+  EXPECT_EQ(found[idx(storage::ProblemKind::kOrphanClaim)], 2u);
+  EXPECT_EQ(found[idx(storage::ProblemKind::kMissingClaim)], 0u);
+  EXPECT_EQ(found[idx(storage::ProblemKind::kClaimMismatch)], 0u);
 }
 
 TEST_F(ClaimsIngestTest, AStoreMadeWithoutClaimsKeepsNone) {

@@ -14,6 +14,8 @@
 #include <gtest/gtest.h>
 
 #include "model/claim.h"
+#include "storage/check.h"
+#include "storage/check_claims.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
 #include "tests/testing/status_matchers.h"
@@ -188,6 +190,11 @@ class ClaimBookTest : public ::testing::TestWithParam<int> {
       return true;
     }));
     EXPECT_EQ(seen, expected.size()) << when;
+    // check's recomputation (storage/check_claims.h) agrees too.
+    CheckReport report;
+    ASSERT_OK(CheckClaims(*view, window(), 5, &report));
+    EXPECT_EQ(report.problems_total, 0u) << when << ": " << FormatCheckReport(report);
+    EXPECT_EQ(report.checked.claims, expected.size()) << when;
   }
 
   testing::TempDir dir_;
