@@ -145,6 +145,22 @@ absl::StatusOr<std::optional<int32_t>> LoadClaimWindow(const storage::Store& sto
   return static_cast<int32_t>(*window);
 }
 
+absl::StatusOr<uint64_t> StartKeepingClaims(storage::Store* store, int32_t window_days) {
+  auto kept = LoadClaimWindow(*store);
+  if (!kept.ok()) return kept.status();
+  if (kept->has_value()) {
+    return absl::FailedPreconditionError("the database keeps claims already, with a window of " +
+                                         std::to_string(**kept) + " days");
+  }
+  auto written = storage::RebuildAllClaims(store, window_days);
+  if (!written.ok()) return written.status();
+  // Last, so that a rebuild cut short leaves a store that keeps no claims.
+  storage::WriteSet ws = store->NewWriteSet();
+  ws.PutMeta(kMetaClaimWindow, storage::EncodeId(window_days));
+  if (absl::Status st = store->Commit(ws); !st.ok()) return st;
+  return *written;
+}
+
 SummaryShare SummaryShareOf(std::string_view code) {
   return {static_cast<uint8_t>(Taxonomy::RootIndex(code)),
           static_cast<int32_t>(std::lround(Taxonomy::Get().GoldsteinOf(code) * 10))};

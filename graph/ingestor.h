@@ -82,6 +82,15 @@ inline constexpr char kMetaClaimWindow[] = "claim_window_days";
 // the row is corrupt.
 absl::StatusOr<std::optional<int32_t>> LoadClaimWindow(const storage::Store& store);
 
+// Gives a store that keeps no claims (made without them, bulk-loaded, or
+// made before claims existed) the claims its statements make, and has it
+// keep them from now on with `window_days`. Returns the claims written.
+// Nothing else may write to the store meanwhile (entente-admin runs it
+// offline). FailedPrecondition if the store keeps claims already. If it
+// fails part way, the store still keeps none; run it again.
+// REQUIRES: 0 <= window_days <= model::kMaxClaimWindowDays
+absl::StatusOr<uint64_t> StartKeepingClaims(storage::Store* store, int32_t window_days);
+
 // The CAMEO code a statement with this action is stored with (into `code`)
 // and where it came from: the given code, else the lexicon's code for the
 // action text, else none. Ingest and graph::BulkLoader both classify so.

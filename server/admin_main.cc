@@ -1,7 +1,8 @@
 // entente-admin: offline operations on a database the server does not hold
 // open.
 //
-//   entente-admin import --data DIR [--threads N] [--memory_mb N] [--tmp_dir DIR] FILE...
+//   entente-admin import --data DIR [--threads N] [--memory_mb N] [--tmp_dir DIR]
+//                        [--claims [--claim_window_days N]] FILE...
 //
 // A first load of millions of ICEWS rows with graph::BulkLoader: the same
 // validation, names, ids, indexes and summaries as online ingest, built
@@ -22,6 +23,8 @@
 #include "absl/strings/str_replace.h"
 #include "formats/icews_tsv.h"
 #include "graph/bulk_loader.h"
+#include "graph/ingestor.h"
+#include "model/claim.h"
 #include "server/admin_durability.h"
 #include "server/flag_spelling.h"
 #include "storage/store.h"
@@ -30,7 +33,8 @@ namespace {
 
 // {MEMORY_MB}: BulkLoadOptions's default sort memory, MiB.
 constexpr char kUsageFormat[] =
-    "usage: entente-admin import --data DIR [--threads N] [--memory_mb N] [--tmp_dir DIR] FILE...\n"
+    "usage: entente-admin import --data DIR [--threads N] [--memory_mb N] [--tmp_dir DIR]\n"
+    "                            [--claims [--claim_window_days N]] FILE...\n"
     "\n"
     "Loads ICEWS 4-column TSV files (subject TAB relation TAB object TAB YYYY-MM-DD, no\n"
     "header) into a database without statements, offline: the database's SST files are\n"
@@ -54,6 +58,11 @@ constexpr char kUsageFormat[] =
     "                  N + 146 MB for 10 M\n"
     "  --tmp_dir DIR   where sorted runs and SST files wait (default: inside --data, so that\n"
     "                  ingestion moves the files rather than copying them); cleaned up\n"
+    "  --claims        then find the claims the rows make (docs/claims.md: which rows report\n"
+    "                  the same event, from how many sources), and keep them from now on, as\n"
+    "                  entente-server --claims does for a database it creates\n"
+    "  --claim_window_days N  with --claims: how many days apart two reports may be and still\n"
+    "                  be one claim, 0 to 31 (default 1), fixed for the database\n"
     "\n"
     "Output: a progress line when stderr is a terminal, then on stdout\n"
     "  imported N rows in S s (R rows/s): accepted A, duplicate D, rejected J; disk X MB\n"
@@ -148,6 +157,8 @@ int Import(const std::vector<std::string>& args) {
   std::string dir;
   entente::graph::BulkLoadOptions options;
   std::vector<std::string> files;
+  bool claims = false;
+  long claim_window = entente::model::kDefaultClaimWindowDays;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     const bool has_value = i + 1 < args.size();
@@ -165,6 +176,12 @@ int Import(const std::vector<std::string>& args) {
       options.memory_bytes = static_cast<size_t>(n) << 20;
     } else if (a == "--tmp_dir" && has_value) {
       options.temp_dir = args[++i];
+    } else if (a == "--claims") {
+      claims = true;
+    } else if (a == "--claim_window_days" && has_value) {
+      if (!ParseCount(args[++i], 0, entente::model::kMaxClaimWindowDays, &claim_window)) {
+        return UsageError("--claim_window_days takes 0 to 31");
+      }
     } else if (a == "--batch" && has_value) {
       ++i;  // the old loader's batch size: nothing to tune any more
     } else if (a.rfind("--", 0) == 0) {
@@ -203,6 +220,19 @@ int Import(const std::vector<std::string>& args) {
       static_cast<unsigned long long>(counts->accepted),
       static_cast<unsigned long long>(counts->duplicate),
       static_cast<unsigned long long>(counts->rejected), (*store)->ApproximateDiskBytes() / 1e6);
+  if (claims) {
+    const auto start = std::chrono::steady_clock::now();
+    auto written = entente::graph::StartKeepingClaims(store->get(), static_cast<int32_t>(claim_window));
+    if (!written.ok()) {
+      std::fprintf(stderr,
+                   "entente-admin: the rows are loaded, but finding their claims failed: %s\n",
+                   written.status().ToString().c_str());
+      return 1;
+    }
+    std::printf("found %llu claim%s in %.2f s\n", static_cast<unsigned long long>(*written),
+                *written == 1 ? "" : "s",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   const auto& stats = (*loader)->writer_stats();
   std::fprintf(stderr,
                "entente-admin import: %llu new entities; %d threads; reading %.2f s, then "

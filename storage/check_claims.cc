@@ -2,7 +2,6 @@
 
 #include <string>
 #include <tuple>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -52,31 +51,15 @@ class ClaimChecker {
  private:
   // The claims of one pair's statements, against what is stored.
   absl::Status Pair(const std::vector<model::StatementId>& ids) {
-    auto statements = view_.GetStatements(ids);
-    if (!statements.ok()) return statements.status();
-    std::vector<ClaimMember> members;
-    members.reserve(statements->size());
-    for (const model::Statement& s : *statements) {
-      auto publisher = PublisherOf(s.document_id);
-      if (!publisher.ok()) return publisher.status();
-      members.push_back(ClaimMemberOf(s, *publisher));
-    }
-    publishers_.clear();  // one pair's worth at a time
-    for (const ComputedClaim& want : ComputeClaims(members, window_days_)) {
+    // A statement without its document is check's missing_document; its
+    // claim counts the document as its own source, as ingest would.
+    auto members = ReadClaimMembers(view_, ids);
+    if (!members.ok()) return members.status();
+    for (const ComputedClaim& want : ComputeClaims(*members, window_days_)) {
       made_.insert(want.row.id);
       if (absl::Status st = Compare(want); !st.ok()) return st;
     }
     return absl::OkStatus();
-  }
-
-  absl::StatusOr<std::string> PublisherOf(const std::string& document_id) {
-    auto found = publishers_.find(document_id);
-    if (found != publishers_.end()) return found->second;
-    auto doc = view_.GetDocument(document_id);
-    if (!doc.ok() && !absl::IsNotFound(doc.status())) return doc.status();
-    // A statement without its document is check's missing_document; its
-    // claim counts the document as its own source, as ingest would.
-    return publishers_.emplace(document_id, doc.ok() ? doc->publisher : "").first->second;
   }
 
   absl::Status Compare(const ComputedClaim& want) {
@@ -136,7 +119,6 @@ class ClaimChecker {
   const size_t max_problems_;
   CheckReport* const report_;
   std::unordered_set<model::StatementId> made_;  // ids of the claims statements make
-  std::unordered_map<std::string, std::string> publishers_;  // this pair's documents
 };
 
 }  // namespace

@@ -59,6 +59,64 @@ uint64_t& DistinctOf(ClaimRow* r, ClaimSet set) {
 
 }  // namespace
 
+absl::StatusOr<std::vector<ClaimMember>> ReadClaimMembers(
+    const ReadView& view, const std::vector<model::StatementId>& ids) {
+  auto statements = view.GetStatements(ids);
+  if (!statements.ok()) return statements.status();
+  std::unordered_map<std::string, std::string> publishers;  // by document id
+  std::vector<ClaimMember> members;
+  members.reserve(statements->size());
+  for (const model::Statement& s : *statements) {
+    auto found = publishers.find(s.document_id);
+    if (found == publishers.end()) {
+      auto doc = view.GetDocument(s.document_id);
+      if (!doc.ok() && !absl::IsNotFound(doc.status())) return doc.status();
+      found = publishers.emplace(s.document_id, doc.ok() ? doc->publisher : std::string()).first;
+    }
+    members.push_back(ClaimMemberOf(s, found->second));
+  }
+  return members;
+}
+
+absl::StatusOr<uint64_t> RebuildAllClaims(Store* store, int32_t window_days) {
+  {
+    WriteSet clear = store->NewWriteSet();
+    clear.DeleteAllClaims();
+    if (absl::Status st = store->Commit(clear); !st.ok()) return st;
+  }
+  const auto view = store->Snapshot();
+  uint64_t written = 0;
+  std::optional<WriteSet> ws;
+  ws.emplace(store->NewWriteSet());
+  size_t pending = 0;
+  absl::Status failed;
+  absl::Status st = view->ScanPairStatements(
+      [&](model::EntityId, model::EntityId, const std::vector<model::StatementId>& ids) {
+        auto members = ReadClaimMembers(*view, ids);
+        if (!members.ok()) {
+          failed = members.status();
+          return false;
+        }
+        for (const ComputedClaim& c : ComputeClaims(*members, window_days)) {
+          ws->PutClaim(c.row);
+          for (const auto& [key, count] : c.members) {
+            ws->PutClaimMember(c.row.id, key.first, key.second, count);
+          }
+          ++written;
+          pending += 1 + c.members.size();
+        }
+        if (pending < 50'000) return true;
+        failed = store->Commit(*ws);
+        ws.emplace(store->NewWriteSet());
+        pending = 0;
+        return failed.ok();
+      });
+  if (!st.ok()) return st;
+  if (!failed.ok()) return failed;
+  if (absl::Status last = store->Commit(*ws); !last.ok()) return last;
+  return written;
+}
+
 std::vector<ComputedClaim> ComputeClaims(const std::vector<ClaimMember>& members,
                                          int32_t window_days) {
   std::map<model::ClaimSubject, std::vector<size_t>> by_subject;
@@ -271,21 +329,14 @@ absl::Status ClaimBook::Rebuild(Claim* c) {
     }
   }
   if (absl::Status st = it->status(); !st.ok()) return st;
-  auto statements = view_->GetStatements(ids);
-  if (!statements.ok()) return statements.status();
-  std::unordered_map<std::string, std::string> publishers;  // by document id
+  auto read = ReadClaimMembers(*view_, ids);
+  if (!read.ok()) return read.status();
   std::vector<ClaimMember> members;
   std::vector<model::DayRange> days;
-  for (const model::Statement& s : *statements) {
-    if (model::ClaimSubjectOf(s) != subject) continue;  // another unclassified text
-    auto found = publishers.find(s.document_id);
-    if (found == publishers.end()) {
-      auto doc = view_->GetDocument(s.document_id);
-      if (!doc.ok() && !absl::IsNotFound(doc.status())) return doc.status();
-      found = publishers.emplace(s.document_id, doc.ok() ? doc->publisher : std::string()).first;
-    }
-    members.push_back(ClaimMemberOf(s, found->second));
-    days.push_back(members.back().days);
+  for (ClaimMember& m : *read) {
+    if (m.subject != subject) continue;  // another unclassified text
+    days.push_back(m.days);
+    members.push_back(std::move(m));
   }
 
   // The claim goes, with its member rows, and what remains of it comes back

@@ -60,6 +60,12 @@ struct ClaimMember {
 // REQUIRES: s.id != 0 and s.date valid.
 ClaimMember ClaimMemberOf(const model::Statement& s, std::string_view publisher);
 
+// The members of the statements `ids` (read with their documents'
+// publishers; a document that is gone counts as its own source), in the
+// order of `ids`. NotFound if a statement is missing.
+absl::StatusOr<std::vector<ClaimMember>> ReadClaimMembers(
+    const ReadView& view, const std::vector<model::StatementId>& ids);
+
 // A claim and its member counts as its statements make it.
 struct ComputedClaim {
   ClaimRow row;
@@ -69,6 +75,13 @@ struct ComputedClaim {
 // what the claims family must hold for them (check).
 std::vector<ComputedClaim> ComputeClaims(const std::vector<ClaimMember>& members,
                                          int32_t window_days);
+
+// Replaces the whole claims family with the claims the stored statements
+// make, pair by pair, in commits of a few thousand claims: for a store that
+// kept none (bulk-loaded, or made before claims). Returns the claims
+// written. Nothing else may write meanwhile; if it fails part way, run it
+// again.
+absl::StatusOr<uint64_t> RebuildAllClaims(Store* store, int32_t window_days);
 
 class ClaimBook {
  public:

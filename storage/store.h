@@ -235,6 +235,8 @@ class WriteSet {
   void PutClaimMember(model::StatementId claim, ClaimSet set, std::string_view member,
                       uint64_t count);
   void DeleteClaimMember(model::StatementId claim, ClaimSet set, std::string_view member);
+  // Every claim and member row (storage/claim_book.h, RebuildAllClaims).
+  void DeleteAllClaims();
 
   size_t statement_count() const { return statements_; }
   bool empty() const;

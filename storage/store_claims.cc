@@ -145,6 +145,13 @@ void WriteSet::PutClaimMember(model::StatementId claim, ClaimSet set, std::strin
       .PermitUncheckedError();
 }
 
+void WriteSet::DeleteAllClaims() {
+  // Claim keys start with kClaimTagClaim, member keys with kClaimTagMember.
+  batch_->DeleteRange(store_->claims_, std::string(1, kClaimTagClaim),
+                      std::string(1, static_cast<char>(kClaimTagMember + 1)))
+      .PermitUncheckedError();
+}
+
 void WriteSet::DeleteClaimMember(model::StatementId claim, ClaimSet set, std::string_view member) {
   batch_->Delete(store_->claims_, ClaimMemberKey(claim, set, member)).PermitUncheckedError();
 }

@@ -138,6 +138,52 @@ TEST(DurabilityE2eTest, BackupWhileOnlineRestoresTheStateAtBackupTime) {
   MustIngest(server, RandomBatch(3, 10, "restored"));
 }
 
+// Claims (docs/claims.md) through the binaries: a server made with --claims
+// keeps them across a kill -9 and restart, and both checks verify them; an
+// import with --claims finds them; bad windows are refused.
+TEST(DurabilityE2eTest, ClaimsKeptByTheServerAndFoundByTheImportAreChecked) {
+  testing::TempDir dir;
+  const std::string data = dir.Sub("db");
+  {
+    testing::ServerProcess server(ENTENTE_SERVER_BIN, data, {"--claims", "--claim_window_days=3"});
+    ASSERT_NE(server.port(), 0) << server.log();
+    MustIngest(server, RandomBatch(5, 200, "c"));
+    EXPECT_EQ(server.Stop(SIGKILL), 128 + SIGKILL) << server.log();
+  }
+  {
+    // Restarted without the flags: the database keeps claims all the same.
+    testing::ServerProcess server(ENTENTE_SERVER_BIN, data);
+    ASSERT_NE(server.port(), 0) << server.log();
+    MustIngest(server, RandomBatch(6, 100, "d"));
+    auto r = testing::Run({ENTENTE_CLI_BIN, "--server", server.address(), "admin", "check"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.out.find(" 0 claims"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(" claims in "), std::string::npos) << r.out;
+    EXPECT_EQ(server.Stop(SIGTERM), 0) << server.log();
+  }
+  auto r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", data});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  const std::string tsv = dir.Sub("rows.tsv");
+  std::ofstream(tsv) << "North Korea\tDeploy troops\tRussia\t2024-10-18\n"
+                     << "North Korea\tDeploy troops\tRussia\t2024-10-19\n"
+                     << "Russia\tHost a visit\tNorth Korea\t2024-06-19\n";
+  r = testing::Run({ENTENTE_ADMIN_BIN, "import", "--data", dir.Sub("imported"), "--claims", tsv});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("found 2 claims"), std::string::npos) << r.out;
+  r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", dir.Sub("imported")});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(", 2 claims:"), std::string::npos) << r.out;
+
+  r = testing::Run({ENTENTE_ADMIN_BIN, "import", "--data", dir.Sub("bad"), "--claims",
+                    "--claim_window_days", "32", tsv});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--claim_window_days takes 0 to 31"), std::string::npos) << r.err;
+  r = testing::Run({ENTENTE_SERVER_BIN, "--data", dir.Sub("bad"), "--claim_window_days=-1"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--claim_window_days must be in 0..31"), std::string::npos) << r.err;
+}
+
 TEST(DurabilityE2eTest, OfflineCheckReportsACorruptDatabase) {
   testing::TempDir dir;
   const std::string data = dir.Sub("db");

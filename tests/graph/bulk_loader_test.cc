@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -68,9 +69,7 @@ Dump WithoutClaims(Dump d) {
   return d;
 }
 
-void ExpectSameDatabase(const Dump& online, const Dump& got) {
-  EXPECT_TRUE(got.at("claims").empty()) << "a bulk load built claims";
-  const Dump want = WithoutClaims(online);
+void ExpectSameRows(const Dump& want, const Dump& got) {
   ASSERT_EQ(want.size(), got.size());
   for (const auto& [cf, rows] : want) {
     const auto& other = got.at(cf);
@@ -84,6 +83,11 @@ void ExpectSameDatabase(const Dump& online, const Dump& got) {
   }
 }
 
+void ExpectSameDatabase(const Dump& online, const Dump& got) {
+  EXPECT_TRUE(got.at("claims").empty()) << "a bulk load built claims";
+  ExpectSameRows(WithoutClaims(online), got);
+}
+
 struct Outcome {
   uint64_t lines = 0, accepted = 0, duplicate = 0, rejected = 0;
   std::vector<std::string> rejections;  // "FILE:LINE: field: why", sorted
@@ -91,12 +95,14 @@ struct Outcome {
 
 constexpr int64_t kNow = 1700000000000000;
 
-// The reference: every row through Ingestor::Ingest online, in batches.
-Outcome LoadOnline(const std::string& dir, const std::vector<std::string>& files, size_t batch) {
+// The reference: every row through Ingestor::Ingest online, in batches,
+// into a store that keeps claims if `claim_window` is set.
+Outcome LoadOnline(const std::string& dir, const std::vector<std::string>& files, size_t batch,
+                   std::optional<int32_t> claim_window = std::nullopt) {
   Outcome o;
   auto store = storage::Store::Open(dir, storage::StoreOptions());
   EXPECT_OK(store);
-  Ingestor ingestor(store->get(), [] { return kNow; });
+  Ingestor ingestor(store->get(), [] { return kNow; }, Ingestor::Mode::kOnline, claim_window);
   EXPECT_OK(ingestor.Init());
   std::vector<model::StatementInput> rows;
   std::vector<std::string> where;
@@ -257,6 +263,36 @@ TEST_F(BulkLoaderTest, SameDatabaseAsOnlineIngest) {
   BulkLoadOptions options;
   options.threads = 2;
   ExpectSameAsOnline(options, formats::IcewsTsvSource::kChunkBytes);
+}
+
+// Claims found after a bulk load are the claims online ingest kept batch by
+// batch: the whole database is the same, byte for byte.
+TEST_F(BulkLoaderTest, ClaimsFoundAfterABulkLoadAreThoseOnlineIngestKept) {
+  const auto files = Files();
+  for (int32_t window : {0, 2}) {
+    const std::string online = dir_.Sub("online-" + std::to_string(window));
+    const std::string bulk = dir_.Sub("bulk-" + std::to_string(window));
+    LoadOnline(online, files, 97, window);
+    BulkLoadOptions options;
+    options.threads = 2;
+    ASSERT_OK(LoadBulk(bulk, files, options, formats::IcewsTsvSource::kChunkBytes));
+    {
+      auto store = storage::Store::Open(bulk, storage::StoreOptions());
+      ASSERT_OK(store);
+      auto found = StartKeepingClaims(store->get(), window);
+      ASSERT_OK(found);
+      EXPECT_GT(*found, 100u);
+      EXPECT_THAT(StartKeepingClaims(store->get(), window),
+                  StatusIs(absl::StatusCode::kFailedPrecondition));
+      auto report = CheckStore(**store, 10);
+      ASSERT_OK(report);
+      EXPECT_TRUE(report->consistent()) << storage::FormatCheckReport(*report);
+      EXPECT_EQ(report->checked.claims, *found);
+    }
+    const Dump want = DumpDatabase(online);
+    EXPECT_FALSE(want.at("claims").empty());
+    ExpectSameRows(want, DumpDatabase(bulk));
+  }
 }
 
 TEST_F(BulkLoaderTest, SameDatabaseWithSmallChunksManyThreadsSpillsAndFiles) {
