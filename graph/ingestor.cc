@@ -307,10 +307,10 @@ class Ingestor::Batch {
       auto existing = view_->GetDocument(doc.document_id);
       if (absl::IsNotFound(existing.status())) {
         ws_.PutDocument(doc);
-        publishers_.emplace(doc.document_id, doc.publisher);
+        if (claims_) publishers_.emplace(doc.document_id, doc.publisher);
       } else if (!existing.ok()) {
         return existing.status();
-      } else {
+      } else if (claims_) {
         publishers_.emplace(doc.document_id, existing->publisher);
       }
       documents_.insert(doc.document_id);
@@ -326,7 +326,7 @@ class Ingestor::Batch {
   std::unique_ptr<storage::ReadView> view_;
   storage::WriteSet ws_;
   std::optional<storage::ClaimBook> claims_;  // reads through view_
-  // The stored publisher of each document this batch names.
+  // With claims_: the stored publisher of each document this batch names.
   std::unordered_map<std::string, std::string> publishers_;
   const model::NameResolution resolution_;
   model::EntityId* next_entity_;
