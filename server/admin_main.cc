@@ -222,7 +222,8 @@ int Import(const std::vector<std::string>& args) {
       static_cast<unsigned long long>(counts->rejected), (*store)->ApproximateDiskBytes() / 1e6);
   if (claims) {
     const auto start = std::chrono::steady_clock::now();
-    auto written = entente::graph::StartKeepingClaims(store->get(), static_cast<int32_t>(claim_window));
+    auto written =
+        entente::graph::StartKeepingClaims(store->get(), static_cast<int32_t>(claim_window));
     if (!written.ok()) {
       std::fprintf(stderr,
                    "entente-admin: the rows are loaded, but finding their claims failed: %s\n",

@@ -226,7 +226,8 @@ absl::Status ClaimBook::Bump(Claim* c, ClaimSet set, std::string_view member, in
   }
   const uint64_t before = it->second.now;
   if (delta < 0 && before < static_cast<uint64_t>(-delta)) {
-    return absl::DataLossError("claim " + std::to_string(c->row.id) + " counts a member less often than its statements");
+    return absl::DataLossError("claim " + std::to_string(c->row.id) +
+                               " counts a member less often than its statements");
   }
   it->second.now = before + delta;
   uint64_t& distinct = DistinctOf(&c->row, set);

@@ -1,8 +1,9 @@
 // Claims through the Ingestor (issue 11): a store made online by an
-// Ingestor asked to keep them keeps them from its first statement, ingest and retraction keep them exact across
-// batches (a document's publisher known from an earlier batch), and a
-// bulk-loaded store keeps none. The rule itself is tested in
-// tests/model/claim_test.cc, the bookkeeping on random batches in
+// Ingestor asked to keep them keeps them from its first statement; ingest
+// and retraction keep them exact across batches (a document's publisher
+// known from an earlier batch); check finds each kind of damage; a store
+// made without claims, or bulk-loaded, keeps none. The rule itself is
+// tested in tests/model/claim_test.cc, the bookkeeping on random batches in
 // tests/storage/claim_book_test.cc.
 #include <map>
 #include <string>
