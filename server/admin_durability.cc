@@ -7,6 +7,8 @@
 #include <map>
 
 #include "graph/check.h"
+#include "graph/ingestor.h"
+#include "model/claim.h"
 #include "storage/backup.h"
 #include "storage/check.h"
 #include "storage/store.h"
@@ -15,9 +17,14 @@ namespace entente::server {
 
 const char kCheckRestoreUsage[] =
     "  entente-admin check --data DIR [--max_problems N]\n"
-    "      Verifies, offline, that the database's indexes, summaries, names, documents\n"
-    "      and idempotency keys agree with its statements. Exit 0 if consistent, 1 with\n"
+    "      Verifies, offline, that the database's indexes, summaries, names, documents,\n"
+    "      idempotency keys and claims agree with its statements. Exit 0 if consistent, 1 with\n"
     "      a report of the problems (the first N, default 100, and totals per kind).\n"
+    "  entente-admin claims --data DIR [--claim_window_days N]\n"
+    "      Gives a database that keeps no claims (made without --claims, or before\n"
+    "      them) the claims its statements make, and has it keep them from now on, with\n"
+    "      a window of N days (0 to 31, default 1; docs/claims.md). Offline: stop the\n"
+    "      server first. Exit 0 done, 1 failed (or the database keeps claims already).\n"
     "  entente-admin restore --backup_dir DIR [--backup_id N] --data NEWDIR\n"
     "      Restores backup N (default: the latest; `entente admin backups` lists them)\n"
     "      into NEWDIR, which must not exist or be empty. Then start the server on it.\n";
@@ -84,6 +91,43 @@ int AdminCheck(const std::vector<std::string>& args) {
   std::fputs(storage::FormatCheckReport(*report).c_str(), stdout);
   std::printf("(%.2f s)\n", secs);
   return report->consistent() ? 0 : 1;
+}
+
+int AdminClaims(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> opts = {
+      {"data", ""}, {"claim_window_days", std::to_string(model::kDefaultClaimWindowDays)}};
+  if (!ParseOptions("claims", args, &opts)) return 2;
+  unsigned long window = 0;
+  if (opts["data"].empty() ||
+      !ParseNumber(opts["claim_window_days"], model::kMaxClaimWindowDays, &window)) {
+    std::fprintf(stderr,
+                 "entente-admin claims: needs --data DIR (and --claim_window_days 0 to 31)\n"
+                 "\nusage:\n%s",
+                 kCheckRestoreUsage);
+    return 2;
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(opts["data"]) / "CURRENT", ec)) {
+    std::fprintf(stderr, "entente-admin claims: no database in %s\n", opts["data"].c_str());
+    return 1;
+  }
+  storage::StoreOptions options;
+  options.create_if_missing = false;
+  auto store = storage::Store::Open(opts["data"], options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "entente-admin claims: %s\n", store.status().ToString().c_str());
+    return 1;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto written = graph::StartKeepingClaims(store->get(), static_cast<int32_t>(window));
+  if (!written.ok()) {
+    std::fprintf(stderr, "entente-admin claims: %s\n", written.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("found %llu claim%s in %.2f s; the database keeps claims from now on\n",
+              static_cast<unsigned long long>(*written), *written == 1 ? "" : "s",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return 0;
 }
 
 int AdminRestore(const std::vector<std::string>& args) {

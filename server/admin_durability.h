@@ -15,6 +15,10 @@ extern const char kCheckRestoreUsage[];
 // report of the problems (or the database could not be read), 2 usage.
 int AdminCheck(const std::vector<std::string>& args);
 
+// entente-admin claims --data DIR [--claim_window_days N]: 0 the database
+// keeps claims now, 1 failed (or it kept them already), 2 usage.
+int AdminClaims(const std::vector<std::string>& args);
+
 // entente-admin restore --backup_dir DIR [--backup_id N] --data NEWDIR:
 // 0 restored, 1 failed (NEWDIR not empty, no such backup...), 2 usage.
 int AdminRestore(const std::vector<std::string>& args);

@@ -257,8 +257,10 @@ int main(int argc, char** argv) {
     std::FILE* out = args.empty() ? stderr : stdout;
     std::fputs(Usage().c_str(), out);
     std::fprintf(out,
-                 "\nDurability (docs/durability.md; stop the server first):\n%s\nExamples:\n"
+                 "\nMaintenance (docs/durability.md, docs/claims.md; stop the server first):\n%s"
+                 "\nExamples:\n"
                  "  entente-admin check --data ./data\n"
+                 "  entente-admin claims --data ./data --claim_window_days 2\n"
                  "  entente-admin restore --backup_dir ./data-backups --data ./data-restored\n",
                  entente::server::kCheckRestoreUsage);
     return args.empty() ? 2 : 0;
@@ -267,6 +269,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (cmd == "import") return Import(args);
   if (cmd == "check") return entente::server::AdminCheck(args);
+  if (cmd == "claims") return entente::server::AdminClaims(args);
   if (cmd == "restore") return entente::server::AdminRestore(args);
   std::fprintf(stderr, "entente-admin: unknown command %s\n\n%s", cmd.c_str(), Usage().c_str());
   return 2;

@@ -175,6 +175,29 @@ TEST(DurabilityE2eTest, ClaimsKeptByTheServerAndFoundByTheImportAreChecked) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find(", 2 claims:"), std::string::npos) << r.out;
 
+  // A database made without claims is given them offline.
+  const std::string plain = dir.Sub("plain");
+  {
+    testing::ServerProcess server(ENTENTE_SERVER_BIN, plain);
+    ASSERT_NE(server.port(), 0) << server.log();
+    MustIngest(server, RandomBatch(7, 100, "p"));
+    EXPECT_EQ(server.Stop(SIGTERM), 0) << server.log();
+  }
+  r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", plain});
+  EXPECT_NE(r.out.find(", 0 claims:"), std::string::npos) << r.out;
+  r = testing::Run({ENTENTE_ADMIN_BIN, "claims", "--data", plain, "--claim_window_days", "0"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("the database keeps claims from now on"), std::string::npos) << r.out;
+  r = testing::Run({ENTENTE_ADMIN_BIN, "claims", "--data", plain});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("keeps claims already, with a window of 0 days"), std::string::npos)
+      << r.err;
+  r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", plain});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find(", 0 claims:"), std::string::npos) << r.out;
+  r = testing::Run({ENTENTE_ADMIN_BIN, "claims", "--data", plain, "--claim_window_days", "32"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+
   r = testing::Run({ENTENTE_ADMIN_BIN, "import", "--data", dir.Sub("bad"), "--claims",
                     "--claim_window_days", "32", tsv});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
