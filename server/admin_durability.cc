@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <memory>
 
 #include "graph/check.h"
 #include "graph/ingestor.h"
@@ -56,6 +57,24 @@ bool ParseNumber(const std::string& text, unsigned long max, unsigned long* out)
   return !text.empty() && *end == '\0' && *out <= max;
 }
 
+// The database in `dir`, or null after saying why not. Never creates one:
+// RocksDB would make a database of a mistyped path.
+std::unique_ptr<storage::Store> OpenExisting(const char* command, const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec)) {
+    std::fprintf(stderr, "entente-admin %s: no database in %s\n", command, dir.c_str());
+    return nullptr;
+  }
+  storage::StoreOptions options;
+  options.create_if_missing = false;
+  auto store = storage::Store::Open(dir, options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "entente-admin %s: %s\n", command, store.status().ToString().c_str());
+    return nullptr;
+  }
+  return *std::move(store);
+}
+
 }  // namespace
 
 int AdminCheck(const std::vector<std::string>& args) {
@@ -67,21 +86,10 @@ int AdminCheck(const std::vector<std::string>& args) {
                          "\nusage:\n%s", kCheckRestoreUsage);
     return 2;
   }
-  // RocksDB would create the directory (if not a database) of a typo'd path.
-  std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::path(opts["data"]) / "CURRENT", ec)) {
-    std::fprintf(stderr, "entente-admin check: no database in %s\n", opts["data"].c_str());
-    return 1;
-  }
-  storage::StoreOptions options;
-  options.create_if_missing = false;
-  auto store = storage::Store::Open(opts["data"], options);
-  if (!store.ok()) {
-    std::fprintf(stderr, "entente-admin check: %s\n", store.status().ToString().c_str());
-    return 1;
-  }
+  auto store = OpenExisting("check", opts["data"]);
+  if (!store) return 1;
   const auto start = std::chrono::steady_clock::now();
-  auto report = graph::CheckStore(**store, max_problems);
+  auto report = graph::CheckStore(*store, max_problems);
   if (!report.ok()) {
     std::fprintf(stderr, "entente-admin check: %s\n", report.status().ToString().c_str());
     return 1;
@@ -106,20 +114,10 @@ int AdminClaims(const std::vector<std::string>& args) {
                  kCheckRestoreUsage);
     return 2;
   }
-  std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::path(opts["data"]) / "CURRENT", ec)) {
-    std::fprintf(stderr, "entente-admin claims: no database in %s\n", opts["data"].c_str());
-    return 1;
-  }
-  storage::StoreOptions options;
-  options.create_if_missing = false;
-  auto store = storage::Store::Open(opts["data"], options);
-  if (!store.ok()) {
-    std::fprintf(stderr, "entente-admin claims: %s\n", store.status().ToString().c_str());
-    return 1;
-  }
+  auto store = OpenExisting("claims", opts["data"]);
+  if (!store) return 1;
   const auto start = std::chrono::steady_clock::now();
-  auto written = graph::StartKeepingClaims(store->get(), static_cast<int32_t>(window));
+  auto written = graph::StartKeepingClaims(store.get(), static_cast<int32_t>(window));
   if (!written.ok()) {
     std::fprintf(stderr, "entente-admin claims: %s\n", written.status().ToString().c_str());
     return 1;
