@@ -127,7 +127,9 @@ class Ingestor {
     kOnline,  // every Ingest() is committed before it returns
     // First load of a database without statements: batches are staged in
     // memory and become visible, all at once, with FinishBulk(). Same
-    // validation, names, ids, indexes and summaries as online.
+    // validation, names, ids, indexes and summaries as online. No claims:
+    // if the store keeps them, the loader must rebuild them after
+    // (storage::RebuildAllClaims; entente-admin import does).
     kBulk,
   };
 

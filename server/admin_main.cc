@@ -27,6 +27,7 @@
 #include "model/claim.h"
 #include "server/admin_durability.h"
 #include "server/flag_spelling.h"
+#include "storage/claim_book.h"
 #include "storage/store.h"
 
 namespace {
@@ -60,7 +61,8 @@ constexpr char kUsageFormat[] =
     "                  ingestion moves the files rather than copying them); cleaned up\n"
     "  --claims        then find the claims the rows make (docs/claims.md: which rows report\n"
     "                  the same event, from how many sources), and keep them from now on, as\n"
-    "                  entente-server --claims does for a database it creates\n"
+    "                  entente-server --claims does for a database it creates (a database\n"
+    "                  that server created gets its claims, with its window, without the flag)\n"
     "  --claim_window_days N  with --claims: how many days apart two reports may be and still\n"
     "                  be one claim, 0 to 31 (default 1), fixed for the database\n"
     "\n"
@@ -205,6 +207,14 @@ int Import(const std::vector<std::string>& args) {
   if (!source.ok()) return fail(source.status());
   auto store = entente::storage::Store::Open(dir, entente::storage::StoreOptions());
   if (!store.ok()) return fail(store.status());
+  // A database made empty by `entente-server --claims` keeps claims already:
+  // the loaded rows get theirs with its window, whatever the flags say.
+  auto kept = entente::graph::LoadClaimWindow(**store);
+  if (!kept.ok()) return fail(kept.status());
+  if (kept->has_value()) {
+    claims = true;
+    claim_window = **kept;
+  }
   auto loader = entente::graph::BulkLoader::Open(store->get(), options);
   if (!loader.ok()) return fail(loader.status());
   auto counts = (*loader)->Load(
@@ -223,7 +233,9 @@ int Import(const std::vector<std::string>& args) {
   if (claims) {
     const auto start = std::chrono::steady_clock::now();
     auto written =
-        entente::graph::StartKeepingClaims(store->get(), static_cast<int32_t>(claim_window));
+        kept->has_value()
+            ? entente::storage::RebuildAllClaims(store->get(), static_cast<int32_t>(claim_window))
+            : entente::graph::StartKeepingClaims(store->get(), static_cast<int32_t>(claim_window));
     if (!written.ok()) {
       std::fprintf(stderr,
                    "entente-admin: the rows are loaded, but finding their claims failed: %s\n",

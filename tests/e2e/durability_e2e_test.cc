@@ -175,6 +175,20 @@ TEST(DurabilityE2eTest, ClaimsKeptByTheServerAndFoundByTheImportAreChecked) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find(", 2 claims:"), std::string::npos) << r.out;
 
+  // An empty database made by a server with --claims gets the claims of
+  // what is imported into it, with its own window, without the flag.
+  const std::string empty = dir.Sub("empty-with-claims");
+  {
+    testing::ServerProcess server(ENTENTE_SERVER_BIN, empty, {"--claims", "--claim_window_days=0"});
+    ASSERT_NE(server.port(), 0) << server.log();
+    EXPECT_EQ(server.Stop(SIGTERM), 0) << server.log();
+  }
+  r = testing::Run({ENTENTE_ADMIN_BIN, "import", "--data", empty, tsv});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("found 3 claims"), std::string::npos) << r.out;  // window 0: 18th, 19th
+  r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", empty});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+
   // A database made without claims is given them offline.
   const std::string plain = dir.Sub("plain");
   {
