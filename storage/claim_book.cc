@@ -19,28 +19,42 @@ ClaimMember ClaimMemberOf(const model::Statement& s, std::string_view publisher)
 
 namespace {
 
-// Counts statement `m` into the row of its claim: everything but the
-// distinct counts, which depend on the members already counted. The one
-// place that says what a statement adds to a claim's row.
-void AddToRow(ClaimRow* r, const ClaimMember& m) {
-  if (r->statements == 0) {
-    r->first_day = m.days.first;
-    r->last_day = m.days.last;
-    r->id = m.id;
-    r->first_ingested_micros = m.ingested_at_micros;
-    r->last_ingested_micros = m.ingested_at_micros;
+// Adds the row of claim `from` to the row of claim `into`: everything but
+// the distinct counts, which depend on the members both count. The one
+// place that says how claim rows add up, for a statement joining a claim
+// (as a claim of its own, RowOf) and for claims joining.
+void MergeRows(ClaimRow* into, const ClaimRow& from) {
+  if (into->statements == 0) {
+    into->first_day = from.first_day;
+    into->last_day = from.last_day;
+    into->id = from.id;
+    into->first_ingested_micros = from.first_ingested_micros;
+    into->last_ingested_micros = from.last_ingested_micros;
   } else {
-    r->first_day = std::min(r->first_day, m.days.first);
-    r->last_day = std::max(r->last_day, m.days.last);
-    r->id = std::min(r->id, m.id);
-    r->first_ingested_micros = std::min(r->first_ingested_micros, m.ingested_at_micros);
-    r->last_ingested_micros = std::max(r->last_ingested_micros, m.ingested_at_micros);
+    into->first_day = std::min(into->first_day, from.first_day);
+    into->last_day = std::max(into->last_day, from.last_day);
+    into->id = std::min(into->id, from.id);
+    into->first_ingested_micros = std::min(into->first_ingested_micros, from.first_ingested_micros);
+    into->last_ingested_micros = std::max(into->last_ingested_micros, from.last_ingested_micros);
   }
-  ++r->statements;
+  into->statements += from.statements;
+  for (size_t i = 0; i < into->modalities.size(); ++i) into->modalities[i] += from.modalities[i];
+}
+
+// The row of a claim of statement `m` alone, but for its distinct counts.
+ClaimRow RowOf(const ClaimMember& m) {
+  ClaimRow r;
+  r.first_day = m.days.first;
+  r.last_day = m.days.last;
+  r.id = m.id;
+  r.first_ingested_micros = m.ingested_at_micros;
+  r.last_ingested_micros = m.ingested_at_micros;
+  r.statements = 1;
   // Stored statements are never kUnspecified (it is stored as asserted).
   const size_t modality =
       m.modality == model::Modality::kUnspecified ? 0 : static_cast<size_t>(m.modality) - 1;
-  if (modality < r->modalities.size()) ++r->modalities[modality];
+  if (modality < r.modalities.size()) ++r.modalities[modality];
+  return r;
 }
 
 // The member keys a statement counts once each in its claim.
@@ -129,7 +143,7 @@ std::vector<ComputedClaim> ComputeClaims(const std::vector<ClaimMember>& members
       ComputedClaim& c = out.emplace_back();
       c.row.subject = subject;
       for (size_t k : claim) {
-        AddToRow(&c.row, members[indices[k]]);
+        MergeRows(&c.row, RowOf(members[indices[k]]));
         for (auto& key : MemberKeysOf(members[indices[k]])) ++c.members[std::move(key)];
       }
       for (const auto& [key, count] : c.members) ++DistinctOf(&c.row, key.first);
@@ -244,7 +258,7 @@ absl::Status ClaimBook::Count(Claim* c, const ClaimMember& m) {
     return absl::InternalError("statement " + std::to_string(m.id) +
                                " is older than the claim it joins");
   }
-  AddToRow(&c->row, m);
+  MergeRows(&c->row, RowOf(m));
   c->dirty = true;
   for (const auto& [set, member] : MemberKeysOf(m)) {
     if (absl::Status st = Bump(c, set, member, 1); !st.ok()) return st;
@@ -261,15 +275,7 @@ absl::Status ClaimBook::Absorb(Claim* into, Claim* from) {
     }
     count.now = 0;
   }
-  ClaimRow& r = into->row;
-  const ClaimRow& f = from->row;
-  r.statements += f.statements;
-  for (size_t i = 0; i < r.modalities.size(); ++i) r.modalities[i] += f.modalities[i];
-  r.first_day = std::min(r.first_day, f.first_day);
-  r.last_day = std::max(r.last_day, f.last_day);
-  r.id = std::min(r.id, f.id);
-  r.first_ingested_micros = std::min(r.first_ingested_micros, f.first_ingested_micros);
-  r.last_ingested_micros = std::max(r.last_ingested_micros, f.last_ingested_micros);
+  MergeRows(&into->row, from->row);
   from->deleted = true;
   from->dirty = true;
   into->dirty = true;
