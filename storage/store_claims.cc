@@ -14,6 +14,27 @@ namespace {
 
 std::string_view View(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
+// Visits the member rows whose keys start with `prefix`, in key order.
+absl::Status ScanMemberRows(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* claims, const rocksdb::Snapshot* snapshot,
+    const std::string& prefix, bool fill_cache,
+    const std::function<bool(const DecodedClaimMemberKey& key, uint64_t count)>& visit) {
+  const std::string upper = PrefixUpperBound(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  ro.iterate_upper_bound = &upper_slice;
+  ro.fill_cache = fill_cache;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, claims));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    const auto key = DecodeClaimMemberKey(View(it->key()));
+    const auto count = DecodeClaimMemberCount(View(it->value()));
+    if (!key || !count) return absl::DataLossError("corrupt claim member");
+    if (!visit(*key, *count)) break;
+  }
+  return FromRocksDb(it->status(), "scan claim members");
+}
+
 }  // namespace
 
 absl::Status ReadView::ScanClaimsBackward(
@@ -57,40 +78,22 @@ absl::Status ReadView::ScanClaimMembers(
     model::StatementId claim,
     const std::function<bool(ClaimSet set, std::string_view member, uint64_t count)>& visit)
     const {
-  const std::string lower = ClaimMemberPrefix(claim);
-  const std::string upper = PrefixUpperBound(lower);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot_;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->claims_));
-  for (it->Seek(lower); it->Valid(); it->Next()) {
-    const auto key = DecodeClaimMemberKey(View(it->key()));
-    const auto count = DecodeClaimMemberCount(View(it->value()));
-    if (!key || !count) return absl::DataLossError("corrupt claim member");
-    if (!visit(key->set, key->member, *count)) break;
-  }
-  return FromRocksDb(it->status(), "scan claim members");
+  return ScanMemberRows(store_->db_.get(), store_->claims_, snapshot_, ClaimMemberPrefix(claim),
+                        /*fill_cache=*/true,
+                        [&](const DecodedClaimMemberKey& key, uint64_t count) {
+                          return visit(key.set, key.member, count);
+                        });
 }
 
 absl::Status ReadView::ScanAllClaimMembers(
     const std::function<bool(model::StatementId claim, ClaimSet set, std::string_view member,
                              uint64_t count)>& visit) const {
-  const std::string lower(1, kClaimTagMember);
-  const std::string upper = PrefixUpperBound(lower);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot_;
-  ro.iterate_upper_bound = &upper_slice;
-  ro.fill_cache = false;  // a whole-family pass must not evict the working set
-  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->claims_));
-  for (it->Seek(lower); it->Valid(); it->Next()) {
-    const auto key = DecodeClaimMemberKey(View(it->key()));
-    const auto count = DecodeClaimMemberCount(View(it->value()));
-    if (!key || !count) return absl::DataLossError("corrupt claim member");
-    if (!visit(key->claim, key->set, key->member, *count)) break;
-  }
-  return FromRocksDb(it->status(), "scan claim members");
+  // A whole-family pass must not evict the working set.
+  return ScanMemberRows(store_->db_.get(), store_->claims_, snapshot_,
+                        std::string(1, kClaimTagMember), /*fill_cache=*/false,
+                        [&](const DecodedClaimMemberKey& key, uint64_t count) {
+                          return visit(key.claim, key.set, key.member, count);
+                        });
 }
 
 absl::Status ReadView::ScanPairStatements(
