@@ -98,11 +98,8 @@ class Checker {
 
   void Problem(ProblemKind kind, std::string_view cf, std::string_view key, uint64_t statement,
                std::string description) {
-    ++report_.problems_total;
-    ++report_.problems_by_kind[static_cast<int>(kind)];
-    if (report_.problems.size() >= options_.max_problems) return;
-    report_.problems.push_back(
-        {kind, std::string(cf), std::string(key), statement, std::move(description)});
+    RecordProblem({kind, std::string(cf), std::string(key), statement, std::move(description)},
+                  options_.max_problems, &report_);
   }
 
   absl::Status Entities(rocksdb::ColumnFamilyHandle* cf) {
@@ -438,6 +435,12 @@ class Checker {
 };
 
 }  // namespace
+
+void RecordProblem(CheckProblem problem, size_t max_problems, CheckReport* report) {
+  ++report->problems_total;
+  ++report->problems_by_kind[static_cast<int>(problem.kind)];
+  if (report->problems.size() < max_problems) report->problems.push_back(std::move(problem));
+}
 
 std::string_view ProblemKindName(ProblemKind kind) {
   static constexpr std::string_view kNames[kProblemKinds] = {

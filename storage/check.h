@@ -90,6 +90,10 @@ struct CheckOptions {
   std::optional<int32_t> claim_window;
 };
 
+// Counts `problem` in `report` and lists it if fewer than `max_problems`
+// are listed: how every pass of the check reports what it finds.
+void RecordProblem(CheckProblem problem, size_t max_problems, CheckReport* report);
+
 // "12 statements, ...: consistent" or the problem totals and the listed
 // problems, one a line; for entente-admin and logs.
 std::string FormatCheckReport(const CheckReport& report);

@@ -108,10 +108,8 @@ class ClaimChecker {
 
   void Problem(ProblemKind kind, std::string_view key, model::StatementId claim,
                std::string description) {
-    ++report_->problems_total;
-    ++report_->problems_by_kind[static_cast<int>(kind)];
-    if (report_->problems.size() >= max_problems_) return;
-    report_->problems.push_back({kind, "claims", std::string(key), claim, std::move(description)});
+    RecordProblem({kind, "claims", std::string(key), claim, std::move(description)}, max_problems_,
+                  report_);
   }
 
   const ReadView& view_;
