@@ -193,9 +193,9 @@ TEST_F(CliE2eTest, ProfileShowsCountsQuadMixAndCounterparts) {
 
 TEST_F(CliE2eTest, SharedFilterOptionsNarrowStatements) {
   IngestSeed();
-  // Russia's statements in the seed: 072, 062 and 062 with North Korea, one
-  // without a code, and 111, 112 and 130 (all verbal conflict) from South
-  // Korea's side, of which only the 130 is intended.
+  // Russia's statements in the seed: 072, 062, 062 and 062 with North Korea
+  // (material cooperation), and 111, 112 and 130 (all verbal conflict) from
+  // South Korea's side, of which only the 130 is intended.
   auto r = Cli({"statements", "Russia", "--quad", "vx,mx", "--code", "111,112"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("2 statements"), std::string::npos) << r.out;

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,12 @@
 
 namespace entente::service {
 
-// The statements of tests/fixtures/seed-2024-10-22.jsonl.
-inline std::vector<v1::Statement> LoadFixture() {
-  std::ifstream in(std::string(ENTENTE_FIXTURES_DIR) + "/seed-2024-10-22.jsonl");
-  EXPECT_TRUE(in.good());
+// The statements of a JSON-lines file of tests/fixtures/: by default the seed
+// story, tests/fixtures/seed-2024-10-22.jsonl; "claims-2024-10.jsonl" is the
+// claims fixture (tests/fixtures/README.md).
+inline std::vector<v1::Statement> LoadFixture(const std::string& name = "seed-2024-10-22.jsonl") {
+  std::ifstream in(std::string(ENTENTE_FIXTURES_DIR) + "/" + name);
+  EXPECT_TRUE(in.good()) << name;
   std::vector<v1::Statement> out;
   std::string line;
   while (std::getline(in, line)) {
@@ -57,7 +60,8 @@ class ServiceFixture : public ::testing::Test {
     auto store = storage::Store::Open(dir_.path(), storage::StoreOptions());
     ASSERT_OK(store);
     store_ = std::move(*store);
-    ingestor_ = std::make_unique<graph::Ingestor>(store_.get());
+    ingestor_ = std::make_unique<graph::Ingestor>(store_.get(), nullptr,
+                                                  graph::Ingestor::Mode::kOnline, ClaimWindow());
     ASSERT_OK(ingestor_->Init());
     reader_ = std::make_unique<graph::GraphReader>(store_.get());
     ServerOptions options;
@@ -77,9 +81,12 @@ class ServiceFixture : public ::testing::Test {
     if (server_) server_->Shutdown(std::chrono::milliseconds(100));
   }
 
-  v1::IngestResponse IngestSeed() {
+  // The claim window of the database (docs/claims.md); none keeps no claims.
+  virtual std::optional<int32_t> ClaimWindow() const { return std::nullopt; }
+
+  v1::IngestResponse IngestSeed(const std::string& fixture = "seed-2024-10-22.jsonl") {
     v1::IngestRequest req;
-    for (auto& s : LoadFixture()) *req.add_statements() = s;
+    for (auto& s : LoadFixture(fixture)) *req.add_statements() = s;
     v1::IngestResponse resp;
     grpc::ClientContext ctx;
     grpc::Status st = ingest_->Ingest(&ctx, req, &resp);
