@@ -365,14 +365,24 @@ bool MergeSummaryValues(std::string_view a, std::string_view b, std::string* out
 
 // ------------------------------------------------------------------ claims
 
+std::string ClaimActorPrefix(model::EntityId actor) {
+  std::string k;
+  k.push_back(kClaimTagClaim);
+  PutU64(&k, actor);
+  return k;
+}
+
+std::string ClaimPairPrefix(model::EntityId actor, model::EntityId target) {
+  std::string k = ClaimActorPrefix(actor);
+  PutU64(&k, target);
+  return k;
+}
+
 std::string ClaimSubjectPrefix(const model::ClaimSubject& subject) {
   const bool coded = !subject.cameo_code.empty();
   const std::string& action = coded ? subject.cameo_code : subject.action_text;
-  std::string k;
-  k.reserve(1 + 8 + 8 + 1 + 2 + action.size() + 4);
-  k.push_back(kClaimTagClaim);
-  PutU64(&k, subject.actor);
-  PutU64(&k, subject.target);
+  std::string k = ClaimPairPrefix(subject.actor, subject.target);
+  k.reserve(k.size() + 1 + 2 + action.size() + 4);
   k.push_back(static_cast<char>(coded ? kClaimKindCode : kClaimKindText));
   k.push_back(static_cast<char>((action.size() >> 8) & 0xff));
   k.push_back(static_cast<char>(action.size() & 0xff));

@@ -233,6 +233,9 @@ struct ClaimRow {
 // key does (the action's length precedes its bytes).
 // REQUIRES: the action (code or text) is at most 65,535 bytes.
 std::string ClaimSubjectPrefix(const model::ClaimSubject& subject);
+// Every claim key whose actor (and target) is this starts with these.
+std::string ClaimActorPrefix(model::EntityId actor);
+std::string ClaimPairPrefix(model::EntityId actor, model::EntityId target);
 std::string ClaimKey(const model::ClaimSubject& subject, int32_t first_day);
 // Fills subject and first_day from the key, the rest from the value; false
 // if either is malformed or not canonical.

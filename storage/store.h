@@ -171,6 +171,10 @@ class ReadView {
                                   const std::function<bool(const ClaimRow&)>& visit) const;
   // Every claim in key order (subject, first day): for check and tests.
   absl::Status ScanClaims(const std::function<bool(const ClaimRow&)>& visit) const;
+  // The claims whose actor is `actor` (and target `target`, if set), in
+  // key order, until `visit` returns false.
+  absl::Status ScanClaimsOf(model::EntityId actor, std::optional<model::EntityId> target,
+                            const std::function<bool(const ClaimRow&)>& visit) const;
   // The member counts of the claim with id `claim`, every set, in key order.
   absl::Status ScanClaimMembers(
       model::StatementId claim,
@@ -196,6 +200,9 @@ class ReadView {
   ReadView(const Store* store, const rocksdb::Snapshot* snapshot);
   absl::StatusOr<std::string> Get(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
                                   std::string_view what) const;
+  // The claim rows whose keys start with `prefix`, in key order.
+  absl::Status ScanClaimRows(const std::string& prefix,
+                             const std::function<bool(const ClaimRow&)>& visit) const;
 
   const Store* store_;
   const rocksdb::Snapshot* snapshot_;  // null: latest state

@@ -58,14 +58,24 @@ absl::Status ReadView::ScanClaimsBackward(
 }
 
 absl::Status ReadView::ScanClaims(const std::function<bool(const ClaimRow&)>& visit) const {
-  const std::string upper(1, static_cast<char>(kClaimTagClaim + 1));
+  return ScanClaimRows(std::string(1, kClaimTagClaim), visit);
+}
+
+absl::Status ReadView::ScanClaimsOf(model::EntityId actor, std::optional<model::EntityId> target,
+                                    const std::function<bool(const ClaimRow&)>& visit) const {
+  return ScanClaimRows(target ? ClaimPairPrefix(actor, *target) : ClaimActorPrefix(actor), visit);
+}
+
+absl::Status ReadView::ScanClaimRows(const std::string& prefix,
+                                     const std::function<bool(const ClaimRow&)>& visit) const {
+  const std::string upper = PrefixUpperBound(prefix);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->claims_));
   ClaimRow row;
-  for (it->Seek(std::string(1, kClaimTagClaim)); it->Valid(); it->Next()) {
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
     if (!DecodeClaim(View(it->key()), View(it->value()), &row)) {
       return absl::DataLossError("corrupt claim");
     }

@@ -269,7 +269,7 @@ TEST(ClaimKeyTest, MalformedRowsAreRefused) {
 // Random subjects whose actions are prefixes of each other ("04", "042",
 // "0421"; "a", "ab") and days across the sign: sorted keys keep each
 // subject's claims together and in date order, and a subject's prefix
-// starts exactly its own keys.
+// starts exactly its own keys (and an actor's or a pair's, theirs).
 TEST(ClaimKeyTest, KeysGroupBySubjectThenSortByFirstDay) {
   std::mt19937 rng(11);
   const std::vector<std::string> actions = {"04", "042", "0421", "1", "a", "ab", "abc", ""};
@@ -302,7 +302,13 @@ TEST(ClaimKeyTest, KeysGroupBySubjectThenSortByFirstDay) {
     }
     for (size_t j : {size_t{0}, keys.size() / 2, keys.size() - 1}) {
       const bool starts = keys[j].first.starts_with(ClaimSubjectPrefix(subject));
-      ASSERT_EQ(starts, claims[keys[j].second].first == subject);
+      const model::ClaimSubject& other = claims[keys[j].second].first;
+      ASSERT_EQ(starts, other == subject);
+      // The actor's and the pair's prefixes start exactly their claims' keys.
+      ASSERT_EQ(keys[j].first.starts_with(ClaimActorPrefix(subject.actor)),
+                other.actor == subject.actor);
+      ASSERT_EQ(keys[j].first.starts_with(ClaimPairPrefix(subject.actor, subject.target)),
+                other.actor == subject.actor && other.target == subject.target);
     }
     ClaimRow out;
     ClaimRow row;
