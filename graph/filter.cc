@@ -2,6 +2,7 @@
 
 #include "graph/taxonomy.h"
 #include "graph/validate.h"
+#include "storage/store.h"
 
 namespace entente::graph {
 
@@ -34,13 +35,59 @@ void ValidateEdgeFilter(const EdgeFilter& f, const std::string& prefix,
       out->push_back({prefix + "modalities[" + std::to_string(i) + "]", "is not a modality"});
     }
   }
+  if (f.min_sources < 0) out->push_back({prefix + "min_sources", "must be 0 or more"});
+  if (f.contested != Contested::kAny && f.contested != Contested::kOnly &&
+      f.contested != Contested::kExclude) {
+    out->push_back({prefix + "contested", "must be CONTESTED_ANY, CONTESTED_ONLY or CONTESTED_EXCLUDE"});
+  }
+}
+
+const ClaimLookup::Facts* ClaimLookup::Find(const model::EdgeEntry& e) {
+  if (!status_.ok()) return nullptr;
+  model::ClaimSubject subject;
+  subject.actor = e.actor;
+  subject.target = e.target;
+  if (!e.cameo_code.empty()) {
+    subject.cameo_code = e.cameo_code;
+  } else if (e.covering) {
+    subject.action_text = e.action_text;
+  } else {  // an entry from before entries carried the action text
+    auto s = view_.GetStatement(e.statement);
+    if (!s.ok()) {
+      status_ = s.status();
+      return nullptr;
+    }
+    subject = model::ClaimSubjectOf(*s);
+  }
+  auto& claims = claims_[subject];
+  auto it = claims.upper_bound(e.day);
+  if (it != claims.begin() && std::prev(it)->second.last_day >= e.day) {
+    return &std::prev(it)->second;
+  }
+  std::optional<Facts> found;
+  status_ = view_.ScanClaimsBackward(subject, e.day, [&](const storage::ClaimRow& row) {
+    if (row.last_day >= e.day) {
+      found = Facts{row.first_day, row.last_day, row.sources,
+                    model::IsContested(row.modalities[0], row.modalities[1])};
+    }
+    return false;  // the latest claim starting on or before the day, or none
+  });
+  if (!status_.ok()) return nullptr;
+  if (!found) {
+    status_ = absl::DataLossError("statement " + std::to_string(e.statement) +
+                                  " has no claim; run entente-admin check");
+    return nullptr;
+  }
+  return &claims.emplace(found->first_day, *found).first->second;
 }
 
 CompiledFilter::CompiledFilter(const EdgeFilter& f)
     : day_lo_(f.date_from.year != 0 ? model::FirstDay(f.date_from) : model::kMinDay),
       day_hi_(f.date_to.year != 0 ? model::LastDay(f.date_to) : model::kMaxDay),
       prefixes_(f.code_prefixes),
-      min_confidence_(static_cast<float>(f.min_confidence)) {
+      min_confidence_(static_cast<float>(f.min_confidence)),
+      min_sources_(f.min_sources),
+      contested_(f.contested) {
   for (auto q : f.quad_classes) quad_mask_ |= static_cast<uint8_t>(1u << static_cast<int>(q));
   has_modalities_ = !f.modalities.empty();
   for (auto m : f.modalities) {
@@ -69,11 +116,18 @@ bool CompiledFilter::Matches(const model::EdgeEntry& e) const {
     const auto q = Taxonomy::Get().QuadOf(e.cameo_code);
     if (!(quad_mask_ & (1u << static_cast<int>(q)))) return false;
   }
+  if (needs_claims()) {
+    const ClaimLookup::Facts* c = claims_ ? claims_->Find(e) : nullptr;
+    if (c == nullptr) return false;
+    if (c->sources < static_cast<uint64_t>(min_sources_)) return false;
+    if (contested_ == Contested::kOnly && !c->contested) return false;
+    if (contested_ == Contested::kExclude && c->contested) return false;
+  }
   return true;
 }
 
 std::optional<CompiledFilter::ForCells> CompiledFilter::ForSummaries() const {
-  if (min_confidence_ > 0 || has_modalities_) return std::nullopt;
+  if (min_confidence_ > 0 || has_modalities_ || needs_claims()) return std::nullopt;
   for (const auto& p : prefixes_) {
     if (p.size() > 2) return std::nullopt;
   }

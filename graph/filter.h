@@ -4,14 +4,32 @@
 
 #include <bitset>
 #include <cstdint>
-#include <optional>
 #include <functional>
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "model/claim.h"
 #include "model/types.h"
 
+namespace entente::storage {
+class ReadView;
+}  // namespace entente::storage
+
 namespace entente::graph {
+
+// Which claims a query follows by whether they are contested
+// (model::IsContested). Values as in claims.proto's ContestedCriterion.
+// int32_t like the proto enum, so that any value a caller sends stays
+// itself (and is refused) rather than wrapping onto a valid one.
+enum class Contested : int32_t {
+  kAny = 0,
+  kOnly = 1,
+  kExclude = 2,
+};
 
 // Every non-empty criterion must pass; within a list, any element may match.
 struct EdgeFilter {
@@ -21,6 +39,41 @@ struct EdgeFilter {
   std::vector<model::QuadClass> quad_classes;
   double min_confidence = 0;
   std::vector<model::Modality> modalities;
+  // Criteria on the statement's claim (docs/claims.md); they need a store
+  // that keeps claims. 0 and 1 are every statement.
+  int32_t min_sources = 0;
+  Contested contested = Contested::kAny;
+};
+
+// The claim facts a filter tests, found from a statement's index entry.
+// One per query: it caches the claims it has read, so a query reads each
+// claim it meets once, and only those of the statements it scans (the
+// window, not the history).
+//
+// Thread-safety: none; a query runs on one thread.
+class ClaimLookup {
+ public:
+  struct Facts {
+    int32_t first_day = 0;
+    int32_t last_day = 0;
+    uint64_t sources = 0;
+    bool contested = false;
+  };
+  // `view` must outlive the lookup.
+  explicit ClaimLookup(const storage::ReadView& view) : view_(view) {}
+  // The claim holding the statement of `e`; nullptr if it cannot be read
+  // (status() says why: a store error, or a statement without a claim,
+  // which check reports as MISSING_CLAIM).
+  const Facts* Find(const model::EdgeEntry& e);
+  const absl::Status& status() const { return status_; }
+
+ private:
+  const storage::ReadView& view_;
+  // By subject, then by first day: a subject's claims never overlap
+  // (they would be one), so a statement's claim is the last one starting
+  // on or before its first day.
+  std::map<model::ClaimSubject, std::map<int32_t, Facts>> claims_;
+  absl::Status status_;
 };
 
 // Appends violations with fields named `prefix` + the EdgeFilter field
@@ -37,8 +90,19 @@ class CompiledFilter {
   // The window as day numbers, inclusive; the scans read only these.
   int32_t day_lo() const { return day_lo_; }
   int32_t day_hi() const { return day_hi_; }
-  // Everything but the window (which the scan applies).
+  // Everything but the window (which the scan applies). With claim
+  // criteria, false also when the claim cannot be read: the query must then
+  // return claims_status().
   bool Matches(const model::EdgeEntry& e) const;
+
+  // Whether min_sources or contested narrow anything: the query must then
+  // UseClaims, and no summary cell can answer it.
+  bool needs_claims() const { return min_sources_ > 1 || contested_ != Contested::kAny; }
+  // Reads claims from `view` (which must outlive every copy of the filter).
+  void UseClaims(const storage::ReadView& view) {
+    claims_ = std::make_shared<ClaimLookup>(view);
+  }
+  absl::Status claims_status() const { return claims_ ? claims_->status() : absl::OkStatus(); }
 
   // The filter as it applies to summary cells (per CAMEO root and month), if
   // it can: the window must be whole months and every criterion decidable
@@ -58,6 +122,10 @@ class CompiledFilter {
   uint8_t modality_mask_ = 0;  // bit m set: modality m passes; 0: all
   float min_confidence_;
   bool has_modalities_ = false;
+  int32_t min_sources_ = 0;
+  Contested contested_ = Contested::kAny;
+  // Shared by the copies of one query's filter: a cache, not a criterion.
+  std::shared_ptr<ClaimLookup> claims_;
 };
 
 // Returns true when the caller's deadline has passed or it cancelled;

@@ -374,6 +374,18 @@ absl::StatusOr<std::vector<model::Entity>> GraphReader::SearchEntities(const std
   return out;
 }
 
+absl::StatusOr<CompiledFilter> GraphReader::Compile(const EdgeFilter& f,
+                                                    const storage::ReadView& view) const {
+  CompiledFilter filter(f);
+  if (!filter.needs_claims()) return filter;
+  if (absl::Status s = RequireClaims(*store_, "filter.min_sources or filter.contested");
+      !s.ok()) {
+    return s;
+  }
+  filter.UseClaims(view);
+  return filter;
+}
+
 absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& q,
                                                           WorkLease* memory) const {
   std::vector<model::FieldViolation> violations;
@@ -386,14 +398,16 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
   WorkLease own = NewLease();
   StatementPage page;
   Hydrator hydrator(*view, &entities_, memory != nullptr ? memory : &own);
-  const CompiledFilter filter(q.filter);
-  MergedScan scan(*view, q, filter, entity->id);
-  if (absl::Status s = CollectPage([&] { return scan.Next(); }, filter, q.page_size, q.detail,
+  auto filter = Compile(q.filter, *view);
+  if (!filter.ok()) return filter.status();
+  MergedScan scan(*view, q, *filter, entity->id);
+  if (absl::Status s = CollectPage([&] { return scan.Next(); }, *filter, q.page_size, q.detail,
                                    &hydrator, &page);
       !s.ok()) {
     return s;
   }
   if (absl::Status s = scan.status(); !s.ok()) return s;
+  if (absl::Status s = filter->claims_status(); !s.ok()) return s;
   return page;
 }
 
@@ -438,8 +452,11 @@ absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q, con
   WorkLease own = NewLease();
   if (memory == nullptr) memory = &own;
   TraverseAnswer answer;
-  auto r = graph::Traverse(*view, seeds, q.direction, CompiledFilter(q.filter), l, stop, memory);
+  auto filter = Compile(q.filter, *view);
+  if (!filter.ok()) return filter.status();
+  auto r = graph::Traverse(*view, seeds, q.direction, *filter, l, stop, memory);
   if (!r.ok()) return r.status();
+  if (absl::Status s = filter->claims_status(); !s.ok()) return s;
   answer.result = std::move(*r);
   ScratchCharge scratch(memory);  // before `ids`: released after it is freed
   if (absl::Status s =
@@ -478,9 +495,12 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
   WorkLease own = NewLease();
   if (memory == nullptr) memory = &own;
   PathAnswer answer;
-  auto r = graph::FindPaths(*view, from->id, to->id, q.direction, CompiledFilter(q.filter),
-                            q.max_hops, q.max_paths, q.evidence_per_hop, stop, memory);
+  auto filter = Compile(q.filter, *view);
+  if (!filter.ok()) return filter.status();
+  auto r = graph::FindPaths(*view, from->id, to->id, q.direction, *filter, q.max_hops,
+                            q.max_paths, q.evidence_per_hop, stop, memory);
   if (!r.ok()) return r.status();
+  if (absl::Status s = filter->claims_status(); !s.ok()) return s;
   answer.result = std::move(*r);
   std::vector<model::EntityId> ids = {from->id, to->id};
   Hydrator hydrator(*view, &entities_, memory);
@@ -524,7 +544,9 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, con
   TimelineAnswer answer;
   answer.a = *a;
   answer.b = *b;
-  const CompiledFilter filter(q.filter);
+  auto compiled = Compile(q.filter, *view);
+  if (!compiled.ok()) return compiled.status();
+  const CompiledFilter& filter = *compiled;
   if (!q.resume_after) {
     auto buckets = RelationTimeline(*view, a->id, b->id, filter, q.granularity, stop, memory);
     if (!buckets.ok()) return buckets.status();
@@ -549,6 +571,7 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, con
     return s;
   }
   if (absl::Status s = it->status(); !s.ok()) return s;
+  if (absl::Status s = filter.claims_status(); !s.ok()) return s;
   return answer;
 }
 
@@ -574,6 +597,100 @@ absl::StatusOr<ProfileAnswer> GraphReader::Profile(const model::EntityRef& entit
   auto entities = LoadEntities(*view, ids, &entities_, memory);
   if (!entities.ok()) return entities.status();
   answer.counterparts = std::move(*entities);
+  return answer;
+}
+
+absl::StatusOr<ClaimsAnswer> GraphReader::ListClaims(const ClaimsQuery& q, const StopFn& stop,
+                                                     WorkLease* memory) const {
+  std::vector<model::FieldViolation> violations;
+  CheckRef(q.entity, "entity", &violations);
+  if (q.other) CheckRef(*q.other, "other", &violations);
+  ValidateDate(q.date_from, false, "date_from", &violations);
+  ValidateDate(q.date_to, false, "date_to", &violations);
+  if (violations.empty() && q.date_from.year != 0 && q.date_to.year != 0 &&
+      model::FirstDay(q.date_from) > model::LastDay(q.date_to)) {
+    violations.push_back({"date_to", "is before date_from"});
+  }
+  if (q.min_sources < 0) violations.push_back({"min_sources", "must be 0 or more"});
+  ValidatePageSize(q.page_size, &violations);
+  if (!violations.empty()) return model::InvalidArgument(violations);
+  if (absl::Status s = RequireClaims(*store_, "ListClaims"); !s.ok()) return s;
+  auto view = store_->Snapshot();
+  auto entity = Find(*view, q.entity, q.resolution);
+  if (!entity.ok()) return entity.status();
+  std::optional<model::EntityId> other;
+  if (q.other) {
+    auto o = Find(*view, *q.other, q.resolution);
+    if (!o.ok()) return o.status();
+    other = o->id;
+  }
+  WorkLease own = NewLease();
+  if (memory == nullptr) memory = &own;
+  ClaimCriteria criteria;
+  if (q.date_from.year != 0) criteria.day_lo = model::FirstDay(q.date_from);
+  if (q.date_to.year != 0) criteria.day_hi = model::LastDay(q.date_to);
+  criteria.contested_only = q.contested_only;
+  criteria.min_sources = q.min_sources;
+  auto all = FindClaims(*view, entity->id, other, criteria, q.order, stop, memory);
+  if (!all.ok()) return all.status();
+  ClaimsAnswer answer;
+  answer.total = all->size();
+  const uint64_t begin = std::min<uint64_t>(q.offset, all->size());
+  const uint64_t end = std::min<uint64_t>(begin + q.page_size, all->size());
+  answer.claims.assign(std::make_move_iterator(all->begin() + begin),
+                       std::make_move_iterator(all->begin() + end));
+  if (end < all->size()) answer.next_offset = end;
+  std::vector<model::EntityId> ids;
+  for (const auto& c : answer.claims) ids.insert(ids.end(), {c.subject.actor, c.subject.target});
+  auto entities = LoadEntities(*view, ids, &entities_, memory);
+  if (!entities.ok()) return entities.status();
+  answer.entities = std::move(*entities);
+  return answer;
+}
+
+absl::StatusOr<ClaimAnswer> GraphReader::GetClaim(model::StatementId id, int max_statements,
+                                                  WorkLease* memory) const {
+  if (!InRange(max_statements, 1, kMaxClaimStatements)) {
+    return model::InvalidArgument({{"max_statements", "must be in 1..1000"}});
+  }
+  if (absl::Status s = RequireClaims(*store_, "GetClaim"); !s.ok()) return s;
+  auto view = store_->Snapshot();
+  auto statement = view->GetStatement(id);
+  if (absl::IsNotFound(statement.status())) {
+    return absl::NotFoundError("no claim " + std::to_string(id));
+  }
+  if (!statement.ok()) return statement.status();
+  auto claim = ClaimOfStatement(*view, *statement);
+  if (!claim.ok()) return claim.status();
+  if (claim->id != id) {
+    return absl::NotFoundError("no claim " + std::to_string(id) + ": statement " +
+                               std::to_string(id) + " belongs to claim " +
+                               std::to_string(claim->id));
+  }
+  auto ids = ClaimStatements(*view, *claim);
+  if (!ids.ok()) return ids.status();
+  WorkLease own = NewLease();
+  if (memory == nullptr) memory = &own;
+  Hydrator hydrator(*view, &entities_, memory);
+  auto views = hydrator.LoadMany(*ids);
+  if (!views.ok()) return views.status();
+  ClaimAnswer answer;
+  answer.claim = *claim;
+  std::vector<model::EntityId> entity_ids = {claim->subject.actor, claim->subject.target};
+  for (StatementView& v : *views) {
+    if (v.statement.attributed_to != 0) entity_ids.push_back(v.statement.attributed_to);
+    std::vector<StatementView>* side = &answer.other;
+    if (v.statement.modality == model::Modality::kAsserted) side = &answer.asserting;
+    if (v.statement.modality == model::Modality::kDenied) side = &answer.denying;
+    if (static_cast<int>(side->size()) >= max_statements) {
+      answer.truncated = true;
+      continue;
+    }
+    side->push_back(std::move(v));
+  }
+  auto entities = LoadEntities(*view, entity_ids, &entities_, memory);
+  if (!entities.ok()) return entities.status();
+  answer.entities = std::move(*entities);
   return answer;
 }
 

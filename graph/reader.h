@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "graph/analytics.h"
+#include "graph/claims_query.h"
 #include "graph/entity_cache.h"
 #include "graph/filter.h"
 #include "graph/work_budget.h"
@@ -124,6 +125,39 @@ struct ProfileAnswer {
 
 inline constexpr int kMaxPageSize = 1000;
 
+// ListClaims (claims.proto).
+struct ClaimsQuery {
+  model::EntityRef entity;
+  std::optional<model::EntityRef> other;  // only the claims between the two
+  model::NameResolution resolution = model::NameResolution::kAlias;
+  model::Date date_from;  // year 0: open
+  model::Date date_to;
+  bool contested_only = false;
+  int32_t min_sources = 0;
+  ClaimOrder order = ClaimOrder::kSources;
+  int page_size = 50;  // 1..kMaxPageSize
+  uint64_t offset = 0;  // claims to skip (from a page token)
+};
+
+struct ClaimsAnswer {
+  std::vector<storage::ClaimRow> claims;  // the page
+  uint64_t total = 0;                     // every page together
+  std::optional<uint64_t> next_offset;    // unset on the last page
+  std::map<model::EntityId, model::Entity> entities;  // actors and targets of the page
+};
+
+// GetClaim (claims.proto).
+inline constexpr int kMaxClaimStatements = 1000;
+struct ClaimAnswer {
+  storage::ClaimRow claim;
+  // Oldest first, at most max_statements each.
+  std::vector<StatementView> asserting;
+  std::vector<StatementView> denying;
+  std::vector<StatementView> other;  // intended, hypothetical
+  bool truncated = false;
+  std::map<model::EntityId, model::Entity> entities;  // actor, target, claimants
+};
+
 class GraphReader {
  public:
   // `store`, and `budget` if not null, must outlive the reader. A null
@@ -171,10 +205,23 @@ class GraphReader {
                                         model::NameResolution resolution, int top,
                                         WorkLease* memory = nullptr) const;
 
+  // Claims (docs/claims.md). FailedPrecondition if the store keeps none;
+  // InvalidArgument naming the field; NotFound for an unknown entity.
+  absl::StatusOr<ClaimsAnswer> ListClaims(const ClaimsQuery& q, const StopFn& stop,
+                                          WorkLease* memory = nullptr) const;
+  // NotFound if `id` is not a claim id (naming the claim holding the
+  // statement `id`, if any).
+  absl::StatusOr<ClaimAnswer> GetClaim(model::StatementId id, int max_statements,
+                                       WorkLease* memory = nullptr) const;
+
  private:
   // Enough for every entity a workload meets at once on data of tens of
   // millions of statements; a fraction of the block cache.
   static constexpr size_t kEntityCacheBytes = 16 << 20;
+
+  // `f` ready for `view`: with claim criteria, reading claims from it;
+  // FailedPrecondition if the store keeps none.
+  absl::StatusOr<CompiledFilter> Compile(const EdgeFilter& f, const storage::ReadView& view) const;
 
   const storage::Store* const store_;
   WorkBudget* const budget_;  // null: unlimited

@@ -1,5 +1,7 @@
 #include "service/convert.h"
 
+#include "model/claim.h"
+
 #include <xxhash.h>
 
 #include <memory>
@@ -45,6 +47,17 @@ graph::EdgeFilter FromProto(const v1::EdgeFilter& f) {
   for (int q : f.quad_classes()) out.quad_classes.push_back(static_cast<model::QuadClass>(q));
   out.min_confidence = f.min_confidence();
   for (int m : f.modalities()) out.modalities.push_back(static_cast<model::Modality>(m));
+  out.min_sources = f.min_sources();
+  out.contested = static_cast<graph::Contested>(f.contested());
+  // EdgeFilter is proto2, whose parser keeps an enum value it does not know
+  // among the unknown fields and leaves the field unset: found there, it is
+  // refused rather than read as CONTESTED_ANY.
+  const auto& unknown = f.unknown_fields();
+  for (int i = 0; i < unknown.field_count(); ++i) {
+    if (unknown.field(i).number() == v1::EdgeFilter::kContestedFieldNumber) {
+      out.contested = static_cast<graph::Contested>(-1);
+    }
+  }
   return out;
 }
 
@@ -286,6 +299,57 @@ size_t HeapBytes(const v1::FindPathsResponse& m) { return sizeof(m) + Repeated(m
 size_t HeapBytes(const v1::GetRelationTimelineResponse& m) {
   return sizeof(m) + Sub(m.has_a(), m.a()) + Sub(m.has_b(), m.b()) + Repeated(m.buckets()) +
          Repeated(m.statements()) + Str(m.next_page_token());
+}
+
+uint64_t PageFingerprint(const v1::ListClaimsRequest& request) {
+  v1::ListClaimsRequest query = request;
+  query.clear_page_size();
+  query.clear_page_token();
+  return Fingerprint(query);
+}
+
+std::string EncodeClaimsPageToken(uint64_t fingerprint, uint64_t offset) {
+  return absl::WebSafeBase64Escape(absl::StrCat("c1:", absl::Hex(fingerprint), ":", offset));
+}
+
+absl::StatusOr<uint64_t> DecodeClaimsPageToken(const std::string& token, uint64_t fingerprint) {
+  const absl::Status not_ours =
+      absl::InvalidArgumentError("is not a token this service returned");
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return not_ours;
+  const std::vector<absl::string_view> parts = absl::StrSplit(raw, ':');
+  uint64_t issued_for = 0, offset = 0;
+  if (parts.size() != 3 || parts[0] != "c1" || !absl::SimpleHexAtoi(parts[1], &issued_for) ||
+      !absl::SimpleAtoi(parts[2], &offset)) {
+    return not_ours;
+  }
+  if (issued_for != fingerprint) {
+    return absl::InvalidArgumentError(
+        "was returned for another query: keep every field of the request that returned it "
+        "but page_size, or start again without a token");
+  }
+  return offset;
+}
+
+void ToProto(const storage::ClaimRow& c, v1::Claim* out) {
+  out->set_id(c.id);
+  out->set_actor_id(c.subject.actor);
+  out->set_target_id(c.subject.target);
+  out->set_cameo_code(c.subject.cameo_code);
+  out->set_action_text(c.subject.action_text);
+  *out->mutable_first_date() = DateProto(model::DateOfDay(c.first_day));
+  *out->mutable_last_date() = DateProto(model::DateOfDay(c.last_day));
+  out->set_statements(c.statements);
+  out->set_documents(c.documents);
+  out->set_sources(c.sources);
+  out->set_claimants(c.claimants);
+  out->set_asserted(c.modalities[0]);
+  out->set_denied(c.modalities[1]);
+  out->set_intended(c.modalities[2]);
+  out->set_hypothetical(c.modalities[3]);
+  out->set_contested(model::IsContested(c.modalities[0], c.modalities[1]));
+  out->set_first_ingested_at_micros(c.first_ingested_micros);
+  out->set_last_ingested_at_micros(c.last_ingested_micros);
 }
 
 std::string EncodePageToken(uint64_t fingerprint, const storage::EdgePosition& p) {

@@ -59,6 +59,14 @@ std::string EncodePageToken(uint64_t fingerprint, const storage::EdgePosition& p
 absl::StatusOr<storage::EdgePosition> DecodePageToken(const std::string& token,
                                                       uint64_t fingerprint);
 
+// ListClaims' page tokens: the fingerprint of the request (all but
+// page_size and page_token) and how many claims the pages before held.
+uint64_t PageFingerprint(const v1::ListClaimsRequest& request);
+std::string EncodeClaimsPageToken(uint64_t fingerprint, uint64_t offset);
+absl::StatusOr<uint64_t> DecodeClaimsPageToken(const std::string& token, uint64_t fingerprint);
+
+void ToProto(const storage::ClaimRow& c, v1::Claim* out);
+
 }  // namespace entente::service
 
 #endif  // ENTENTE_SERVICE_CONVERT_H_

@@ -333,4 +333,57 @@ grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+grpc::Status GraphServiceImpl::ListClaims(grpc::ServerContext* ctx,
+                                          const v1::ListClaimsRequest* req,
+                                          v1::ListClaimsResponse* resp) {
+  if (grpc::Status s = CheckName("entity.name", req->entity().name()); !s.ok()) return s;
+  if (grpc::Status s = CheckName("other.name", req->other().name()); !s.ok()) return s;
+  if (req->order() != v1::CLAIM_ORDER_UNSPECIFIED && req->order() != v1::CLAIM_ORDER_SOURCES &&
+      req->order() != v1::CLAIM_ORDER_RECENT) {
+    return BadRequest({{"order", "must be CLAIM_ORDER_SOURCES or CLAIM_ORDER_RECENT"}});
+  }
+  graph::ClaimsQuery q;
+  q.entity = FromProto(req->entity());
+  if (req->has_other()) q.other = FromProto(req->other());
+  q.resolution = FromProto(req->name_resolution());
+  q.date_from = FromProto(req->date_from());
+  q.date_to = FromProto(req->date_to());
+  q.contested_only = req->contested_only();
+  q.min_sources = req->min_sources();
+  q.order = req->order() == v1::CLAIM_ORDER_RECENT ? graph::ClaimOrder::kRecent
+                                                   : graph::ClaimOrder::kSources;
+  q.page_size = OrDefault(req->page_size(), 50);
+  const uint64_t fingerprint = PageFingerprint(*req);
+  if (!req->page_token().empty()) {
+    auto offset = DecodeClaimsPageToken(req->page_token(), fingerprint);
+    if (!offset.ok()) return BadRequest({{"page_token", std::string(offset.status().message())}});
+    q.offset = *offset;
+  }
+  graph::WorkLease memory = reader_->NewLease();
+  auto answer = reader_->ListClaims(q, StopOf(ctx), &memory);
+  if (!answer.ok()) return ToGrpcStatus(answer.status());
+  for (const auto& c : answer->claims) ToProto(c, resp->add_claims());
+  for (const auto& [id, e] : answer->entities) ToProto(e, resp->add_entities());
+  resp->set_total(answer->total);
+  if (answer->next_offset) {
+    resp->set_next_page_token(EncodeClaimsPageToken(fingerprint, *answer->next_offset));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status GraphServiceImpl::GetClaim(grpc::ServerContext*, const v1::GetClaimRequest* req,
+                                        v1::GetClaimResponse* resp) {
+  if (req->id() == 0) return BadRequest({{"id", "is required"}});
+  graph::WorkLease memory = reader_->NewLease();
+  auto answer = reader_->GetClaim(req->id(), OrDefault(req->max_statements(), 100), &memory);
+  if (!answer.ok()) return ToGrpcStatus(answer.status());
+  ToProto(answer->claim, resp->mutable_claim());
+  for (const auto& v : answer->asserting) ToProto(v, resp->add_asserting());
+  for (const auto& v : answer->denying) ToProto(v, resp->add_denying());
+  for (const auto& v : answer->other) ToProto(v, resp->add_other());
+  resp->set_truncated(answer->truncated);
+  for (const auto& [id, e] : answer->entities) ToProto(e, resp->add_entities());
+  return grpc::Status::OK;
+}
+
 }  // namespace entente::service

@@ -29,6 +29,10 @@ class GraphServiceImpl final : public v1::GraphService::Service {
                                    v1::GetRelationTimelineResponse* resp) override;
   grpc::Status GetEntityProfile(grpc::ServerContext* ctx, const v1::GetEntityProfileRequest* req,
                                 v1::GetEntityProfileResponse* resp) override;
+  grpc::Status ListClaims(grpc::ServerContext* ctx, const v1::ListClaimsRequest* req,
+                          v1::ListClaimsResponse* resp) override;
+  grpc::Status GetClaim(grpc::ServerContext* ctx, const v1::GetClaimRequest* req,
+                        v1::GetClaimResponse* resp) override;
 
  private:
   const graph::GraphReader* const reader_;

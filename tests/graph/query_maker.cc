@@ -87,6 +87,8 @@ EdgeFilter QueryMaker::Filter() {
       f.modalities.push_back(static_cast<model::Modality>(Uniform(0, 4)));
     }
   }
+  if (Chance(0.2)) f.min_sources = Uniform(0, 4);
+  if (Chance(0.15)) f.contested = Chance(0.5) ? Contested::kOnly : Contested::kExclude;
   return f;
 }
 

@@ -72,6 +72,15 @@ std::vector<model::StatementInput> RandomStatements(const GraphSpec& spec) {
     model::StatementInput in;
     if (!out.empty() && chance(0.05)) {
       in = out[uniform(0, out.size() - 1)];  // the same row again
+    } else if (!out.empty() && chance(0.15)) {
+      // Another report of an earlier event (docs/claims.md): a claim with
+      // several statements, documents and sources, some denying it.
+      in = out[uniform(0, out.size() - 1)];
+      in.date = model::DateOfDay(model::FirstDay(in.date) + uniform(-2, 2));
+      in.modality = static_cast<model::Modality>(uniform(0, 4));
+      const int doc = uniform(0, 49);
+      in.source.document_id = "doc-" + std::to_string(doc);
+      in.source.publisher = doc % 8 == 0 ? "" : "pub-" + std::to_string(doc % 5);
     } else {
       in.actor.name = entity();
       in.target.name = chance(0.03) ? in.actor.name : entity();
@@ -89,7 +98,10 @@ std::vector<model::StatementInput> RandomStatements(const GraphSpec& spec) {
       in.date = p < 16 ? d : p < 19 ? model::Date{d.year, d.month, 0} : model::Date{d.year, 0, 0};
       if (chance(0.9)) in.confidence = uniform(0, 20) / 20.0;
       in.modality = static_cast<model::Modality>(uniform(0, 4));
-      in.source.document_id = "doc-" + std::to_string(uniform(0, 49));
+      const int doc = uniform(0, 49);
+      in.source.document_id = "doc-" + std::to_string(doc);
+      // Five publishers, and some documents without one (each its own source).
+      in.source.publisher = doc % 8 == 0 ? "" : "pub-" + std::to_string(doc % 5);
     }
     in.idempotency_key = "random-" + std::to_string(spec.seed) + "-" + std::to_string(i);
     out.push_back(std::move(in));

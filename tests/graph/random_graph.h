@@ -37,7 +37,10 @@ void PrintTo(const GraphSpec& s, std::ostream* os);
 // among the low numbers: dates to the day, month or year, codes from the
 // taxonomy, unknown to it or none (some classified by the lexicon from the
 // action text), confidences, modalities, self-loops and repeated rows (kept
-// apart by their idempotency keys), from 50 documents "doc-0".."doc-49".
+// apart by their idempotency keys), from 50 documents "doc-0".."doc-49" of
+// five publishers (some with none); some rows report an earlier one again a
+// few days apart from another document, so that claims gather several
+// statements and sources, and some are contested.
 std::vector<model::StatementInput> RandomStatements(const GraphSpec& spec);
 
 // The seeded countries (ids from 1) that no statement of `w` mentions.

@@ -230,6 +230,10 @@ std::string Describe(const EdgeFilter& f) {
     for (auto c : f.modalities) m.push_back(static_cast<int>(c));
     out << " modalities=" << Join(m);
   }
+  if (f.min_sources != 0) out << " min_sources=" << f.min_sources;
+  if (f.contested != Contested::kAny) {
+    out << " contested=" << (f.contested == Contested::kOnly ? "only" : "exclude");
+  }
   out << " ]";
   return out.str();
 }
@@ -250,7 +254,9 @@ absl::Status World::Open() {
   auto store = storage::Store::Open(dir_.path(), storage::StoreOptions());
   if (!store.ok()) return store.status();
   store_ = std::move(*store);
-  ingestor_ = std::make_unique<Ingestor>(store_.get(), [] { return kNow; });
+  // Every world keeps claims, so every random comparison covers them.
+  ingestor_ = std::make_unique<Ingestor>(store_.get(), [] { return kNow; }, Ingestor::Mode::kOnline,
+                                         model::kDefaultClaimWindowDays);
   if (absl::Status s = ingestor_->Init(); !s.ok()) return s;
   reader_ = std::make_unique<GraphReader>(store_.get());
   return absl::OkStatus();
@@ -290,6 +296,11 @@ absl::Status World::Load(const std::vector<model::StatementInput>& batch,
       s.actor = *actor;
       s.target = *target;
       s.day = model::FirstDay(in.date);
+      s.last_day = model::LastDay(in.date);
+      s.action_text = in.action_text;
+      // Documents are stored once, by the first statement naming them.
+      auto doc = publishers_.try_emplace(in.source.document_id, in.source.publisher).first;
+      s.source = model::IndependentSourceOf(in.source.document_id, doc->second);
       // As the Ingestor documents: a given code is kept, else the lexicon's.
       s.code = !in.cameo_code.empty() ? in.cameo_code
                                       : Taxonomy::Get().Classify(in.action_text).value_or("");
@@ -306,6 +317,10 @@ absl::StatusOr<RetractOutcome> World::Retract(const std::vector<StatementId>& id
                                               const std::vector<std::string>& documents) {
   auto out = ingestor_->Retract(ids, documents);
   if (out.ok()) reference_.Remove({out->retracted.begin(), out->retracted.end()});
+  // A document retracted is forgotten: the next statement naming it stores it anew.
+  if (out.ok()) {
+    for (const std::string& d : documents) publishers_.erase(d);
+  }
   return out;
 }
 

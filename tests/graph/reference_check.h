@@ -52,6 +52,8 @@ class World {
   std::unique_ptr<GraphReader> reader_;
   ReferenceGraph reference_;
   std::map<std::string, model::EntityId> ids_;
+  // Each document's publisher, as its first statement gave it.
+  std::map<std::string, std::string> publishers_;
 };
 
 // How many queries each Check ran, and how much their answers held (so a

@@ -62,7 +62,62 @@ bool Supports(const RefStatement& s, EntityId from, EntityId to, Direction direc
   return false;
 }
 
+// The claim subject (model::ClaimSubject) of a statement.
+bool SameSubject(const RefStatement& a, const RefStatement& b) {
+  return a.actor == b.actor && a.target == b.target && a.code == b.code &&
+         (!a.code.empty() || a.action_text == b.action_text);
+}
+
 }  // namespace
+
+void ReferenceGraph::Add(const RefStatement& s) {
+  statements_.push_back(s);
+  FindClaims(s);
+}
+
+void ReferenceGraph::Remove(const std::set<model::StatementId>& ids) {
+  std::vector<RefStatement> gone;
+  for (const RefStatement& s : statements_) {
+    if (ids.count(s.id)) gone.push_back(s);
+  }
+  std::erase_if(statements_, [&](const RefStatement& s) { return ids.count(s.id) > 0; });
+  for (const RefStatement& s : gone) FindClaims(s);
+}
+
+void ReferenceGraph::FindClaims(const RefStatement& like) {
+  std::vector<RefStatement*> members;
+  for (RefStatement& s : statements_) {
+    if (SameSubject(s, like)) members.push_back(&s);
+  }
+  // Connected sets by repeated relabelling: slow and plain.
+  std::vector<size_t> label(members.size());
+  for (size_t i = 0; i < members.size(); ++i) label[i] = i;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < members.size(); ++i) {
+      for (size_t j = 0; j < members.size(); ++j) {
+        const model::DayRange a{members[i]->day, members[i]->last_day};
+        const model::DayRange b{members[j]->day, members[j]->last_day};
+        if (label[j] < label[i] && model::DaysMatch(a, b, claim_window_)) {
+          label[i] = label[j];
+          changed = true;
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < members.size(); ++i) {
+    std::set<std::string> sources;
+    bool asserted = false, denied = false;
+    for (size_t j = 0; j < members.size(); ++j) {
+      if (label[j] != label[i]) continue;
+      sources.insert(members[j]->source);
+      asserted |= members[j]->modality == model::Modality::kAsserted;
+      denied |= members[j]->modality == model::Modality::kDenied;
+    }
+    members[i]->claim_sources = sources.size();
+    members[i]->claim_contested = asserted && denied;
+  }
+}
 
 bool ReferenceGraph::Matches(const EdgeFilter& f, const RefStatement& s) {
   if (f.date_from.year != 0 && s.day < model::FirstDay(f.date_from)) return false;
@@ -86,6 +141,9 @@ bool ReferenceGraph::Matches(const EdgeFilter& f, const RefStatement& s) {
     }
     if (!any) return false;
   }
+  if (f.min_sources > 1 && s.claim_sources < static_cast<uint64_t>(f.min_sources)) return false;
+  if (f.contested == Contested::kOnly && !s.claim_contested) return false;
+  if (f.contested == Contested::kExclude && s.claim_contested) return false;
   return true;
 }
 

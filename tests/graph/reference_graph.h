@@ -19,6 +19,7 @@
 
 #include "graph/analytics.h"
 #include "graph/filter.h"
+#include "model/claim.h"
 #include "model/types.h"
 
 namespace entente::graph {
@@ -32,6 +33,16 @@ struct RefStatement {
   std::string code;  // as stored; empty: unclassified
   double confidence = 1.0;
   model::Modality modality = model::Modality::kAsserted;  // as stored (never unspecified)
+  // For claims (docs/claims.md): the last day of the date's period, the
+  // action text (the subject of an unclassified statement) and the
+  // independent source (model::IndependentSourceOf of its document).
+  int32_t last_day = 0;
+  std::string action_text;
+  std::string source;
+  // Set by the ReferenceGraph: the independent sources of the statement's
+  // claim, and whether that claim is contested.
+  uint64_t claim_sources = 0;
+  bool claim_contested = false;
 };
 
 // Every statement from one actor to one target that a traversal followed.
@@ -63,16 +74,22 @@ struct RefPaths {
 
 class ReferenceGraph {
  public:
-  void Add(const RefStatement& s) { statements_.push_back(s); }
-  // Forgets the statements `ids` (a retraction).
-  void Remove(const std::set<model::StatementId>& ids) {
-    std::erase_if(statements_, [&](const RefStatement& s) { return ids.count(s.id) > 0; });
-  }
+  // Claims group statements within `window_days` (model::DaysMatch).
+  explicit ReferenceGraph(int32_t claim_window_days = model::kDefaultClaimWindowDays)
+      : claim_window_(claim_window_days) {}
+
+  // Adds `s` and finds the claims of its subject again.
+  void Add(const RefStatement& s);
+  // Forgets the statements `ids` (a retraction) and finds the claims of
+  // their subjects again.
+  void Remove(const std::set<model::StatementId>& ids);
   const std::vector<RefStatement>& statements() const { return statements_; }
 
   // The contract of EdgeFilter (filter.proto): the inclusive window on the
   // first day, code prefixes, quad classes, minimum confidence and
-  // modalities (unspecified standing for asserted), each non-empty one.
+  // modalities (unspecified standing for asserted), each non-empty one;
+  // and the claim criteria: at least min_sources independent sources in
+  // the statement's claim, contested or not.
   static bool Matches(const EdgeFilter& f, const RefStatement& s);
   // True if `a` sorts before `b` newest first: by day, then id, descending.
   static bool NewerFirst(const RefStatement& a, const RefStatement& b);
@@ -116,6 +133,12 @@ class ReferenceGraph {
   std::map<model::EntityId, std::set<model::EntityId>> Adjacency(model::Direction direction,
                                                                  const EdgeFilter& f) const;
 
+  // Sets claim_sources and claim_contested on every statement of
+  // `like`'s subject, grouping them by brute force: every pair that
+  // DaysMatch is linked, and a claim is a connected set.
+  void FindClaims(const RefStatement& like);
+
+  int32_t claim_window_;
   std::vector<RefStatement> statements_;
 };
 

@@ -1,0 +1,154 @@
+#include "graph/claims_query.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "graph/ingestor.h"
+#include "model/claim.h"
+
+namespace entente::graph {
+namespace {
+
+// As often as the analytics ask their StopFn (graph/analytics.cc).
+constexpr int kStopCheckEvery = 256;
+
+// Whether `e` is a statement of `subject` (its actor and target already are).
+absl::StatusOr<bool> OfSubject(const storage::ReadView& view, const model::EdgeEntry& e,
+                               const model::ClaimSubject& subject) {
+  if (e.actor != subject.actor || e.target != subject.target) return false;
+  if (!subject.cameo_code.empty() || !e.cameo_code.empty()) {
+    return e.cameo_code == subject.cameo_code;
+  }
+  if (e.covering) return e.action_text == subject.action_text;
+  auto s = view.GetStatement(e.statement);  // an entry from before entries carried the text
+  if (!s.ok()) return s.status();
+  return s->action_text == subject.action_text;
+}
+
+}  // namespace
+
+absl::Status RequireClaims(const storage::Store& store, const std::string& what) {
+  auto window = LoadClaimWindow(store);
+  if (!window.ok()) return window.status();
+  if (*window) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      what + " needs claims, and this database keeps none: start entente-server with --claims "
+             "on a new database, or run entente-admin claims on this one while the server is "
+             "stopped");
+}
+
+bool ClaimPasses(const storage::ClaimRow& c, const ClaimCriteria& criteria) {
+  if (c.last_day < criteria.day_lo || c.first_day > criteria.day_hi) return false;
+  if (criteria.min_sources > 1 && c.sources < static_cast<uint64_t>(criteria.min_sources)) {
+    return false;
+  }
+  return !criteria.contested_only || model::IsContested(c.modalities[0], c.modalities[1]);
+}
+
+bool ClaimBefore(const storage::ClaimRow& a, const storage::ClaimRow& b, ClaimOrder order) {
+  if (order == ClaimOrder::kSources) {
+    if (a.sources != b.sources) return a.sources > b.sources;
+    if (a.statements != b.statements) return a.statements > b.statements;
+    if (a.last_day != b.last_day) return a.last_day > b.last_day;
+    return a.id < b.id;
+  }
+  if (a.last_day != b.last_day) return a.last_day > b.last_day;
+  return a.id > b.id;
+}
+
+absl::StatusOr<std::vector<storage::ClaimRow>> FindClaims(const storage::ReadView& view,
+                                                          model::EntityId entity,
+                                                          std::optional<model::EntityId> other,
+                                                          const ClaimCriteria& criteria,
+                                                          ClaimOrder order, const StopFn& stop,
+                                                          WorkLease* memory) {
+  // (actor, target or none for every target) of the scans to make.
+  std::vector<std::pair<model::EntityId, std::optional<model::EntityId>>> scans;
+  if (other) {
+    scans.push_back({entity, other});
+    if (*other != entity) scans.push_back({*other, entity});
+  } else {
+    scans.push_back({entity, std::nullopt});
+    // The actors of the claims whose target is `entity`: its in-summary's
+    // counterparts (a self-loop's claims came with the scan above).
+    std::set<model::EntityId> actors;
+    absl::Status s = view.ScanSummaries(entity, storage::kSummaryIn, [&](const storage::SummaryCell& c) {
+      if (c.counterpart != entity) actors.insert(c.counterpart);
+      return true;
+    });
+    if (!s.ok()) return s;
+    for (model::EntityId a : actors) scans.push_back({a, entity});
+  }
+  std::vector<storage::ClaimRow> out;
+  absl::Status charged;
+  int until_check = kStopCheckEvery;
+  bool stopped = false;
+  for (const auto& [actor, target] : scans) {
+    absl::Status s = view.ScanClaimsOf(actor, target, [&](const storage::ClaimRow& c) {
+      if (--until_check == 0) {
+        until_check = kStopCheckEvery;
+        if (stop && stop()) {
+          stopped = true;
+          return false;
+        }
+      }
+      if (!ClaimPasses(c, criteria)) return true;
+      charged = memory->Charge(sizeof(storage::ClaimRow) + c.subject.action_text.capacity() +
+                               c.subject.cameo_code.capacity());
+      if (!charged.ok()) return false;
+      out.push_back(c);
+      return true;
+    });
+    if (stopped) return absl::DeadlineExceededError("deadline exceeded or call cancelled");
+    if (!charged.ok()) return charged;
+    if (!s.ok()) return s;
+  }
+  std::sort(out.begin(), out.end(), [order](const storage::ClaimRow& a, const storage::ClaimRow& b) {
+    return ClaimBefore(a, b, order);
+  });
+  return out;
+}
+
+absl::StatusOr<storage::ClaimRow> ClaimOfStatement(const storage::ReadView& view,
+                                                   const model::Statement& s) {
+  const model::ClaimSubject subject = model::ClaimSubjectOf(s);
+  const int32_t day = model::FirstDay(s.date);
+  std::optional<storage::ClaimRow> found;
+  absl::Status st = view.ScanClaimsBackward(subject, day, [&](const storage::ClaimRow& c) {
+    if (c.last_day >= day) found = c;
+    return false;  // claims of a subject never overlap: the latest one starting by `day`
+  });
+  if (!st.ok()) return st;
+  if (!found) {
+    return absl::DataLossError("statement " + std::to_string(s.id) +
+                               " has no claim; run entente-admin check");
+  }
+  return *found;
+}
+
+absl::StatusOr<std::vector<model::StatementId>> ClaimStatements(const storage::ReadView& view,
+                                                                const storage::ClaimRow& claim) {
+  storage::EdgeScan scan;
+  scan.entity = claim.subject.actor;
+  scan.pair_with = claim.subject.target;
+  scan.day_lo = claim.first_day;
+  scan.day_hi = claim.last_day;
+  scan.newest_first = false;
+  auto it = view.ScanEdges(scan);
+  std::vector<std::pair<int32_t, model::StatementId>> found;
+  for (; it->Valid(); it->Next()) {
+    auto of = OfSubject(view, it->entry(), claim.subject);
+    if (!of.ok()) return of.status();
+    if (*of) found.push_back({it->entry().day, it->entry().statement});
+  }
+  if (absl::Status s = it->status(); !s.ok()) return s;
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  std::vector<model::StatementId> ids;
+  ids.reserve(found.size());
+  for (const auto& [day, id] : found) ids.push_back(id);
+  return ids;
+}
+
+}  // namespace entente::graph

@@ -1,0 +1,64 @@
+// Claims as queries read them (docs/claims.md): the claims of an entity or
+// a pair, the claim holding a statement, and a claim's statements. The
+// claims are kept at ingest (storage/claim_book.h); these only read them.
+#ifndef ENTENTE_GRAPH_CLAIMS_QUERY_H_
+#define ENTENTE_GRAPH_CLAIMS_QUERY_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "graph/filter.h"
+#include "graph/work_budget.h"
+#include "model/types.h"
+#include "storage/store.h"
+
+namespace entente::graph {
+
+// Ok if `store` keeps claims; else FailedPrecondition saying how to make
+// it keep them. `what` names what needs them ("ListClaims").
+absl::Status RequireClaims(const storage::Store& store, const std::string& what);
+
+enum class ClaimOrder {
+  kSources,  // most independent sources, then statements, then newest
+  kRecent,   // latest last day first, then id descending
+};
+
+struct ClaimCriteria {
+  int32_t day_lo = model::kMinDay;  // some day of the claim in [day_lo, day_hi]
+  int32_t day_hi = model::kMaxDay;
+  bool contested_only = false;
+  int32_t min_sources = 0;
+};
+
+// Whether `c` passes `criteria`.
+bool ClaimPasses(const storage::ClaimRow& c, const ClaimCriteria& criteria);
+// The order of `order`: true if `a` comes before `b`.
+bool ClaimBefore(const storage::ClaimRow& a, const storage::ClaimRow& b, ClaimOrder order);
+
+// The claims with `entity` as actor or target (and `other` as the other
+// end, if set) that pass `criteria`, in `order`. Each row is charged to
+// `memory`. Cost: the entity's (or pair's) claims; for claims where the
+// entity is the target, one summary scan to find their actors.
+absl::StatusOr<std::vector<storage::ClaimRow>> FindClaims(const storage::ReadView& view,
+                                                          model::EntityId entity,
+                                                          std::optional<model::EntityId> other,
+                                                          const ClaimCriteria& criteria,
+                                                          ClaimOrder order, const StopFn& stop,
+                                                          WorkLease* memory);
+
+// The claim holding `s`. DataLoss if it has none (check reports it).
+absl::StatusOr<storage::ClaimRow> ClaimOfStatement(const storage::ReadView& view,
+                                                   const model::Statement& s);
+
+// The ids of `claim`'s statements, oldest first (by first day, then id):
+// the statements of its subject whose first day is in its days, read from
+// the pair's index in that window.
+absl::StatusOr<std::vector<model::StatementId>> ClaimStatements(const storage::ReadView& view,
+                                                                const storage::ClaimRow& claim);
+
+}  // namespace entente::graph
+
+#endif  // ENTENTE_GRAPH_CLAIMS_QUERY_H_
