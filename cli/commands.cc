@@ -49,8 +49,8 @@ const std::vector<Command>& AllCommands() {
   static const auto* commands = new std::vector<Command>{
       IngestCommand(),    ImportCommand(),  StatementsCommand(), StatementCommand(),
       EntityCommand(),    SearchCommand(),  NeighborsCommand(),  PathCommand(),
-      TimelineCommand(),  ProfileCommand(), ExportCommand(),     RetractCommand(),
-      AdminCommand()};
+      TimelineCommand(),  ProfileCommand(), ClaimsCommand(),     ClaimCommand(),
+      ExportCommand(),    RetractCommand(), AdminCommand()};
   return *commands;
 }
 

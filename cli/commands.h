@@ -78,6 +78,8 @@ std::string CommandHelp(const Command& command);
 // Defined by the command files.
 Command IngestCommand();
 Command ImportCommand();
+Command ClaimsCommand();
+Command ClaimCommand();
 Command StatementsCommand();
 Command StatementCommand();
 Command EntityCommand();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <tuple>
 
 #include "absl/status/status.h"
@@ -88,6 +89,12 @@ const std::vector<OptionSpec>& FilterOptions() {
       {"modality", "LIST",
        "only these modalities, comma-separated: asserted, denied,\n"
        "intended, hypothetical"},
+      {"min-sources", "N",
+       "only statements whose claim has at least N independent sources\n"
+       "(publishers); needs a server started with --claims"},
+      {"contested", "only|exclude",
+       "only statements of contested claims (asserted and denied), or\n"
+       "only of uncontested ones; needs a server started with --claims"},
       {"exact", "", "match names exactly, byte for byte, not by alias"},
   };
   return *options;
@@ -148,6 +155,21 @@ absl::StatusOr<v1::EdgeFilter> ParseFilter(const ParsedArgs& args) {
     auto modality = Lookup(kModalities, "modality", name);
     if (!modality.ok()) return modality.status();
     filter.add_modalities(static_cast<v1::Modality>(*modality));
+  }
+  if (args.Has("min-sources")) {
+    auto n = ParseIntOption("min-sources", args.Get("min-sources"), 0, INT32_MAX);
+    if (!n.ok()) return n.status();
+    filter.set_min_sources(static_cast<int32_t>(*n));
+  }
+  if (args.Has("contested")) {
+    const std::string& c = args.Get("contested");
+    if (c == "only") {
+      filter.set_contested(v1::CONTESTED_ONLY);
+    } else if (c == "exclude") {
+      filter.set_contested(v1::CONTESTED_EXCLUDE);
+    } else {
+      return absl::InvalidArgumentError("--contested: '" + c + "' is not only or exclude");
+    }
   }
   return filter;
 }

@@ -14,7 +14,8 @@
 
 namespace entente::cli {
 
-// --since, --until, --code, --quad, --min-confidence, --modality and --exact.
+// --since, --until, --code, --quad, --min-confidence, --modality,
+// --min-sources, --contested and --exact.
 const std::vector<OptionSpec>& FilterOptions();
 
 // A paragraph for a command's details that explains the filter options.
@@ -27,7 +28,8 @@ std::vector<OptionSpec> WithFilterOptions(std::vector<OptionSpec> first,
 // The EdgeFilter the filter options ask for (empty when none is given).
 // InvalidArgument naming the option for a bad value: a date that is not
 // YYYY[-MM[-DD]], --since after --until, a code prefix that is not 1 to 4
-// digits, an unknown quad class or modality, a confidence outside 0..1.
+// digits, an unknown quad class or modality, a confidence outside 0..1,
+// a negative --min-sources, --contested other than only or exclude.
 // --code, --quad and --modality may be repeated and take comma-separated
 // lists.
 absl::StatusOr<v1::EdgeFilter> ParseFilter(const ParsedArgs& args);

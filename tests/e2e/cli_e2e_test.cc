@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <utility>
 
@@ -222,7 +223,8 @@ TEST_F(CliE2eTest, SharedFilterOptionsNarrowStatements) {
 }
 
 TEST_F(CliE2eTest, QueryCommandsHaveHelpWithExamples) {
-  for (const std::string command : {"neighbors", "path", "timeline", "profile"}) {
+  for (const std::string command :
+       {"neighbors", "path", "timeline", "profile", "claims", "claim"}) {
     auto r = Cli({command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.out.find("Examples:\n  entente " + command), std::string::npos) << r.out;
@@ -230,6 +232,53 @@ TEST_F(CliE2eTest, QueryCommandsHaveHelpWithExamples) {
   auto r = Cli({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("  timeline "), std::string::npos) << r.out;
+}
+
+// The claims fixture (tests/fixtures/README.md) on a server that keeps
+// claims: the deployment's corroborated, contested claim through `claims`
+// and `claim`, and --min-sources changing a path.
+TEST_F(CliE2eTest, ClaimsShowSourcesAndSidesAndMinSourcesChangesAPath) {
+  testing::ServerProcess server(ENTENTE_SERVER_BIN, dir_.Sub("claims-db"), {"--claims"});
+  ASSERT_NE(server.port(), 0) << server.log();
+  auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {ENTENTE_CLI_BIN, "--server", server.address()});
+    return testing::Run(args);
+  };
+  auto r = cli({"ingest", std::string(ENTENTE_FIXTURES_DIR) + "/claims-2024-10.jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  r = cli({"claims", "North Korea", "Russia"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Claim 1 first: 9 statements, 5 documents, 4 sources, 5 asserted and 3 denied.
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex("\n +1  2024-10-18  2024-10-20  North Korea  072 +Russia +9 +5 +4  "
+                        "yes \\(5/3\\)\n")))
+      << r.out;
+  EXPECT_NE(r.out.find("3 of 3 claims shown"), std::string::npos) << r.out;
+  r = cli({"claims", "North Korea", "--contested"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1 of 1 claim shown"), std::string::npos) << r.out;
+
+  r = cli({"claim", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 independent sources"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Denying (3)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("groundless rumours"), std::string::npos) << r.out;
+  r = cli({"claim", "3"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("belongs to claim 1"), std::string::npos) << r.err;
+
+  r = cli({"path", "United Kingdom", "Russia", "--min-sources", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("United Kingdom -> South Korea -> Russia"), std::string::npos) << r.out;
+  r = cli({"statements", "Russia", "--min-sources", "-1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--min-sources"), std::string::npos) << r.err;
+
+  // Without --claims the server says what to do.
+  r = Cli({"claims", "Russia"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--claims"), std::string::npos) << r.err;
 }
 
 // The rows of a small ICEWS14-style file: a name with U+00A0, two identical
