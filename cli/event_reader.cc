@@ -80,6 +80,23 @@ std::string WrongColumns(size_t expected, size_t found) {
 
 }  // namespace
 
+std::string PublisherOfUrl(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  std::string_view host = url.substr(scheme + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (const size_t at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  if (const size_t colon = host.rfind(':');
+      colon != std::string_view::npos && host.find(']') == std::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  std::string out(host);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (out.rfind("www.", 0) == 0) out.erase(0, 4);
+  return out;
+}
+
 absl::StatusOr<EventFormat> ParseEventFormat(std::string_view text) {
   if (text == "icews-tsv") return EventFormat::kIcewsTsv;
   if (text == "icews") return EventFormat::kIcews;
@@ -260,6 +277,10 @@ void EventTableReader::ParseGdelt(const std::vector<std::string_view>& fields,
   const std::string url(fields[kGdeltSourceUrl]);
   s.mutable_source()->set_document_id(url);
   s.mutable_source()->set_url(url);
+  // The site is the publisher: the articles of one site are one source.
+  if (std::string host = PublisherOfUrl(url); !host.empty()) {
+    s.mutable_source()->set_publisher(host);
+  }
   s.mutable_extractor()->set_name("gdelt");
   s.set_idempotency_key("gdelt:" + std::string(fields[kGdeltEventId]));
 }

@@ -32,8 +32,15 @@ enum class EventFormat {
   // are found by header name. Key: "icews:EVENT_ID:EVENT_DATE".
   kIcews,
   // A GDELT 2.0 event export: 61 columns, no header. Key: "gdelt:GLOBALEVENTID".
+  // The document is SOURCEURL; its publisher, PublisherOfUrl(SOURCEURL).
   kGdelt,
 };
+
+// The publisher a URL stands for: its host, lower-case, without a port,
+// user or leading "www." ("https://www.Reuters.com:443/x" -> "reuters.com");
+// empty if it has no "scheme://". Independent sources (docs/claims.md) count
+// publishers, so all articles of one site count once.
+std::string PublisherOfUrl(std::string_view url);
 
 // "icews-tsv", "icews" or "gdelt"; InvalidArgument naming --format otherwise.
 absl::StatusOr<EventFormat> ParseEventFormat(std::string_view text);

@@ -357,6 +357,17 @@ TEST_F(CliE2eTest, ImportsGdeltAndRejectsRowsWithoutBothActors) {
   r = Cli({"import", "--format", "gdelt", export_file});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("accepted 0, duplicate 1067, rejected 562"), std::string::npos) << r.out;
+
+  // The publisher is the SOURCEURL's site, so that its articles count as one source.
+  r = Cli({"statement", "1", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::Statement s;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &s).ok()) << r.out;
+  const std::string& url = s.source().url();
+  const std::string& publisher = s.source().publisher();
+  ASSERT_FALSE(publisher.empty()) << r.out;
+  EXPECT_EQ(publisher.find('/'), std::string::npos) << publisher;
+  EXPECT_NE(url.find(publisher), std::string::npos) << url << " " << publisher;
 }
 
 TEST_F(CliE2eTest, ImportRejectsBadUsage) {
