@@ -151,4 +151,46 @@ absl::StatusOr<std::vector<model::StatementId>> ClaimStatements(const storage::R
   return ids;
 }
 
+namespace {
+
+// Keeps the `top` rows that come first in ClaimOrder::kSources.
+void KeepTop(const storage::ClaimRow& c, size_t top, std::vector<storage::ClaimRow>* heap) {
+  const auto before = [](const storage::ClaimRow& a, const storage::ClaimRow& b) {
+    return ClaimBefore(a, b, ClaimOrder::kSources);
+  };
+  if (top == 0) return;
+  if (heap->size() < top) {
+    heap->push_back(c);
+    std::push_heap(heap->begin(), heap->end(), before);
+  } else if (before(c, heap->front())) {
+    std::pop_heap(heap->begin(), heap->end(), before);
+    heap->back() = c;
+    std::push_heap(heap->begin(), heap->end(), before);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<ClaimsSummary> SummarizeClaims(const storage::ReadView& view, size_t top) {
+  ClaimsSummary out;
+  absl::Status s = view.ScanClaims([&](const storage::ClaimRow& c) {
+    ++out.claims;
+    out.statements += c.statements;
+    ++out.by_sources[c.sources];
+    KeepTop(c, top, &out.most_sources);
+    if (model::IsContested(c.modalities[0], c.modalities[1])) {
+      ++out.contested;
+      KeepTop(c, top, &out.most_contested);
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
+  for (auto* rows : {&out.most_sources, &out.most_contested}) {
+    std::sort(rows->begin(), rows->end(), [](const storage::ClaimRow& a, const storage::ClaimRow& b) {
+      return ClaimBefore(a, b, ClaimOrder::kSources);
+    });
+  }
+  return out;
+}
+
 }  // namespace entente::graph

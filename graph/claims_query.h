@@ -5,6 +5,7 @@
 #define ENTENTE_GRAPH_CLAIMS_QUERY_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -58,6 +59,20 @@ absl::StatusOr<storage::ClaimRow> ClaimOfStatement(const storage::ReadView& view
 // the pair's index in that window.
 absl::StatusOr<std::vector<model::StatementId>> ClaimStatements(const storage::ReadView& view,
                                                                 const storage::ClaimRow& claim);
+
+// Every claim of a database at a glance, for a report on a whole file.
+struct ClaimsSummary {
+  uint64_t claims = 0;
+  uint64_t statements = 0;  // in all claims: every statement once
+  uint64_t contested = 0;
+  std::map<uint64_t, uint64_t> by_sources;  // independent sources -> claims with that many
+  std::vector<storage::ClaimRow> most_sources;    // ClaimOrder::kSources, at most `top`
+  std::vector<storage::ClaimRow> most_contested;  // the contested ones, likewise
+};
+
+// Reads every claim once (whole-database work: for entente-admin, never for
+// a query).
+absl::StatusOr<ClaimsSummary> SummarizeClaims(const storage::ReadView& view, size_t top);
 
 }  // namespace entente::graph
 

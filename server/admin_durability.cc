@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "graph/check.h"
+#include "graph/claims_query.h"
 #include "graph/ingestor.h"
 #include "model/claim.h"
 #include "storage/backup.h"
@@ -26,6 +27,10 @@ const char kCheckRestoreUsage[] =
     "      them) the claims its statements make, and has it keep them from now on, with\n"
     "      a window of N days (0 to 31, default 1; docs/claims.md). Offline: stop the\n"
     "      server first. Exit 0 done, 1 failed (or the database keeps claims already).\n"
+    "  entente-admin claims-report --data DIR [--top N]\n"
+    "      Reports on the claims of a database that keeps them: how many, how many\n"
+    "      independent sources stand behind each, and the N (default 10) most\n"
+    "      corroborated claims and contested claims. Read-only; the server may run.\n"
     "  entente-admin restore --backup_dir DIR [--backup_id N] --data NEWDIR\n"
     "      Restores backup N (default: the latest; `entente admin backups` lists them)\n"
     "      into NEWDIR, which must not exist or be empty. Then start the server on it.\n";
@@ -125,6 +130,94 @@ int AdminClaims(const std::vector<std::string>& args) {
   std::printf("found %llu claim%s in %.2f s; the database keeps claims from now on\n",
               static_cast<unsigned long long>(*written), *written == 1 ? "" : "s",
               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return 0;
+}
+
+namespace {
+
+// The rows of the distribution of sources per claim: [lo, hi] sources.
+constexpr std::pair<uint64_t, uint64_t> kSourceBands[] = {
+    {1, 1}, {2, 2}, {3, 4}, {5, 9}, {10, 19}, {20, UINT64_MAX}};
+
+std::string Band(uint64_t lo, uint64_t hi) {
+  if (lo == hi) return std::to_string(lo);
+  if (hi == UINT64_MAX) return std::to_string(lo) + "+";
+  return std::to_string(lo) + "-" + std::to_string(hi);
+}
+
+void PrintClaimRows(const storage::ReadView& view, const std::vector<storage::ClaimRow>& rows) {
+  auto name = [&](model::EntityId id) {
+    auto e = view.GetEntity(id);
+    return e.ok() ? e->name : "#" + std::to_string(id);
+  };
+  std::printf("  %10s  %-10s  %-10s  %8s %6s %7s  %-9s  %s\n", "CLAIM", "FIRST", "LAST", "STMTS",
+              "DOCS", "SOURCES", "CONTESTED", "ACTOR -> TARGET: ACTION");
+  for (const auto& c : rows) {
+    const std::string action = c.subject.cameo_code.empty()
+                                   ? "\"" + c.subject.action_text + "\""
+                                   : "CAMEO " + c.subject.cameo_code;
+    std::printf("  %10llu  %-10s  %-10s  %8llu %6llu %7llu  %-9s  %s -> %s: %s\n",
+                static_cast<unsigned long long>(c.id),
+                model::FormatDate(model::DateOfDay(c.first_day)).c_str(),
+                model::FormatDate(model::DateOfDay(c.last_day)).c_str(),
+                static_cast<unsigned long long>(c.statements),
+                static_cast<unsigned long long>(c.documents),
+                static_cast<unsigned long long>(c.sources),
+                model::IsContested(c.modalities[0], c.modalities[1])
+                    ? (std::to_string(c.modalities[0]) + "/" + std::to_string(c.modalities[1])).c_str()
+                    : "",
+                name(c.subject.actor).c_str(), name(c.subject.target).c_str(), action.c_str());
+  }
+}
+
+}  // namespace
+
+int AdminClaimsReport(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> opts = {{"data", ""}, {"top", "10"}};
+  if (!ParseOptions("claims-report", args, &opts)) return 2;
+  unsigned long top = 0;
+  if (opts["data"].empty() || !ParseNumber(opts["top"], 1000, &top)) {
+    std::fprintf(stderr,
+                 "entente-admin claims-report: needs --data DIR (and --top 0 to 1000)\n"
+                 "\nusage:\n%s",
+                 kCheckRestoreUsage);
+    return 2;
+  }
+  auto store = OpenExisting("claims-report", opts["data"]);
+  if (!store) return 1;
+  if (absl::Status s = graph::RequireClaims(*store, "claims-report"); !s.ok()) {
+    std::fprintf(stderr, "entente-admin claims-report: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  auto view = store->Snapshot();
+  auto summary = graph::SummarizeClaims(*view, top);
+  if (!summary.ok()) {
+    std::fprintf(stderr, "entente-admin claims-report: %s\n", summary.status().ToString().c_str());
+    return 1;
+  }
+  const graph::ClaimsSummary& r = *summary;
+  const auto percent = [&](uint64_t n) { return r.claims == 0 ? 0.0 : 100.0 * n / r.claims; };
+  std::printf("%llu claims of %llu statements; %llu contested (%.2f%%)\n",
+              static_cast<unsigned long long>(r.claims),
+              static_cast<unsigned long long>(r.statements),
+              static_cast<unsigned long long>(r.contested), percent(r.contested));
+  std::printf("\nIndependent sources per claim\n  %7s  %10s  %7s\n", "SOURCES", "CLAIMS", "SHARE");
+  for (const auto& [lo, hi] : kSourceBands) {
+    uint64_t n = 0;
+    for (auto it = r.by_sources.lower_bound(lo); it != r.by_sources.end() && it->first <= hi; ++it) {
+      n += it->second;
+    }
+    std::printf("  %7s  %10llu  %6.2f%%\n", Band(lo, hi).c_str(),
+                static_cast<unsigned long long>(n), percent(n));
+  }
+  if (!r.most_sources.empty()) {
+    std::printf("\nMost corroborated (CONTESTED: asserted/denied statements)\n");
+    PrintClaimRows(*view, r.most_sources);
+  }
+  if (!r.most_contested.empty()) {
+    std::printf("\nMost corroborated among the contested\n");
+    PrintClaimRows(*view, r.most_contested);
+  }
   return 0;
 }
 

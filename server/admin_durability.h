@@ -19,6 +19,10 @@ int AdminCheck(const std::vector<std::string>& args);
 // keeps claims now, 1 failed (or it kept them already), 2 usage.
 int AdminClaims(const std::vector<std::string>& args);
 
+// entente-admin claims-report --data DIR [--top N]: 0 reported, 1 failed
+// (no database, or it keeps no claims), 2 usage.
+int AdminClaimsReport(const std::vector<std::string>& args);
+
 // entente-admin restore --backup_dir DIR [--backup_id N] --data NEWDIR:
 // 0 restored, 1 failed (NEWDIR not empty, no such backup...), 2 usage.
 int AdminRestore(const std::vector<std::string>& args);

@@ -273,6 +273,7 @@ int main(int argc, char** argv) {
                  "\nExamples:\n"
                  "  entente-admin check --data ./data\n"
                  "  entente-admin claims --data ./data --claim_window_days 2\n"
+                 "  entente-admin claims-report --data ./data --top 20\n"
                  "  entente-admin restore --backup_dir ./data-backups --data ./data-restored\n",
                  entente::server::kCheckRestoreUsage);
     return args.empty() ? 2 : 0;
@@ -282,6 +283,7 @@ int main(int argc, char** argv) {
   if (cmd == "import") return Import(args);
   if (cmd == "check") return entente::server::AdminCheck(args);
   if (cmd == "claims") return entente::server::AdminClaims(args);
+  if (cmd == "claims-report") return entente::server::AdminClaimsReport(args);
   if (cmd == "restore") return entente::server::AdminRestore(args);
   std::fprintf(stderr, "entente-admin: unknown command %s\n\n%s", cmd.c_str(), Usage().c_str());
   return 2;

@@ -174,6 +174,15 @@ TEST(DurabilityE2eTest, ClaimsKeptByTheServerAndFoundByTheImportAreChecked) {
   r = testing::Run({ENTENTE_ADMIN_BIN, "check", "--data", dir.Sub("imported")});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find(", 2 claims:"), std::string::npos) << r.out;
+  // The report: two claims of three statements, the deployment first. A TSV
+  // file is one document, so every claim has one source.
+  r = testing::Run({ENTENTE_ADMIN_BIN, "claims-report", "--data", dir.Sub("imported")});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("2 claims of 3 statements; 0 contested"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("        1           2  100.00%"), std::string::npos) << r.out;
+  EXPECT_LT(r.out.find("North Korea -> Russia"), r.out.find("Russia -> North Korea")) << r.out;
+  r = testing::Run({ENTENTE_ADMIN_BIN, "claims-report", "--data", data + "-missing"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
 
   // An empty database made by a server with --claims gets the claims of
   // what is imported into it, with its own window, without the flag.
