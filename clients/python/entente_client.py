@@ -9,7 +9,10 @@ client works. This module shows the parts a caller has to get right:
 * reading the ``google.rpc.BadRequest`` of a failed call, which the server
   sends in the trailing metadata ``grpc-status-details-bin``;
 * ListStatements with a filter and page tokens, FindPaths,
-  GetRelationTimeline and the streamed Traverse.
+  GetRelationTimeline and the streamed Traverse;
+* claims (docs/claims.md): ListClaims over every page, GetClaim with the
+  statements that assert and deny a claim, and the filter's min_sources
+  and contested, which need a server started with --claims.
 
 It needs Debian's python3-grpcio and python3-protobuf (run it with
 /usr/bin/python3) and the generated modules: run ``generate.sh`` first. They
@@ -31,7 +34,7 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, List, Optional
+from typing import Dict, Iterable, Iterator, List, Optional
 
 # The generated modules are not installed anywhere: put their directory on
 # the import path before importing them.
@@ -44,7 +47,7 @@ import grpc  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 
 try:
-    from entente.v1 import filter_pb2, graph_pb2, graph_pb2_grpc  # noqa: E402
+    from entente.v1 import claims_pb2, filter_pb2, graph_pb2, graph_pb2_grpc  # noqa: E402
     from entente.v1 import ingest_pb2, ingest_pb2_grpc, statement_pb2  # noqa: E402
     from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 except ImportError as e:  # pragma: no cover - a set-up problem, not a bug
@@ -148,6 +151,44 @@ def describe(s: statement_pb2.Statement) -> str:
     return head + (f'\n    "{s.quote}"' if s.quote else "")
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def claim_days(claim: claims_pb2.Claim) -> str:
+    """2024-10-18..2024-10-20, or one day when the claim has one."""
+    first, last = format_date(claim.first_date), format_date(claim.last_date)
+    return first if first == last else f"{first}..{last}"
+
+
+def describe_claim(claim: claims_pb2.Claim, names: Dict[int, str]) -> str:
+    """A claim on one line: id, subject, days, evidence, contested or not.
+
+    ``names``: entity id -> name, from the response's ``entities``.
+    """
+    actor = names.get(claim.actor_id, f"#{claim.actor_id}")
+    target = names.get(claim.target_id, f"#{claim.target_id}")
+    action = f"[{claim.cameo_code}]" if claim.cameo_code else f'"{claim.action_text}"'
+    contested = (f"  CONTESTED ({claim.asserted} asserted, {claim.denied} denied)"
+                 if claim.contested else "")
+    return (f"claim {claim.id}  {actor} -> {target} {action}  {claim_days(claim)}  "
+            f"{_plural(claim.statements, 'statement')}, {_plural(claim.documents, 'document')}, "
+            f"{_plural(claim.sources, 'source')}{contested}")
+
+
+def describe_evidence(s: statement_pb2.Statement) -> str:
+    """A statement of a claim: id, date, modality, quote, publisher, who says so."""
+    modality = statement_pb2.Modality.Name(s.modality).lower()
+    publisher = s.source.publisher or "(no publisher)"
+    said = (f"said by {s.attributed_to.name}" if s.HasField("attributed_to")
+            else "said by the document itself")
+    lines = [f"#{s.id} {format_date(s.date)}  {modality}, {s.confidence:.2f}"]
+    if s.quote:
+        lines.append(f'    "{s.quote}"')
+    lines.append(f"    {publisher} ({s.source.document_id}), {said}")
+    return "\n".join(lines)
+
+
 def parse_date(text: str) -> statement_pb2.Date:
     """'2024', '2024-10' or '2024-10-21' as a Date."""
     parts = [int(p) for p in text.split("-")]
@@ -156,10 +197,36 @@ def parse_date(text: str) -> statement_pb2.Date:
     return statement_pb2.Date(**dict(zip(("year", "month", "day"), parts)))
 
 
+# EdgeFilter.contested by name, as edge_filter() and the command line take it.
+CONTESTED = {
+    "any": claims_pb2.CONTESTED_ANY,
+    "only": claims_pb2.CONTESTED_ONLY,
+    "exclude": claims_pb2.CONTESTED_EXCLUDE,
+}
+
+# ListClaimsRequest.order by name.
+CLAIM_ORDERS = {
+    "sources": claims_pb2.CLAIM_ORDER_SOURCES,
+    "recent": claims_pb2.CLAIM_ORDER_RECENT,
+}
+
+
 def edge_filter(since: Optional[str] = None, until: Optional[str] = None,
-                codes: Iterable[str] = (), min_confidence: Optional[float] = None
+                codes: Iterable[str] = (), min_confidence: Optional[float] = None,
+                min_sources: Optional[int] = None, contested: Optional[str] = None
                 ) -> filter_pb2.EdgeFilter:
-    """An EdgeFilter, the filter every graph query takes. Empty = everything."""
+    """An EdgeFilter, the filter every graph query takes. Empty = everything.
+
+    ``min_sources``: only statements whose claim has at least that many
+    independent sources (publishers); 0 or 1 is every statement.
+    ``contested``: "any" (the default), "only" (statements of contested
+    claims) or "exclude" (of uncontested ones). A min_sources above 1 or a
+    contested other than "any" needs a server whose database keeps claims
+    (entente-server --claims), else the query fails with
+    FAILED_PRECONDITION; a negative min_sources is INVALID_ARGUMENT
+    naming ``filter.min_sources``, which the server, not this function,
+    decides.
+    """
     f = filter_pb2.EdgeFilter(code_prefixes=list(codes))
     if since:
         f.date_from.CopyFrom(parse_date(since))
@@ -167,6 +234,13 @@ def edge_filter(since: Optional[str] = None, until: Optional[str] = None,
         f.date_to.CopyFrom(parse_date(until))
     if min_confidence is not None:
         f.min_confidence = min_confidence
+    if min_sources is not None:
+        f.min_sources = min_sources
+    if contested is not None:
+        if contested not in CONTESTED:
+            raise ValueError(f"contested: {contested!r} is not one of {', '.join(CONTESTED)}")
+        if CONTESTED[contested] != claims_pb2.CONTESTED_ANY:
+            f.contested = CONTESTED[contested]
     return f
 
 
@@ -186,6 +260,14 @@ class Rejection:
     index: int        # position in the whole input, from 0
     field: str        # the first offending field, relative to its request
     description: str
+
+
+@dataclass
+class ClaimList:
+    """What Client.list_claims returns: the claims of every page, in order."""
+    claims: List[claims_pb2.Claim] = field(default_factory=list)
+    names: Dict[int, str] = field(default_factory=dict)  # entity id -> name
+    total: int = 0  # as the server counts them, every page together
 
 
 @dataclass
@@ -374,6 +456,70 @@ class Client:
             page_size=page_size)
         return self.graph.GetRelationTimeline(request, timeout=self.timeout)
 
+    def iter_claim_pages(self, entity, other=None, since: Optional[str] = None,
+                         until: Optional[str] = None, contested_only: bool = False,
+                         min_sources: int = 0, order: str = "sources",
+                         page_size: int = 50) -> Iterator[claims_pb2.ListClaimsResponse]:
+        """The ListClaimsResponse pages of a query, one after the other.
+
+        Like iter_statements: each page's next_page_token is sent back with
+        the same request until it is empty. See list_claims for the
+        arguments.
+        """
+        if order not in CLAIM_ORDERS:
+            raise ValueError(f"order: {order!r} is not one of {', '.join(CLAIM_ORDERS)}")
+        request = claims_pb2.ListClaimsRequest(
+            entity=ref(entity), contested_only=contested_only, min_sources=min_sources,
+            order=CLAIM_ORDERS[order], page_size=page_size)
+        if other is not None:
+            request.other.CopyFrom(ref(other))
+        if since:
+            request.date_from.CopyFrom(parse_date(since))
+        if until:
+            request.date_to.CopyFrom(parse_date(until))
+        while True:
+            response = self.graph.ListClaims(request, timeout=self.timeout)
+            yield response
+            if not response.next_page_token:
+                return
+            request.page_token = response.next_page_token
+
+    def list_claims(self, entity, other=None, since: Optional[str] = None,
+                    until: Optional[str] = None, contested_only: bool = False,
+                    min_sources: int = 0, order: str = "sources",
+                    page_size: int = 50) -> "ClaimList":
+        """Every claim where ``entity`` is actor or target, all pages together.
+
+        ``other``: only the claims between the two (either direction).
+        ``since``/``until``: only claims with some day in that inclusive
+        window (YYYY[-MM[-DD]]). ``contested_only``: only claims that are both
+        asserted and denied. ``min_sources``: at least that many independent
+        sources (publishers). ``order``: "sources" (most sources first, then
+        most statements, then newest) or "recent" (latest last day first).
+        The server must keep claims (entente-server --claims), else
+        FAILED_PRECONDITION.
+        """
+        result = ClaimList()
+        for page in self.iter_claim_pages(entity, other, since, until, contested_only,
+                                          min_sources, order, page_size):
+            result.claims.extend(page.claims)
+            result.names.update((e.id, e.name) for e in page.entities)
+            result.total = page.total
+        return result
+
+    def get_claim(self, claim_id: int, max_statements: int = 0
+                  ) -> claims_pb2.GetClaimResponse:
+        """One claim and its statements: ``asserting``, ``denying``, ``other``.
+
+        Each statement has its quote, its document (with publisher) and who
+        it is attributed to. ``max_statements`` per side (0: the server's
+        100); ``truncated`` says a side had more. An id that is a statement
+        of a claim but not the claim's id is NOT_FOUND, the message naming
+        the claim.
+        """
+        request = claims_pb2.GetClaimRequest(id=claim_id, max_statements=max_statements)
+        return self.graph.GetClaim(request, timeout=self.timeout)
+
     def traverse(self, seeds, max_depth: int = 2,
                  filter: Optional[filter_pb2.EdgeFilter] = None,
                  **limits) -> Iterator[graph_pb2.TraverseResponse]:
@@ -418,9 +564,15 @@ def _cmd_bad(client: Client, args) -> int:
     return 1
 
 
+def _claims_filter(args) -> filter_pb2.EdgeFilter:
+    """The EdgeFilter of --min-sources and --contested (empty without them)."""
+    return edge_filter(min_sources=args.min_sources, contested=args.contested)
+
+
 def _cmd_statements(client: Client, args) -> int:
     direction = graph_pb2.Direction.Value(args.direction.upper())
-    f = edge_filter(args.since, args.until, args.code or (), args.min_confidence)
+    f = edge_filter(args.since, args.until, args.code or (), args.min_confidence,
+                    min_sources=args.min_sources, contested=args.contested)
     n = 0
     for s in client.iter_statements(args.entity, direction, f, page_size=args.page_size):
         print(describe(s))
@@ -431,7 +583,7 @@ def _cmd_statements(client: Client, args) -> int:
 
 def _cmd_path(client: Client, args) -> int:
     response = client.find_paths(args.source, args.target, max_hops=args.max_hops,
-                                 evidence_per_hop=1)
+                                 evidence_per_hop=1, filter=_claims_filter(args))
     print(f"distance {response.distance}")
     for path in response.paths:
         names = {e.id: e.name for e in path.entities}
@@ -446,7 +598,7 @@ def _cmd_path(client: Client, args) -> int:
 
 def _cmd_timeline(client: Client, args) -> int:
     granularity = graph_pb2.Granularity.Value(args.by.upper())
-    response = client.relation_timeline(args.a, args.b, granularity)
+    response = client.relation_timeline(args.a, args.b, granularity, _claims_filter(args))
     print(f"{response.a.name} (A) and {response.b.name} (B)")
     print(f"{'START':<10} {'TOTAL':>5} {'VC':>3} {'MC':>3} {'VX':>3} {'MX':>3} "
           f"{'NONE':>4} {'A>B':>4} {'B>A':>4} {'GOLDSTEIN':>9}")
@@ -462,7 +614,8 @@ def _cmd_timeline(client: Client, args) -> int:
 
 def _cmd_traverse(client: Client, args) -> int:
     nodes, edges, truncated = [], [], ""
-    for chunk in client.traverse(args.seeds, max_depth=args.depth):
+    for chunk in client.traverse(args.seeds, max_depth=args.depth,
+                                 filter=_claims_filter(args)):
         nodes.extend(chunk.nodes)
         edges.extend(chunk.edges)
         if chunk.done:
@@ -474,7 +627,48 @@ def _cmd_traverse(client: Client, args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
+def _cmd_claims(client: Client, args) -> int:
+    result = client.list_claims(args.entity, args.other, args.since, args.until,
+                                contested_only=args.contested,
+                                min_sources=args.min_sources or 0, order=args.order,
+                                page_size=args.page_size)
+    for claim in result.claims:
+        print(describe_claim(claim, result.names))
+    print(_plural(result.total, "claim"))
+    return 0
+
+
+def _cmd_claim(client: Client, args) -> int:
+    response = client.get_claim(args.id)
+    c = response.claim
+    names = {e.id: e.name for e in response.entities}
+    print(describe_claim(c, names))
+    print(f"  {c.asserted} asserted, {c.denied} denied, {c.intended} intended, "
+          f"{c.hypothetical} hypothetical; {_plural(c.claimants, 'claimant')}")
+    for title, side in (("asserting", response.asserting), ("denying", response.denying),
+                        ("other", response.other)):
+        if not side:
+            continue
+        print(f"\n{title} ({len(side)})")
+        for s in side:
+            print("  " + describe_evidence(s).replace("\n", "\n  "))
+    if response.truncated:
+        print("\n(more statements than shown on some side)")
+    return 0
+
+
+def _add_claims_filter_options(p):
+    p.add_argument("--min-sources", type=int, metavar="N",
+                   help="only statements of claims with at least N independent sources "
+                        "(needs a server with --claims)")
+    p.add_argument("--contested", choices=["only", "exclude"],
+                   help="only statements of contested claims, or only of uncontested ones "
+                        "(needs a server with --claims)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: global options, then one subcommand whose ``run``
+    takes (client, args)."""
     parser = argparse.ArgumentParser(
         description="Example client of the Entente gRPC API.",
         epilog="Example: %(prog)s --server 127.0.0.1:50051 ingest "
@@ -506,26 +700,53 @@ def main(argv=None) -> int:
     p.add_argument("--code", action="append", help="CAMEO code prefix (repeatable)")
     p.add_argument("--min-confidence", type=float)
     p.add_argument("--page-size", type=int, default=50)
+    _add_claims_filter_options(p)
     p.set_defaults(run=_cmd_statements)
 
     p = sub.add_parser("path", help="shortest paths between two entities (FindPaths)")
     p.add_argument("source")
     p.add_argument("target")
     p.add_argument("--max-hops", type=int, default=4)
+    _add_claims_filter_options(p)
     p.set_defaults(run=_cmd_path)
 
     p = sub.add_parser("timeline", help="the relation of two entities over time")
     p.add_argument("a")
     p.add_argument("b")
     p.add_argument("--by", choices=["day", "week", "month", "year"], default="month")
+    _add_claims_filter_options(p)
     p.set_defaults(run=_cmd_timeline)
 
     p = sub.add_parser("traverse", help="the neighbourhood of entities (streamed)")
     p.add_argument("seeds", nargs="+")
     p.add_argument("--depth", type=int, default=2)
+    _add_claims_filter_options(p)
     p.set_defaults(run=_cmd_traverse)
 
-    args = parser.parse_args(argv)
+    p = sub.add_parser("claims", help="the claims of an entity or a pair (ListClaims; "
+                                      "needs a server with --claims)")
+    p.add_argument("entity")
+    p.add_argument("other", nargs="?", help="only the claims between ENTITY and OTHER")
+    p.add_argument("--since", help="YYYY[-MM[-DD]]")
+    p.add_argument("--until", help="YYYY[-MM[-DD]]")
+    p.add_argument("--contested", action="store_true",
+                   help="only claims both asserted and denied")
+    p.add_argument("--min-sources", type=int, metavar="N",
+                   help="only claims with at least N independent sources")
+    p.add_argument("--order", choices=list(CLAIM_ORDERS), default="sources",
+                   help="most sources first, or latest first (default %(default)s)")
+    p.add_argument("--page-size", type=int, default=50)
+    p.set_defaults(run=_cmd_claims)
+
+    p = sub.add_parser("claim", help="one claim with its asserting and denying statements "
+                                     "(GetClaim)")
+    p.add_argument("id", type=int)
+    p.set_defaults(run=_cmd_claim)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
     with Client(args.server, timeout=args.timeout, token=args.token, tls_ca=args.tls_ca,
                 tls_cert=args.tls_cert, tls_key=args.tls_key) as client:
         try:

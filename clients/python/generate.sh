@@ -5,7 +5,7 @@
 #   clients/python/generate.sh [OUT_DIR]     (default: clients/python/gen)
 #
 # OUT_DIR then holds
-#   entente/v1/{statement,filter,ingest,graph}_pb2.py, *_pb2_grpc.py
+#   entente/v1/{statement,filter,claims,ingest,graph,admin}_pb2.py, *_pb2_grpc.py
 #   google/rpc/{status,error_details}_pb2.py
 # Put OUT_DIR on sys.path (entente_client.py does so itself, from
 # $ENTENTE_PYTHON_GEN or its own gen/ directory). `entente` gets __init__.py

@@ -6,13 +6,17 @@
 Generates the Python modules into a temporary directory with
 clients/python/generate.sh, starts entente-server on 127.0.0.1:0 with a
 temporary database, runs the example library's calls on the seed fixture,
-and stops the server with SIGTERM. Loopback only. Any other argument goes to
+and stops the server with SIGTERM. The claims calls run against a second
+server, started with --claims, on the claims fixture alone
+(tests/fixtures/README.md). Loopback only. Any other argument goes to
 unittest (-v, -k PATTERN, ...). Needs Debian's python3-grpcio and
 python3-protobuf, protoc and grpc_python_plugin.
 """
 
 import argparse
+import contextlib
 import importlib
+import io
 import os
 import re
 import shutil
@@ -34,6 +38,7 @@ CLIENT_DIR = os.path.join(ROOT, "clients", "python")
 ARGS = argparse.Namespace(
     server_bin=os.path.join(ROOT, "build", "server", "entente-server"),
     fixture=os.path.join(ROOT, "tests", "fixtures", "seed-2024-10-22.jsonl"),
+    claims_fixture=os.path.join(ROOT, "tests", "fixtures", "claims-2024-10.jsonl"),
     startup_timeout=60.0)
 
 LISTENING = re.compile(r"listening on (\S+):(\d+)")
@@ -74,6 +79,7 @@ class ServerProcess:
         self.proc.send_signal(signal.SIGTERM)
         code = self.proc.wait(timeout)
         self._reader.join(5)
+        self.proc.stderr.close()
         return code
 
     def kill(self):
@@ -81,6 +87,7 @@ class ServerProcess:
             self.proc.kill()
             self.proc.wait()
         self._reader.join(5)
+        self.proc.stderr.close()
 
 
 def load_client(tmp):
@@ -211,10 +218,178 @@ class PythonClientTest(unittest.TestCase):
             self.assertEqual(depth.get(name), 1, name)
         self.assertGreaterEqual(sum(len(c.edges) for c in chunks), 4)
 
+    def test_8a_claims_need_a_server_with_claims(self):
+        # This server was started without --claims: its database keeps none.
+        grpc = self.grpc
+        with self.assertRaises(grpc.RpcError) as listed:
+            self.client.list_claims("North Korea", "Russia")
+        self.assertEqual(listed.exception.code(), grpc.StatusCode.FAILED_PRECONDITION)
+        self.assertIn("--claims", listed.exception.details())
+        with self.assertRaises(grpc.RpcError) as path:
+            self.client.find_paths("Mark Rutte", "Ukraine",
+                                   filter=self.ec.edge_filter(min_sources=2))
+        self.assertEqual(path.exception.code(), grpc.StatusCode.FAILED_PRECONDITION)
+        # min_sources 0 or 1 and contested "any" ask nothing of claims.
+        response = self.client.find_paths(
+            "Mark Rutte", "Ukraine", filter=self.ec.edge_filter(min_sources=1, contested="any"))
+        self.assertEqual(response.distance, 2)
+
     def test_9_sigterm_stops_cleanly(self):
         code = self.server.terminate()
         self.assertEqual(code, 0, self.server.stderr())
         self.assertIn("stopped", self.server.stderr())
+
+
+class ClaimsTest(unittest.TestCase):
+    """Claims (docs/claims.md) on a server started with --claims, holding
+    the claims fixture alone, so that statement n has id n and the claims
+    are those of tests/fixtures/README.md. The tests run in name order;
+    test_1 ingests what the later ones query."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="entente-pyclaims-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        cls.ec, cls.grpc = load_client(cls.tmp)
+        cls.server = ServerProcess(ARGS.server_bin, os.path.join(cls.tmp, "db"),
+                                   ARGS.startup_timeout, ["--claims"])
+        cls.addClassCleanup(cls.server.kill)
+        cls.client = cls.ec.Client(cls.server.address,
+                                   options=[("grpc.enable_http_proxy", 0)], timeout=30)
+        cls.addClassCleanup(cls.client.close)
+        cls.client.wait_ready(timeout=10)
+
+    def run_command(self, *argv):
+        """A subcommand of entente_client.py against this server: its output."""
+        args = self.ec.build_parser().parse_args(list(argv))
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = args.run(self.client, args)
+        self.assertEqual(code, 0)
+        return out.getvalue()
+
+    def test_1_ingest_claims_fixture(self):
+        statements = list(self.ec.read_jsonl(ARGS.claims_fixture))
+        self.assertEqual(len(statements), 22)
+        summary = self.client.ingest(statements)
+        self.assertEqual((summary.accepted, summary.duplicate, summary.rejected), (22, 0, 0))
+        self.assertEqual(summary.statement_ids, list(range(1, 23)))
+
+    def test_2_list_claims_between_north_korea_and_russia(self):
+        claims = self.client.list_claims("North Korea", "Russia")
+        self.assertEqual(claims.total, 3)
+        # Most sources first: the deployment claim (4), 19 (2), 2 (1).
+        self.assertEqual([c.id for c in claims.claims], [1, 19, 2])
+        first = claims.claims[0]
+        self.assertEqual((claims.names[first.actor_id], claims.names[first.target_id]),
+                         ("North Korea", "Russia"))
+        self.assertEqual(first.cameo_code, "072")
+        self.assertEqual((first.statements, first.documents, first.sources), (9, 5, 4))
+        self.assertEqual((first.asserted, first.denied, first.intended), (5, 3, 1))
+        self.assertTrue(first.contested)
+        self.assertFalse(any(c.contested for c in claims.claims[1:]))
+        # Page after page, one claim each: the same claims.
+        paged = self.client.list_claims("North Korea", "Russia", page_size=1)
+        self.assertEqual([c.id for c in paged.claims], [1, 19, 2])
+        self.assertEqual(paged.total, 3)
+
+    def test_3_list_claims_filters(self):
+        contested = self.client.list_claims("North Korea", contested_only=True)
+        self.assertEqual([c.id for c in contested.claims], [1])
+        # Claim 2 has 2 documents but 1 source (Korea Morning Post).
+        corroborated = self.client.list_claims("North Korea", "Russia", min_sources=2)
+        self.assertEqual([c.id for c in corroborated.claims], [1, 19])
+        recent = self.client.list_claims("North Korea", "Russia", order="recent")
+        self.assertEqual(recent.claims[0].id, 19)  # 10-23, the latest
+        window = self.client.list_claims("North Korea", "Russia", since="2024-10-22")
+        self.assertEqual([c.id for c in window.claims], [19])
+
+    def test_4_get_claim(self):
+        response = self.client.get_claim(1)
+        self.assertEqual(response.claim.id, 1)
+        self.assertEqual(len(response.asserting), 5)
+        self.assertEqual(len(response.denying), 3)
+        self.assertEqual(len(response.other), 1)  # line 5, intended
+        self.assertFalse(response.truncated)
+        self.assertEqual(sorted(s.id for s in response.asserting), [1, 3, 7, 12, 14])
+        self.assertEqual(sorted(s.id for s in response.denying), [8, 10, 11])
+        self.assertEqual(sorted(s.attributed_to.name for s in response.denying),
+                         ["North Korea", "North Korea", "Russia"])
+        for s in list(response.asserting) + list(response.denying):
+            self.assertTrue(s.quote)
+            self.assertTrue(s.source.publisher)
+        self.assertEqual({s.source.publisher for s in response.asserting},
+                         {"Korea Morning Post", "Global Wire", "Eurasia Ledger",
+                          "Pacific Dispatch"})
+        # A statement id that is not a claim id names its claim.
+        with self.assertRaises(self.grpc.RpcError) as raised:
+            self.client.get_claim(3)
+        self.assertEqual(raised.exception.code(), self.grpc.StatusCode.NOT_FOUND)
+        self.assertIn("claim 1", raised.exception.details())
+
+    def test_5_find_paths_min_sources(self):
+        ec = self.ec
+        direct = self.client.find_paths("United Kingdom", "Russia")
+        self.assertEqual(direct.distance, 1)
+        # Claim 17 (UK -> Russia) has one source; claims 9 and 6, two each.
+        response = self.client.find_paths("United Kingdom", "Russia",
+                                          filter=ec.edge_filter(min_sources=2))
+        self.assertEqual(response.distance, 2)
+        self.assertEqual([e.name for e in response.paths[0].entities],
+                         ["United Kingdom", "South Korea", "Russia"])
+        self.assertEqual([h.count for h in response.paths[0].hops], [2, 2])
+        none = self.client.find_paths("United Kingdom", "Russia",
+                                      filter=ec.edge_filter(min_sources=3))
+        self.assertEqual(none.distance, -1)
+
+    def test_6_negative_min_sources_is_invalid(self):
+        ec, grpc = self.ec, self.grpc
+        with self.assertRaises(grpc.RpcError) as raised:
+            self.client.find_paths("United Kingdom", "Russia",
+                                   filter=ec.edge_filter(min_sources=-1))
+        self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("filter.min_sources",
+                      [v.field for v in ec.field_violations(raised.exception)])
+        with self.assertRaises(grpc.RpcError) as listed:
+            self.client.list_claims("Russia", min_sources=-1)
+        self.assertEqual(listed.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("min_sources", [v.field for v in ec.field_violations(listed.exception)])
+        with self.assertRaises(ValueError):
+            ec.edge_filter(contested="sometimes")
+
+    def test_7_contested_filter(self):
+        ec = self.ec
+
+        def neighbours(contested):
+            chunks = self.client.traverse(["North Korea"], max_depth=1,
+                                          filter=ec.edge_filter(contested=contested))
+            return sorted(n.entity.name for c in chunks for n in c.nodes if n.depth == 1)
+
+        self.assertEqual(neighbours("only"), ["Russia"])
+        self.assertEqual(neighbours("exclude"), ["David Lammy", "Lloyd Austin", "Russia"])
+        only = list(self.client.iter_statements("North Korea", direction=ec.graph_pb2.OUT,
+                                                filter=ec.edge_filter(contested="only")))
+        self.assertEqual(sorted(s.id for s in only), [1, 3, 5, 7, 8, 10, 11, 12, 14])
+
+    def test_8_command_line(self):
+        out = self.run_command("claims", "North Korea", "Russia")
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 4, out)
+        self.assertTrue(lines[0].startswith("claim 1  North Korea -> Russia [072]  "
+                                            "2024-10-18..2024-10-20  9 statements, "
+                                            "5 documents, 4 sources  CONTESTED"), out)
+        self.assertEqual(lines[-1], "3 claims")
+        out = self.run_command("claims", "North Korea", "--contested")
+        self.assertEqual(out.splitlines()[-1], "1 claim", out)
+        out = self.run_command("claim", "1")
+        self.assertIn("\nasserting (5)\n", out)
+        self.assertIn("\ndenying (3)\n", out)
+        self.assertIn("\nother (1)\n", out)
+        self.assertIn("Eurasia Ledger (eurasialedger-2024-10-21-denials), said by Russia", out)
+        out = self.run_command("path", "United Kingdom", "Russia", "--min-sources", "2")
+        self.assertIn("United Kingdom -> South Korea -> Russia", out)
+        out = self.run_command("traverse", "North Korea", "--depth", "1", "--contested", "only")
+        self.assertEqual(out.splitlines()[-1], "2 entities, 1 edges", out)
 
 
 def openssl(*args):
@@ -291,6 +466,8 @@ def main():
                         help="the entente-server binary (default %(default)s)")
     parser.add_argument("--fixture", default=ARGS.fixture,
                         help="the seed JSON-lines file (default %(default)s)")
+    parser.add_argument("--claims-fixture", default=ARGS.claims_fixture,
+                        help="the claims JSON-lines file (default %(default)s)")
     parser.add_argument("--startup-timeout", type=float, default=ARGS.startup_timeout,
                         help="seconds to wait for 'listening on' (default %(default)s)")
     args, rest = parser.parse_known_args()
