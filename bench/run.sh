@@ -79,42 +79,10 @@ FAILED=0
 SERVER_PID=""
 trap '[ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true' EXIT
 
-T0=$(date +%s)
-log() { echo "== $* (at $(( $(date +%s) - T0 )) s)" >&2; }
+SERVER_BIN=$BUILD/server/entente-server
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
 metric() { echo "$1=$2" >> "$METRICS"; }
-mb() { du -sb "$1" | awk '{printf "%.1f", $1 / 1e6}'; }
-max_rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"; }
-# Events/s and seconds from a loader's summary line (entente-bench grpc-load:
-# "loaded N lines in S s (R events/s)", entente-admin: "imported N rows in S s (R rows/s)").
-load_rate() { sed -n 's/.*(\([0-9.]*\) \(events\|rows\)\/s).*/\1/p' "$1"; }
-load_secs() { sed -n 's/^\(loaded\|imported\) [0-9]* \(lines\|rows\) in \([0-9.]*\) s.*/\3/p' "$1"; }
-vm_mb() { awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-
-# check NAME ORACLE ANSWERS: runs check.py and records its verdict.
-check() {
-  local line
-  if line=$(python3 "$SB/check.py" "$2" "$3" --show 10); then :; else FAILED=1; fi
-  echo "$line" >&2
-  echo "$1: $(echo "$line" | head -1 | sed 's/^check [^:]*: //')" >> "$CHECKS"
-}
-
-# start_server DB LOG: starts entente-server on a free port; sets SERVER_PID, ADDR.
-start_server() {
-  rm -rf "$1"
-  "$BUILD/server/entente-server" --data "$1" --listen 127.0.0.1:0 2> "$2" &
-  SERVER_PID=$!
-  for _ in $(seq 100); do
-    ADDR=$(sed -n 's/.*listening on \([^,]*\),.*/\1/p' "$2" | head -1)
-    [ -n "$ADDR" ] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "run.sh: entente-server did not start, see $2" >&2; exit 1
-}
-
-stop_server() {
-  kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
-}
 
 # inprocess TAG EVENTS QUERIES ORACLE: bulk-load offline, then query and check
 # in-process.
