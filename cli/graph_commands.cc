@@ -58,7 +58,8 @@ std::string TruncationNote(const std::string& limit) {
 }
 
 std::string RenderTraversal(std::vector<v1::TraversedNode> nodes,
-                            std::vector<v1::AggregatedEdge> edges, const std::string& truncated) {
+                            std::vector<v1::AggregatedEdge> edges, const std::string& truncated,
+                            bool with_sources) {
   using Align = Table::Align;
   const int width = OutputWidth();
   std::map<uint64_t, std::string> names;
@@ -83,17 +84,27 @@ std::string RenderTraversal(std::vector<v1::TraversedNode> nodes,
   // The busiest relations first.
   std::stable_sort(edges.begin(), edges.end(),
                    [](const auto& a, const auto& b) { return a.count() > b.count(); });
-  Table links({{"ACTOR", Align::kLeft, 30, true},
-               {"TARGET", Align::kLeft, 30, true},
-               {"COUNT", Align::kRight},
-               {"FIRST"},
-               {"LAST"},
-               {"GOLDSTEIN", Align::kRight},
-               {"EVIDENCE", Align::kLeft, 40, true}});
+  std::vector<Table::Column> columns = {{"ACTOR", Align::kLeft, 30, true},
+                                        {"TARGET", Align::kLeft, 30, true},
+                                        {"COUNT", Align::kRight}};
+  if (with_sources) columns.push_back({"SOURCES", Align::kRight});
+  for (Table::Column c : {Table::Column{"FIRST"}, Table::Column{"LAST"},
+                          Table::Column{"GOLDSTEIN", Align::kRight},
+                          Table::Column{"EVIDENCE", Align::kLeft, 40, true}}) {
+    columns.push_back(c);
+  }
+  Table links(columns);
   for (const auto& e : edges) {
-    links.AddRow({name_of(e.actor_id()), name_of(e.target_id()), FormatCount(e.count()),
-                  FormatDate(e.first_date()), FormatDate(e.last_date()),
-                  absl::StrFormat("%.1f", e.mean_goldstein()), EvidenceCell(e)});
+    std::vector<Table::Cell> row = {name_of(e.actor_id()), name_of(e.target_id()),
+                                    FormatCount(e.count())};
+    if (with_sources) row.push_back(FormatCount(e.sources()));
+    for (Table::Cell c : {Table::Cell(FormatDate(e.first_date())),
+                          Table::Cell(FormatDate(e.last_date())),
+                          Table::Cell(absl::StrFormat("%.1f", e.mean_goldstein())),
+                          Table::Cell(EvidenceCell(e))}) {
+      row.push_back(std::move(c));
+    }
+    links.AddRow(std::move(row));
   }
   std::string out = "Entities\n" + entities.Render(width);
   if (!edges.empty()) out += "\nEdges\n" + links.Render(width);
@@ -107,6 +118,7 @@ std::string RenderTraversal(std::vector<v1::TraversedNode> nodes,
 int RunNeighbors(const Context& ctx, const ParsedArgs& args) {
   auto request = BuildTraverseRequest(args, args.positional());
   if (!request.ok()) return UsageError("neighbors", Message(request.status()));
+  request->set_count_sources(args.Has("sources"));
   const bool json = args.Has("json");
   auto stub = v1::GraphService::NewStub(ctx.channel());
   grpc::ClientContext call;
@@ -129,7 +141,10 @@ int RunNeighbors(const Context& ctx, const ParsedArgs& args) {
   grpc::Status status = reader->Finish();
   if (!status.ok()) return ctx.ReportError(status);
   if (!json) {
-    std::fputs(RenderTraversal(std::move(nodes), std::move(edges), truncated).c_str(), stdout);
+    std::fputs(RenderTraversal(std::move(nodes), std::move(edges), truncated,
+                               request->count_sources())
+                   .c_str(),
+               stdout);
   }
   return kExitOk;
 }
@@ -164,10 +179,15 @@ std::string RenderPaths(const v1::FindPathsResponse& response,
     for (int h = 0; h < path.hops_size(); ++h) {
       const v1::PathHop& hop = path.hops(h);
       const bool named = h + 1 < path.entities_size();
-      absl::StrAppendFormat(&out, "  %s -> %s: %s statement%s\n",
+      absl::StrAppendFormat(&out, "  %s -> %s: %s statement%s%s\n",
                             named ? names[h] : absl::StrCat("#", hop.from_id()),
                             named ? names[h + 1] : absl::StrCat("#", hop.to_id()),
-                            FormatCount(hop.count()), hop.count() == 1 ? "" : "s");
+                            FormatCount(hop.count()), hop.count() == 1 ? "" : "s",
+                            request.count_sources()
+                                ? absl::StrFormat(" from %s independent source%s",
+                                                  FormatCount(hop.sources()),
+                                                  hop.sources() == 1 ? "" : "s")
+                                : "");
       for (const auto& s : hop.statements()) absl::StrAppend(&out, StatementLines(s, 4, width));
       if (hop.count() > static_cast<uint64_t>(hop.statements_size())) {
         absl::StrAppendFormat(&out, "    … %s more\n",
@@ -185,6 +205,7 @@ std::string RenderPaths(const v1::FindPathsResponse& response,
 int RunPath(const Context& ctx, const ParsedArgs& args) {
   auto request = BuildPathsRequest(args, args.positional());
   if (!request.ok()) return UsageError("path", Message(request.status()));
+  request->set_count_sources(args.Has("sources"));
   // The text shows each statement's date, ends, action and quote: not its
   // source, extractor or Goldstein score (export, which does, keeps FULL).
   if (!args.Has("json")) request->set_statement_view(v1::STATEMENT_VIEW_BASIC);
@@ -301,6 +322,9 @@ Command NeighborsCommand() {
               {"max-fanout", "N", "new neighbours taken per entity (server default 1,000)"},
               {"evidence", "N",
                absl::StrCat("statement ids per relation, 1..100 (default ", kDefaultEvidence, ")")},
+              {"sources", "",
+               "count each relation's independent sources (publishers) too: reads\n"
+               "every statement followed, so it is slower on busy entities"},
               {"id", "", "the NAMEs are entity ids"},
               {"json", "", "print the server's answer as JSON lines (one per chunk)"},
           }),
@@ -335,6 +359,8 @@ Command PathCommand() {
           {
               {"evidence", "N",
                absl::StrCat("statements shown per hop, 1..100 (default ", kDefaultEvidence, ")")},
+              {"sources", "",
+               "count each hop's independent sources (publishers) too"},
               {"id", "", "A and B are entity ids"},
               {"json", "", "print the server's answer as one JSON object"},
           }),

@@ -81,33 +81,36 @@ std::string Bar(const v1::TimelineBucket& b, double per_glyph) {
          std::string(length - coop_len - conflict_len, kUnclassifiedGlyph);
 }
 
+// `counted`: the request asked for the buckets' sources (else "-").
 std::string RenderChart(const v1::GetRelationTimelineResponse& first, v1::Granularity by,
-                        uint64_t total) {
+                        uint64_t total, bool counted) {
   using Align = Table::Align;
   uint64_t most = 0;
   for (const auto& b : first.buckets()) most = std::max(most, b.total());
   const int bar_room = std::clamp(OutputWidth() - kChartColumns, kMinBar, kMaxBar);
   const double per_glyph =
       most <= static_cast<uint64_t>(bar_room) ? 1.0 : static_cast<double>(most) / bar_room;
-  Table chart({{by == v1::WEEK ? "WEEK OF" : absl::AsciiStrToUpper(PeriodName(by))},
-               {"TOTAL", Align::kRight},
-               {"VC", Align::kRight},
-               {"MC", Align::kRight},
-               {"VX", Align::kRight},
-               {"MX", Align::kRight},
-               {"NONE", Align::kRight},
-               {"A>B", Align::kRight},
-               {"B>A", Align::kRight},
-               {"GOLDSTEIN", Align::kRight},
-               {""}});
+  std::vector<Table::Column> columns = {
+      {by == v1::WEEK ? "WEEK OF" : absl::AsciiStrToUpper(PeriodName(by))},
+      {"TOTAL", Align::kRight}, {"VC", Align::kRight},  {"MC", Align::kRight},
+      {"VX", Align::kRight},    {"MX", Align::kRight},  {"NONE", Align::kRight},
+      {"A>B", Align::kRight},   {"B>A", Align::kRight}};
+  if (counted) columns.push_back({"SOURCES", Align::kRight});
+  columns.push_back({"GOLDSTEIN", Align::kRight});
+  columns.push_back({""});
+  Table chart(columns);
   for (const auto& b : first.buckets()) {
     const bool classified = b.total() > b.unclassified();
-    chart.AddRow({BucketLabel(b.start(), by), FormatCount(b.total()),
-                  FormatCount(b.verbal_cooperation()), FormatCount(b.material_cooperation()),
-                  FormatCount(b.verbal_conflict()), FormatCount(b.material_conflict()),
-                  FormatCount(b.unclassified()), FormatCount(b.a_to_b()), FormatCount(b.b_to_a()),
-                  classified ? absl::StrFormat("%.1f", b.mean_goldstein()) : "-",
-                  Bar(b, per_glyph)});
+    std::vector<Table::Cell> row = {
+        BucketLabel(b.start(), by),           FormatCount(b.total()),
+        FormatCount(b.verbal_cooperation()),  FormatCount(b.material_cooperation()),
+        FormatCount(b.verbal_conflict()),     FormatCount(b.material_conflict()),
+        FormatCount(b.unclassified()),        FormatCount(b.a_to_b()),
+        FormatCount(b.b_to_a())};
+    if (counted) row.push_back(FormatCount(b.sources()));
+    row.push_back(classified ? absl::StrFormat("%.1f", b.mean_goldstein()) : "-");
+    row.push_back(Bar(b, per_glyph));
+    chart.AddRow(std::move(row));
   }
   const int n = first.buckets_size();
   std::string out = absl::StrFormat("%s (A) and %s (B), by %s: %s statement%s in %d %s%s\n",
@@ -143,6 +146,7 @@ int RunTimeline(const Context& ctx, const ParsedArgs& args) {
   auto by = ParseGranularity(args.Get("by", "month"));
   if (!by.ok()) return usage(by.status());
   request.set_granularity(*by);
+  request.set_count_sources(args.Has("sources"));
   auto limit = ParseIntOption("limit", args.Get("limit", std::to_string(kDefaultTimelineLimit)), 0,
                               int64_t{1} << 40);
   if (!limit.ok()) return usage(limit.status());
@@ -181,7 +185,7 @@ int RunTimeline(const Context& ctx, const ParsedArgs& args) {
 
   uint64_t total = 0;
   for (const auto& bucket : first.buckets()) total += bucket.total();
-  std::string out = RenderChart(first, *by, total);
+  std::string out = RenderChart(first, *by, total, request.count_sources());
   if (!statements.empty()) {
     out += "\nNewest statements\n" + RenderStatements(statements, OutputWidth());
   }
@@ -290,6 +294,9 @@ Command TimelineCommand() {
                             "; 0 for none)")},
           },
           {
+              {"sources", "",
+               "count each period's independent sources (publishers) in a SOURCES\n"
+               "column (reads every statement of the window)"},
               {"id", "", "A and B are entity ids"},
               {"json", "", "print the server's answers as JSON lines (one per page)"},
           }),

@@ -139,24 +139,39 @@ constexpr size_t kExpandedBytes = HashEntryBytes<model::EntityId>();
 constexpr size_t kEdgeScratchBytes =
     HashEntryBytes<std::pair<const EdgeKey, AggregatedEdge>>() + 2 * sizeof(void*);
 constexpr size_t kEdgeResultBytes = sizeof(AggregatedEdge);
+// With sources counted: an edge's entry in edge_sources_ (its numbers are
+// charged as they grow).
+constexpr size_t kEdgeSourcesBytes =
+    HashEntryBytes<std::pair<const EdgeKey, std::vector<uint32_t>>>();
 // One counterpart of a node expanded from summaries: its place in the
 // visiting order.
 constexpr size_t kCounterpartBytes = GrownVectorBytes<Delta>();
 
-// The heap a vector of ids takes at `capacity`.
-size_t IdVectorBytes(size_t capacity) {
-  return capacity == 0 ? 0 : HeapBytes(capacity * sizeof(model::StatementId));
+// The heap a vector of T takes at `capacity`.
+template <typename T>
+size_t VectorHeapBytes(size_t capacity) {
+  return capacity == 0 ? 0 : HeapBytes(capacity * sizeof(T));
 }
+size_t IdVectorBytes(size_t capacity) { return VectorHeapBytes<model::StatementId>(capacity); }
 
 // Appends `id` to `ids`, charging `memory` (a WorkLease or ScratchCharge)
 // when the vector reallocates.
-template <typename Charger>
-absl::Status PushId(uint64_t id, std::vector<uint64_t>* ids, Charger* memory) {
+template <typename T, typename Charger>
+absl::Status PushId(T id, std::vector<T>* ids, Charger* memory) {
   const size_t before = ids->capacity();
   ids->push_back(id);
   if (ids->capacity() == before) return absl::OkStatus();
-  const size_t grown = IdVectorBytes(ids->capacity()) - IdVectorBytes(before);
+  const size_t grown = VectorHeapBytes<T>(ids->capacity()) - VectorHeapBytes<T>(before);
   return memory->Charge(grown);
+}
+
+// Adds the source of `statement` to `ids`, charging the growth to `memory`.
+template <typename Charger>
+absl::Status AddSource(SourceCounter* sources, model::StatementId statement,
+                       std::vector<uint32_t>* ids, Charger* memory) {
+  auto n = sources->SourceOf(statement);
+  if (!n.ok()) return n.status();
+  return PushId(*n, ids, memory);
 }
 
 // A hub's statements over whole months come from its summary cells: one
@@ -235,12 +250,15 @@ absl::Status FillEvidence(const storage::ReadView& view, const CompiledFilter& f
 class Traversal {
  public:
   Traversal(const storage::ReadView& view, model::Direction direction, const CompiledFilter& filter,
-            const TraverseLimits& limits, const StopFn& stop, WorkLease* memory)
+            const TraverseLimits& limits, const StopFn& stop, WorkLease* memory,
+            SourceCounter* sources)
       : view_(view),
         direction_(direction),
         filter_(filter),
         limits_(limits),
-        cells_(filter.ForSummaries()),
+        sources_(sources),
+        // Summary cells know no statements, hence no sources.
+        cells_(sources != nullptr ? std::nullopt : filter.ForSummaries()),
         check_(stop),
         memory_(memory != nullptr ? memory : &unlimited_),
         scratch_(memory_) {}
@@ -268,6 +286,7 @@ class Traversal {
   const model::Direction direction_;
   const CompiledFilter& filter_;
   const TraverseLimits& limits_;
+  SourceCounter* const sources_;  // null: not counted
   const std::optional<CompiledFilter::ForCells> cells_;
   StopCheck check_;
   WorkLease unlimited_;  // when the caller gave no lease
@@ -278,6 +297,8 @@ class Traversal {
   std::unordered_map<model::EntityId, int> depth_;
   // By (actor, target); Finish puts them in that order.
   std::unordered_map<EdgeKey, AggregatedEdge, EdgeKeyHash> edges_;
+  // With sources_: each edge's source numbers, repeats included.
+  std::unordered_map<EdgeKey, std::vector<uint32_t>, EdgeKeyHash> edge_sources_;
   // With BOTH, a statement between two expanded nodes is seen from each end:
   // it is taken from whichever was expanded first.
   std::unordered_set<model::EntityId> expanded_;
@@ -360,6 +381,11 @@ bool Traversal::Follow(model::EntityId u, int d, const Delta& x, int* taken,
   if (x.statement != 0 && static_cast<int>(agg.evidence.size()) < limits_.evidence_per_edge) {
     status_ = PushId(x.statement, &agg.evidence, memory_);
   }
+  if (status_.ok() && sources_ != nullptr) {
+    auto [ids, inserted] = edge_sources_.try_emplace(key);
+    if (inserted) status_ = scratch_.Charge(kEdgeSourcesBytes);
+    if (status_.ok()) status_ = AddSource(sources_, x.statement, &ids->second, &scratch_);
+  }
   return status_.ok();
 }
 
@@ -390,6 +416,10 @@ absl::StatusOr<TraverseResult> Traversal::Finish() {
         return s;
       }
     }
+    if (sources_ != nullptr) {
+      auto ids = edge_sources_.find({e->actor, e->target});
+      if (ids != edge_sources_.end()) e->sources = CountDistinct(&ids->second);
+    }
     out_.edges.push_back(std::move(*e));
   }
   return std::move(out_);
@@ -401,8 +431,8 @@ absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
                                         const std::vector<model::EntityId>& seeds,
                                         model::Direction direction, const CompiledFilter& filter,
                                         const TraverseLimits& limits, const StopFn& stop,
-                                        WorkLease* memory) {
-  Traversal t(view, direction, filter, limits, stop, memory);
+                                        WorkLease* memory, SourceCounter* sources) {
+  Traversal t(view, direction, filter, limits, stop, memory, sources);
   if (absl::Status s = t.AddSeeds(seeds); !s.ok()) return s;
   if (absl::Status s = t.Run(); !s.ok()) return s;
   return t.Finish();
@@ -526,8 +556,11 @@ void EnumeratePaths(const Successors& succ, model::EntityId to, int distance, in
 // The statements of hop from->to that the search could have used.
 absl::StatusOr<PathHop> HopEvidence(const storage::ReadView& view, model::EntityId from,
                                     model::EntityId to, model::Direction direction,
-                                    const CompiledFilter& filter, int limit) {
-  PathHop hop{from, to, 0, {}};
+                                    const CompiledFilter& filter, int limit,
+                                    SourceCounter* sources, WorkLease* memory) {
+  PathHop hop{from, to, 0, {}, 0};
+  ScratchCharge scratch(memory);  // before `ids`: released after it is freed
+  std::vector<uint32_t> ids;
   storage::EdgeScan scan;
   scan.entity = from;
   scan.pair_with = to;
@@ -542,19 +575,24 @@ absl::StatusOr<PathHop> HopEvidence(const storage::ReadView& view, model::Entity
     if (!filter.Matches(e)) continue;
     ++hop.count;
     if (static_cast<int>(hop.statements.size()) < limit) hop.statements.push_back(e.statement);
+    if (sources != nullptr) {
+      if (absl::Status s = AddSource(sources, e.statement, &ids, &scratch); !s.ok()) return s;
+    }
   }
   if (absl::Status s = it->status(); !s.ok()) return s;
+  if (sources != nullptr) hop.sources = CountDistinct(&ids);
   return hop;
 }
 
 // The hops of each path, with their evidence, charged to `memory`.
 absl::Status AddHops(const storage::ReadView& view, model::Direction direction,
-                     const CompiledFilter& filter, int evidence_per_hop, WorkLease* memory,
-                     PathsResult* out) {
+                     const CompiledFilter& filter, int evidence_per_hop, SourceCounter* sources,
+                     WorkLease* memory, PathsResult* out) {
   for (const auto& p : out->paths) {
     std::vector<PathHop> hops;
     for (size_t i = 0; i + 1 < p.size(); ++i) {
-      auto hop = HopEvidence(view, p[i], p[i + 1], direction, filter, evidence_per_hop);
+      auto hop =
+          HopEvidence(view, p[i], p[i + 1], direction, filter, evidence_per_hop, sources, memory);
       if (!hop.ok()) return hop.status();
       const size_t bytes = GrownVectorBytes<PathHop>() + IdVectorBytes(hop->statements.capacity());
       if (absl::Status s = memory->Charge(bytes); !s.ok()) return s;
@@ -570,7 +608,8 @@ absl::Status AddHops(const storage::ReadView& view, model::Direction direction,
 absl::StatusOr<PathsResult> FindPaths(const storage::ReadView& view, model::EntityId from,
                                       model::EntityId to, model::Direction direction,
                                       const CompiledFilter& filter, int max_hops, int max_paths,
-                                      int evidence_per_hop, const StopFn& stop, WorkLease* memory) {
+                                      int evidence_per_hop, const StopFn& stop, WorkLease* memory,
+                                      SourceCounter* sources) {
   WorkLease unlimited;
   if (memory == nullptr) memory = &unlimited;
   ScratchCharge scratch(memory);  // before the search state: released after it is freed
@@ -607,7 +646,8 @@ absl::StatusOr<PathsResult> FindPaths(const storage::ReadView& view, model::Enti
   }
   std::vector<model::EntityId> path = {from};
   EnumeratePaths(succ, to, out.distance, max_paths, &path, &out.paths);
-  if (absl::Status s = AddHops(view, direction, filter, evidence_per_hop, memory, &out); !s.ok()) {
+  if (absl::Status s = AddHops(view, direction, filter, evidence_per_hop, sources, memory, &out);
+      !s.ok()) {
     return s;
   }
   return out;
@@ -638,13 +678,16 @@ absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::Read
                                                              model::EntityId a, model::EntityId b,
                                                              const CompiledFilter& filter,
                                                              Granularity g, const StopFn& stop,
-                                                             WorkLease* memory) {
+                                                             WorkLease* memory,
+                                                             SourceCounter* sources) {
   WorkLease unlimited;
   if (memory == nullptr) memory = &unlimited;
   // A bucket: its map entry while scanning, then its place in the answer.
   constexpr size_t kBucketScratchBytes = MapEntryBytes<int32_t, TimelineBucket>();
   ScratchCharge scratch(memory);  // before `buckets`: released after it is freed
   std::map<int32_t, TimelineBucket> buckets;
+  // With `sources`: each bucket's source numbers, repeats included.
+  std::map<int32_t, std::vector<uint32_t>> bucket_sources;
   storage::EdgeScan scan;
   scan.entity = a;
   scan.pair_with = b;
@@ -675,11 +718,21 @@ absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::Read
       ++bucket.classified;
     }
     ++(e.counterpart == a ? bucket.a_to_b : bucket.b_to_a);
+    if (sources != nullptr) {
+      auto [ids, inserted] = bucket_sources.try_emplace(start);
+      absl::Status s = inserted ? scratch.Charge(MapEntryBytes<int32_t, std::vector<uint32_t>>())
+                                : absl::OkStatus();
+      if (s.ok()) s = AddSource(sources, e.statement, &ids->second, &scratch);
+      if (!s.ok()) return s;
+    }
   }
   if (absl::Status s = it->status(); !s.ok()) return s;
   std::vector<TimelineBucket> out;
   out.reserve(buckets.size());
-  for (auto& [start, bucket] : buckets) out.push_back(bucket);
+  for (auto& [start, bucket] : buckets) {
+    if (sources != nullptr) bucket.sources = CountDistinct(&bucket_sources[start]);
+    out.push_back(bucket);
+  }
   return out;
 }
 

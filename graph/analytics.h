@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "graph/filter.h"
+#include "graph/sources.h"
 #include "graph/work_budget.h"
 #include "model/types.h"
 #include "storage/store.h"
@@ -48,6 +49,7 @@ struct AggregatedEdge {
   double goldstein_sum = 0;
   uint64_t classified = 0;  // statements with a CAMEO code (for the mean)
   std::vector<model::StatementId> evidence;  // newest first
+  uint64_t sources = 0;  // distinct independent sources of the count; 0 if not counted
 };
 
 struct TraverseResult {
@@ -58,11 +60,14 @@ struct TraverseResult {
 
 // Breadth first from `seeds` (distinct, existing ids) along `direction`.
 // Expanding a node scans only its statements inside the filter's window.
+// With `sources` (for `view`), each edge's distinct independent sources are
+// counted too, from every followed statement (never from summaries).
 absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
                                         const std::vector<model::EntityId>& seeds,
                                         model::Direction direction, const CompiledFilter& filter,
                                         const TraverseLimits& limits, const StopFn& stop,
-                                        WorkLease* memory = nullptr);
+                                        WorkLease* memory = nullptr,
+                                        SourceCounter* sources = nullptr);
 
 // ------------------------------------------------------------ FindPaths
 
@@ -71,6 +76,7 @@ struct PathHop {
   model::EntityId to = 0;
   uint64_t count = 0;                          // statements supporting the hop
   std::vector<model::StatementId> statements;  // newest first, at most the evidence limit
+  uint64_t sources = 0;  // distinct independent sources of the count; 0 if not counted
 };
 
 struct PathsResult {
@@ -82,12 +88,14 @@ struct PathsResult {
 // Shortest paths from `from` to `to` (from != to) of at most `max_hops`
 // hops, at most `max_paths` of them in lexicographic order of their ids.
 // OUT follows actor->target, IN target->actor, BOTH either. Searches from
-// both ends at once, expanding the smaller frontier.
+// both ends at once, expanding the smaller frontier. With `sources`, each
+// hop's distinct independent sources are counted too.
 absl::StatusOr<PathsResult> FindPaths(const storage::ReadView& view, model::EntityId from,
                                       model::EntityId to, model::Direction direction,
                                       const CompiledFilter& filter, int max_hops, int max_paths,
                                       int evidence_per_hop, const StopFn& stop,
-                                      WorkLease* memory = nullptr);
+                                      WorkLease* memory = nullptr,
+                                      SourceCounter* sources = nullptr);
 
 // ------------------------------------------------------------- Timeline
 
@@ -101,18 +109,21 @@ struct TimelineBucket {
   uint64_t classified = 0;
   uint64_t a_to_b = 0;
   uint64_t b_to_a = 0;
+  uint64_t sources = 0;  // distinct independent sources of the total; 0 if not counted
 };
 
 // First day of the bucket holding `day` (weeks start on Monday).
 int32_t BucketStart(int32_t day, Granularity g);
 
 // Buckets of every statement between a and b (both directions) that passes
-// the filter, oldest first.
+// the filter, oldest first; with `sources`, each bucket's distinct
+// independent sources too.
 absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::ReadView& view,
                                                              model::EntityId a, model::EntityId b,
                                                              const CompiledFilter& filter,
                                                              Granularity g, const StopFn& stop,
-                                                             WorkLease* memory = nullptr);
+                                                             WorkLease* memory = nullptr,
+                                                             SourceCounter* sources = nullptr);
 
 // -------------------------------------------------------------- Profile
 

@@ -454,7 +454,10 @@ absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q, con
   TraverseAnswer answer;
   auto filter = Compile(q.filter, *view);
   if (!filter.ok()) return filter.status();
-  auto r = graph::Traverse(*view, seeds, q.direction, *filter, l, stop, memory);
+  std::optional<SourceCounter> sources;
+  if (q.count_sources) sources.emplace(*view);
+  auto r = graph::Traverse(*view, seeds, q.direction, *filter, l, stop, memory,
+                           sources ? &*sources : nullptr);
   if (!r.ok()) return r.status();
   if (absl::Status s = filter->claims_status(); !s.ok()) return s;
   answer.result = std::move(*r);
@@ -497,8 +500,11 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
   PathAnswer answer;
   auto filter = Compile(q.filter, *view);
   if (!filter.ok()) return filter.status();
+  std::optional<SourceCounter> sources;
+  if (q.count_sources) sources.emplace(*view);
   auto r = graph::FindPaths(*view, from->id, to->id, q.direction, *filter, q.max_hops,
-                            q.max_paths, q.evidence_per_hop, stop, memory);
+                            q.max_paths, q.evidence_per_hop, stop, memory,
+                            sources ? &*sources : nullptr);
   if (!r.ok()) return r.status();
   if (absl::Status s = filter->claims_status(); !s.ok()) return s;
   answer.result = std::move(*r);
@@ -548,7 +554,10 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, con
   if (!compiled.ok()) return compiled.status();
   const CompiledFilter& filter = *compiled;
   if (!q.resume_after) {
-    auto buckets = RelationTimeline(*view, a->id, b->id, filter, q.granularity, stop, memory);
+    std::optional<SourceCounter> sources;
+    if (q.count_sources) sources.emplace(*view);
+    auto buckets = RelationTimeline(*view, a->id, b->id, filter, q.granularity, stop, memory,
+                                    sources ? &*sources : nullptr);
     if (!buckets.ok()) return buckets.status();
     answer.buckets = std::move(*buckets);
   }

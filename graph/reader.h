@@ -74,6 +74,7 @@ struct TraverseQuery {
   model::Direction direction = model::Direction::kBoth;
   EdgeFilter filter;
   TraverseLimits limits;
+  bool count_sources = false;  // AggregatedEdge::sources
 };
 
 struct TraverseAnswer {
@@ -90,6 +91,7 @@ struct PathQuery {
   int max_hops = 4;          // 1..6
   int max_paths = 5;         // 1..100
   int evidence_per_hop = 3;  // 1..100
+  bool count_sources = false;  // PathHop::sources
 };
 
 struct PathAnswer {
@@ -107,6 +109,7 @@ struct TimelineQuery {
   int page_size = 50;  // 1..1000
   std::optional<storage::EdgePosition> resume_after;  // buckets only without it
   StatementDetail detail = StatementDetail::kFull;
+  bool count_sources = false;  // TimelineBucket::sources
 };
 
 struct TimelineAnswer {

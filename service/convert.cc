@@ -209,6 +209,7 @@ uint64_t PageFingerprint(const v1::GetRelationTimelineRequest& request) {
   query.clear_page_token();
   query.clear_entity_view();
   query.clear_statement_view();
+  query.clear_count_sources();  // presentation: the buckets come on the first page only
   return Fingerprint(query);
 }
 

@@ -82,6 +82,7 @@ void FillTraverseChunk(const graph::TraverseAnswer& answer, size_t c, v1::Entity
     *out->mutable_last_date() = DayProto(e.last_day);
     out->set_mean_goldstein(e.classified ? e.goldstein_sum / e.classified : 0);
     for (auto id : e.evidence) out->add_evidence_statement_ids(id);
+    out->set_sources(e.sources);
   }
 }
 
@@ -179,6 +180,7 @@ grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::Trav
   q.limits.max_fanout = OrDefault(req->max_fanout(), 1000);
   // Evidence is kept only to be sent.
   q.limits.evidence_per_edge = req->nodes_only() ? 0 : OrDefault(req->evidence_per_edge(), 3);
+  q.count_sources = req->count_sources();
   // The answer stays charged while it is streamed, and each chunk while it
   // is built and written (one at a time).
   graph::WorkLease memory = reader_->NewLease();
@@ -227,6 +229,7 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
   q.direction = FromProto(req->direction());
   q.filter = FromProto(req->filter());
   q.max_hops = OrDefault(req->max_hops(), 4);
+  q.count_sources = req->count_sources();
   q.max_paths = OrDefault(req->max_paths(), 5);
   q.evidence_per_hop = OrDefault(req->evidence_per_hop(), 3);
   graph::WorkLease memory = reader_->NewLease();
@@ -244,6 +247,7 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
       h->set_from_id(hop.from);
       h->set_to_id(hop.to);
       h->set_count(hop.count);
+      h->set_sources(hop.sources);
       for (auto id : hop.statements) {
         ToProto(answer->statements.at(id), h->add_statements(), req->statement_view());
       }
@@ -265,6 +269,7 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
   q.granularity = FromProto(req->granularity());
   q.page_size = OrDefault(req->page_size(), 50);
   q.detail = DetailOf(req->statement_view());
+  q.count_sources = req->count_sources();
   const uint64_t fingerprint = PageFingerprint(*req);
   if (grpc::Status s = ResumePoint(req->page_token(), fingerprint, &q.resume_after); !s.ok()) {
     return s;
@@ -288,6 +293,7 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
     out->set_mean_goldstein(b.classified ? b.goldstein_sum / b.classified : 0);
     out->set_a_to_b(b.a_to_b);
     out->set_b_to_a(b.b_to_a);
+    out->set_sources(b.sources);
   }
   resp->mutable_statements()->Reserve(static_cast<int>(answer->page.statements.size()));
   for (const auto& v : answer->page.statements) {

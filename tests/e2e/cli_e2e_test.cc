@@ -268,9 +268,17 @@ TEST_F(CliE2eTest, ClaimsShowSourcesAndSidesAndMinSourcesChangesAPath) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("belongs to claim 1"), std::string::npos) << r.err;
 
-  r = cli({"path", "United Kingdom", "Russia", "--min-sources", "2"});
+  r = cli({"path", "United Kingdom", "Russia", "--min-sources", "2", "--sources"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("United Kingdom -> South Korea -> Russia"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("South Korea -> Russia: 2 statements from 2 independent sources"),
+            std::string::npos)
+      << r.out;
+  r = cli({"timeline", "North Korea", "Russia", "--sources", "--limit", "0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("SOURCES +GOLDSTEIN"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\n2024-10 +13 .* +4 +[0-9.-]+ +[+.-]+\n")))
+      << r.out;
   r = cli({"statements", "Russia", "--min-sources", "-1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--min-sources"), std::string::npos) << r.err;

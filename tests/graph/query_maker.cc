@@ -109,6 +109,7 @@ TraverseQuery QueryMaker::Traverse(int max_depth_cap) {
   q.filter = Filter();
   q.limits.max_depth = Uniform(1, max_depth_cap);
   q.limits.evidence_per_edge = Uniform(0, 5);
+  q.count_sources = Chance(0.4);
   return q;
 }
 
@@ -143,6 +144,7 @@ PathQuery QueryMaker::Path(int max_hops_cap) {
   q.max_hops = Uniform(1, max_hops_cap);
   q.max_paths = Chance(0.5) ? Uniform(1, 3) : Uniform(1, 100);
   q.evidence_per_hop = Uniform(1, 5);
+  q.count_sources = Chance(0.4);
   return q;
 }
 
@@ -166,6 +168,7 @@ TimelineQuery QueryMaker::Timeline() {
   q.filter = Filter();
   q.granularity = static_cast<Granularity>(Uniform(0, 3));
   q.page_size = Chance(0.9) ? Uniform(1, 20) : kMaxPageSize;
+  q.count_sources = Chance(0.4);
   return q;
 }
 

@@ -59,7 +59,8 @@ std::string Describe(const TraverseQuery& q) {
   out << "Traverse seeds=" << Join(seeds) << " " << Name(q.direction)
       << " depth=" << q.limits.max_depth << " nodes=" << q.limits.max_nodes
       << " edges=" << q.limits.max_edges << " fanout=" << q.limits.max_fanout
-      << " evidence=" << q.limits.evidence_per_edge << " " << Describe(q.filter);
+      << " evidence=" << q.limits.evidence_per_edge << (q.count_sources ? " sources" : "") << " "
+      << Describe(q.filter);
   return out.str();
 }
 
@@ -67,14 +68,16 @@ std::string Describe(const PathQuery& q) {
   std::ostringstream out;
   out << "FindPaths " << q.from.id << "->" << q.to.id << " " << Name(q.direction)
       << " max_hops=" << q.max_hops << " max_paths=" << q.max_paths
-      << " evidence=" << q.evidence_per_hop << " " << Describe(q.filter);
+      << " evidence=" << q.evidence_per_hop << (q.count_sources ? " sources" : "") << " "
+      << Describe(q.filter);
   return out.str();
 }
 
 std::string Describe(const TimelineQuery& q) {
   std::ostringstream out;
   out << "Timeline " << q.a.id << "~" << q.b.id << " by " << Name(q.granularity)
-      << " page=" << q.page_size << " " << Describe(q.filter);
+      << " page=" << q.page_size << (q.count_sources ? " sources" : "") << " "
+      << Describe(q.filter);
   return out.str();
 }
 
@@ -145,7 +148,7 @@ void ExpectSameEdge(const AggregatedEdge& got, const RefEdge& want, int evidence
 
 // The whole answer equals the reference's.
 void ExpectSameTraverse(const TraverseResult& got, const RefTraverse& want,
-                        const TraverseQuery& q) {
+                        const TraverseQuery& q, const ReferenceGraph& ref) {
   ExpectNodeOrder(got, q);
   ExpectSameDepths(DepthOf(got), want.depth);
   EXPECT_EQ(got.edges.size(), want.edges.size()) << "edges";
@@ -162,6 +165,8 @@ void ExpectSameTraverse(const TraverseResult& got, const RefTraverse& want,
       continue;
     }
     ExpectSameEdge(e, it->second, q.limits.evidence_per_edge);
+    EXPECT_EQ(e.sources, q.count_sources ? ref.SourcesOf(it->second.statements) : 0)
+        << "edge " << e.actor << "->" << e.target;
     if (::testing::Test::HasFailure()) return;
   }
 }
@@ -345,7 +350,7 @@ void CheckTraverse(const GraphReader& reader, const ReferenceGraph& ref, const T
   tally->edges += got->result.edges.size();
   EXPECT_EQ(got->result.truncated, "");
   ExpectSameTraverse(got->result,
-                     ref.Traverse(SeedIds(q), q.direction, q.filter, q.limits.max_depth), q);
+                     ref.Traverse(SeedIds(q), q.direction, q.filter, q.limits.max_depth), q, ref);
   for (const auto& n : got->result.nodes) EXPECT_TRUE(got->entities.count(n.id)) << n.id;
 }
 
@@ -358,7 +363,7 @@ void CheckLimitedTraverse(const GraphReader& reader, const ReferenceGraph& ref,
   const TraverseResult& r = got->result;
   const RefTraverse want = ref.Traverse(SeedIds(q), q.direction, q.filter, q.limits.max_depth);
   if (r.truncated.empty()) {  // nothing was cut: the whole answer
-    ExpectSameTraverse(r, want, q);
+    ExpectSameTraverse(r, want, q, ref);
     return;
   }
   ++tally->truncated;
@@ -410,6 +415,7 @@ void CheckPaths(const GraphReader& reader, const ReferenceGraph& ref, const Path
       EXPECT_EQ(hop.from, w.from);
       EXPECT_EQ(hop.to, w.to);
       EXPECT_EQ(hop.count, w.statements.size());
+      EXPECT_EQ(hop.sources, q.count_sources ? ref.SourcesOf(w.statements) : 0);
       EXPECT_EQ(hop.statements, Prefix(w.statements, q.evidence_per_hop))
           << "all, newest first: " << Join(w.statements);
       for (StatementId id : hop.statements) {
@@ -442,6 +448,7 @@ void CheckTimeline(const GraphReader& reader, const ReferenceGraph& ref, const T
     EXPECT_EQ(g.classified, w.classified);
     EXPECT_EQ(g.a_to_b, w.a_to_b);
     EXPECT_EQ(g.b_to_a, w.b_to_a);
+    EXPECT_EQ(g.sources, q.count_sources ? w.sources : 0);
   }
   const auto statements = ref.DyadStatements(q.a.id, q.b.id, q.filter);
   tally->statements += statements.size();

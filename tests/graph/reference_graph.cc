@@ -283,10 +283,13 @@ std::vector<model::StatementId> ReferenceGraph::DyadStatements(EntityId a, Entit
 std::vector<TimelineBucket> ReferenceGraph::Timeline(EntityId a, EntityId b, const EdgeFilter& f,
                                                      Granularity g) const {
   std::map<int32_t, TimelineBucket> buckets;
+  std::map<int32_t, std::set<std::string>> sources;
   for (const RefStatement& s : statements_) {
     if (!Matches(f, s) || !Supports(s, a, b, Direction::kBoth)) continue;
     const int32_t start = BucketStartOf(s.day, g);
+    sources[start].insert(s.source);
     TimelineBucket& bucket = buckets[start];
+    bucket.sources = sources[start].size();
     bucket.start_day = start;
     ++bucket.total;
     ++bucket.by_quad[static_cast<int>(Taxonomy::Get().QuadOf(s.code))];
@@ -299,6 +302,15 @@ std::vector<TimelineBucket> ReferenceGraph::Timeline(EntityId a, EntityId b, con
   std::vector<TimelineBucket> out;
   for (const auto& [start, bucket] : buckets) out.push_back(bucket);
   return out;
+}
+
+uint64_t ReferenceGraph::SourcesOf(const std::vector<model::StatementId>& ids) const {
+  const std::set<model::StatementId> wanted(ids.begin(), ids.end());
+  std::set<std::string> sources;
+  for (const RefStatement& s : statements_) {
+    if (wanted.count(s.id)) sources.insert(s.source);
+  }
+  return sources.size();
 }
 
 EntityProfile ReferenceGraph::Profile(EntityId entity, int top) const {

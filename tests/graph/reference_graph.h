@@ -115,8 +115,11 @@ class ReferenceGraph {
   RefPaths Paths(model::EntityId from, model::EntityId to, model::Direction direction,
                  const EdgeFilter& f, int max_hops, int max_paths) const;
 
-  // The buckets between a and b (both directions), oldest first, and the
-  // statements themselves, newest first.
+  // The distinct independent sources of the statements `ids`.
+  uint64_t SourcesOf(const std::vector<model::StatementId>& ids) const;
+
+  // The buckets between a and b (both directions), oldest first, with their
+  // distinct sources, and the statements themselves, newest first.
   std::vector<TimelineBucket> Timeline(model::EntityId a, model::EntityId b, const EdgeFilter& f,
                                        Granularity g) const;
   std::vector<model::StatementId> DyadStatements(model::EntityId a, model::EntityId b,

@@ -174,6 +174,58 @@ TEST_F(ClaimsServiceTest, MinSourcesChangesAPathAndANeighbourhood) {
   EXPECT_EQ(Neighbours("Russia", 2), (std::set<std::string>{"North Korea", "South Korea"}));
 }
 
+// Next to the counts, with count_sources: how many publishers, not how
+// many articles or statements.
+TEST_F(ClaimsServiceTest, CountsComeWithTheirIndependentSources) {
+  v1::TraverseRequest traverse;
+  traverse.add_seeds()->set_name("North Korea");
+  traverse.set_max_depth(1);
+  traverse.set_direction(v1::OUT);
+  traverse.set_count_sources(true);
+  grpc::ClientContext ctx;
+  auto reader = graph_->Traverse(&ctx, traverse);
+  v1::TraverseResponse chunk;
+  const uint64_t russia = Entity("Russia").id();
+  uint64_t count = 0, sources = 0;
+  while (reader->Read(&chunk)) {
+    for (const auto& e : chunk.edges()) {
+      if (e.target_id() == russia) count = e.count(), sources = e.sources();
+    }
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(count, 11u);   // the deployment's 9 and the Kursk reports' 2
+  EXPECT_EQ(sources, 4u);  // from 8 documents of 4 publishers
+
+  v1::FindPathsRequest path;
+  path.mutable_from()->set_name("United Kingdom");
+  path.mutable_to()->set_name("Russia");
+  path.mutable_filter()->set_min_sources(2);
+  path.set_count_sources(true);
+  v1::FindPathsResponse paths;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(graph_->FindPaths(&ctx2, path, &paths).ok());
+  ASSERT_EQ(paths.paths_size(), 1);
+  for (const auto& hop : paths.paths(0).hops()) {
+    EXPECT_EQ(hop.count(), 2u);
+    EXPECT_EQ(hop.sources(), 2u);
+  }
+  path.set_count_sources(false);  // not asked: not counted
+  grpc::ClientContext ctx3;
+  ASSERT_TRUE(graph_->FindPaths(&ctx3, path, &paths).ok());
+  EXPECT_EQ(paths.paths(0).hops(0).sources(), 0u);
+
+  v1::GetRelationTimelineRequest timeline;
+  timeline.mutable_a()->set_name("North Korea");
+  timeline.mutable_b()->set_name("Russia");
+  timeline.set_count_sources(true);
+  v1::GetRelationTimelineResponse buckets;
+  grpc::ClientContext ctx4;
+  ASSERT_TRUE(graph_->GetRelationTimeline(&ctx4, timeline, &buckets).ok());
+  ASSERT_EQ(buckets.buckets_size(), 1);  // October
+  EXPECT_EQ(buckets.buckets(0).total(), 13u);
+  EXPECT_EQ(buckets.buckets(0).sources(), 4u);
+}
+
 TEST_F(ClaimsServiceTest, ContestedCriterionSplitsTheStatements) {
   auto list = [&](v1::ContestedCriterion c) {
     v1::ListStatementsRequest req;
