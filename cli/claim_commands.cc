@@ -38,6 +38,11 @@ std::string ClaimAction(const v1::Claim& c) {
   return c.cameo_code().empty() ? "\"" + c.action_text() + "\"" : c.cameo_code();
 }
 
+// "1 statement", "12 statements".
+std::string Counted(uint64_t n, const std::string& noun) {
+  return FormatCount(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string NameOf(const std::map<uint64_t, std::string>& names, uint64_t id) {
   auto it = names.find(id);
   return it == names.end() ? absl::StrCat("#", id) : it->second;
@@ -174,9 +179,9 @@ std::string RenderClaim(const v1::GetClaimResponse& r) {
                                ", ", c.cameo_code().empty() ? "action " : "CAMEO ",
                                ClaimAction(c))},
       {"dates", FormatDate(c.first_date()) + " .. " + FormatDate(c.last_date())},
-      {"evidence", absl::StrFormat("%s statements in %s documents from %s independent sources",
-                                   FormatCount(c.statements()), FormatCount(c.documents()),
-                                   FormatCount(c.sources()))},
+      {"evidence", absl::StrCat(Counted(c.statements(), "statement"), " in ",
+                                Counted(c.documents(), "document"), " from ",
+                                Counted(c.sources(), "independent source"))},
       {"modalities", absl::StrFormat("%s asserted, %s denied, %s intended, %s hypothetical",
                                      FormatCount(c.asserted()), FormatCount(c.denied()),
                                      FormatCount(c.intended()), FormatCount(c.hypothetical()))},
