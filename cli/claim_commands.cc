@@ -72,14 +72,24 @@ std::string RenderClaims(const std::vector<v1::Claim>& claims,
 
 int RunClaims(const Context& ctx, const ParsedArgs& args) {
   const auto usage = [](const absl::Status& s) { return UsageError("claims", Message(s)); };
-  if (args.positional().empty() || args.positional().size() > 2) {
-    return UsageError("claims", "expected NAME, or two NAMEs for the claims between them");
+  const size_t given = args.positional().size();
+  if (args.Has("claimant") ? given > 1 : given < 1 || given > 2) {
+    return UsageError("claims", args.Has("claimant")
+                                    ? "expected at most one NAME with --claimant"
+                                    : "expected NAME, or two NAMEs for the claims between them");
   }
   v1::ListClaimsRequest request;
-  auto entity = ParseEntityArg(args, args.positional()[0]);
-  if (!entity.ok()) return usage(entity.status());
-  *request.mutable_entity() = *entity;
-  if (args.positional().size() == 2) {
+  if (args.Has("claimant")) {
+    auto claimant = ParseEntityArg(args, args.Get("claimant"));
+    if (!claimant.ok()) return usage(claimant.status());
+    *request.mutable_claimant() = *claimant;
+  }
+  if (given >= 1) {
+    auto entity = ParseEntityArg(args, args.positional()[0]);
+    if (!entity.ok()) return usage(entity.status());
+    *request.mutable_entity() = *entity;
+  }
+  if (given == 2) {
     auto other = ParseEntityArg(args, args.positional()[1]);
     if (!other.ok()) return usage(other.status());
     *request.mutable_other() = *other;
@@ -224,7 +234,7 @@ int RunClaim(const Context& ctx, const ParsedArgs& args) {
 Command ClaimsCommand() {
   return {
       .name = "claims",
-      .synopsis = "claims NAME [OTHER] [options]",
+      .synopsis = "claims NAME [OTHER] [options] | claims [NAME] --claimant WHO [options]",
       .summary = "The claims of an entity or a pair, with their independent sources",
       .details =
           "A claim is what several statements report alike: the same actor, target and\n"
@@ -233,6 +243,9 @@ Command ClaimsCommand() {
           "actor or target, or, with OTHER, those between the two either way: dates,\n"
           "statements, distinct documents, independent sources (a publisher counts once)\n"
           "and whether it is contested (someone asserts it, someone denies it).\n"
+          "With --claimant WHO: the claims WHO is a claimant of (the one a statement is\n"
+          "attributed to): everything WHO claims, and about whom (NAME narrows it to the\n"
+          "claims where NAME is actor or target).\n"
           "Needs a server started with --claims.\n"
           "\nDATE is YYYY, YYYY-MM or YYYY-MM-DD; a claim is listed when some day of it\n"
           "falls between --since and --until.\n",
@@ -242,6 +255,7 @@ Command ClaimsCommand() {
               {"until", "DATE", "only claims with a day on or before the end of DATE"},
               {"min-sources", "N", "only claims with at least N independent sources"},
               {"contested", "", "only contested claims"},
+              {"claimant", "WHO", "only the claims WHO is a claimant of"},
               {"order", "sources|recent",
                "most sources first (default), or latest first"},
               {"limit", "N",
@@ -255,6 +269,7 @@ Command ClaimsCommand() {
               "claims \"North Korea\" Russia",
               "claims \"North Korea\" --contested",
               "claims Russia --min-sources 3 --since 2024-10 --order recent",
+              "claims --claimant \"David Lammy\"",
           },
       .run = RunClaims,
   };

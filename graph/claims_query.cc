@@ -110,6 +110,47 @@ absl::StatusOr<std::vector<storage::ClaimRow>> FindClaims(const storage::ReadVie
   return out;
 }
 
+absl::StatusOr<std::vector<storage::ClaimRow>> FindClaimantClaims(
+    const storage::ReadView& view, model::EntityId claimant, std::optional<model::EntityId> entity,
+    const ClaimCriteria& criteria, ClaimOrder order, const StopFn& stop, WorkLease* memory) {
+  std::vector<model::StatementId> ids;
+  absl::Status s = view.ScanClaimantRows(claimant, [&](model::EntityId, model::StatementId claim) {
+    ids.push_back(claim);
+    return true;
+  });
+  if (!s.ok()) return s;
+  std::vector<storage::ClaimRow> out;
+  int until_check = kStopCheckEvery;
+  for (model::StatementId id : ids) {
+    if (--until_check == 0) {
+      until_check = kStopCheckEvery;
+      if (stop && stop()) return absl::DeadlineExceededError("deadline exceeded or call cancelled");
+    }
+    // A claim's id is its smallest statement, which names its subject.
+    auto statement = view.GetStatement(id);
+    if (!statement.ok()) return statement.status();
+    auto claim = ClaimOfStatement(view, *statement);
+    if (!claim.ok()) return claim.status();
+    if (claim->id != id) {
+      return absl::DataLossError("claimant row of claim " + std::to_string(id) +
+                                 ", which is no claim; run entente-admin check");
+    }
+    if (entity && claim->subject.actor != *entity && claim->subject.target != *entity) continue;
+    if (!ClaimPasses(*claim, criteria)) continue;
+    if (absl::Status c = memory->Charge(sizeof(storage::ClaimRow) +
+                                        claim->subject.action_text.capacity() +
+                                        claim->subject.cameo_code.capacity());
+        !c.ok()) {
+      return c;
+    }
+    out.push_back(*std::move(claim));
+  }
+  std::sort(out.begin(), out.end(), [order](const storage::ClaimRow& a, const storage::ClaimRow& b) {
+    return ClaimBefore(a, b, order);
+  });
+  return out;
+}
+
 absl::StatusOr<storage::ClaimRow> ClaimOfStatement(const storage::ReadView& view,
                                                    const model::Statement& s) {
   const model::ClaimSubject subject = model::ClaimSubjectOf(s);

@@ -50,6 +50,14 @@ absl::StatusOr<std::vector<storage::ClaimRow>> FindClaims(const storage::ReadVie
                                                           ClaimOrder order, const StopFn& stop,
                                                           WorkLease* memory);
 
+// The claims with `claimant` among their claimants (everything it claims),
+// only those where `entity` is actor or target if set, that pass
+// `criteria`, in `order`. Cost: the claimant's claims, one statement read
+// and one claim seek each.
+absl::StatusOr<std::vector<storage::ClaimRow>> FindClaimantClaims(
+    const storage::ReadView& view, model::EntityId claimant, std::optional<model::EntityId> entity,
+    const ClaimCriteria& criteria, ClaimOrder order, const StopFn& stop, WorkLease* memory);
+
 // The claim holding `s`. DataLoss if it has none (check reports it).
 absl::StatusOr<storage::ClaimRow> ClaimOfStatement(const storage::ReadView& view,
                                                    const model::Statement& s);

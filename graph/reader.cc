@@ -612,8 +612,12 @@ absl::StatusOr<ProfileAnswer> GraphReader::Profile(const model::EntityRef& entit
 absl::StatusOr<ClaimsAnswer> GraphReader::ListClaims(const ClaimsQuery& q, const StopFn& stop,
                                                      WorkLease* memory) const {
   std::vector<model::FieldViolation> violations;
-  CheckRef(q.entity, "entity", &violations);
+  if (q.claimant) CheckRef(*q.claimant, "claimant", &violations);
+  if (!q.claimant || q.entity.given() || q.other) CheckRef(q.entity, "entity", &violations);
   if (q.other) CheckRef(*q.other, "other", &violations);
+  if (q.other && q.claimant) {
+    violations.push_back({"other", "cannot be given with claimant: give entity alone"});
+  }
   ValidateDate(q.date_from, false, "date_from", &violations);
   ValidateDate(q.date_to, false, "date_to", &violations);
   if (violations.empty() && q.date_from.year != 0 && q.date_to.year != 0 &&
@@ -625,13 +629,14 @@ absl::StatusOr<ClaimsAnswer> GraphReader::ListClaims(const ClaimsQuery& q, const
   if (!violations.empty()) return model::InvalidArgument(violations);
   if (absl::Status s = RequireClaims(*store_, "ListClaims"); !s.ok()) return s;
   auto view = store_->Snapshot();
-  auto entity = Find(*view, q.entity, q.resolution);
-  if (!entity.ok()) return entity.status();
-  std::optional<model::EntityId> other;
-  if (q.other) {
-    auto o = Find(*view, *q.other, q.resolution);
-    if (!o.ok()) return o.status();
-    other = o->id;
+  std::optional<model::EntityId> entity, other, claimant;
+  for (auto [ref, id] : {std::pair{q.entity.given() ? &q.entity : nullptr, &entity},
+                         std::pair{q.other ? &*q.other : nullptr, &other},
+                         std::pair{q.claimant ? &*q.claimant : nullptr, &claimant}}) {
+    if (ref == nullptr) continue;
+    auto found = Find(*view, *ref, q.resolution);
+    if (!found.ok()) return found.status();
+    *id = found->id;
   }
   WorkLease own = NewLease();
   if (memory == nullptr) memory = &own;
@@ -640,7 +645,8 @@ absl::StatusOr<ClaimsAnswer> GraphReader::ListClaims(const ClaimsQuery& q, const
   if (q.date_to.year != 0) criteria.day_hi = model::LastDay(q.date_to);
   criteria.contested_only = q.contested_only;
   criteria.min_sources = q.min_sources;
-  auto all = FindClaims(*view, entity->id, other, criteria, q.order, stop, memory);
+  auto all = claimant ? FindClaimantClaims(*view, *claimant, entity, criteria, q.order, stop, memory)
+                      : FindClaims(*view, *entity, other, criteria, q.order, stop, memory);
   if (!all.ok()) return all.status();
   ClaimsAnswer answer;
   answer.total = all->size();

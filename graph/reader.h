@@ -130,8 +130,9 @@ inline constexpr int kMaxPageSize = 1000;
 
 // ListClaims (claims.proto).
 struct ClaimsQuery {
-  model::EntityRef entity;
+  model::EntityRef entity;  // may be empty when claimant is set
   std::optional<model::EntityRef> other;  // only the claims between the two
+  std::optional<model::EntityRef> claimant;  // only the claims it is a claimant of
   model::NameResolution resolution = model::NameResolution::kAlias;
   model::Date date_from;  // year 0: open
   model::Date date_to;

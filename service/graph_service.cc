@@ -344,6 +344,7 @@ grpc::Status GraphServiceImpl::ListClaims(grpc::ServerContext* ctx,
                                           v1::ListClaimsResponse* resp) {
   if (grpc::Status s = CheckName("entity.name", req->entity().name()); !s.ok()) return s;
   if (grpc::Status s = CheckName("other.name", req->other().name()); !s.ok()) return s;
+  if (grpc::Status s = CheckName("claimant.name", req->claimant().name()); !s.ok()) return s;
   if (req->order() != v1::CLAIM_ORDER_UNSPECIFIED && req->order() != v1::CLAIM_ORDER_SOURCES &&
       req->order() != v1::CLAIM_ORDER_RECENT) {
     return BadRequest({{"order", "must be CLAIM_ORDER_SOURCES or CLAIM_ORDER_RECENT"}});
@@ -351,6 +352,7 @@ grpc::Status GraphServiceImpl::ListClaims(grpc::ServerContext* ctx,
   graph::ClaimsQuery q;
   q.entity = FromProto(req->entity());
   if (req->has_other()) q.other = FromProto(req->other());
+  if (req->has_claimant()) q.claimant = FromProto(req->claimant());
   q.resolution = FromProto(req->name_resolution());
   q.date_from = FromProto(req->date_from());
   q.date_to = FromProto(req->date_to());

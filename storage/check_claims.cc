@@ -2,6 +2,7 @@
 
 #include <string>
 #include <tuple>
+#include <set>
 #include <unordered_set>
 #include <vector>
 
@@ -37,7 +38,7 @@ class ClaimChecker {
       return true;
     });
     if (!st.ok()) return st;
-    return view_.ScanAllClaimMembers(
+    st = view_.ScanAllClaimMembers(
         [&](model::StatementId claim, ClaimSet set, std::string_view member, uint64_t) {
           if (!made_.count(claim)) {
             Problem(ProblemKind::kOrphanClaim, ClaimMemberKey(claim, set, member), claim,
@@ -46,6 +47,30 @@ class ClaimChecker {
           }
           return true;
         });
+    if (!st.ok()) return st;
+    return CheckClaimantRows();
+  }
+
+  // Every claimant of every claim has its claimant row, and no other row
+  // is there.
+  absl::Status CheckClaimantRows() {
+    absl::Status st = view_.ScanClaimantRows(
+        std::nullopt, [&](model::EntityId claimant, model::StatementId claim) {
+          const std::string member = EncodeId(claimant);
+          if (claimants_.erase({member, claim}) == 0) {
+            Problem(ProblemKind::kOrphanClaim, ClaimantKey(member, claim), claim,
+                    "claimant " + std::to_string(claimant) + " of claim " +
+                        std::to_string(claim) + ", which no stored statements make");
+          }
+          return true;
+        });
+    if (!st.ok()) return st;
+    for (const auto& [member, claim] : claimants_) {
+      Problem(ProblemKind::kClaimMismatch, ClaimantKey(member, claim), claim,
+              "claim " + std::to_string(claim) + " lacks the claimant row of one of its "
+              "claimants");
+    }
+    return absl::OkStatus();
   }
 
  private:
@@ -97,6 +122,9 @@ class ClaimChecker {
       return true;
     });
     if (!st.ok()) return st;
+    for (const auto& [key, count] : want.members) {
+      if (key.first == ClaimSet::kClaimant) claimants_.insert({key.second, w.id});
+    }
     if (members != want.members) {
       Problem(ProblemKind::kClaimMismatch, ClaimMemberPrefix(w.id), w.id,
               "claim " + std::to_string(w.id) + " has " + std::to_string(members.size()) +
@@ -117,6 +145,9 @@ class ClaimChecker {
   const size_t max_problems_;
   CheckReport* const report_;
   std::unordered_set<model::StatementId> made_;  // ids of the claims statements make
+  // (claimant member bytes, claim id) that statements make and no claimant
+  // row has matched yet.
+  std::set<std::pair<std::string, model::StatementId>> claimants_;
 };
 
 }  // namespace

@@ -474,6 +474,26 @@ std::optional<DecodedClaimMemberKey> DecodeClaimMemberKey(std::string_view key) 
   return DecodedClaimMemberKey{GetU64(key.data() + 1), static_cast<ClaimSet>(set), member};
 }
 
+std::string ClaimantKey(std::string_view member, model::StatementId claim) {
+  std::string k;
+  k.push_back(kClaimTagClaimant);
+  k.append(member);
+  PutU64(&k, claim);
+  return k;
+}
+
+std::string ClaimantPrefix(model::EntityId claimant) {
+  std::string k;
+  k.push_back(kClaimTagClaimant);
+  PutU64(&k, claimant);
+  return k;
+}
+
+std::optional<DecodedClaimantKey> DecodeClaimantKey(std::string_view key) {
+  if (key.size() != 1 + 8 + 8 || key[0] != kClaimTagClaimant) return std::nullopt;
+  return DecodedClaimantKey{GetU64(key.data() + 1), GetU64(key.data() + 9)};
+}
+
 std::string EncodeClaimMemberCount(uint64_t count) {
   std::string v;
   PutVarint(&v, count);

@@ -21,6 +21,7 @@
 // claims         0x01 | actor:u64 | target:u64 | kind:u8 |     ClaimValue
 //                action_len:u16 | action bytes | first_day:i32
 //                0x02 | claim id:u64 | set:u8 | member bytes  count:varint
+//                0x03 | claimant:u64 | claim id:u64           (empty)
 //
 // claims (issue 11, docs/claims.md; storage/claim_book.h keeps it at
 // online ingest and retraction, in stores made online: graph/ingestor.h,
@@ -35,7 +36,9 @@
 // and go. They hang under the claim's id, its smallest statement id, which
 // depends only on the statements present (so a bulk load writes the same
 // rows as online ingest); they move when it changes: when claims join (the
-// smallest id stays) and when a retraction rebuilds a claim.
+// smallest id stays) and when a retraction rebuilds a claim. Each claimant
+// member row has a claimant row (0x03) beside it, written and deleted with
+// it (WriteSet), so that a claimant's claims are one prefix scan away.
 //
 // ClaimValue: 0x01 | last_day:i32 | id:u64 | then varints:
 //   statements, documents, sources, claimants, asserted, denied, intended,
@@ -107,6 +110,7 @@ inline constexpr uint8_t kSummaryIn = 2;   // DO NOT CHANGE
 inline constexpr size_t kIdempotencyHashSize = 16;
 inline constexpr char kClaimTagClaim = 0x01;      // DO NOT CHANGE
 inline constexpr char kClaimTagMember = 0x02;     // DO NOT CHANGE
+inline constexpr char kClaimTagClaimant = 0x03;   // DO NOT CHANGE
 inline constexpr uint8_t kClaimKindCode = 1;      // DO NOT CHANGE
 inline constexpr uint8_t kClaimKindText = 2;      // DO NOT CHANGE
 inline constexpr uint8_t kClaimValueVersion = 1;  // DO NOT CHANGE
@@ -258,6 +262,15 @@ struct DecodedClaimMemberKey {
   std::string_view member;  // points into the key
 };
 std::optional<DecodedClaimMemberKey> DecodeClaimMemberKey(std::string_view key);
+// A claimant row: `member` is a kClaimant member's bytes (the claimant's
+// id, u64).
+std::string ClaimantKey(std::string_view member, model::StatementId claim);
+std::string ClaimantPrefix(model::EntityId claimant);
+struct DecodedClaimantKey {
+  model::EntityId claimant;
+  model::StatementId claim;
+};
+std::optional<DecodedClaimantKey> DecodeClaimantKey(std::string_view key);
 std::string EncodeClaimMemberCount(uint64_t count);
 // nullopt if malformed, not minimal, or 0 (a member counted by no
 // statement has no row).

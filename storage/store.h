@@ -191,6 +191,12 @@ class ReadView {
   absl::Status ScanPairStatements(
       const std::function<bool(model::EntityId lo, model::EntityId hi,
                                const std::vector<model::StatementId>& ids)>& visit) const;
+  // The claims with `claimant` among their claimants (every claimant's,
+  // without it: for check), by claimant then claim id, until `visit`
+  // returns false.
+  absl::Status ScanClaimantRows(
+      std::optional<model::EntityId> claimant,
+      const std::function<bool(model::EntityId claimant, model::StatementId claim)>& visit) const;
   // 0 when the claim does not count `member`.
   absl::StatusOr<uint64_t> GetClaimMemberCount(model::StatementId claim, ClaimSet set,
                                                std::string_view member) const;

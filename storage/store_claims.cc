@@ -106,6 +106,26 @@ absl::Status ReadView::ScanAllClaimMembers(
                         });
 }
 
+absl::Status ReadView::ScanClaimantRows(
+    std::optional<model::EntityId> claimant,
+    const std::function<bool(model::EntityId claimant, model::StatementId claim)>& visit) const {
+  const std::string prefix =
+      claimant ? ClaimantPrefix(*claimant) : std::string(1, kClaimTagClaimant);
+  const std::string upper = PrefixUpperBound(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  ro.iterate_upper_bound = &upper_slice;
+  ro.fill_cache = claimant.has_value();  // a whole-family pass (check) must not evict
+  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->claims_));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    const auto key = DecodeClaimantKey(View(it->key()));
+    if (!key || !it->value().empty()) return absl::DataLossError("corrupt claimant row");
+    if (!visit(key->claimant, key->claim)) break;
+  }
+  return FromRocksDb(it->status(), "scan claimant rows");
+}
+
 absl::Status ReadView::ScanPairStatements(
     const std::function<bool(model::EntityId lo, model::EntityId hi,
                              const std::vector<model::StatementId>& ids)>& visit) const {
@@ -156,17 +176,23 @@ void WriteSet::PutClaimMember(model::StatementId claim, ClaimSet set, std::strin
   batch_->Put(store_->claims_, ClaimMemberKey(claim, set, member),
               EncodeClaimMemberCount(count))
       .PermitUncheckedError();
+  if (set == ClaimSet::kClaimant) {
+    batch_->Put(store_->claims_, ClaimantKey(member, claim), "").PermitUncheckedError();
+  }
 }
 
 void WriteSet::DeleteAllClaims() {
-  // Claim keys start with kClaimTagClaim, member keys with kClaimTagMember.
+  // Claim keys start with kClaimTagClaim, then member and claimant keys.
   batch_->DeleteRange(store_->claims_, std::string(1, kClaimTagClaim),
-                      std::string(1, static_cast<char>(kClaimTagMember + 1)))
+                      std::string(1, static_cast<char>(kClaimTagClaimant + 1)))
       .PermitUncheckedError();
 }
 
 void WriteSet::DeleteClaimMember(model::StatementId claim, ClaimSet set, std::string_view member) {
   batch_->Delete(store_->claims_, ClaimMemberKey(claim, set, member)).PermitUncheckedError();
+  if (set == ClaimSet::kClaimant) {
+    batch_->Delete(store_->claims_, ClaimantKey(member, claim)).PermitUncheckedError();
+  }
 }
 
 }  // namespace entente::storage

@@ -259,6 +259,11 @@ TEST_F(CliE2eTest, ClaimsShowSourcesAndSidesAndMinSourcesChangesAPath) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("1 of 1 claim shown"), std::string::npos) << r.out;
 
+  r = cli({"claims", "--claimant", "David Lammy", "North Korea"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 of 2 claims shown"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("David Lammy  111"), std::string::npos) << r.out;
+
   r = cli({"claim", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("4 independent sources"), std::string::npos) << r.out;

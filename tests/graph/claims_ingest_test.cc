@@ -128,11 +128,21 @@ TEST_F(ClaimsIngestTest, ReportsOfOneEventAreOneClaimWithItsIndependentSources) 
 
 TEST_F(ClaimsIngestTest, CheckRecomputesClaimsAndFindsEveryKindOfDamage) {
   const auto asserted = model::Modality::kAsserted;
-  auto out = MustIngest({Report("yonhap-1", "Yonhap", {2024, 10, 18}, asserted),
-                         Report("kcna-1", "KCNA", {2024, 10, 19}, model::Modality::kDenied),
+  model::StatementInput denial = Report("kcna-1", "KCNA", {2024, 10, 19}, model::Modality::kDenied);
+  denial.attributed_to.name = "North Korea";
+  auto out = MustIngest({Report("yonhap-1", "Yonhap", {2024, 10, 18}, asserted), denial,
                          Report("tass-1", "TASS", {2024, 10, 25}, asserted),
                          Stmt("Russia", "North Korea", {2024, 10, 0})});
   ASSERT_OK(ingestor_->Retract({out.ids[2]}, {}));
+  // The claimant's row: its claims are one scan away.
+  std::vector<model::StatementId> of_north_korea;
+  const model::EntityId north_korea = Claims().at(out.ids[0]).subject.actor;
+  ASSERT_OK(store_->Latest()->ScanClaimantRows(north_korea,
+                                               [&](model::EntityId, model::StatementId claim) {
+                                                 of_north_korea.push_back(claim);
+                                                 return true;
+                                               }));
+  EXPECT_EQ(of_north_korea, std::vector<model::StatementId>{out.ids[0]});
   auto clean = CheckStore(*store_, 100);
   ASSERT_OK(clean);
   EXPECT_TRUE(clean->consistent()) << storage::FormatCheckReport(*clean);
@@ -181,6 +191,18 @@ TEST_F(ClaimsIngestTest, CheckRecomputesClaimsAndFindsEveryKindOfDamage) {
   });
   EXPECT_EQ(found[idx(storage::ProblemKind::kOrphanClaim)], 2u);
   EXPECT_EQ(found[idx(storage::ProblemKind::kMissingClaim)], 0u);
+  EXPECT_EQ(found[idx(storage::ProblemKind::kClaimMismatch)], 0u);
+
+  // A claimant row gone, and one for a claimant the claim does not have.
+  const std::string claimant_row = storage::ClaimantKey(storage::EncodeId(north_korea), claim.id);
+  found = kinds([&] { ASSERT_OK(store_->DeleteRawForTest("claims", claimant_row)); });
+  EXPECT_EQ(found[idx(storage::ProblemKind::kClaimMismatch)], 1u) << "a missing claimant row";
+  found = kinds([&] {
+    ASSERT_OK(store_->PutRawForTest("claims", claimant_row, ""));
+    ASSERT_OK(store_->PutRawForTest("claims", storage::ClaimantKey(storage::EncodeId(77), claim.id),
+                                    ""));
+  });
+  EXPECT_EQ(found[idx(storage::ProblemKind::kOrphanClaim)], 3u) << "an orphan claimant row";
   EXPECT_EQ(found[idx(storage::ProblemKind::kClaimMismatch)], 0u);
 }
 

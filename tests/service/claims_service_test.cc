@@ -250,6 +250,39 @@ TEST_F(ClaimsServiceTest, ContestedCriterionSplitsTheStatements) {
   for (uint64_t id : exclude) EXPECT_FALSE(only.count(id));
 }
 
+TEST_F(ClaimsServiceTest, EverythingAClaimantClaimsAndAboutWhom) {
+  v1::ListClaimsRequest req;
+  req.mutable_claimant()->set_name("David Lammy");
+  req.set_order(v1::CLAIM_ORDER_RECENT);
+  v1::ListClaimsResponse resp;
+  grpc::ClientContext ctx;
+  grpc::Status st = graph_->ListClaims(&ctx, req, &resp);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  // Lines 9, 14, 15, 16, 17 and 18 are attributed to him: the deployment
+  // (14), the UK's cooperation with South Korea (9 and 16), his
+  // denunciation of North Korea (15), sanctions on Russia (17) and arms for
+  // Ukraine (18).
+  std::set<uint64_t> ids;
+  for (const auto& c : resp.claims()) ids.insert(c.id());
+  EXPECT_EQ(ids, (std::set<uint64_t>{Line(1), Line(9), Line(15), Line(17), Line(18)}));
+  std::set<std::string> about;
+  for (const auto& e : resp.entities()) about.insert(e.name());
+  EXPECT_TRUE(about.count("Ukraine") && about.count("Russia") && about.count("South Korea"));
+
+  req.mutable_entity()->set_name("North Korea");  // only those about North Korea
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(graph_->ListClaims(&ctx2, req, &resp).ok());
+  ids.clear();
+  for (const auto& c : resp.claims()) ids.insert(c.id());
+  EXPECT_EQ(ids, (std::set<uint64_t>{Line(1), Line(15)}));
+
+  req.mutable_other()->set_name("Russia");
+  grpc::ClientContext ctx3;
+  st = graph_->ListClaims(&ctx3, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("other"));
+}
+
 TEST_F(ClaimsServiceTest, PagesOfClaimsCoverEveryClaimOnce) {
   v1::ListClaimsRequest req;
   req.mutable_entity()->set_name("North Korea");

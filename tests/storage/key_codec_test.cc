@@ -319,6 +319,31 @@ TEST(ClaimKeyTest, KeysGroupBySubjectThenSortByFirstDay) {
   }
 }
 
+// A claimant's rows are together, by claim id, under its prefix only, and
+// after every claim and member key.
+TEST(ClaimKeyTest, ClaimantKeysRoundTripAndGroupByClaimant) {
+  std::mt19937 rng(12);
+  std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> keys;
+  for (int i = 0; i < 2000; ++i) {
+    const uint64_t claimant = std::uniform_int_distribution<uint64_t>(1, 4)(rng) << (rng() % 60);
+    const uint64_t claim = std::uniform_int_distribution<uint64_t>(1, 1000)(rng) << (rng() % 50);
+    const std::string key = ClaimantKey(EncodeId(claimant), claim);
+    auto d = DecodeClaimantKey(key);
+    ASSERT_TRUE(d.has_value());
+    ASSERT_EQ(d->claimant, claimant);
+    ASSERT_EQ(d->claim, claim);
+    ASSERT_TRUE(key.starts_with(ClaimantPrefix(claimant)));
+    ASSERT_GT(key, ClaimMemberKey(~0ull, ClaimSet::kClaimant, EncodeId(~0ull)));
+    keys.push_back({key, {claimant, claim}});
+  }
+  std::sort(keys.begin(), keys.end());
+  for (size_t i = 1; i < keys.size(); ++i) {
+    ASSERT_LE(keys[i - 1].second, keys[i].second) << "not by claimant, then claim";
+  }
+  EXPECT_FALSE(DecodeClaimantKey(ClaimantPrefix(5)).has_value());
+  EXPECT_FALSE(DecodeClaimantKey(ClaimMemberKey(5, ClaimSet::kClaimant, EncodeId(6))).has_value());
+}
+
 TEST(ClaimKeyTest, MemberKeysRoundTripAndStayUnderTheirClaimAndSet) {
   const std::string doc = ClaimMemberKey(5, ClaimSet::kDocument, "newstoday-2024-10-22");
   auto d = DecodeClaimMemberKey(doc);
