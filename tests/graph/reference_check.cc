@@ -267,6 +267,19 @@ absl::Status World::Open() {
   return absl::OkStatus();
 }
 
+absl::Status World::Reopen() {
+  reader_.reset();
+  ingestor_.reset();
+  store_.reset();
+  auto store = storage::Store::Open(dir_.path(), storage::StoreOptions());
+  if (!store.ok()) return store.status();
+  store_ = std::move(*store);
+  ingestor_ = std::make_unique<Ingestor>(store_.get(), [] { return kNow; });
+  if (absl::Status s = ingestor_->Init(); !s.ok()) return s;
+  reader_ = std::make_unique<GraphReader>(store_.get());
+  return absl::OkStatus();
+}
+
 absl::Status World::Load(const std::vector<model::StatementInput>& batch,
                          model::NameResolution resolution) {
   auto resolve = [&](const model::EntityRef& ref) -> absl::StatusOr<EntityId> {

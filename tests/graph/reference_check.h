@@ -32,6 +32,10 @@ class World {
   absl::Status Load(const std::vector<model::StatementInput>& batch,
                     model::NameResolution resolution);
 
+  // Closes the store and opens it again, as a restarted server would (the
+  // store keeps its claims and their window without being asked).
+  absl::Status Reopen();
+
   // The id of a name given to Load(); 0 if unknown.
   model::EntityId IdOf(const std::string& name) const;
 
