@@ -151,6 +151,28 @@ absl::StatusOr<std::vector<storage::ClaimRow>> FindClaimantClaims(
   return out;
 }
 
+ClaimantTally TallyClaimant(const std::vector<storage::ClaimRow>& claims,
+                            model::EntityId claimant, size_t top) {
+  ClaimantTally t;
+  std::map<model::EntityId, uint64_t> about;
+  for (const auto& c : claims) {
+    ++t.claims;
+    t.contested += model::IsContested(c.modalities[0], c.modalities[1]);
+    t.corroborated += c.sources >= 2;
+    // Each end once (a self-loop's entity once), the claimant never.
+    if (c.subject.actor != claimant) ++about[c.subject.actor];
+    if (c.subject.target != claimant && c.subject.target != c.subject.actor) {
+      ++about[c.subject.target];
+    }
+  }
+  t.about.assign(about.begin(), about.end());
+  std::sort(t.about.begin(), t.about.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (t.about.size() > top) t.about.resize(top);
+  return t;
+}
+
 absl::StatusOr<storage::ClaimRow> ClaimOfStatement(const storage::ReadView& view,
                                                    const model::Statement& s) {
   const model::ClaimSubject subject = model::ClaimSubjectOf(s);

@@ -58,6 +58,17 @@ absl::StatusOr<std::vector<storage::ClaimRow>> FindClaimantClaims(
     const storage::ReadView& view, model::EntityId claimant, std::optional<model::EntityId> entity,
     const ClaimCriteria& criteria, ClaimOrder order, const StopFn& stop, WorkLease* memory);
 
+// What `claims` (a claimant's) add up to: counts, and the entities they are
+// about, `claimant` left out, most claims first, at most `top`.
+struct ClaimantTally {
+  uint64_t claims = 0;
+  uint64_t contested = 0;
+  uint64_t corroborated = 0;
+  std::vector<std::pair<model::EntityId, uint64_t>> about;
+};
+ClaimantTally TallyClaimant(const std::vector<storage::ClaimRow>& claims,
+                            model::EntityId claimant, size_t top);
+
 // The claim holding `s`. DataLoss if it has none (check reports it).
 absl::StatusOr<storage::ClaimRow> ClaimOfStatement(const storage::ReadView& view,
                                                    const model::Statement& s);

@@ -650,6 +650,12 @@ absl::StatusOr<ClaimsAnswer> GraphReader::ListClaims(const ClaimsQuery& q, const
   if (!all.ok()) return all.status();
   ClaimsAnswer answer;
   answer.total = all->size();
+  if (claimant) {
+    constexpr size_t kClaimantAbout = 10;
+    ClaimantTally t = TallyClaimant(*all, *claimant, kClaimantAbout);
+    answer.claimant_profile =
+        ClaimantProfile{t.claims, t.contested, t.corroborated, std::move(t.about)};
+  }
   const uint64_t begin = std::min<uint64_t>(q.offset, all->size());
   const uint64_t end = std::min<uint64_t>(begin + q.page_size, all->size());
   answer.claims.assign(std::make_move_iterator(all->begin() + begin),
@@ -657,6 +663,9 @@ absl::StatusOr<ClaimsAnswer> GraphReader::ListClaims(const ClaimsQuery& q, const
   if (end < all->size()) answer.next_offset = end;
   std::vector<model::EntityId> ids;
   for (const auto& c : answer.claims) ids.insert(ids.end(), {c.subject.actor, c.subject.target});
+  if (answer.claimant_profile) {
+    for (const auto& [id, n] : answer.claimant_profile->about) ids.push_back(id);
+  }
   auto entities = LoadEntities(*view, ids, &entities_, memory);
   if (!entities.ok()) return entities.status();
   answer.entities = std::move(*entities);

@@ -143,11 +143,21 @@ struct ClaimsQuery {
   uint64_t offset = 0;  // claims to skip (from a page token)
 };
 
+// A claimant's claims added up (ClaimsQuery::claimant).
+struct ClaimantProfile {
+  uint64_t claims = 0;
+  uint64_t contested = 0;
+  uint64_t corroborated = 0;  // at least 2 independent sources
+  std::vector<std::pair<model::EntityId, uint64_t>> about;  // most claims first, then id; <= 10
+};
+
 struct ClaimsAnswer {
   std::vector<storage::ClaimRow> claims;  // the page
   uint64_t total = 0;                     // every page together
   std::optional<uint64_t> next_offset;    // unset on the last page
-  std::map<model::EntityId, model::Entity> entities;  // actors and targets of the page
+  // Actors and targets of the page, and those of `claimant_profile.about`.
+  std::map<model::EntityId, model::Entity> entities;
+  std::optional<ClaimantProfile> claimant_profile;  // with ClaimsQuery::claimant
 };
 
 // GetClaim (claims.proto).

@@ -373,6 +373,17 @@ grpc::Status GraphServiceImpl::ListClaims(grpc::ServerContext* ctx,
   for (const auto& c : answer->claims) ToProto(c, resp->add_claims());
   for (const auto& [id, e] : answer->entities) ToProto(e, resp->add_entities());
   resp->set_total(answer->total);
+  if (const auto& p = answer->claimant_profile) {
+    v1::ClaimantProfile* out = resp->mutable_claimant_profile();
+    out->set_claims(p->claims);
+    out->set_contested(p->contested);
+    out->set_corroborated(p->corroborated);
+    for (const auto& [id, n] : p->about) {
+      v1::ClaimSubjectCount* a = out->add_about();
+      a->set_entity_id(id);
+      a->set_claims(n);
+    }
+  }
   if (answer->next_offset) {
     resp->set_next_page_token(EncodeClaimsPageToken(fingerprint, *answer->next_offset));
   }

@@ -436,12 +436,16 @@ class Client:
 
     def find_paths(self, source, target, max_hops: int = 4,
                    evidence_per_hop: int = 3,
-                   filter: Optional[filter_pb2.EdgeFilter] = None
-                   ) -> graph_pb2.FindPathsResponse:
-        """The shortest paths between two entities (distance -1: none)."""
+                   filter: Optional[filter_pb2.EdgeFilter] = None,
+                   count_sources: bool = False) -> graph_pb2.FindPathsResponse:
+        """The shortest paths between two entities (distance -1: none).
+
+        ``count_sources``: fill each hop's ``sources`` (distinct independent
+        sources among its counted statements; costs a read per statement).
+        """
         request = graph_pb2.FindPathsRequest(
             max_hops=max_hops, direction=graph_pb2.BOTH, filter=filter,
-            evidence_per_hop=evidence_per_hop)
+            evidence_per_hop=evidence_per_hop, count_sources=count_sources)
         # `from` is a Python keyword: set it with getattr/CopyFrom.
         getattr(request, "from").CopyFrom(ref(source))
         request.to.CopyFrom(ref(target))
@@ -449,17 +453,22 @@ class Client:
 
     def relation_timeline(self, a, b, granularity=graph_pb2.MONTH,
                           filter: Optional[filter_pb2.EdgeFilter] = None,
-                          page_size: int = 50) -> graph_pb2.GetRelationTimelineResponse:
-        """Buckets of counts between a and b, and the first page of statements."""
+                          page_size: int = 50, count_sources: bool = False
+                          ) -> graph_pb2.GetRelationTimelineResponse:
+        """Buckets of counts between a and b, and the first page of statements.
+
+        ``count_sources``: fill each bucket's ``sources``.
+        """
         request = graph_pb2.GetRelationTimelineRequest(
             a=ref(a), b=ref(b), granularity=granularity, filter=filter,
-            page_size=page_size)
+            page_size=page_size, count_sources=count_sources)
         return self.graph.GetRelationTimeline(request, timeout=self.timeout)
 
-    def iter_claim_pages(self, entity, other=None, since: Optional[str] = None,
+    def iter_claim_pages(self, entity=None, other=None, since: Optional[str] = None,
                          until: Optional[str] = None, contested_only: bool = False,
                          min_sources: int = 0, order: str = "sources",
-                         page_size: int = 50) -> Iterator[claims_pb2.ListClaimsResponse]:
+                         page_size: int = 50, claimant=None
+                         ) -> Iterator[claims_pb2.ListClaimsResponse]:
         """The ListClaimsResponse pages of a query, one after the other.
 
         Like iter_statements: each page's next_page_token is sent back with
@@ -468,9 +477,15 @@ class Client:
         """
         if order not in CLAIM_ORDERS:
             raise ValueError(f"order: {order!r} is not one of {', '.join(CLAIM_ORDERS)}")
+        if entity is None and claimant is None:
+            raise ValueError("list_claims needs an entity, a claimant or both")
         request = claims_pb2.ListClaimsRequest(
-            entity=ref(entity), contested_only=contested_only, min_sources=min_sources,
+            contested_only=contested_only, min_sources=min_sources,
             order=CLAIM_ORDERS[order], page_size=page_size)
+        if entity is not None:
+            request.entity.CopyFrom(ref(entity))
+        if claimant is not None:
+            request.claimant.CopyFrom(ref(claimant))
         if other is not None:
             request.other.CopyFrom(ref(other))
         if since:
@@ -484,12 +499,16 @@ class Client:
                 return
             request.page_token = response.next_page_token
 
-    def list_claims(self, entity, other=None, since: Optional[str] = None,
+    def list_claims(self, entity=None, other=None, since: Optional[str] = None,
                     until: Optional[str] = None, contested_only: bool = False,
                     min_sources: int = 0, order: str = "sources",
-                    page_size: int = 50) -> "ClaimList":
+                    page_size: int = 50, claimant=None) -> "ClaimList":
         """Every claim where ``entity`` is actor or target, all pages together.
 
+        ``claimant``: only the claims this entity is a claimant of (the
+        attributed_to of one of their statements); ``entity`` is then
+        optional and, if given, narrows to claims where it is actor or
+        target. Not with ``other`` (the server says INVALID_ARGUMENT).
         ``other``: only the claims between the two (either direction).
         ``since``/``until``: only claims with some day in that inclusive
         window (YYYY[-MM[-DD]]). ``contested_only``: only claims that are both
@@ -501,7 +520,7 @@ class Client:
         """
         result = ClaimList()
         for page in self.iter_claim_pages(entity, other, since, until, contested_only,
-                                          min_sources, order, page_size):
+                                          min_sources, order, page_size, claimant):
             result.claims.extend(page.claims)
             result.names.update((e.id, e.name) for e in page.entities)
             result.total = page.total
@@ -522,17 +541,19 @@ class Client:
 
     def traverse(self, seeds, max_depth: int = 2,
                  filter: Optional[filter_pb2.EdgeFilter] = None,
+                 direction=graph_pb2.BOTH, count_sources: bool = False,
                  **limits) -> Iterator[graph_pb2.TraverseResponse]:
         """The chunks of a Traverse stream, as they arrive.
 
         The stream ends with a chunk whose ``done`` is true; its
         ``truncated`` names the limit that cut the answer short, if any.
         ``limits``: max_nodes, max_edges, max_fanout, evidence_per_edge.
+        ``count_sources``: fill each edge's ``sources``.
         Breaking out of the loop early cancels the call on the server.
         """
         request = graph_pb2.TraverseRequest(
             seeds=[ref(s) for s in seeds], max_depth=max_depth,
-            direction=graph_pb2.BOTH, filter=filter, **limits)
+            direction=direction, filter=filter, count_sources=count_sources, **limits)
         yield from self.graph.Traverse(request, timeout=self.timeout)
 
 
@@ -583,14 +604,16 @@ def _cmd_statements(client: Client, args) -> int:
 
 def _cmd_path(client: Client, args) -> int:
     response = client.find_paths(args.source, args.target, max_hops=args.max_hops,
-                                 evidence_per_hop=1, filter=_claims_filter(args))
+                                 evidence_per_hop=1, filter=_claims_filter(args),
+                                 count_sources=args.sources)
     print(f"distance {response.distance}")
     for path in response.paths:
         names = {e.id: e.name for e in path.entities}
         print("\n" + " -> ".join(e.name for e in path.entities))
         for hop in path.hops:
             print(f"  {names[hop.from_id]} -> {names[hop.to_id]}: "
-                  f"{hop.count} statement{'s' if hop.count != 1 else ''}")
+                  f"{hop.count} statement{'s' if hop.count != 1 else ''}"
+                  + (f", {_plural(hop.sources, 'source')}" if args.sources else ""))
             for s in hop.statements:
                 print("    " + describe(s).replace("\n", "\n    "))
     return 0
@@ -598,12 +621,16 @@ def _cmd_path(client: Client, args) -> int:
 
 def _cmd_timeline(client: Client, args) -> int:
     granularity = graph_pb2.Granularity.Value(args.by.upper())
-    response = client.relation_timeline(args.a, args.b, granularity, _claims_filter(args))
+    response = client.relation_timeline(args.a, args.b, granularity, _claims_filter(args),
+                                        count_sources=args.sources)
     print(f"{response.a.name} (A) and {response.b.name} (B)")
-    print(f"{'START':<10} {'TOTAL':>5} {'VC':>3} {'MC':>3} {'VX':>3} {'MX':>3} "
+    print(f"{'START':<10} {'TOTAL':>5} " + (f"{'SRC':>4} " if args.sources else "")
+          + f"{'VC':>3} {'MC':>3} {'VX':>3} {'MX':>3} "
           f"{'NONE':>4} {'A>B':>4} {'B>A':>4} {'GOLDSTEIN':>9}")
     for b in response.buckets:
-        print(f"{format_date(b.start):<10} {b.total:>5} {b.verbal_cooperation:>3} "
+        print(f"{format_date(b.start):<10} {b.total:>5} "
+              + (f"{b.sources:>4} " if args.sources else "")
+              + f"{b.verbal_cooperation:>3} "
               f"{b.material_cooperation:>3} {b.verbal_conflict:>3} "
               f"{b.material_conflict:>3} {b.unclassified:>4} {b.a_to_b:>4} "
               f"{b.b_to_a:>4} {b.mean_goldstein:>9.1f}")
@@ -615,23 +642,33 @@ def _cmd_timeline(client: Client, args) -> int:
 def _cmd_traverse(client: Client, args) -> int:
     nodes, edges, truncated = [], [], ""
     for chunk in client.traverse(args.seeds, max_depth=args.depth,
-                                 filter=_claims_filter(args)):
+                                 filter=_claims_filter(args),
+                                 direction=graph_pb2.Direction.Value(args.direction.upper()),
+                                 count_sources=args.sources):
         nodes.extend(chunk.nodes)
         edges.extend(chunk.edges)
         if chunk.done:
             truncated = chunk.truncated
     for node in sorted(nodes, key=lambda n: (n.depth, n.entity.name)):
         print(f"{node.depth}  {node.entity.name}")
+    if args.sources:
+        names = {n.entity.id: n.entity.name for n in nodes}
+        for e in edges:
+            print(f"{names.get(e.actor_id, e.actor_id)} -> {names.get(e.target_id, e.target_id)}: "
+                  f"{_plural(e.count, 'statement')}, {_plural(e.sources, 'source')}")
     print(f"{len(nodes)} entities, {len(edges)} edges"
           + (f" (truncated by {truncated})" if truncated else ""))
     return 0
 
 
 def _cmd_claims(client: Client, args) -> int:
+    if args.entity is None and args.claimant is None:
+        print("claims: give ENTITY, --claimant WHO, or both", file=sys.stderr)
+        return 2
     result = client.list_claims(args.entity, args.other, args.since, args.until,
                                 contested_only=args.contested,
                                 min_sources=args.min_sources or 0, order=args.order,
-                                page_size=args.page_size)
+                                page_size=args.page_size, claimant=args.claimant)
     for claim in result.claims:
         print(describe_claim(claim, result.names))
     print(_plural(result.total, "claim"))
@@ -655,6 +692,11 @@ def _cmd_claim(client: Client, args) -> int:
     if response.truncated:
         print("\n(more statements than shown on some side)")
     return 0
+
+
+def _add_sources_option(p):
+    p.add_argument("--sources", action="store_true",
+                   help="also count the distinct independent sources (publishers)")
 
 
 def _add_claims_filter_options(p):
@@ -708,6 +750,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target")
     p.add_argument("--max-hops", type=int, default=4)
     _add_claims_filter_options(p)
+    _add_sources_option(p)
     p.set_defaults(run=_cmd_path)
 
     p = sub.add_parser("timeline", help="the relation of two entities over time")
@@ -715,18 +758,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("b")
     p.add_argument("--by", choices=["day", "week", "month", "year"], default="month")
     _add_claims_filter_options(p)
+    _add_sources_option(p)
     p.set_defaults(run=_cmd_timeline)
 
     p = sub.add_parser("traverse", help="the neighbourhood of entities (streamed)")
     p.add_argument("seeds", nargs="+")
     p.add_argument("--depth", type=int, default=2)
+    p.add_argument("--direction", choices=["out", "in", "both"], default="both")
     _add_claims_filter_options(p)
+    _add_sources_option(p)
     p.set_defaults(run=_cmd_traverse)
 
     p = sub.add_parser("claims", help="the claims of an entity or a pair (ListClaims; "
                                       "needs a server with --claims)")
-    p.add_argument("entity")
+    p.add_argument("entity", nargs="?",
+                   help="claims where it is actor or target (optional with --claimant)")
     p.add_argument("other", nargs="?", help="only the claims between ENTITY and OTHER")
+    p.add_argument("--claimant", metavar="WHO",
+                   help="only the claims WHO is a claimant of (not with OTHER)")
     p.add_argument("--since", help="YYYY[-MM[-DD]]")
     p.add_argument("--until", help="YYYY[-MM[-DD]]")
     p.add_argument("--contested", action="store_true",

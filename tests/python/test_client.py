@@ -391,6 +391,44 @@ class ClaimsTest(unittest.TestCase):
         out = self.run_command("traverse", "North Korea", "--depth", "1", "--contested", "only")
         self.assertEqual(out.splitlines()[-1], "2 entities, 1 edges", out)
 
+    def test_9_count_sources(self):
+        ec = self.ec
+        response = self.client.find_paths("United Kingdom", "Russia",
+                                          filter=ec.edge_filter(min_sources=2),
+                                          count_sources=True)
+        self.assertEqual(response.distance, 2)
+        self.assertEqual([(h.count, h.sources) for h in response.paths[0].hops],
+                         [(2, 2), (2, 2)])
+        chunks = list(self.client.traverse(["North Korea"], max_depth=1,
+                                           direction=ec.graph_pb2.OUT, count_sources=True))
+        names = {n.entity.id: n.entity.name for c in chunks for n in c.nodes}
+        edges = {(names[e.actor_id], names[e.target_id]): (e.count, e.sources)
+                 for c in chunks for e in c.edges}
+        self.assertEqual(edges[("North Korea", "Russia")], (11, 4))
+        # Without count_sources, sources stay 0.
+        plain = self.client.find_paths("United Kingdom", "Russia",
+                                       filter=ec.edge_filter(min_sources=2))
+        self.assertEqual([h.sources for h in plain.paths[0].hops], [0, 0])
+        out = self.run_command("path", "United Kingdom", "Russia", "--min-sources", "2",
+                               "--sources")
+        self.assertIn("United Kingdom -> South Korea: 2 statements, 2 sources", out)
+        out = self.run_command("traverse", "North Korea", "--depth", "1", "--direction",
+                               "out", "--sources")
+        self.assertIn("North Korea -> Russia: 11 statements, 4 sources", out)
+
+    def test_9_list_claims_by_claimant(self):
+        lammy = self.client.list_claims(claimant="David Lammy")
+        self.assertEqual({c.id for c in lammy.claims}, {1, 9, 15, 17, 18})
+        self.assertEqual(lammy.total, 5)
+        about = self.client.list_claims("North Korea", claimant="David Lammy")
+        self.assertEqual({c.id for c in about.claims}, {1, 15})
+        with self.assertRaises(ValueError):
+            self.client.list_claims()
+        out = self.run_command("claims", "--claimant", "David Lammy")
+        self.assertEqual(out.splitlines()[-1], "5 claims", out)
+        out = self.run_command("claims", "North Korea", "--claimant", "David Lammy")
+        self.assertEqual(out.splitlines()[-1], "2 claims", out)
+
 
 def openssl(*args):
     subprocess.run(["openssl", *args], check=True, stdout=subprocess.DEVNULL,

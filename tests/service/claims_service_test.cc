@@ -268,6 +268,20 @@ TEST_F(ClaimsServiceTest, EverythingAClaimantClaimsAndAboutWhom) {
   std::set<std::string> about;
   for (const auto& e : resp.entities()) about.insert(e.name());
   EXPECT_TRUE(about.count("Ukraine") && about.count("Russia") && about.count("South Korea"));
+  // His profile: 5 claims, the deployment contested, and corroborated the
+  // deployment and the UK-South Korea cooperation (2 publishers each).
+  const v1::ClaimantProfile& profile = resp.claimant_profile();
+  EXPECT_EQ(profile.claims(), 5u);
+  EXPECT_EQ(profile.contested(), 1u);
+  EXPECT_EQ(profile.corroborated(), 2u);
+  // About: the United Kingdom (3 claims), North Korea (2), then Russia (2),
+  // South Korea and Ukraine (1 each); he himself is left out.
+  ASSERT_GE(profile.about_size(), 2);
+  EXPECT_EQ(profile.about(0).entity_id(), Entity("United Kingdom").id());
+  EXPECT_EQ(profile.about(0).claims(), 3u);
+  for (const auto& a : profile.about()) {
+    EXPECT_NE(a.entity_id(), Entity("David Lammy").id());
+  }
 
   req.mutable_entity()->set_name("North Korea");  // only those about North Korea
   grpc::ClientContext ctx2;
