@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "cli/commands.h"
 #include "cli/filter_options.h"
 #include "cli/format.h"
@@ -70,6 +72,24 @@ std::string RenderClaims(const std::vector<v1::Claim>& claims,
   return table.Render(OutputWidth());
 }
 
+// "David Lammy: 5 claims, 1 contested, 2 corroborated (2+ sources)", then
+// whom they are about.
+std::string RenderClaimantProfile(const v1::ClaimantProfile& p, const std::string& who,
+                                  const std::map<uint64_t, std::string>& names) {
+  std::string out = absl::StrFormat("%s: %s, %s contested, %s corroborated (2+ sources)\n",
+                                    Printable(who), Counted(p.claims(), "claim"),
+                                    FormatCount(p.contested()), FormatCount(p.corroborated()));
+  if (p.about_size() > 0) {
+    std::vector<std::string> about;
+    for (const auto& a : p.about()) {
+      about.push_back(absl::StrFormat("%s (%s)", NameOf(names, a.entity_id()),
+                                      FormatCount(a.claims())));
+    }
+    out += "about " + absl::StrJoin(about, ", ") + "\n";
+  }
+  return out + "\n";
+}
+
 int RunClaims(const Context& ctx, const ParsedArgs& args) {
   const auto usage = [](const absl::Status& s) { return UsageError("claims", Message(s)); };
   const size_t given = args.positional().size();
@@ -128,6 +148,7 @@ int RunClaims(const Context& ctx, const ParsedArgs& args) {
   std::vector<v1::Claim> claims;
   std::map<uint64_t, std::string> names;
   uint64_t total = 0;
+  std::optional<v1::ClaimantProfile> profile;
   do {
     request.set_page_size(static_cast<int>(
         std::clamp<int64_t>(*limit - static_cast<int64_t>(claims.size()), 1, kMaxPageSize)));
@@ -138,13 +159,15 @@ int RunClaims(const Context& ctx, const ParsedArgs& args) {
     if (!status.ok()) return ctx.ReportError(status);
     if (json) absl::PrintF("%s\n", ToJson(response));
     total = response.total();
+    if (response.has_claimant_profile() && !profile) profile = response.claimant_profile();
     for (const auto& e : response.entities()) names[e.id()] = e.name();
     for (auto& c : *response.mutable_claims()) claims.push_back(std::move(c));
     request.set_page_token(response.next_page_token());
   } while (static_cast<int64_t>(claims.size()) < *limit && !request.page_token().empty());
   if (json) return kExitOk;
   std::string out;
-  if (!claims.empty()) out = RenderClaims(claims, names);
+  if (profile) out = RenderClaimantProfile(*profile, args.Get("claimant"), names);
+  if (!claims.empty()) out += RenderClaims(claims, names);
   absl::StrAppendFormat(&out, "%s of %s claim%s shown%s\n", FormatCount(claims.size()),
                         FormatCount(total), total == 1 ? "" : "s",
                         claims.size() < total ? " (raise --limit for more)" : "");

@@ -259,6 +259,12 @@ TEST_F(CliE2eTest, ClaimsShowSourcesAndSidesAndMinSourcesChangesAPath) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("1 of 1 claim shown"), std::string::npos) << r.out;
 
+  r = cli({"claims", "--claimant", "David Lammy"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("David Lammy: 5 claims, 1 contested, 2 corroborated (2+ sources)\n"
+                       "about United Kingdom (3), "),
+            std::string::npos)
+      << r.out;
   r = cli({"claims", "--claimant", "David Lammy", "North Korea"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("2 of 2 claims shown"), std::string::npos) << r.out;
