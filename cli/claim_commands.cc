@@ -23,9 +23,6 @@ namespace {
 constexpr int64_t kDefaultClaimsLimit = 20;
 constexpr int kMaxPageSize = 1000;  // The server's limit.
 constexpr int64_t kDefaultClaimStatements = 20;
-constexpr int kMaxQuoteWidth = 100;
-constexpr size_t kMaxQuoteLines = 3;
-constexpr int kQuoteIndent = 4;
 
 std::string Message(const absl::Status& s) { return std::string(s.message()); }
 
@@ -190,14 +187,11 @@ std::string RenderSide(const std::string& title, const google::protobuf::Repeate
                {"DOCUMENT", Align::kLeft, 40, true},
                {"SAID BY", Align::kLeft, 30, true},
                {"MODALITY"}});
-  const int quote_width = std::min(OutputWidth() - kQuoteIndent, kMaxQuoteWidth);
   for (const auto& s : side) {
     table.AddRow({std::to_string(s.id()), FormatDate(s.date()), s.source().publisher(),
                   s.source().document_id(), s.attributed_to().name(),
                   FormatModality(s.modality())});
-    for (const auto& line : QuoteLines(s.quote(), quote_width, kMaxQuoteLines)) {
-      table.AddNote(line, kQuoteIndent);
-    }
+    AddQuoteNotes(s.quote(), OutputWidth(), &table);
   }
   return absl::StrFormat("\n%s (%d)\n", title, side.size()) + table.Render(OutputWidth());
 }

@@ -23,6 +23,13 @@ std::vector<std::string> QuoteLines(const std::string& quote, int width, size_t 
   return lines;
 }
 
+void AddQuoteNotes(const std::string& quote, int width, Table* table) {
+  const int quote_width = std::min(width - kQuoteIndent, kMaxQuoteWidth);
+  for (const auto& line : QuoteLines(quote, quote_width, kMaxQuoteLines)) {
+    table->AddNote(line, kQuoteIndent);
+  }
+}
+
 Table::Cell ActionCell(const v1::Action& action) {
   if (action.cameo_code().empty()) return action.text();
   const std::string code = "[" + action.cameo_code() + "]";
@@ -39,14 +46,11 @@ std::string RenderStatements(const std::vector<v1::Statement>& statements, int w
                {"MODALITY"},
                {"CONF", Align::kRight},
                {"SAID BY", Align::kLeft, 24, true}});
-  const int quote_width = std::min(width - kQuoteIndent, kMaxQuoteWidth);
   for (const auto& s : statements) {
     table.AddRow({std::to_string(s.id()), FormatDate(s.date()), s.actor().name(),
                   ActionCell(s.action()), s.target().name(), FormatModality(s.modality()),
                   FormatConfidence(s), s.attributed_to().name()});
-    for (const auto& line : QuoteLines(s.quote(), quote_width, kMaxQuoteLines)) {
-      table.AddNote(line, kQuoteIndent);
-    }
+    AddQuoteNotes(s.quote(), width, &table);
   }
   return table.Render(width);
 }

@@ -16,6 +16,10 @@ namespace entente::cli {
 // lines (the last ending in "…" when cut). No lines for an empty quote.
 std::vector<std::string> QuoteLines(const std::string& quote, int width, size_t max_lines);
 
+// Adds `quote` under the table's last row: up to three lines, indented,
+// at most 100 columns (and no wider than `width`).
+void AddQuoteNotes(const std::string& quote, int width, Table* table);
+
 // The action text, with its CAMEO code as a tail that truncation keeps.
 Table::Cell ActionCell(const v1::Action& action);
 
