@@ -13,17 +13,24 @@ namespace {
 // As often as the analytics ask their StopFn (graph/analytics.cc).
 constexpr int kStopCheckEvery = 256;
 
-// Whether `e` is a statement of `subject` (its actor and target already are).
-absl::StatusOr<bool> OfSubject(const storage::ReadView& view, const model::EdgeEntry& e,
-                               const model::ClaimSubject& subject) {
-  if (e.actor != subject.actor || e.target != subject.target) return false;
-  if (!subject.cameo_code.empty() || !e.cameo_code.empty()) {
-    return e.cameo_code == subject.cameo_code;
+// Charges `c` to `memory` and keeps it in `out`.
+absl::Status Keep(const storage::ClaimRow& c, WorkLease* memory,
+                  std::vector<storage::ClaimRow>* out) {
+  if (absl::Status s = memory->Charge(sizeof(storage::ClaimRow) +
+                                      c.subject.action_text.capacity() +
+                                      c.subject.cameo_code.capacity());
+      !s.ok()) {
+    return s;
   }
-  if (e.covering) return e.action_text == subject.action_text;
-  auto s = view.GetStatement(e.statement);  // an entry from before entries carried the text
-  if (!s.ok()) return s.status();
-  return s->action_text == subject.action_text;
+  out->push_back(c);
+  return absl::OkStatus();
+}
+
+void SortClaims(ClaimOrder order, std::vector<storage::ClaimRow>* rows) {
+  std::sort(rows->begin(), rows->end(),
+            [order](const storage::ClaimRow& a, const storage::ClaimRow& b) {
+              return ClaimBefore(a, b, order);
+            });
 }
 
 }  // namespace
@@ -94,19 +101,14 @@ absl::StatusOr<std::vector<storage::ClaimRow>> FindClaims(const storage::ReadVie
         }
       }
       if (!ClaimPasses(c, criteria)) return true;
-      charged = memory->Charge(sizeof(storage::ClaimRow) + c.subject.action_text.capacity() +
-                               c.subject.cameo_code.capacity());
-      if (!charged.ok()) return false;
-      out.push_back(c);
-      return true;
+      charged = Keep(c, memory, &out);
+      return charged.ok();
     });
     if (stopped) return absl::DeadlineExceededError("deadline exceeded or call cancelled");
     if (!charged.ok()) return charged;
     if (!s.ok()) return s;
   }
-  std::sort(out.begin(), out.end(), [order](const storage::ClaimRow& a, const storage::ClaimRow& b) {
-    return ClaimBefore(a, b, order);
-  });
+  SortClaims(order, &out);
   return out;
 }
 
@@ -137,23 +139,15 @@ absl::StatusOr<std::vector<storage::ClaimRow>> FindClaimantClaims(
     }
     if (entity && claim->subject.actor != *entity && claim->subject.target != *entity) continue;
     if (!ClaimPasses(*claim, criteria)) continue;
-    if (absl::Status c = memory->Charge(sizeof(storage::ClaimRow) +
-                                        claim->subject.action_text.capacity() +
-                                        claim->subject.cameo_code.capacity());
-        !c.ok()) {
-      return c;
-    }
-    out.push_back(*std::move(claim));
+    if (absl::Status c = Keep(*claim, memory, &out); !c.ok()) return c;
   }
-  std::sort(out.begin(), out.end(), [order](const storage::ClaimRow& a, const storage::ClaimRow& b) {
-    return ClaimBefore(a, b, order);
-  });
+  SortClaims(order, &out);
   return out;
 }
 
-ClaimantTally TallyClaimant(const std::vector<storage::ClaimRow>& claims,
-                            model::EntityId claimant, size_t top) {
-  ClaimantTally t;
+ClaimantProfile TallyClaimant(const std::vector<storage::ClaimRow>& claims,
+                              model::EntityId claimant, size_t top) {
+  ClaimantProfile t;
   std::map<model::EntityId, uint64_t> about;
   for (const auto& c : claims) {
     ++t.claims;
@@ -173,21 +167,37 @@ ClaimantTally TallyClaimant(const std::vector<storage::ClaimRow>& claims,
   return t;
 }
 
-absl::StatusOr<storage::ClaimRow> ClaimOfStatement(const storage::ReadView& view,
-                                                   const model::Statement& s) {
-  const model::ClaimSubject subject = model::ClaimSubjectOf(s);
-  const int32_t day = model::FirstDay(s.date);
+absl::StatusOr<model::ClaimSubject> ClaimSubjectOfEntry(const storage::ReadView& view,
+                                                        const model::EdgeEntry& e) {
+  if (!e.cameo_code.empty() || e.covering) {
+    model::ClaimSubject subject{e.actor, e.target, e.cameo_code, ""};
+    if (e.cameo_code.empty()) subject.action_text = e.action_text;
+    return subject;
+  }
+  auto s = view.GetStatement(e.statement);
+  if (!s.ok()) return s.status();
+  return model::ClaimSubjectOf(*s);
+}
+
+absl::StatusOr<storage::ClaimRow> ClaimHoldingDay(const storage::ReadView& view,
+                                                  const model::ClaimSubject& subject,
+                                                  int32_t day, model::StatementId statement) {
   std::optional<storage::ClaimRow> found;
   absl::Status st = view.ScanClaimsBackward(subject, day, [&](const storage::ClaimRow& c) {
     if (c.last_day >= day) found = c;
-    return false;  // claims of a subject never overlap: the latest one starting by `day`
+    return false;  // the latest claim starting on or before the day, or none
   });
   if (!st.ok()) return st;
   if (!found) {
-    return absl::DataLossError("statement " + std::to_string(s.id) +
+    return absl::DataLossError("statement " + std::to_string(statement) +
                                " has no claim; run entente-admin check");
   }
-  return *found;
+  return *std::move(found);
+}
+
+absl::StatusOr<storage::ClaimRow> ClaimOfStatement(const storage::ReadView& view,
+                                                   const model::Statement& s) {
+  return ClaimHoldingDay(view, model::ClaimSubjectOf(s), model::FirstDay(s.date), s.id);
 }
 
 absl::StatusOr<std::vector<model::StatementId>> ClaimStatements(const storage::ReadView& view,
@@ -201,9 +211,11 @@ absl::StatusOr<std::vector<model::StatementId>> ClaimStatements(const storage::R
   auto it = view.ScanEdges(scan);
   std::vector<std::pair<int32_t, model::StatementId>> found;
   for (; it->Valid(); it->Next()) {
-    auto of = OfSubject(view, it->entry(), claim.subject);
-    if (!of.ok()) return of.status();
-    if (*of) found.push_back({it->entry().day, it->entry().statement});
+    const model::EdgeEntry& e = it->entry();
+    if (e.actor != claim.subject.actor || e.target != claim.subject.target) continue;
+    auto subject = ClaimSubjectOfEntry(view, e);
+    if (!subject.ok()) return subject.status();
+    if (*subject == claim.subject) found.push_back({e.day, e.statement});
   }
   if (absl::Status s = it->status(); !s.ok()) return s;
   std::sort(found.begin(), found.end());
@@ -248,11 +260,7 @@ absl::StatusOr<ClaimsSummary> SummarizeClaims(const storage::ReadView& view, siz
     return true;
   });
   if (!s.ok()) return s;
-  for (auto* rows : {&out.most_sources, &out.most_contested}) {
-    std::sort(rows->begin(), rows->end(), [](const storage::ClaimRow& a, const storage::ClaimRow& b) {
-      return ClaimBefore(a, b, ClaimOrder::kSources);
-    });
-  }
+  for (auto* rows : {&out.most_sources, &out.most_contested}) SortClaims(ClaimOrder::kSources, rows);
   return out;
 }
 

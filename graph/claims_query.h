@@ -58,16 +58,30 @@ absl::StatusOr<std::vector<storage::ClaimRow>> FindClaimantClaims(
     const storage::ReadView& view, model::EntityId claimant, std::optional<model::EntityId> entity,
     const ClaimCriteria& criteria, ClaimOrder order, const StopFn& stop, WorkLease* memory);
 
-// What `claims` (a claimant's) add up to: counts, and the entities they are
-// about, `claimant` left out, most claims first, at most `top`.
-struct ClaimantTally {
+// What a claimant's claims add up to (ListClaims by claimant).
+struct ClaimantProfile {
   uint64_t claims = 0;
   uint64_t contested = 0;
-  uint64_t corroborated = 0;
-  std::vector<std::pair<model::EntityId, uint64_t>> about;
+  uint64_t corroborated = 0;  // at least 2 independent sources
+  std::vector<std::pair<model::EntityId, uint64_t>> about;  // most claims first, then id
 };
-ClaimantTally TallyClaimant(const std::vector<storage::ClaimRow>& claims,
-                            model::EntityId claimant, size_t top);
+// `claims` added up: counts, and the entities they are about, `claimant`
+// left out, at most `top` of them.
+ClaimantProfile TallyClaimant(const std::vector<storage::ClaimRow>& claims,
+                              model::EntityId claimant, size_t top);
+
+// The subject of the statement of index entry `e` (model::ClaimSubjectOf):
+// from the entry, or, for an unclassified entry written before entries
+// carried the action text, from its statement.
+absl::StatusOr<model::ClaimSubject> ClaimSubjectOfEntry(const storage::ReadView& view,
+                                                        const model::EdgeEntry& e);
+
+// The claim of `subject` holding `day`: the latest one starting on or
+// before it, since a subject's claims never overlap. DataLoss naming
+// `statement` (the statement of that day) if none does; check reports it.
+absl::StatusOr<storage::ClaimRow> ClaimHoldingDay(const storage::ReadView& view,
+                                                  const model::ClaimSubject& subject,
+                                                  int32_t day, model::StatementId statement);
 
 // The claim holding `s`. DataLoss if it has none (check reports it).
 absl::StatusOr<storage::ClaimRow> ClaimOfStatement(const storage::ReadView& view,

@@ -1,20 +1,26 @@
 #include "graph/filter.h"
 
+#include "graph/claims_query.h"
 #include "graph/taxonomy.h"
 #include "graph/validate.h"
 #include "storage/store.h"
 
 namespace entente::graph {
 
-void ValidateEdgeFilter(const EdgeFilter& f, const std::string& prefix,
-                        std::vector<model::FieldViolation>* out) {
+void ValidateWindow(const model::Date& from, const model::Date& to, const std::string& prefix,
+                    std::vector<model::FieldViolation>* out) {
   const size_t before = out->size();
-  ValidateDate(f.date_from, false, prefix + "date_from", out);
-  ValidateDate(f.date_to, false, prefix + "date_to", out);
-  if (out->size() == before && f.date_from.year != 0 && f.date_to.year != 0 &&
-      model::FirstDay(f.date_from) > model::LastDay(f.date_to)) {
+  ValidateDate(from, false, prefix + "date_from", out);
+  ValidateDate(to, false, prefix + "date_to", out);
+  if (out->size() == before && from.year != 0 && to.year != 0 &&
+      model::FirstDay(from) > model::LastDay(to)) {
     out->push_back({prefix + "date_to", "is before date_from"});
   }
+}
+
+void ValidateEdgeFilter(const EdgeFilter& f, const std::string& prefix,
+                        std::vector<model::FieldViolation>* out) {
+  ValidateWindow(f.date_from, f.date_to, prefix, out);
   for (size_t i = 0; i < f.code_prefixes.size(); ++i) {
     const std::string& p = f.code_prefixes[i];
     if (p.empty() || p.size() > 4 || p.find_first_not_of("0123456789") != std::string::npos) {
@@ -44,41 +50,24 @@ void ValidateEdgeFilter(const EdgeFilter& f, const std::string& prefix,
 
 const ClaimLookup::Facts* ClaimLookup::Find(const model::EdgeEntry& e) {
   if (!status_.ok()) return nullptr;
-  model::ClaimSubject subject;
-  subject.actor = e.actor;
-  subject.target = e.target;
-  if (!e.cameo_code.empty()) {
-    subject.cameo_code = e.cameo_code;
-  } else if (e.covering) {
-    subject.action_text = e.action_text;
-  } else {  // an entry from before entries carried the action text
-    auto s = view_.GetStatement(e.statement);
-    if (!s.ok()) {
-      status_ = s.status();
-      return nullptr;
-    }
-    subject = model::ClaimSubjectOf(*s);
+  auto subject = ClaimSubjectOfEntry(view_, e);
+  if (!subject.ok()) {
+    status_ = subject.status();
+    return nullptr;
   }
-  auto& claims = claims_[subject];
+  auto& claims = claims_[*subject];
   auto it = claims.upper_bound(e.day);
   if (it != claims.begin() && std::prev(it)->second.last_day >= e.day) {
     return &std::prev(it)->second;
   }
-  std::optional<Facts> found;
-  status_ = view_.ScanClaimsBackward(subject, e.day, [&](const storage::ClaimRow& row) {
-    if (row.last_day >= e.day) {
-      found = Facts{row.first_day, row.last_day, row.sources,
-                    model::IsContested(row.modalities[0], row.modalities[1])};
-    }
-    return false;  // the latest claim starting on or before the day, or none
-  });
-  if (!status_.ok()) return nullptr;
-  if (!found) {
-    status_ = absl::DataLossError("statement " + std::to_string(e.statement) +
-                                  " has no claim; run entente-admin check");
+  auto row = ClaimHoldingDay(view_, *subject, e.day, e.statement);
+  if (!row.ok()) {
+    status_ = row.status();
     return nullptr;
   }
-  return &claims.emplace(found->first_day, *found).first->second;
+  const Facts facts{row->first_day, row->last_day, row->sources,
+                    model::IsContested(row->modalities[0], row->modalities[1])};
+  return &claims.emplace(facts.first_day, facts).first->second;
 }
 
 CompiledFilter::CompiledFilter(const EdgeFilter& f)

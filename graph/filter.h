@@ -76,6 +76,12 @@ class ClaimLookup {
   absl::Status status_;
 };
 
+// An inclusive window of two optional dates (year 0: open): each a valid
+// date, the second not before the first. Fields `prefix` + "date_from" and
+// "date_to".
+void ValidateWindow(const model::Date& from, const model::Date& to, const std::string& prefix,
+                    std::vector<model::FieldViolation>* out);
+
 // Appends violations with fields named `prefix` + the EdgeFilter field
 // ("filter.date_from.month").
 void ValidateEdgeFilter(const EdgeFilter& f, const std::string& prefix,

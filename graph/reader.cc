@@ -618,12 +618,7 @@ absl::StatusOr<ClaimsAnswer> GraphReader::ListClaims(const ClaimsQuery& q, const
   if (q.other && q.claimant) {
     violations.push_back({"other", "cannot be given with claimant: give entity alone"});
   }
-  ValidateDate(q.date_from, false, "date_from", &violations);
-  ValidateDate(q.date_to, false, "date_to", &violations);
-  if (violations.empty() && q.date_from.year != 0 && q.date_to.year != 0 &&
-      model::FirstDay(q.date_from) > model::LastDay(q.date_to)) {
-    violations.push_back({"date_to", "is before date_from"});
-  }
+  ValidateWindow(q.date_from, q.date_to, "", &violations);
   if (q.min_sources < 0) violations.push_back({"min_sources", "must be 0 or more"});
   ValidatePageSize(q.page_size, &violations);
   if (!violations.empty()) return model::InvalidArgument(violations);
@@ -652,9 +647,7 @@ absl::StatusOr<ClaimsAnswer> GraphReader::ListClaims(const ClaimsQuery& q, const
   answer.total = all->size();
   if (claimant) {
     constexpr size_t kClaimantAbout = 10;
-    ClaimantTally t = TallyClaimant(*all, *claimant, kClaimantAbout);
-    answer.claimant_profile =
-        ClaimantProfile{t.claims, t.contested, t.corroborated, std::move(t.about)};
+    answer.claimant_profile = TallyClaimant(*all, *claimant, kClaimantAbout);
   }
   const uint64_t begin = std::min<uint64_t>(q.offset, all->size());
   const uint64_t end = std::min<uint64_t>(begin + q.page_size, all->size());

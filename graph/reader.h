@@ -143,14 +143,6 @@ struct ClaimsQuery {
   uint64_t offset = 0;  // claims to skip (from a page token)
 };
 
-// A claimant's claims added up (ClaimsQuery::claimant).
-struct ClaimantProfile {
-  uint64_t claims = 0;
-  uint64_t contested = 0;
-  uint64_t corroborated = 0;  // at least 2 independent sources
-  std::vector<std::pair<model::EntityId, uint64_t>> about;  // most claims first, then id; <= 10
-};
-
 struct ClaimsAnswer {
   std::vector<storage::ClaimRow> claims;  // the page
   uint64_t total = 0;                     // every page together
