@@ -112,21 +112,14 @@ int RunClaims(const Context& ctx, const ParsedArgs& args) {
     *request.mutable_other() = *other;
   }
   request.set_name_resolution(ParseNameResolution(args));
-  if (args.Has("since")) {
-    auto date = ParseDate(args.Get("since"));
-    if (!date.ok()) return UsageError("claims", "--since: " + Message(date.status()));
-    *request.mutable_date_from() = *date;
-  }
-  if (args.Has("until")) {
-    auto date = ParseDate(args.Get("until"));
-    if (!date.ok()) return UsageError("claims", "--until: " + Message(date.status()));
-    *request.mutable_date_to() = EndOfPeriod(*date);
-  }
-  if (args.Has("min-sources")) {
-    auto n = ParseIntOption("min-sources", args.Get("min-sources"), 0, INT32_MAX);
-    if (!n.ok()) return usage(n.status());
-    request.set_min_sources(static_cast<int32_t>(*n));
-  }
+  // The window and --min-sources read as the query commands' filter options.
+  v1::Date from, to;
+  if (absl::Status s = ParseWindow(args, &from, &to); !s.ok()) return usage(s);
+  if (args.Has("since")) *request.mutable_date_from() = from;
+  if (args.Has("until")) *request.mutable_date_to() = to;
+  auto min_sources = ParseMinSources(args);
+  if (!min_sources.ok()) return usage(min_sources.status());
+  request.set_min_sources(*min_sources);
   request.set_contested_only(args.Has("contested"));
   const std::string order = args.Get("order", "sources");
   if (order == "sources") {

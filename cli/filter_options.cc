@@ -113,23 +113,37 @@ std::vector<OptionSpec> WithFilterOptions(std::vector<OptionSpec> first,
   return first;
 }
 
-absl::StatusOr<v1::EdgeFilter> ParseFilter(const ParsedArgs& args) {
-  v1::EdgeFilter filter;
+absl::Status ParseWindow(const ParsedArgs& args, v1::Date* from, v1::Date* to) {
   if (args.Has("since")) {
     auto date = ParseDate(args.Get("since"));
     if (!date.ok()) return absl::InvalidArgumentError("--since: " + Message(date.status()));
-    *filter.mutable_date_from() = *date;
+    *from = *date;
   }
   if (args.Has("until")) {
     auto date = ParseDate(args.Get("until"));
     if (!date.ok()) return absl::InvalidArgumentError("--until: " + Message(date.status()));
-    *filter.mutable_date_to() = EndOfPeriod(*date);
+    *to = EndOfPeriod(*date);
   }
-  if (filter.has_date_from() && filter.has_date_to() &&
-      FirstDay(filter.date_from()) > FirstDay(filter.date_to())) {
+  if (args.Has("since") && args.Has("until") && FirstDay(*from) > FirstDay(*to)) {
     return absl::InvalidArgumentError("--since " + args.Get("since") + " is after --until " +
                                       args.Get("until"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int32_t> ParseMinSources(const ParsedArgs& args) {
+  if (!args.Has("min-sources")) return 0;
+  auto n = ParseIntOption("min-sources", args.Get("min-sources"), 0, INT32_MAX);
+  if (!n.ok()) return n.status();
+  return static_cast<int32_t>(*n);
+}
+
+absl::StatusOr<v1::EdgeFilter> ParseFilter(const ParsedArgs& args) {
+  v1::EdgeFilter filter;
+  v1::Date from, to;
+  if (absl::Status s = ParseWindow(args, &from, &to); !s.ok()) return s;
+  if (args.Has("since")) *filter.mutable_date_from() = from;
+  if (args.Has("until")) *filter.mutable_date_to() = to;
   for (const std::string& code : ListValues(args, "code")) {
     if (!IsCodePrefix(code)) {
       return absl::InvalidArgumentError("--code: '" + code +
@@ -157,9 +171,9 @@ absl::StatusOr<v1::EdgeFilter> ParseFilter(const ParsedArgs& args) {
     filter.add_modalities(static_cast<v1::Modality>(*modality));
   }
   if (args.Has("min-sources")) {
-    auto n = ParseIntOption("min-sources", args.Get("min-sources"), 0, INT32_MAX);
+    auto n = ParseMinSources(args);
     if (!n.ok()) return n.status();
-    filter.set_min_sources(static_cast<int32_t>(*n));
+    filter.set_min_sources(*n);
   }
   if (args.Has("contested")) {
     const std::string& c = args.Get("contested");

@@ -34,6 +34,14 @@ std::vector<OptionSpec> WithFilterOptions(std::vector<OptionSpec> first,
 // lists.
 absl::StatusOr<v1::EdgeFilter> ParseFilter(const ParsedArgs& args);
 
+// --since and --until, into `from` and `to` (each left alone when its
+// option is absent; --until is the last day of its period). InvalidArgument
+// naming the option for a bad date or --since after --until.
+absl::Status ParseWindow(const ParsedArgs& args, v1::Date* from, v1::Date* to);
+
+// --min-sources N (0 without it); InvalidArgument for a negative N.
+absl::StatusOr<int32_t> ParseMinSources(const ParsedArgs& args);
+
 // NAME_RESOLUTION_EXACT with --exact, else NAME_RESOLUTION_ALIAS.
 v1::NameResolution ParseNameResolution(const ParsedArgs& args);
 
