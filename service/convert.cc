@@ -4,6 +4,7 @@
 
 #include <xxhash.h>
 
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -313,22 +314,42 @@ std::string EncodeClaimsPageToken(uint64_t fingerprint, uint64_t offset) {
   return absl::WebSafeBase64Escape(absl::StrCat("c1:", absl::Hex(fingerprint), ":", offset));
 }
 
-absl::StatusOr<uint64_t> DecodeClaimsPageToken(const std::string& token, uint64_t fingerprint) {
+namespace {
+
+// Reads a token this service issued as `version` for a request of
+// `fingerprint`: `parse` takes the fields after "VERSION:FINGERPRINT:"
+// (false: not ours). InvalidArgument saying why not; `keep` says what of
+// the request to keep when the token was issued for another.
+absl::Status ReadToken(const std::string& token, absl::string_view version,
+                       uint64_t fingerprint, absl::string_view keep,
+                       const std::function<bool(const std::vector<absl::string_view>&)>& parse) {
   const absl::Status not_ours =
       absl::InvalidArgumentError("is not a token this service returned");
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw)) return not_ours;
-  const std::vector<absl::string_view> parts = absl::StrSplit(raw, ':');
-  uint64_t issued_for = 0, offset = 0;
-  if (parts.size() != 3 || parts[0] != "c1" || !absl::SimpleHexAtoi(parts[1], &issued_for) ||
-      !absl::SimpleAtoi(parts[2], &offset)) {
+  std::vector<absl::string_view> parts = absl::StrSplit(raw, ':');
+  uint64_t issued_for = 0;
+  if (parts.size() < 2 || parts[0] != version || !absl::SimpleHexAtoi(parts[1], &issued_for) ||
+      !parse({parts.begin() + 2, parts.end()})) {
     return not_ours;
   }
   if (issued_for != fingerprint) {
-    return absl::InvalidArgumentError(
-        "was returned for another query: keep every field of the request that returned it "
-        "but page_size, or start again without a token");
+    return absl::InvalidArgumentError(absl::StrCat("was returned for another query: keep ", keep,
+                                                   ", or start again without a token"));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> DecodeClaimsPageToken(const std::string& token, uint64_t fingerprint) {
+  uint64_t offset = 0;
+  absl::Status s = ReadToken(
+      token, "c1", fingerprint, "every field of the request that returned it but page_size",
+      [&](const std::vector<absl::string_view>& f) {
+        return f.size() == 1 && absl::SimpleAtoi(f[0], &offset);
+      });
+  if (!s.ok()) return s;
   return offset;
 }
 
@@ -360,23 +381,15 @@ std::string EncodePageToken(uint64_t fingerprint, const storage::EdgePosition& p
 
 absl::StatusOr<storage::EdgePosition> DecodePageToken(const std::string& token,
                                                       uint64_t fingerprint) {
-  const absl::Status not_ours =
-      absl::InvalidArgumentError("is not a token this service returned");
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw)) return not_ours;
-  const std::vector<absl::string_view> parts = absl::StrSplit(raw, ':');
-  uint64_t issued_for = 0;
   storage::EdgePosition p;
-  if (parts.size() != 4 || parts[0] != "2" ||
-      !absl::SimpleHexAtoi(parts[1], &issued_for) || !absl::SimpleAtoi(parts[2], &p.day) ||
-      !absl::SimpleAtoi(parts[3], &p.statement)) {
-    return not_ours;
-  }
-  if (issued_for != fingerprint) {
-    return absl::InvalidArgumentError(
-        "was returned for another query: keep the entity, direction, name resolution and "
-        "filter of the request that returned it, or start again without a token");
-  }
+  absl::Status s = ReadToken(
+      token, "2", fingerprint,
+      "the entity, direction, name resolution and filter of the request that returned it",
+      [&](const std::vector<absl::string_view>& f) {
+        return f.size() == 2 && absl::SimpleAtoi(f[0], &p.day) &&
+               absl::SimpleAtoi(f[1], &p.statement);
+      });
+  if (!s.ok()) return s;
   return p;
 }
 
