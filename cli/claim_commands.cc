@@ -37,11 +37,6 @@ std::string ClaimAction(const v1::Claim& c) {
   return c.cameo_code().empty() ? "\"" + c.action_text() + "\"" : c.cameo_code();
 }
 
-// "1 statement", "12 statements".
-std::string Counted(uint64_t n, const std::string& noun) {
-  return FormatCount(n) + " " + noun + (n == 1 ? "" : "s");
-}
-
 std::string NameOf(const std::map<uint64_t, std::string>& names, uint64_t id) {
   auto it = names.find(id);
   return it == names.end() ? absl::StrCat("#", id) : it->second;

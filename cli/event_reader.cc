@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -21,6 +22,9 @@ constexpr size_t kGdeltActor1Name = 6;
 constexpr size_t kGdeltActor2Code = 15;
 constexpr size_t kGdeltActor2Name = 16;
 constexpr size_t kGdeltEventCode = 26;
+constexpr size_t kGdeltNumMentions = 31;
+constexpr size_t kGdeltNumSources = 32;
+constexpr size_t kGdeltNumArticles = 33;
 constexpr size_t kGdeltSourceUrl = 60;
 
 // ICEWS writes an empty place as "NA".
@@ -72,6 +76,19 @@ std::vector<std::string_view> SplitTabs(std::string_view line) {
   }
   fields.push_back(line.substr(start));
   return fields;
+}
+
+// An optional count column into `*count` (empty: 0, not given); else an
+// error on `line` naming `field`.
+bool ParseCount(std::string_view text, std::string_view field, uint32_t* count,
+                ParsedLine* line) {
+  if (text.empty()) return true;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *count);
+  if (!AllDigits(text) || ec != std::errc() || end != text.data() + text.size()) {
+    Fail(line, std::string(field), "'" + std::string(text) + "' is not a count");
+    return false;
+  }
+  return true;
 }
 
 std::string WrongColumns(size_t expected, size_t found) {
@@ -281,6 +298,16 @@ void EventTableReader::ParseGdelt(const std::vector<std::string_view>& fields,
   if (std::string host = PublisherOfUrl(url); !host.empty()) {
     s.mutable_source()->set_publisher(host);
   }
+  // GDELT's own coverage counts, kept as given facts about the record.
+  uint32_t mentions = 0, sources = 0, articles = 0;
+  if (!ParseCount(fields[kGdeltNumMentions], "NumMentions", &mentions, line) ||
+      !ParseCount(fields[kGdeltNumSources], "NumSources", &sources, line) ||
+      !ParseCount(fields[kGdeltNumArticles], "NumArticles", &articles, line)) {
+    return;
+  }
+  if (mentions != 0) s.mutable_reported()->set_mentions(mentions);
+  if (sources != 0) s.mutable_reported()->set_sources(sources);
+  if (articles != 0) s.mutable_reported()->set_articles(articles);
   s.mutable_extractor()->set_name("gdelt");
   s.set_idempotency_key("gdelt:" + std::string(fields[kGdeltEventId]));
 }

@@ -17,6 +17,10 @@ std::string FormatCount(uint64_t n) {
   return out;
 }
 
+std::string Counted(uint64_t n, const std::string& noun) {
+  return FormatCount(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string DescribeProgress(uint64_t count, std::string_view unit, double seconds) {
   const std::string u(unit);
   std::string text = FormatCount(count) + " " + u + " read";

@@ -13,6 +13,9 @@ namespace entente::cli {
 // 1234567 -> "1,234,567".
 std::string FormatCount(uint64_t n);
 
+// "1 statement", "12 statements", "1,234 sources".
+std::string Counted(uint64_t n, const std::string& noun);
+
 // "12,345 lines read (4,567 lines/s)"; the rate is left out before there is
 // a meaningful one (under 0.1 s).
 std::string DescribeProgress(uint64_t count, std::string_view unit, double seconds);

@@ -2,10 +2,12 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
 #include "cli/filter_options.h"
 #include "cli/format.h"
+#include "cli/progress.h"
 #include "cli/statement_table.h"
 #include "cli/table.h"
 #include "entente/v1/graph.grpc.pb.h"
@@ -79,6 +81,15 @@ int RunStatements(const Context& ctx, const ParsedArgs& args) {
   return kExitOk;
 }
 
+// The dataset's own coverage counts, said to be the dataset's; empty when
+// not given.
+std::string FormatReported(const v1::Statement& s) {
+  if (!s.has_reported()) return "";
+  const v1::ReportedCoverage& r = s.reported();
+  return absl::StrFormat("%d mentions, %d sources, %d articles (as the dataset gives them)",
+                         r.mentions(), r.sources(), r.articles());
+}
+
 std::string RenderStatement(const v1::Statement& s) {
   std::string out = absl::StrFormat("Statement %d\n", s.id());
   out += RenderFields(
@@ -93,6 +104,7 @@ std::string RenderStatement(const v1::Statement& s) {
           {"extractor", absl::StrFormat("%s %s", s.extractor().name(), s.extractor().version())},
           {"ingested at", FormatMicros(s.ingested_at_micros())},
           {"idempotency key", s.idempotency_key()},
+          {"reported", FormatReported(s)},
       },
       2, OutputWidth());
   const v1::Source& source = s.source();

@@ -378,6 +378,7 @@ void BulkLoader::Run::Build(Job& job, storage::BulkSink& sink, Scratch& scratch)
   model::Statement& s = scratch.statement;
   s.attributed_to = 0;
   s.quote.clear();
+  s.reported = {};
   s.modality = model::Modality::kAsserted;
   s.confidence = 1.0;
   s.extractor_version.clear();

@@ -244,6 +244,37 @@ void KeepTop(const storage::ClaimRow& c, size_t top, std::vector<storage::ClaimR
   }
 }
 
+// The reported coverage of `out`: each claim's highest NumSources among
+// its statements that carry one.
+absl::Status SummarizeReported(const storage::ReadView& view, ClaimsSummary* out) {
+  struct Highest {
+    uint64_t reported = 0;
+    uint64_t counted = 0;
+  };
+  std::map<model::StatementId, Highest> by_claim;
+  absl::Status failed;
+  absl::Status s = view.ScanStatements([&](const model::Statement& st) {
+    if (st.reported.sources == 0) return true;
+    ++out->reported_statements;
+    absl::StatusOr<storage::ClaimRow> claim = ClaimOfStatement(view, st);
+    if (!claim.ok()) {
+      failed = claim.status();
+      return false;
+    }
+    Highest& h = by_claim[claim->id];
+    h.reported = std::max<uint64_t>(h.reported, st.reported.sources);
+    h.counted = claim->sources;
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (!failed.ok()) return failed;
+  for (const auto& [id, h] : by_claim) {
+    ++out->by_reported_sources[h.reported];
+    if (h.reported > h.counted) ++out->reported_above_counted;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<ClaimsSummary> SummarizeClaims(const storage::ReadView& view, size_t top) {
@@ -261,6 +292,7 @@ absl::StatusOr<ClaimsSummary> SummarizeClaims(const storage::ReadView& view, siz
   });
   if (!s.ok()) return s;
   for (auto* rows : {&out.most_sources, &out.most_contested}) SortClaims(ClaimOrder::kSources, rows);
+  if (absl::Status r = SummarizeReported(view, &out); !r.ok()) return r;
   return out;
 }
 

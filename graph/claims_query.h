@@ -101,10 +101,18 @@ struct ClaimsSummary {
   std::map<uint64_t, uint64_t> by_sources;  // independent sources -> claims with that many
   std::vector<storage::ClaimRow> most_sources;    // ClaimOrder::kSources, at most `top`
   std::vector<storage::ClaimRow> most_contested;  // the contested ones, likewise
+  // What the upstream dataset says (model::ReportedCoverage, GDELT's
+  // NumSources), next to what Entente counts: statements that carry it, and
+  // per claim among those, the highest NumSources of its statements ->
+  // claims; and the claims whose highest NumSources is above their counted
+  // independent sources (the dataset saw sources that were not ingested).
+  uint64_t reported_statements = 0;
+  std::map<uint64_t, uint64_t> by_reported_sources;
+  uint64_t reported_above_counted = 0;
 };
 
-// Reads every claim once (whole-database work: for entente-admin, never for
-// a query).
+// Reads every claim once, and every statement once for the reported
+// coverage (whole-database work: for entente-admin, never for a query).
 absl::StatusOr<ClaimsSummary> SummarizeClaims(const storage::ReadView& view, size_t top);
 
 }  // namespace entente::graph

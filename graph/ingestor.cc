@@ -102,6 +102,7 @@ model::Statement ToStatement(const model::StatementInput& in, model::EntityId ac
   s.extractor_version = in.extractor_version;
   s.ingested_at_micros = now;
   s.idempotency_key = in.idempotency_key;
+  s.reported = in.reported;
   return s;
 }
 

@@ -69,6 +69,16 @@ struct Document {
 };
 
 // A stored statement: names already resolved to entity ids.
+// How widely the upstream dataset saw an event, as given (GDELT's
+// NumMentions, NumSources, NumArticles); 0: not given.
+struct ReportedCoverage {
+  uint32_t mentions = 0;
+  uint32_t sources = 0;
+  uint32_t articles = 0;
+  bool given() const { return mentions != 0 || sources != 0 || articles != 0; }
+  friend bool operator==(const ReportedCoverage&, const ReportedCoverage&) = default;
+};
+
 struct Statement {
   StatementId id = 0;
   EntityId actor = 0;
@@ -86,6 +96,7 @@ struct Statement {
   std::string extractor_version;
   int64_t ingested_at_micros = 0;
   std::string idempotency_key;  // as given by the client, or empty
+  ReportedCoverage reported;
 };
 
 // An index entry: what a scan over one entity's statements yields without
@@ -139,6 +150,7 @@ struct StatementInput {
   std::string extractor_name;
   std::string extractor_version;
   std::string idempotency_key;
+  ReportedCoverage reported;
 };
 
 enum class Direction : uint8_t { kOut = 1, kIn = 2, kBoth = 3 };

@@ -104,6 +104,7 @@ model::StatementInput FromProto(const v1::Statement& s) {
   in.extractor_name = s.extractor().name();
   in.extractor_version = s.extractor().version();
   in.idempotency_key = s.idempotency_key();
+  in.reported = {s.reported().mentions(), s.reported().sources(), s.reported().articles()};
   return in;
 }
 
@@ -175,6 +176,12 @@ void ToProto(const graph::StatementView& v, v1::Statement* out, v1::StatementVie
   if (!s.extractor_version.empty()) out->mutable_extractor()->set_version(s.extractor_version);
   out->set_ingested_at_micros(s.ingested_at_micros);
   if (!s.idempotency_key.empty()) out->set_idempotency_key(s.idempotency_key);
+  if (s.reported.given()) {
+    v1::ReportedCoverage* r = out->mutable_reported();
+    if (s.reported.mentions != 0) r->set_mentions(s.reported.mentions);
+    if (s.reported.sources != 0) r->set_sources(s.reported.sources);
+    if (s.reported.articles != 0) r->set_articles(s.reported.articles);
+  }
 }
 
 namespace {

@@ -70,6 +70,9 @@ std::string EncodeStatement(const model::Statement& s) {
   r.set_ingested_at_micros(s.ingested_at_micros);
   r.set_idempotency_key(s.idempotency_key);
   r.set_code_source(static_cast<uint32_t>(s.code_source));
+  r.set_reported_mentions(s.reported.mentions);
+  r.set_reported_sources(s.reported.sources);
+  r.set_reported_articles(s.reported.articles);
   return r.SerializeAsString();
 }
 
@@ -91,6 +94,7 @@ bool DecodeStatement(std::string_view value, model::Statement* out) {
   out->ingested_at_micros = r.ingested_at_micros();
   out->idempotency_key = r.idempotency_key();
   out->code_source = static_cast<model::CodeSource>(r.code_source());
+  out->reported = {r.reported_mentions(), r.reported_sources(), r.reported_articles()};
   return true;
 }
 

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "entente/v1/graph.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "tests/testing/subprocess.h"
@@ -387,6 +389,18 @@ TEST_F(CliE2eTest, ImportsGdeltAndRejectsRowsWithoutBothActors) {
   ASSERT_FALSE(publisher.empty()) << r.out;
   EXPECT_EQ(publisher.find('/'), std::string::npos) << publisher;
   EXPECT_NE(url.find(publisher), std::string::npos) << url << " " << publisher;
+
+  // GDELT's NumMentions, NumSources and NumArticles (columns 32-34) come back
+  // as given. Statement 1 is the file's first row, which has both actors.
+  std::ifstream in(export_file);
+  std::string first_row;
+  ASSERT_TRUE(std::getline(in, first_row));
+  const std::vector<std::string> fields = absl::StrSplit(first_row, '\t');
+  ASSERT_EQ(fields.size(), 61u);
+  EXPECT_EQ(url, fields[60]);
+  EXPECT_EQ(absl::StrCat(s.reported().mentions()), fields[31]) << r.out;
+  EXPECT_EQ(absl::StrCat(s.reported().sources()), fields[32]) << r.out;
+  EXPECT_EQ(absl::StrCat(s.reported().articles()), fields[33]) << r.out;
 }
 
 TEST_F(CliE2eTest, ImportRejectsBadUsage) {

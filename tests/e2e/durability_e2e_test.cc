@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <regex>
+#include <string>
 #include <thread>
 
 #include <grpcpp/grpcpp.h>
@@ -228,6 +230,33 @@ TEST(DurabilityE2eTest, ClaimsKeptByTheServerAndFoundByTheImportAreChecked) {
   r = testing::Run({ENTENTE_SERVER_BIN, "--data", dir.Sub("bad"), "--claim_window_days=-1"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("--claim_window_days must be in 0..31"), std::string::npos) << r.err;
+}
+
+// A real GDELT export: the report puts GDELT's own NumSources (kept as given
+// on each statement) next to the sources counted from the ingested
+// documents. One SOURCEURL per event, so every claim is counted from one or
+// two documents while GDELT saw up to a dozen sources.
+TEST(DurabilityE2eTest, ClaimsReportPutsGdeltsReportedSourcesNextToTheCountedOnes) {
+  testing::TempDir dir;
+  const std::string data = dir.Sub("gdelt");
+  {
+    testing::ServerProcess server(ENTENTE_SERVER_BIN, data, {"--claims"});
+    ASSERT_NE(server.port(), 0) << server.log();
+    auto r = testing::Run({ENTENTE_CLI_BIN, "--server", server.address(), "import", "--format",
+                           "gdelt",
+                           std::string(ENTENTE_SHARED_DATA_DIR) + "/gdelt/20190121220000.export.CSV"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("accepted 1067"), std::string::npos) << r.out;
+    EXPECT_EQ(server.Stop(SIGTERM), 0) << server.log();
+  }
+  auto r = testing::Run({ENTENTE_ADMIN_BIN, "claims-report", "--data", data, "--top", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // Every accepted row has NumSources >= 1.
+  EXPECT_NE(r.out.find("1067 statements in "), std::string::npos) << r.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(for (\d+) of those claims it is above)")))
+      << r.out;
+  EXPECT_GT(std::stoi(m[1]), 0) << r.out;
 }
 
 TEST(DurabilityE2eTest, OfflineCheckReportsACorruptDatabase) {

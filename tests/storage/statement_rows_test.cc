@@ -32,6 +32,7 @@ model::Statement Example() {
   s.document_id = "doc";
   s.confidence = 0.75;
   s.modality = model::Modality::kDenied;
+  s.reported = {10, 1, 9};  // GDELT's NumMentions, NumSources, NumArticles
   return s;
 }
 
@@ -48,6 +49,7 @@ TEST(StatementRowsTest, OneRowPerFamilyWhoseKeysAndValuesDecodeToTheStatement) {
   ASSERT_TRUE(DecodeStatement(got.rows[StatementFamily::kStatements].second, &back));
   EXPECT_EQ(back.action_text, s.action_text);
   EXPECT_EQ(back.modality, s.modality);
+  EXPECT_EQ(back.reported, s.reported);
 
   struct Edge {
     StatementFamily family;
