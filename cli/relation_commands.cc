@@ -202,7 +202,7 @@ std::string Percent(uint64_t n, uint64_t total) {
   return total == 0 ? "" : absl::StrFormat("%3.0f%%", 100.0 * n / total);
 }
 
-std::string RenderProfile(const v1::GetEntityProfileResponse& p) {
+std::string RenderProfile(const v1::GetEntityProfileResponse& p, bool with_sources) {
   const v1::Entity& e = p.entity();
   const std::pair<const char*, uint64_t> quads[] = {
       {"verbal cooperation", p.verbal_cooperation()},
@@ -229,6 +229,9 @@ std::string RenderProfile(const v1::GetEntityProfileResponse& p) {
       {"first date", FormatDate(p.first_date())},
       {"last date", FormatDate(p.last_date())},
   };
+  if (with_sources) {
+    fields.emplace_back("sources", Counted(p.sources(), "independent source") + " (publishers)");
+  }
   // One line per class, the label on the first only.
   for (size_t i = 0; i < std::size(quads); ++i) {
     const auto& [name, n] = quads[i];
@@ -238,13 +241,18 @@ std::string RenderProfile(const v1::GetEntityProfileResponse& p) {
   }
   std::string out = RenderFields(fields, 2, OutputWidth());
   if (p.top_counterparts_size() == 0) return out;
-  Table top({{"NAME", Table::Align::kLeft, 60, true},
-             {"OUT", Table::Align::kRight},
-             {"IN", Table::Align::kRight},
-             {"TOTAL", Table::Align::kRight}});
+  std::vector<Table::Column> columns = {{"NAME", Table::Align::kLeft, 60, true},
+                                        {"OUT", Table::Align::kRight},
+                                        {"IN", Table::Align::kRight},
+                                        {"TOTAL", Table::Align::kRight}};
+  if (with_sources) columns.push_back({"SOURCES", Table::Align::kRight});
+  Table top(std::move(columns));
   for (const auto& c : p.top_counterparts()) {
-    top.AddRow({c.entity().name(), FormatCount(c.out_count()), FormatCount(c.in_count()),
-                FormatCount(c.out_count() + c.in_count())});
+    std::vector<Table::Cell> row = {c.entity().name(), FormatCount(c.out_count()),
+                                    FormatCount(c.in_count()),
+                                    FormatCount(c.out_count() + c.in_count())};
+    if (with_sources) row.push_back(FormatCount(c.sources()));
+    top.AddRow(std::move(row));
   }
   return out + "\nTop counterparts\n" + top.Render(OutputWidth());
 }
@@ -259,6 +267,7 @@ int RunProfile(const Context& ctx, const ParsedArgs& args) {
   auto top = ParseIntOption("top", args.Get("top", std::to_string(kDefaultTop)), 1, 100);
   if (!top.ok()) return UsageError("profile", Message(top.status()));
   request.set_top(static_cast<int32_t>(*top));
+  request.set_count_sources(args.Has("sources"));
   // Only --json prints the aliases of the entity and its counterparts.
   request.set_entity_view(args.Has("json") ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
   auto stub = v1::GraphService::NewStub(ctx.channel());
@@ -267,7 +276,7 @@ int RunProfile(const Context& ctx, const ParsedArgs& args) {
   v1::GetEntityProfileResponse response;
   grpc::Status status = stub->GetEntityProfile(&call, request, &response);
   if (!status.ok()) return ctx.ReportError(status);
-  const std::string text = args.Has("json") ? ToJson(response) + "\n" : RenderProfile(response);
+  const std::string text = args.Has("json") ? ToJson(response) + "\n" : RenderProfile(response, request.count_sources());
   std::fputs(text.c_str(), stdout);
   return kExitOk;
 }
@@ -313,7 +322,7 @@ Command TimelineCommand() {
 Command ProfileCommand() {
   return {
       .name = "profile",
-      .synopsis = "profile NAME [--top N] [--exact] [--id] [--json]",
+      .synopsis = "profile NAME [--top N] [--sources] [--exact] [--id] [--json]",
       .summary = "An entity's statements, degree, dates, quad mix and top counterparts",
       .details =
           "NAME is a name or alias, or an id with --id. The profile counts all of the\n"
@@ -324,11 +333,15 @@ Command ProfileCommand() {
               {"top", "N",
                absl::StrCat("list the N entities it has most statements with, 1..100 (default ",
                             kDefaultTop, ")")},
+              {"sources", "",
+               "count the independent sources (publishers) of the entity and of each\n"
+               "counterpart (reads every statement of the entity, its whole history)"},
               {"exact", "", "match NAME exactly, byte for byte, not by alias"},
               {"id", "", "NAME is an entity id"},
               {"json", "", "print the server's answer as one JSON object"},
           },
-      .examples = {"profile China --top 5", "profile \"North Korea\" --json"},
+      .examples = {"profile China --top 5", "profile \"North Korea\" --sources",
+                   "profile \"North Korea\" --json"},
       .run = RunProfile,
   };
 }

@@ -738,8 +738,45 @@ absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::Read
 
 // -------------------------------------------------------------- Profile
 
+namespace {
+
+// EntityProfile::sources and each top counterpart's, from every index entry
+// of `entity` (a self-loop is met twice; distinct counts do not mind).
+absl::Status CountProfileSources(const storage::ReadView& view, model::EntityId entity,
+                                 const StopFn& stop, WorkLease* memory, SourceCounter* sources,
+                                 EntityProfile* p) {
+  ScratchCharge scratch(memory);  // before the id lists: released after they are freed
+  std::vector<uint32_t> all;
+  std::unordered_map<model::EntityId, std::vector<uint32_t>> by_counterpart;
+  for (const CounterpartCount& c : p->top) by_counterpart[c.id];
+  StopCheck check(stop);
+  for (model::Direction d : {model::Direction::kOut, model::Direction::kIn}) {
+    storage::EdgeScan scan;
+    scan.direction = d;
+    scan.entity = entity;
+    auto it = view.ScanEdges(scan);
+    for (; it->Valid(); it->Next()) {
+      if (check.Step()) return Stopped();
+      const model::EdgeEntry& e = it->entry();
+      auto n = sources->SourceOf(e.statement);
+      if (!n.ok()) return n.status();
+      if (absl::Status s = PushId(*n, &all, &scratch); !s.ok()) return s;
+      auto slot = by_counterpart.find(e.counterpart);
+      if (slot == by_counterpart.end()) continue;
+      if (absl::Status s = PushId(*n, &slot->second, &scratch); !s.ok()) return s;
+    }
+    if (absl::Status s = it->status(); !s.ok()) return s;
+  }
+  p->sources = CountDistinct(&all);
+  for (CounterpartCount& c : p->top) c.sources = CountDistinct(&by_counterpart[c.id]);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::EntityId entity,
-                                      int top, WorkLease* memory) {
+                                      int top, const StopFn& stop, WorkLease* memory,
+                                      SourceCounter* sources) {
   WorkLease unlimited;
   if (memory == nullptr) memory = &unlimited;
   // A counterpart: its entry in `counts` and its place in the ranking (cut
@@ -785,6 +822,11 @@ absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::Enti
   });
   if (static_cast<int>(p.top.size()) > top) p.top.resize(top);
   p.top.shrink_to_fit();  // a hub's profile keeps `top` counterparts, not all of them
+  if (sources != nullptr) {
+    if (absl::Status s = CountProfileSources(view, entity, stop, memory, sources, &p); !s.ok()) {
+      return s;
+    }
+  }
   return p;
 }
 

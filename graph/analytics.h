@@ -131,6 +131,7 @@ struct CounterpartCount {
   model::EntityId id = 0;
   uint64_t out_count = 0;
   uint64_t in_count = 0;
+  uint64_t sources = 0;  // distinct independent sources of out+in; 0 if not counted
 };
 
 struct EntityProfile {
@@ -142,12 +143,17 @@ struct EntityProfile {
   std::optional<int32_t> last_day;
   std::vector<CounterpartCount> top;  // by out+in desc, then id
   std::array<uint64_t, 5> by_quad{};  // both directions
+  uint64_t sources = 0;  // distinct independent sources of all; 0 if not counted
 };
 
 // From the summaries: reads one cell per (counterpart, root, month), never
-// the statements.
+// the statements. With `sources`, it then also reads every statement of the
+// entity (both index directions, the whole history) and its document, to
+// count the distinct independent sources of the entity and of each of the
+// `top` counterparts: a cost of the entity's statements, not its cells.
 absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::EntityId entity,
-                                      int top, WorkLease* memory = nullptr);
+                                      int top, const StopFn& stop, WorkLease* memory = nullptr,
+                                      SourceCounter* sources = nullptr);
 
 }  // namespace entente::graph
 

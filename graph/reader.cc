@@ -584,21 +584,22 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, con
   return answer;
 }
 
-absl::StatusOr<ProfileAnswer> GraphReader::Profile(const model::EntityRef& entity,
-                                                   model::NameResolution resolution, int top,
+absl::StatusOr<ProfileAnswer> GraphReader::Profile(const ProfileQuery& q, const StopFn& stop,
                                                    WorkLease* memory) const {
   std::vector<model::FieldViolation> violations;
-  CheckRef(entity, "entity", &violations);
-  if (!InRange(top, 0, 100)) violations.push_back({"top", "must be in 0..100"});
+  CheckRef(q.entity, "entity", &violations);
+  if (!InRange(q.top, 0, 100)) violations.push_back({"top", "must be in 0..100"});
   if (!violations.empty()) return model::InvalidArgument(violations);
   auto view = store_->Snapshot();
-  auto e = Find(*view, entity, resolution);
+  auto e = Find(*view, q.entity, q.resolution);
   if (!e.ok()) return e.status();
   WorkLease own = NewLease();
   if (memory == nullptr) memory = &own;
   ProfileAnswer answer;
   answer.entity = *e;
-  auto p = graph::Profile(*view, e->id, top, memory);
+  std::optional<SourceCounter> sources;
+  if (q.count_sources) sources.emplace(*view);
+  auto p = graph::Profile(*view, e->id, q.top, stop, memory, sources ? &*sources : nullptr);
   if (!p.ok()) return p.status();
   answer.profile = std::move(*p);
   std::vector<model::EntityId> ids;

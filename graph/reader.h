@@ -119,6 +119,13 @@ struct TimelineAnswer {
   StatementPage page;
 };
 
+struct ProfileQuery {
+  model::EntityRef entity;
+  model::NameResolution resolution = model::NameResolution::kAlias;
+  int top = 10;                // counterparts, 0..100
+  bool count_sources = false;  // EntityProfile::sources and CounterpartCount::sources
+};
+
 struct ProfileAnswer {
   model::Entity entity;
   EntityProfile profile;
@@ -207,8 +214,7 @@ class GraphReader {
                                        WorkLease* memory = nullptr) const;
   absl::StatusOr<TimelineAnswer> Timeline(const TimelineQuery& q, const StopFn& stop,
                                           WorkLease* memory = nullptr) const;
-  absl::StatusOr<ProfileAnswer> Profile(const model::EntityRef& entity,
-                                        model::NameResolution resolution, int top,
+  absl::StatusOr<ProfileAnswer> Profile(const ProfileQuery& q, const StopFn& stop,
                                         WorkLease* memory = nullptr) const;
 
   // Claims (docs/claims.md). FailedPrecondition if the store keeps none;

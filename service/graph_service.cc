@@ -305,15 +305,19 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
   return ToGrpcStatus(ChargeResponse(*resp, &memory));
 }
 
-grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext*,
+grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext* ctx,
                                                 const v1::GetEntityProfileRequest* req,
                                                 v1::GetEntityProfileResponse* resp) {
   if (grpc::Status s = CheckName("entity.name", req->entity().name()); !s.ok()) return s;
   // The response holds at most `top` (100) counterparts: only the query is
   // charged.
   graph::WorkLease memory = reader_->NewLease();
-  auto answer = reader_->Profile(FromProto(req->entity()), FromProto(req->name_resolution()),
-                                 OrDefault(req->top(), 10), &memory);
+  graph::ProfileQuery q;
+  q.entity = FromProto(req->entity());
+  q.resolution = FromProto(req->name_resolution());
+  q.top = OrDefault(req->top(), q.top);
+  q.count_sources = req->count_sources();
+  auto answer = reader_->Profile(q, StopOf(ctx), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
   const graph::EntityProfile& p = answer->profile;
   ToProto(answer->entity, resp->mutable_entity(), req->entity_view());
@@ -328,7 +332,9 @@ grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext*,
     ToProto(answer->counterparts.at(c.id), out->mutable_entity(), req->entity_view());
     out->set_out_count(c.out_count);
     out->set_in_count(c.in_count);
+    out->set_sources(c.sources);
   }
+  resp->set_sources(p.sources);
   uint64_t u, vc, mc, vx, mx;
   QuadCounts(p.by_quad, &u, &vc, &mc, &vx, &mx);
   resp->set_unclassified(u);

@@ -292,6 +292,14 @@ TEST_F(CliE2eTest, ClaimsShowSourcesAndSidesAndMinSourcesChangesAPath) {
   EXPECT_TRUE(std::regex_search(r.out, std::regex("SOURCES +GOLDSTEIN"))) << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex("\n2024-10 +13 .* +4 +[0-9.-]+ +[+.-]+\n")))
       << r.out;
+  // The profile's counts get their sources too: the 13 statements with
+  // Russia come from the 4 publishers of the deployment claim.
+  r = cli({"profile", "North Korea", "--sources"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("sources     4 independent sources (publishers)"), std::string::npos)
+      << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nRussia +11 +2 +13 +4\n"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nDavid Lammy +0 +1 +1 +1\n"))) << r.out;
   r = cli({"statements", "Russia", "--min-sources", "-1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--min-sources"), std::string::npos) << r.err;

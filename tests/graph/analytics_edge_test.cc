@@ -399,7 +399,7 @@ TEST_F(AnalyticsEdgeTest, EntityWithoutStatementsHasEmptyAnswers) {
 
   model::EntityRef ref;
   ref.id = iceland;
-  auto p = reader_->Profile(ref, model::NameResolution::kExact, 10);
+  auto p = reader_->Profile({.entity = ref, .resolution = model::NameResolution::kExact, .top = 10}, nullptr);
   ASSERT_OK(p);
   EXPECT_EQ(p->profile.out_statements + p->profile.in_statements, 0u);
   EXPECT_EQ(p->profile.out_degree + p->profile.in_degree, 0u);
@@ -422,7 +422,7 @@ TEST_F(AnalyticsEdgeTest, ProfileCountsASelfLoopOnceInTheQuadMix) {
   Add("A", "B", {2024, 6, 1}, "042");
   model::EntityRef ref;
   ref.id = Id("A");
-  auto p = reader_->Profile(ref, model::NameResolution::kExact, 10);
+  auto p = reader_->Profile({.entity = ref, .resolution = model::NameResolution::kExact, .top = 10}, nullptr);
   ASSERT_OK(p);
   EXPECT_EQ(p->profile.out_statements, 2u);
   EXPECT_EQ(p->profile.in_statements, 1u);

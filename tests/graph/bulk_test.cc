@@ -76,8 +76,8 @@ TEST(BulkTest, SameGraphAsOnlineIngest) {
     EXPECT_EQ(All(a, name), All(b, name)) << name;
     model::EntityRef ref;
     ref.name = name;
-    auto pa = a.Profile(ref, model::NameResolution::kExact, 10);
-    auto pb = b.Profile(ref, model::NameResolution::kExact, 10);
+    auto pa = a.Profile({.entity = ref, .resolution = model::NameResolution::kExact, .top = 10}, nullptr);
+    auto pb = b.Profile({.entity = ref, .resolution = model::NameResolution::kExact, .top = 10}, nullptr);
     ASSERT_OK(pa);
     ASSERT_OK(pb);
     EXPECT_EQ(pa->profile.out_statements, pb->profile.out_statements) << name;

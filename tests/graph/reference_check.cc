@@ -481,17 +481,14 @@ void CheckTimeline(const GraphReader& reader, const ReferenceGraph& ref, const T
   }
 }
 
-void CheckProfile(const GraphReader& reader, const ReferenceGraph& ref, EntityId entity, int top,
-                  Tally* tally) {
-  SCOPED_TRACE("Profile " + std::to_string(entity) + " top=" + std::to_string(top));
-  model::EntityRef e;
-  e.id = entity;
-  auto got = reader.Profile(e, model::NameResolution::kExact, top);
-  ASSERT_OK(got);
-  ++tally->profile;
-  const EntityProfile& p = got->profile;
-  const EntityProfile want = ref.Profile(entity, top);
-  EXPECT_EQ(got->entity.id, entity);
+namespace {
+
+// `got` against the reference's answer for one entity.
+void CompareProfile(const ProfileAnswer& got, EntityId entity, const EntityProfile& want,
+                    bool count_sources) {
+  const EntityProfile& p = got.profile;
+  EXPECT_EQ(got.entity.id, entity);
+  EXPECT_EQ(p.sources, count_sources ? want.sources : 0);
   EXPECT_EQ(p.out_statements, want.out_statements);
   EXPECT_EQ(p.in_statements, want.in_statements);
   EXPECT_EQ(p.out_degree, want.out_degree);
@@ -504,7 +501,28 @@ void CheckProfile(const GraphReader& reader, const ReferenceGraph& ref, EntityId
     EXPECT_EQ(p.top[i].id, want.top[i].id) << "top " << i;
     EXPECT_EQ(p.top[i].out_count, want.top[i].out_count) << "top " << i;
     EXPECT_EQ(p.top[i].in_count, want.top[i].in_count) << "top " << i;
-    EXPECT_TRUE(got->counterparts.count(p.top[i].id)) << "top " << i;
+    EXPECT_EQ(p.top[i].sources, count_sources ? want.top[i].sources : 0) << "top " << i;
+    EXPECT_TRUE(got.counterparts.count(p.top[i].id)) << "top " << i;
+  }
+}
+
+}  // namespace
+
+void CheckProfile(const GraphReader& reader, const ReferenceGraph& ref, EntityId entity, int top,
+                  Tally* tally) {
+  const EntityProfile want = ref.Profile(entity, top);
+  for (bool count_sources : {false, true}) {
+    SCOPED_TRACE("Profile " + std::to_string(entity) + " top=" + std::to_string(top) +
+                 (count_sources ? " count_sources" : ""));
+    ProfileQuery q;
+    q.entity.id = entity;
+    q.resolution = model::NameResolution::kExact;
+    q.top = top;
+    q.count_sources = count_sources;
+    auto got = reader.Profile(q, nullptr);
+    ASSERT_OK(got);
+    ++tally->profile;
+    CompareProfile(*got, entity, want, count_sources);
   }
 }
 

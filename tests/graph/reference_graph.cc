@@ -316,8 +316,12 @@ uint64_t ReferenceGraph::SourcesOf(const std::vector<model::StatementId>& ids) c
 EntityProfile ReferenceGraph::Profile(EntityId entity, int top) const {
   EntityProfile p;
   std::map<EntityId, CounterpartCount> counts;
+  std::set<std::string> sources;
+  std::map<EntityId, std::set<std::string>> counterpart_sources;
   for (const RefStatement& s : statements_) {
     if (s.actor != entity && s.target != entity) continue;
+    sources.insert(s.source);
+    counterpart_sources[s.actor == entity ? s.target : s.actor].insert(s.source);
     if (s.actor == entity) {
       ++p.out_statements;
       counts[s.target].id = s.target;
@@ -332,9 +336,11 @@ EntityProfile ReferenceGraph::Profile(EntityId entity, int top) const {
     p.first_day = std::min(p.first_day.value_or(s.day), s.day);
     p.last_day = std::max(p.last_day.value_or(s.day), s.day);
   }
-  for (const auto& [id, c] : counts) {
+  p.sources = sources.size();
+  for (auto& [id, c] : counts) {
     p.out_degree += c.out_count > 0;
     p.in_degree += c.in_count > 0;
+    c.sources = counterpart_sources[id].size();
     p.top.push_back(c);
   }
   std::stable_sort(p.top.begin(), p.top.end(), [](const auto& x, const auto& y) {

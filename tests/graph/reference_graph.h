@@ -126,6 +126,8 @@ class ReferenceGraph {
                                                  const EdgeFilter& f) const;
 
   // The unfiltered profile; `top` counterparts by out + in desc, then id.
+  // With the sources of the entity and of each counterpart (the statements
+  // between them, both directions).
   EntityProfile Profile(model::EntityId entity, int top) const;
 
   // Entities that occur in a statement, most statements first.

@@ -274,7 +274,7 @@ TEST_P(RetractGraphTest, RetractingEverythingLeavesNoEdgeNoSummaryNoStatement) {
     auto page = world_.reader().ListStatements(q);
     ASSERT_OK(page);
     EXPECT_THAT(page->statements, IsEmpty());
-    auto profile = world_.reader().Profile(q.entity, model::NameResolution::kExact, 5);
+    auto profile = world_.reader().Profile({.entity = q.entity, .resolution = model::NameResolution::kExact, .top = 5}, nullptr);
     ASSERT_OK(profile);
     EXPECT_EQ(profile->profile.out_statements + profile->profile.in_statements, 0u);
     EXPECT_FALSE(profile->profile.first_day.has_value());

@@ -324,7 +324,7 @@ TEST_F(BudgetedQueryTest, OverTheBudgetEveryQueryIsRefusedNamingTheFlag) {
   timeline.granularity = Granularity::kDay;
   timeline.page_size = 1000;
   expect_refused(reader.Timeline(timeline, nullptr).status());
-  expect_refused(reader.Profile(hub_ref, model::NameResolution::kExact, 10).status());
+  expect_refused(reader.Profile({.entity = hub_ref, .resolution = model::NameResolution::kExact, .top = 10}, nullptr).status());
   StatementQuery list;
   list.entity = hub_ref;
   list.page_size = 1000;
@@ -498,7 +498,7 @@ TEST_F(ChargeAccuracyTest, TimelineProfileAndList) {
   ExpectClose("Timeline",
               Run([&](const GraphReader& r, WorkLease* l) { return r.Timeline(t, nullptr, l); }));
   ExpectClose("Profile", Run([&](const GraphReader& r, WorkLease* l) {
-                return r.Profile(t.a, model::NameResolution::kExact, 100, l);
+                return r.Profile({.entity = t.a, .resolution = model::NameResolution::kExact, .top = 100}, nullptr, l);
               }));
   StatementQuery list;
   list.entity = t.a;
