@@ -51,12 +51,24 @@ graph::EdgeFilter FromProto(const v1::EdgeFilter& f) {
   out.min_sources = f.min_sources();
   out.contested = static_cast<graph::Contested>(f.contested());
   // EdgeFilter is proto2, whose parser keeps an enum value it does not know
-  // among the unknown fields and leaves the field unset: found there, it is
-  // refused rather than read as CONTESTED_ANY.
+  // among the unknown fields and leaves it out of the field: found there, it
+  // is refused (ValidateFilter names the field) rather than read as
+  // CONTESTED_ANY, or as a shorter list of quad classes or modalities, which
+  // would widen the filter. Such a value is put last in its list, so the
+  // index named may not be the one sent.
   const auto& unknown = f.unknown_fields();
+  constexpr auto kNotAnEnumValue = UINT8_MAX;
   for (int i = 0; i < unknown.field_count(); ++i) {
-    if (unknown.field(i).number() == v1::EdgeFilter::kContestedFieldNumber) {
-      out.contested = static_cast<graph::Contested>(-1);
+    switch (unknown.field(i).number()) {
+      case v1::EdgeFilter::kContestedFieldNumber:
+        out.contested = static_cast<graph::Contested>(-1);
+        break;
+      case v1::EdgeFilter::kQuadClassesFieldNumber:
+        out.quad_classes.push_back(static_cast<model::QuadClass>(kNotAnEnumValue));
+        break;
+      case v1::EdgeFilter::kModalitiesFieldNumber:
+        out.modalities.push_back(static_cast<model::Modality>(kNotAnEnumValue));
+        break;
     }
   }
   return out;

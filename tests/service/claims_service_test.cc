@@ -345,6 +345,18 @@ TEST_F(ClaimsServiceTest, BadCriteriaNameTheField) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("filter.contested"));
 
+  // Unknown values in the lists are refused too, not dropped (which would
+  // widen the filter to every modality or quad class).
+  req.mutable_filter()->clear_contested();
+  req.mutable_filter()->add_modalities(v1::DENIED);
+  req.mutable_filter()->add_modalities(static_cast<v1::Modality>(9));
+  req.mutable_filter()->add_quad_classes(static_cast<v1::QuadClass>(12));
+  grpc::ClientContext ctx_lists;
+  st = graph_->ListStatements(&ctx_lists, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(st.error_details()),
+              ElementsAre("filter.quad_classes[0]", "filter.modalities[1]"));
+
   v1::ListClaimsRequest claims;
   claims.mutable_entity()->set_name("Russia");
   claims.set_min_sources(-2);
