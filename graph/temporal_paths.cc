@@ -201,8 +201,8 @@ absl::Status StateGraph::ExpandEntity(const std::vector<uint32_t>& group,
                          Clamp(int64_t{states_[group.front()].clock} - (kLongestPeriodDays - 1)));
   scan.day_hi = s_.filter.day_hi();
   if (gap) {
-    scan.day_hi = std::min(
-        scan.day_hi, Clamp(int64_t{states_[group.back()].clock} + *s_.options.max_gap_days));
+    scan.day_hi = std::min(scan.day_hi,
+                           Clamp(int64_t{states_[group.back()].clock} + *s_.options.max_gap_days));
   }
   if (scan.day_lo > scan.day_hi) return absl::OkStatus();
   for (auto dir : {model::Direction::kOut, model::Direction::kIn}) {
@@ -571,8 +571,8 @@ absl::StatusOr<TemporalPath> MakePath(const Search& s, const StateGraph& g, cons
                  HeapBytes(days->size() * sizeof(TemporalHop));
   int32_t before = s.options.start_day.value_or(kNoClock);
   for (size_t i = 0; i < days->size(); ++i) {
-    auto hop = HopOn(s, found.entities[i], found.entities[i + 1], before, (*days)[i],
-                     evidence_per_hop);
+    auto hop =
+        HopOn(s, found.entities[i], found.entities[i + 1], before, (*days)[i], evidence_per_hop);
     if (!hop.ok()) return hop.status();
     bytes += HeapBytes(hop->statements.capacity() * sizeof(HopStatement));
     path.hops.push_back(std::move(*hop));
@@ -620,10 +620,12 @@ void ValidateTemporalPaths(const TemporalOptions& options, int max_hops, int max
   }
 }
 
-absl::StatusOr<TemporalPathsResult> FindTemporalPaths(
-    const storage::ReadView& view, EntityId from, EntityId to, model::Direction direction,
-    const CompiledFilter& filter, const TemporalOptions& options, int max_hops, int max_paths,
-    int evidence_per_hop, const StopFn& stop, WorkLease* memory) {
+absl::StatusOr<TemporalPathsResult> FindTemporalPaths(const storage::ReadView& view, EntityId from,
+                                                      EntityId to, model::Direction direction,
+                                                      const CompiledFilter& filter,
+                                                      const TemporalOptions& options, int max_hops,
+                                                      int max_paths, int evidence_per_hop,
+                                                      const StopFn& stop, WorkLease* memory) {
   std::vector<model::FieldViolation> violations;
   ValidateTemporalPaths(options, max_hops, max_paths, evidence_per_hop, &violations);
   if (from == to) violations.push_back({"to", "must differ from `from`"});

@@ -58,8 +58,8 @@ struct HopStatement {
 struct TemporalHop {
   model::EntityId from = 0;
   model::EntityId to = 0;
-  int32_t day = 0;    // the day the hop used (t_i)
-  uint64_t count = 0;  // statements that give this hop that day
+  int32_t day = 0;                       // the day the hop used (t_i)
+  uint64_t count = 0;                    // statements that give this hop that day
   std::vector<HopStatement> statements;  // newest first, at most evidence_per_hop
 };
 

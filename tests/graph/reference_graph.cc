@@ -71,7 +71,6 @@ bool SameSubject(const RefStatement& a, const RefStatement& b) {
          (!a.code.empty() || a.action_text == b.action_text);
 }
 
-
 // ------------------------------------------------ Time-respecting paths
 //
 // Written from the definition in docs/queries.md, statement by statement.
@@ -374,8 +373,8 @@ RefTemporalPaths ReferenceGraph::TemporalPaths(EntityId from, EntityId to, Direc
   for (const auto& [entities, w] : best) {
     if (static_cast<int>(out.paths.size()) == max_paths) break;
     if (AnswerRank(w, o.mode) != AnswerRank(*first, o.mode)) continue;
-    RefTemporalPath path{entities, {}, static_cast<int32_t>(w.days.front()),
-                         static_cast<int32_t>(w.days.back())};
+    RefTemporalPath path{
+        entities, {}, static_cast<int32_t>(w.days.front()), static_cast<int32_t>(w.days.back())};
     for (size_t i = 0; i < w.days.size(); ++i) {
       const int64_t clock = i == 0 ? start : w.days[i - 1];
       RefTemporalHop hop{entities[i], entities[i + 1], static_cast<int32_t>(w.days[i]), {}};
