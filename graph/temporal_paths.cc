@@ -367,7 +367,7 @@ absl::Status Enumerator::Extend(const std::vector<Pair>& pairs) {
   });
   for (size_t i = 0, j = 0; i < next.size(); i = j) {
     while (j < next.size() && next[j].entity == next[i].entity) ++j;
-    std::vector<Pair> kept = Keep(&next[i], &next[j]);
+    std::vector<Pair> kept = Keep(next.data() + i, next.data() + j);
     if (kept.empty()) continue;
     path_.push_back(next[i].entity);
     absl::Status s;
@@ -403,8 +403,8 @@ absl::Status Enumerator::Candidates(const std::vector<Pair>& pairs, ScratchCharg
 
 // The pairs of one entity (sorted by clock, then latest departure first)
 // worth going on with: not hopeless, and not dominated. Without a gap, an
-// earlier clock is never worse (every statement it may follow, a later
-// clock may not, and each later clock is no later), so a pair is kept only
+// earlier clock is never worse (it may follow every statement a later one
+// may, and each clock after it is no later), so a pair is kept only
 // if it departs later than every pair with a smaller clock (later matters
 // only for kLatestDeparture and kFastest). With a gap, a later clock may
 // reach statements an earlier one may not: one pair per clock.
