@@ -7,36 +7,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "graph/stop_check.h"
 #include "graph/taxonomy.h"
 
 namespace entente::graph {
 namespace {
-
-// How often (in index entries and expanded nodes) a query looks at the StopFn.
-constexpr int kStopCheckEvery = 1024;
-
-absl::Status Stopped() {
-  return absl::DeadlineExceededError("deadline exceeded or call cancelled");
-}
-
-// Asks the StopFn at a query's first step and then every kStopCheckEvery
-// steps, counted over the whole query. (A count restarted per scan never
-// reached the next check on a traversal of many nodes with few statements
-// each, and a stop that had already fired went unseen on small queries.)
-class StopCheck {
- public:
-  explicit StopCheck(const StopFn& stop) : stop_(stop) {}
-  // True once the StopFn has fired.
-  bool Step() {
-    if (!stop_ || --until_check_ > 0) return false;
-    until_check_ = kStopCheckEvery;
-    return stop_();
-  }
-
- private:
-  const StopFn& stop_;
-  int until_check_ = 1;
-};
 
 // One statement seen from `node`: the other end, and whether `node` is its
 // actor (forward) or its target.

@@ -109,4 +109,35 @@ std::vector<model::StatementInput> RandomStatements(const GraphSpec& spec) {
   return out;
 }
 
+std::vector<model::StatementInput> RandomTemporalStatements(const GraphSpec& spec) {
+  std::mt19937 rng(spec.seed);
+  auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  const int32_t first = model::DaysFromCivil(2024, 1, 20);
+  static const char* const kCodes[] = {"042", "190", "036"};
+  static const model::Date kPeriods[] = {
+      {2023, 12, 0}, {2024, 1, 0}, {2024, 2, 0}, {2023, 0, 0}, {2024, 0, 0}};
+  std::vector<model::StatementInput> out;
+  for (int i = 0; i < spec.statements; ++i) {
+    model::StatementInput in;
+    in.actor.name =
+        "T" + std::to_string(spec.seed) + "-" + std::to_string(uniform(0, spec.entities - 1));
+    in.target.name =
+        "T" + std::to_string(spec.seed) + "-" + std::to_string(uniform(0, spec.entities - 1));
+    in.action_text = "zq acted";
+    in.cameo_code = kCodes[uniform(0, 2)];
+    // Odd seeds mostly days, even seeds mostly months and years: coarse
+    // dates make many clocks equal, and so many ties.
+    const int p = uniform(0, 9);
+    in.date = p < (spec.seed % 2 == 1 ? 7 : 3) ? model::DateOfDay(first + uniform(0, 14))
+                                               : kPeriods[uniform(0, 4)];
+    in.confidence = uniform(1, 4) / 4.0;
+    const int doc = uniform(0, 9);
+    in.source.document_id = "tdoc-" + std::to_string(doc);
+    in.source.publisher = "pub-" + std::to_string(doc % 3);
+    in.idempotency_key = "temporal-" + std::to_string(spec.seed) + "-" + std::to_string(i);
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
 }  // namespace entente::graph

@@ -43,6 +43,15 @@ void PrintTo(const GraphSpec& s, std::ostream* os);
 // statements and sources, and some are contested.
 std::vector<model::StatementInput> RandomStatements(const GraphSpec& spec);
 
+// Few statements between `entities` entities "T<seed>-0".. for the
+// time-respecting path tests (whose reference enumerates every path): days
+// within a few weeks around the turn of January 2024 so that hops often tie,
+// mixed with dates to the month (December 2023, January or February 2024)
+// and to the year (2023, 2024), whose periods overlap those days (mostly
+// days for odd seeds, mostly months and years for even ones); codes
+// from three roots, so that filters cut hops.
+std::vector<model::StatementInput> RandomTemporalStatements(const GraphSpec& spec);
+
 // The seeded countries (ids from 1) that no statement of `w` mentions.
 std::vector<model::EntityId> Isolated(const World& w);
 

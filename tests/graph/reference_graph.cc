@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <limits>
+#include <optional>
+#include <tuple>
 
 #include "graph/taxonomy.h"
 
@@ -68,6 +71,57 @@ bool SameSubject(const RefStatement& a, const RefStatement& b) {
          (!a.code.empty() || a.action_text == b.action_text);
 }
 
+// ------------------------------------------------ Time-respecting paths
+//
+// Written from the definition in docs/queries.md, statement by statement.
+
+// The clock before any hop when no start day is given: minus infinity.
+constexpr int64_t kMinusInfinity = std::numeric_limits<int64_t>::min();
+
+// A time-respecting walk: its entities and the day each hop used.
+struct RefWalk {
+  std::vector<EntityId> entities;
+  std::vector<int64_t> days;  // t_1 .. t_k
+};
+
+// Whether statement `s` may be hop number `hop` (1-based) after clock
+// `clock`, and if so the day it uses.
+std::optional<int64_t> UsedDay(const RefStatement& s, int64_t clock, int hop,
+                               const TemporalOptions& o) {
+  if (s.last_day < clock) return std::nullopt;  // it ended before the clock
+  if (hop >= 2 && o.max_gap_days && s.day - clock > *o.max_gap_days) return std::nullopt;
+  return std::max<int64_t>(clock, s.day);
+}
+
+// The walk's rank, smaller first: (objective, hops, arrival).
+std::tuple<int64_t, int64_t, int64_t> Rank(const RefWalk& w, TemporalMode m) {
+  const int64_t hops = static_cast<int64_t>(w.days.size());
+  const int64_t departure = w.days.front(), arrival = w.days.back();
+  switch (m) {
+    case TemporalMode::kEarliestArrival:
+      return {arrival, hops, arrival};
+    case TemporalMode::kLatestDeparture:
+      return {-departure, hops, arrival};
+    case TemporalMode::kFastest:
+      return {arrival - departure, hops, arrival};
+    case TemporalMode::kShortest:
+      return {hops, hops, arrival};
+  }
+  return {};
+}
+
+// What a path must share with the best to be in the answer.
+std::tuple<int64_t, int64_t, int64_t> AnswerRank(const RefWalk& w, TemporalMode m) {
+  auto r = Rank(w, m);
+  if (m != TemporalMode::kShortest) std::get<2>(r) = 0;
+  return r;
+}
+
+// For one entity sequence, whether walk `a` represents it better than `b`.
+bool Represents(const RefWalk& a, const RefWalk& b, TemporalMode m) {
+  if (Rank(a, m) != Rank(b, m)) return Rank(a, m) < Rank(b, m);
+  return a.days < b.days;
+}
 }  // namespace
 
 void ReferenceGraph::Add(const RefStatement& s) {
@@ -267,6 +321,72 @@ RefPaths ReferenceGraph::Paths(EntityId from, EntityId to, Direction direction, 
       hops.push_back(std::move(hop));
     }
     out.hops.push_back(std::move(hops));
+  }
+  return out;
+}
+
+RefTemporalPaths ReferenceGraph::TemporalPaths(EntityId from, EntityId to, Direction direction,
+                                               const EdgeFilter& f, const TemporalOptions& o,
+                                               int max_hops, int max_paths) const {
+  const auto filtered = Filtered(f);  // newest first
+  const int64_t start = o.start_day ? *o.start_day : kMinusInfinity;
+  // Every simple time-respecting walk from `from` to `to`, best per entity sequence.
+  std::map<std::vector<EntityId>, RefWalk> best;
+  RefWalk walk{{from}, {}};
+  std::function<void()> grow = [&] {
+    const EntityId u = walk.entities.back();
+    if (u == to) {
+      auto [it, inserted] = best.try_emplace(walk.entities, walk);
+      if (!inserted && Represents(walk, it->second, o.mode)) it->second = walk;
+      return;
+    }
+    const int hop = static_cast<int>(walk.days.size()) + 1;
+    if (hop > max_hops) return;
+    const int64_t clock = walk.days.empty() ? start : walk.days.back();
+    for (const RefStatement* s : filtered) {
+      for (EntityId v : {s->actor, s->target}) {
+        if (!Supports(*s, u, v, direction)) continue;
+        if (std::find(walk.entities.begin(), walk.entities.end(), v) != walk.entities.end()) {
+          continue;
+        }
+        const auto day = UsedDay(*s, clock, hop, o);
+        if (!day) continue;
+        walk.entities.push_back(v);
+        walk.days.push_back(*day);
+        grow();
+        walk.entities.pop_back();
+        walk.days.pop_back();
+      }
+    }
+  };
+  grow();
+  RefTemporalPaths out;
+  const RefWalk* first = nullptr;
+  for (const auto& [entities, w] : best) {  // lexicographic: the first of a rank wins
+    if (first == nullptr || Rank(w, o.mode) < Rank(*first, o.mode)) first = &w;
+  }
+  if (first == nullptr) return out;
+  out.distance = static_cast<int>(first->days.size());
+  out.departure = static_cast<int32_t>(first->days.front());
+  out.arrival = static_cast<int32_t>(first->days.back());
+  out.duration = out.arrival - out.departure;
+  for (const auto& [entities, w] : best) {
+    if (static_cast<int>(out.paths.size()) == max_paths) break;
+    if (AnswerRank(w, o.mode) != AnswerRank(*first, o.mode)) continue;
+    RefTemporalPath path{
+        entities, {}, static_cast<int32_t>(w.days.front()), static_cast<int32_t>(w.days.back())};
+    for (size_t i = 0; i < w.days.size(); ++i) {
+      const int64_t clock = i == 0 ? start : w.days[i - 1];
+      RefTemporalHop hop{entities[i], entities[i + 1], static_cast<int32_t>(w.days[i]), {}};
+      for (const RefStatement* s : filtered) {
+        if (!Supports(*s, hop.from, hop.to, direction)) continue;
+        if (UsedDay(*s, clock, static_cast<int>(i) + 1, o) == w.days[i]) {
+          hop.statements.push_back(s->id);
+        }
+      }
+      path.hops.push_back(std::move(hop));
+    }
+    out.paths.push_back(std::move(path));
   }
   return out;
 }

@@ -19,6 +19,7 @@
 
 #include "graph/analytics.h"
 #include "graph/filter.h"
+#include "graph/temporal_paths.h"
 #include "model/claim.h"
 #include "model/types.h"
 
@@ -72,6 +73,30 @@ struct RefPaths {
   std::vector<std::vector<RefHop>> hops;            // per path
 };
 
+// Time-respecting paths (graph/temporal_paths.h, docs/queries.md).
+struct RefTemporalHop {
+  model::EntityId from = 0;
+  model::EntityId to = 0;
+  int32_t day = 0;                             // the day the hop used
+  std::vector<model::StatementId> statements;  // all that give it that day, newest first
+};
+
+struct RefTemporalPath {
+  std::vector<model::EntityId> entities;
+  std::vector<RefTemporalHop> hops;
+  int32_t departure = 0;
+  int32_t arrival = 0;
+};
+
+struct RefTemporalPaths {
+  int distance = -1;  // -1: none within max_hops
+  // Of the first path in the mode's order.
+  int32_t departure = 0;
+  int32_t arrival = 0;
+  int32_t duration = 0;
+  std::vector<RefTemporalPath> paths;  // lexicographic, at most max_paths
+};
+
 class ReferenceGraph {
  public:
   // Claims group statements within `window_days` (model::DaysMatch).
@@ -114,6 +139,15 @@ class ReferenceGraph {
   // sequences, cut at max_paths; each hop with all its statements.
   RefPaths Paths(model::EntityId from, model::EntityId to, model::Direction direction,
                  const EdgeFilter& f, int max_hops, int max_paths) const;
+
+  // Every simple path of statements up to max_hops, its clock applied as
+  // docs/queries.md defines it; each entity sequence represented by its
+  // best statement choice (then its smallest used days); the sequences
+  // that tie with the best on the mode's objective and hops (kShortest:
+  // and arrival), in lexicographic order, cut at max_paths.
+  RefTemporalPaths TemporalPaths(model::EntityId from, model::EntityId to,
+                                 model::Direction direction, const EdgeFilter& f,
+                                 const TemporalOptions& o, int max_hops, int max_paths) const;
 
   // The distinct independent sources of the statements `ids`.
   uint64_t SourcesOf(const std::vector<model::StatementId>& ids) const;

@@ -1,0 +1,648 @@
+// The search runs in three passes, each exact:
+//
+// 1. StateGraph: a forward level search over states (entity, clock) from
+//    (from, t_0), at most max_hops levels. A state's transitions are the
+//    (neighbour, t_i) its statements allow; they depend on the clock but
+//    not on the hops that led there, so each state is expanded once.
+// 2. Backward over that graph: the earliest clock at `to` each state can
+//    reach within r hops (walks, which may repeat entities: a bound for the
+//    simple paths, which may not).
+// 3. Enumerator: a depth-first walk of the simple entity paths, children in
+//    id order (so paths come in lexicographic order), carrying per path the
+//    (departure, clock) pairs it can be in, cutting pairs that another pair
+//    of the same path dominates and prefixes whose bound from pass 2 cannot
+//    reach the best found.
+// Each answer path then gets its used days (the lexicographically smallest
+// sequence among its best statement choices) and its hops' statements.
+#include "graph/temporal_paths.h"
+
+#include <algorithm>
+#include <compare>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "graph/stop_check.h"
+#include "model/violations.h"
+
+namespace entente::graph {
+namespace {
+
+using model::EntityId;
+
+// The clock before the first hop when there is no start day: before every
+// statement's last day, so that any first hop may follow it.
+constexpr int32_t kNoClock = model::kMinDay - 1;
+// A year, the longest period a date denotes, has at most 366 days: a
+// statement whose first day is more than 365 days before t ended before t.
+constexpr int32_t kLongestPeriodDays = 366;
+constexpr int32_t kNever = std::numeric_limits<int32_t>::max();
+
+bool InRange(int v, int lo, int hi) { return v >= lo && v <= hi; }
+
+int32_t Clamp(int64_t day) {
+  return static_cast<int32_t>(std::clamp<int64_t>(day, kNoClock - kLongestPeriodDays, kNever));
+}
+
+// Counts search steps against TemporalOptions::max_work.
+class WorkMeter {
+ public:
+  explicit WorkMeter(uint64_t limit) : limit_(limit) {}
+  absl::Status Add(uint64_t steps) {
+    used_ += steps;
+    if (used_ <= limit_) return absl::OkStatus();
+    return absl::ResourceExhaustedError(
+        "the time-respecting path search passed its work limit: narrow the filter's window, "
+        "give a start_day or a smaller max_gap_days, or lower max_hops");
+  }
+
+ private:
+  const uint64_t limit_;
+  uint64_t used_ = 0;
+};
+
+// A statement's date from its index entry: a covering entry carries its
+// precision; an older one (storage/key_codec.h) needs the statement.
+absl::StatusOr<model::Date> DateOf(const storage::ReadView& view, const model::EdgeEntry& e) {
+  if (e.covering) return model::DateOfFirstDay(e.day, e.precision);
+  auto s = view.GetStatement(e.statement);
+  if (!s.ok()) return s.status();
+  return s->date;
+}
+
+// What every pass reads.
+struct Search {
+  const storage::ReadView& view;
+  model::Direction direction;
+  const CompiledFilter& filter;
+  const TemporalOptions& options;
+  EntityId from;
+  EntityId to;
+  int max_hops;
+  StopCheck* stop;
+  WorkMeter* work;
+  WorkLease* memory;
+};
+
+// --------------------------------------------------------------- States
+
+// Being at `entity` on day `clock`, and where one more hop can lead.
+struct State {
+  EntityId entity;
+  int32_t clock;
+  std::vector<uint32_t> next;  // state indices, sorted, distinct
+};
+
+struct StateKey {
+  EntityId entity;
+  int32_t clock;
+  bool operator==(const StateKey&) const = default;
+};
+struct StateKeyHash {
+  size_t operator()(const StateKey& k) const noexcept {
+    return static_cast<size_t>((k.entity * 0x9E3779B97F4A7C15ull) ^ static_cast<uint32_t>(k.clock));
+  }
+};
+
+// A state: its index entry, its place in states_ and in a level, and its
+// row of earliest arrivals (charged per hop count in ComputeEarliest).
+constexpr size_t kStateBytes = HashEntryBytes<std::pair<const StateKey, uint32_t>>() +
+                               GrownVectorBytes<State>() + GrownVectorBytes<uint32_t>();
+constexpr size_t kTransitionBytes = GrownVectorBytes<uint32_t>();
+
+// Passes 1 and 2. State 0 is (from, t_0).
+class StateGraph {
+ public:
+  StateGraph(const Search& s, ScratchCharge* scratch) : s_(s), scratch_(scratch) {}
+  absl::Status Build();
+
+  const State& state(uint32_t i) const { return states_[i]; }
+  // The earliest clock at `to` that state i reaches in at most `hops` hops
+  // (0..max_hops); kNever if none.
+  int32_t EarliestAt(uint32_t i, int hops) const {
+    return earliest_[static_cast<size_t>(i) * (s_.max_hops + 1) + hops];
+  }
+  // The fewest hops, at most `hops`, from state i to `to`; -1 if none.
+  int FewestHops(uint32_t i, int hops) const;
+
+ private:
+  absl::StatusOr<uint32_t> Intern(EntityId entity, int32_t clock, std::vector<uint32_t>* fresh);
+  absl::Status ExpandLevel(std::vector<uint32_t>* fresh);
+  absl::Status ExpandEntity(const std::vector<uint32_t>& group, std::vector<uint32_t>* fresh);
+  absl::Status Follow(const model::EdgeEntry& e, const std::vector<uint32_t>& group, bool gap,
+                      std::vector<uint32_t>* fresh);
+  absl::Status ComputeEarliest();
+
+  const Search& s_;
+  ScratchCharge* const scratch_;
+  std::vector<State> states_;
+  std::unordered_map<StateKey, uint32_t, StateKeyHash> index_;
+  std::vector<int32_t> earliest_;  // per state, per hop count 0..max_hops
+};
+
+absl::Status StateGraph::Build() {
+  std::vector<uint32_t> fresh;
+  auto start = Intern(s_.from, s_.options.start_day.value_or(kNoClock), &fresh);
+  if (!start.ok()) return start.status();
+  // States first found at level max_hops end paths: no level expands them.
+  for (int level = 0; level < s_.max_hops && !fresh.empty(); ++level) {
+    if (absl::Status st = ExpandLevel(&fresh); !st.ok()) return st;
+  }
+  return ComputeEarliest();
+}
+
+absl::StatusOr<uint32_t> StateGraph::Intern(EntityId entity, int32_t clock,
+                                            std::vector<uint32_t>* fresh) {
+  auto [it, inserted] = index_.try_emplace(StateKey{entity, clock}, states_.size());
+  if (!inserted) return it->second;
+  absl::Status s = scratch_->Charge(kStateBytes);
+  if (s.ok()) s = s_.work->Add(1);
+  if (!s.ok()) return s;
+  states_.push_back(State{entity, clock, {}});
+  fresh->push_back(it->second);
+  return it->second;
+}
+
+// Expands the states found at one level, one scan per entity for all its
+// clocks; replaces `fresh` with the states found at the next.
+absl::Status StateGraph::ExpandLevel(std::vector<uint32_t>* fresh) {
+  std::vector<uint32_t> todo;
+  todo.swap(*fresh);
+  // A simple path ends at `to`: its states lead nowhere.
+  std::erase_if(todo, [&](uint32_t i) { return states_[i].entity == s_.to; });
+  std::sort(todo.begin(), todo.end(), [&](uint32_t a, uint32_t b) {
+    return std::pair{states_[a].entity, states_[a].clock} <
+           std::pair{states_[b].entity, states_[b].clock};
+  });
+  std::vector<uint32_t> group;
+  for (size_t i = 0; i < todo.size(); ++i) {
+    group.push_back(todo[i]);
+    if (i + 1 < todo.size() && states_[todo[i + 1]].entity == states_[todo[i]].entity) continue;
+    if (absl::Status s = ExpandEntity(group, fresh); !s.ok()) return s;
+    group.clear();
+  }
+  return absl::OkStatus();
+}
+
+// `group`: states of one entity, by clock. Reads only the entries that can
+// follow one of their clocks: ending on or after the earliest (first day
+// at most 365 days before it) and, with a gap, starting at most g days
+// after the latest; the rest of the entity's history is never read.
+absl::Status StateGraph::ExpandEntity(const std::vector<uint32_t>& group,
+                                      std::vector<uint32_t>* fresh) {
+  if (s_.stop->Step()) return Stopped();
+  const EntityId u = states_[group.front()].entity;
+  // The start state, the only one at `from`, opens no gap.
+  const bool gap = s_.options.max_gap_days.has_value() && u != s_.from;
+  storage::EdgeScan scan;
+  scan.entity = u;
+  scan.day_lo = std::max(s_.filter.day_lo(),
+                         Clamp(int64_t{states_[group.front()].clock} - (kLongestPeriodDays - 1)));
+  scan.day_hi = s_.filter.day_hi();
+  if (gap) {
+    scan.day_hi = std::min(scan.day_hi,
+                           Clamp(int64_t{states_[group.back()].clock} + *s_.options.max_gap_days));
+  }
+  if (scan.day_lo > scan.day_hi) return absl::OkStatus();
+  for (auto dir : {model::Direction::kOut, model::Direction::kIn}) {
+    if (s_.direction != model::Direction::kBoth && s_.direction != dir) continue;
+    scan.direction = dir;
+    auto it = s_.view.ScanEdges(scan);
+    for (; it->Valid(); it->Next()) {
+      if (s_.stop->Step()) return Stopped();
+      if (!s_.filter.Matches(it->entry())) continue;
+      if (absl::Status s = Follow(it->entry(), group, gap, fresh); !s.ok()) return s;
+    }
+    if (absl::Status s = it->status(); !s.ok()) return s;
+  }
+  for (uint32_t i : group) {
+    auto& next = states_[i].next;
+    std::sort(next.begin(), next.end());
+    next.erase(std::unique(next.begin(), next.end()), next.end());
+  }
+  return absl::OkStatus();
+}
+
+// Adds the transitions statement `e` gives the clocks of `group`: those t
+// with t <= last(e) and, with a gap, first(e) - t <= g; each to
+// (counterpart, max(t, first(e))). A simple path never steps onto an
+// entity twice: not onto itself, nor back onto `from`.
+absl::Status StateGraph::Follow(const model::EdgeEntry& e, const std::vector<uint32_t>& group,
+                                bool gap, std::vector<uint32_t>* fresh) {
+  const EntityId v = e.counterpart;
+  if (v == states_[group.front()].entity || v == s_.from) return absl::OkStatus();
+  auto date = DateOf(s_.view, e);
+  if (!date.ok()) return date.status();
+  const int32_t first = e.day;
+  const int32_t last = model::LastDay(*date);
+  auto clock_below = [&](uint32_t i, int64_t day) { return states_[i].clock < day; };
+  auto day_below = [&](int64_t day, uint32_t i) { return day < states_[i].clock; };
+  auto begin = gap ? std::lower_bound(group.begin(), group.end(),
+                                      int64_t{first} - *s_.options.max_gap_days, clock_below)
+                   : group.begin();
+  auto end = std::upper_bound(group.begin(), group.end(), int64_t{last}, day_below);
+  for (auto i = begin; i < end; ++i) {
+    auto target = Intern(v, std::max(states_[*i].clock, first), fresh);
+    if (!target.ok()) return target.status();
+    auto& next = states_[*i].next;
+    if (!next.empty() && next.back() == *target) continue;
+    absl::Status s = scratch_->Charge(kTransitionBytes);
+    if (s.ok()) s = s_.work->Add(1);
+    if (!s.ok()) return s;
+    next.push_back(*target);
+  }
+  return absl::OkStatus();
+}
+
+// Pass 2: hop count by hop count, the earliest clock at `to` within r hops
+// is the state's own (at `to`) or the best of its successors' within r - 1.
+absl::Status StateGraph::ComputeEarliest() {
+  const size_t width = s_.max_hops + 1;
+  if (absl::Status s = scratch_->Charge(HeapBytes(states_.size() * width * sizeof(int32_t)));
+      !s.ok()) {
+    return s;
+  }
+  earliest_.assign(states_.size() * width, kNever);
+  for (size_t i = 0; i < states_.size(); ++i) {
+    if (states_[i].entity == s_.to) earliest_[i * width] = states_[i].clock;
+  }
+  for (size_t r = 1; r < width; ++r) {
+    if (s_.stop->Step()) return Stopped();
+    for (size_t i = 0; i < states_.size(); ++i) {
+      int32_t best = earliest_[i * width + r - 1];
+      for (uint32_t n : states_[i].next) best = std::min(best, earliest_[n * width + r - 1]);
+      earliest_[i * width + r] = best;
+    }
+    if (absl::Status s = s_.work->Add(states_.size()); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+int StateGraph::FewestHops(uint32_t i, int hops) const {
+  for (int r = 0; r <= hops; ++r) {
+    if (EarliestAt(i, r) != kNever) return r;
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------- Enumeration
+
+// A path's place in the mode's order: (primary, hops, arrival), smaller
+// first; the primary objective is negated where larger is better.
+struct Key {
+  int64_t primary = 0;
+  int hops = 0;
+  int32_t arrival = 0;
+  auto operator<=>(const Key&) const = default;
+};
+
+// One way a path prefix can stand: at a state, having departed on a day
+// (t_1; unset before the first hop).
+struct Pair {
+  uint32_t state;
+  int32_t departure;
+};
+
+struct Candidate {
+  EntityId entity;
+  int32_t clock;
+  int32_t departure;
+  uint32_t state;
+};
+
+struct Found {
+  std::vector<EntityId> entities;
+  Key key;  // the best over the path's statement choices
+};
+
+bool DepartureMatters(TemporalMode m) {
+  return m == TemporalMode::kLatestDeparture || m == TemporalMode::kFastest;
+}
+
+// Pass 3. Finds, in lexicographic order, the paths of the answer (at most
+// max_paths) and the best path under the whole order.
+class Enumerator {
+ public:
+  Enumerator(const Search& s, const StateGraph& g, int max_paths)
+      : s_(s), g_(g), max_paths_(max_paths) {}
+  absl::Status Run() {
+    path_ = {s_.from};
+    return Extend({Pair{0, 0}});
+  }
+  const std::vector<Found>& answers() const { return answers_; }
+  const Found& best() const { return best_; }
+
+ private:
+  absl::Status Extend(const std::vector<Pair>& pairs);
+  absl::Status Candidates(const std::vector<Pair>& pairs, ScratchCharge* scratch,
+                          std::vector<Candidate>* out) const;
+  std::vector<Pair> Keep(const Candidate* begin, const Candidate* end) const;
+  void Record(const std::vector<Pair>& pairs);
+  Key KeyOf(const Pair& p, int hops) const;
+  Key LowerBound(const Pair& p, int hops) const;
+  // What decides membership of the answer: arrival only for kShortest.
+  Key AnswerPart(Key k) const {
+    if (s_.options.mode != TemporalMode::kShortest) k.arrival = 0;
+    return k;
+  }
+  bool Hopeless(const Key& bound) const;
+  bool OnPath(EntityId e) const { return std::find(path_.begin(), path_.end(), e) != path_.end(); }
+
+  const Search& s_;
+  const StateGraph& g_;
+  const int max_paths_;
+  std::vector<EntityId> path_;
+  std::vector<Found> answers_;  // all with one AnswerPart, in lexicographic order
+  Found best_;                  // entities empty until a path is found
+};
+
+absl::Status Enumerator::Extend(const std::vector<Pair>& pairs) {
+  ScratchCharge scratch(s_.memory);  // before `next`: released after it is freed
+  std::vector<Candidate> next;
+  if (absl::Status s = Candidates(pairs, &scratch, &next); !s.ok()) return s;
+  std::sort(next.begin(), next.end(), [](const Candidate& a, const Candidate& b) {
+    return std::tuple{a.entity, a.clock, -int64_t{a.departure}} <
+           std::tuple{b.entity, b.clock, -int64_t{b.departure}};
+  });
+  for (size_t i = 0, j = 0; i < next.size(); i = j) {
+    while (j < next.size() && next[j].entity == next[i].entity) ++j;
+    std::vector<Pair> kept = Keep(next.data() + i, next.data() + j);
+    if (kept.empty()) continue;
+    path_.push_back(next[i].entity);
+    absl::Status s;
+    if (next[i].entity == s_.to) {
+      Record(kept);
+    } else {
+      s = Extend(kept);
+    }
+    path_.pop_back();
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// The pairs one hop on from `pairs`, onto entities off the path, from which
+// `to` stays within reach of max_hops.
+absl::Status Enumerator::Candidates(const std::vector<Pair>& pairs, ScratchCharge* scratch,
+                                    std::vector<Candidate>* out) const {
+  if (s_.stop->Step()) return Stopped();
+  const int hops = static_cast<int>(path_.size());  // after the step
+  for (const Pair& p : pairs) {
+    for (uint32_t n : g_.state(p.state).next) {
+      const State& to = g_.state(n);
+      if (OnPath(to.entity) || g_.EarliestAt(n, s_.max_hops - hops) == kNever) continue;
+      absl::Status s = scratch->Charge(GrownVectorBytes<Candidate>());
+      if (s.ok()) s = s_.work->Add(1);
+      if (!s.ok()) return s;
+      out->push_back(Candidate{to.entity, to.clock, hops == 1 ? to.clock : p.departure, n});
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The pairs of one entity (sorted by clock, then latest departure first)
+// worth going on with: not hopeless, and not dominated. Without a gap, an
+// earlier clock is never worse (it may follow every statement a later one
+// may, and each clock after it is no later), so a pair is kept only
+// if it departs later than every pair with a smaller clock (later matters
+// only for kLatestDeparture and kFastest). With a gap, a later clock may
+// reach statements an earlier one may not: one pair per clock.
+std::vector<Pair> Enumerator::Keep(const Candidate* begin, const Candidate* end) const {
+  const bool gap = s_.options.max_gap_days.has_value();
+  const bool departure_matters = DepartureMatters(s_.options.mode);
+  const int hops = static_cast<int>(path_.size());
+  std::vector<Pair> kept;
+  int64_t latest = std::numeric_limits<int64_t>::min();
+  for (const Candidate* c = begin; c != end; ++c) {
+    const Pair p{c->state, c->departure};
+    if (Hopeless(LowerBound(p, hops))) continue;
+    if (gap) {
+      if (kept.empty() || g_.state(kept.back().state).clock != c->clock) kept.push_back(p);
+    } else if (departure_matters ? c->departure > latest : kept.empty()) {
+      kept.push_back(p);
+      latest = c->departure;
+    }
+  }
+  return kept;
+}
+
+void Enumerator::Record(const std::vector<Pair>& pairs) {
+  const int hops = static_cast<int>(path_.size()) - 1;
+  Key key = KeyOf(pairs.front(), hops);
+  for (const Pair& p : pairs) key = std::min(key, KeyOf(p, hops));
+  if (best_.entities.empty() || key < best_.key) best_ = Found{path_, key};
+  if (answers_.empty() || AnswerPart(key) < AnswerPart(answers_.front().key)) {
+    answers_.clear();
+    answers_.push_back(Found{path_, key});
+  } else if (AnswerPart(key) == AnswerPart(answers_.front().key) &&
+             static_cast<int>(answers_.size()) < max_paths_) {
+    answers_.push_back(Found{path_, key});
+  }
+}
+
+Key Enumerator::KeyOf(const Pair& p, int hops) const {
+  const int32_t arrival = g_.state(p.state).clock;
+  switch (s_.options.mode) {
+    case TemporalMode::kEarliestArrival:
+      return {arrival, hops, arrival};
+    case TemporalMode::kLatestDeparture:
+      return {-int64_t{p.departure}, hops, arrival};
+    case TemporalMode::kFastest:
+      return {int64_t{arrival} - p.departure, hops, arrival};
+    case TemporalMode::kShortest:
+      return {hops, hops, arrival};
+  }
+  return {};
+}
+
+// A key no completion of `p` (after `hops` hops) beats: each component is
+// a lower bound (the arrival one given the fewest hops, which is all that
+// can tie on hops), so the key is one in the lexicographic order too.
+Key Enumerator::LowerBound(const Pair& p, int hops) const {
+  const int left = g_.FewestHops(p.state, s_.max_hops - hops);
+  const int32_t soonest = g_.EarliestAt(p.state, s_.max_hops - hops);
+  const Key k = KeyOf(p, hops + left);
+  Key bound{k.primary, hops + left, g_.EarliestAt(p.state, left)};
+  if (s_.options.mode == TemporalMode::kEarliestArrival) bound.primary = soonest;
+  if (s_.options.mode == TemporalMode::kFastest) bound.primary = int64_t{soonest} - p.departure;
+  return bound;
+}
+
+// Whether a prefix whose completions are all at least `bound` can neither
+// join the answer nor become the best path.
+bool Enumerator::Hopeless(const Key& bound) const {
+  if (answers_.empty()) return false;
+  if (AnswerPart(bound) > AnswerPart(answers_.front().key)) return true;
+  return static_cast<int>(answers_.size()) >= max_paths_ && bound >= best_.key;
+}
+
+// ---------------------------------------------------------------- Result
+
+// The days a found path used: among its statement choices with its best
+// key, the lexicographically smallest (t_1, ..., t_k). Layer i holds the
+// path's states after i hops; `good[i]` those that still end on the key's
+// arrival; then each day is the smallest good one after the previous.
+absl::StatusOr<std::vector<int32_t>> UsedDays(const Search& s, const StateGraph& g,
+                                              const Found& found) {
+  const size_t k = found.entities.size() - 1;
+  std::vector<std::vector<uint32_t>> layer(k + 1);
+  layer[0] = {0};
+  for (size_t i = 1; i <= k; ++i) {
+    for (uint32_t p : layer[i - 1]) {
+      for (uint32_t n : g.state(p).next) {
+        if (g.state(n).entity == found.entities[i]) layer[i].push_back(n);
+      }
+    }
+    std::sort(layer[i].begin(), layer[i].end());
+    layer[i].erase(std::unique(layer[i].begin(), layer[i].end()), layer[i].end());
+  }
+  std::vector<std::vector<uint32_t>> good(k + 1);
+  for (uint32_t n : layer[k]) {
+    if (g.state(n).clock == found.key.arrival) good[k].push_back(n);
+  }
+  for (size_t i = k - 1; i >= 1; --i) {
+    for (uint32_t n : layer[i]) {
+      for (uint32_t m : g.state(n).next) {
+        if (std::binary_search(good[i + 1].begin(), good[i + 1].end(), m)) {
+          good[i].push_back(n);
+          break;
+        }
+      }
+    }
+  }
+  std::optional<int32_t> departure;  // what the key fixes t_1 to
+  if (s.options.mode == TemporalMode::kLatestDeparture) departure = -found.key.primary;
+  if (s.options.mode == TemporalMode::kFastest) departure = found.key.arrival - found.key.primary;
+  std::vector<int32_t> days;
+  uint32_t at = 0;
+  for (size_t i = 1; i <= k; ++i) {
+    std::optional<uint32_t> pick;
+    for (uint32_t n : g.state(at).next) {
+      if (!std::binary_search(good[i].begin(), good[i].end(), n)) continue;
+      if (i == 1 && departure && g.state(n).clock != *departure) continue;
+      if (!pick || g.state(n).clock < g.state(*pick).clock) pick = n;
+    }
+    if (!pick) return absl::InternalError("a found time-respecting path has no used days");
+    days.push_back(g.state(*pick).clock);
+    at = *pick;
+  }
+  return days;
+}
+
+// Hop u->v after clock `before` on `day`: every statement that gives it
+// that day (the constraints then hold for all of them alike). Reads the
+// pair's entries with first day in [before - 365, day].
+absl::StatusOr<TemporalHop> HopOn(const Search& s, EntityId u, EntityId v, int32_t before,
+                                  int32_t day, int limit) {
+  TemporalHop hop{u, v, day, 0, {}};
+  storage::EdgeScan scan;
+  scan.entity = u;
+  scan.pair_with = v;
+  scan.day_lo = std::max(s.filter.day_lo(), Clamp(int64_t{before} - (kLongestPeriodDays - 1)));
+  scan.day_hi = std::min(s.filter.day_hi(), day);
+  auto it = s.view.ScanEdges(scan);
+  for (; it->Valid(); it->Next()) {
+    const model::EdgeEntry& e = it->entry();
+    const bool forward = e.counterpart == u;  // counterpart is the actor
+    if (s.direction == model::Direction::kOut && !forward) continue;
+    if (s.direction == model::Direction::kIn && forward) continue;
+    if (!s.filter.Matches(e)) continue;
+    auto date = DateOf(s.view, e);
+    if (!date.ok()) return date.status();
+    if (model::LastDay(*date) < before || std::max(before, e.day) != day) continue;
+    ++hop.count;
+    if (static_cast<int>(hop.statements.size()) < limit) {
+      hop.statements.push_back(HopStatement{e.statement, *date});
+    }
+  }
+  if (absl::Status st = it->status(); !st.ok()) return st;
+  return hop;
+}
+
+// The path of `found` with its used days and its hops' statements, charged
+// to s.memory.
+absl::StatusOr<TemporalPath> MakePath(const Search& s, const StateGraph& g, const Found& found,
+                                      int evidence_per_hop) {
+  auto days = UsedDays(s, g, found);
+  if (!days.ok()) return days.status();
+  TemporalPath path{found.entities, {}, days->front(), days->back()};
+  size_t bytes = HeapBytes(path.entities.size() * sizeof(EntityId)) +
+                 HeapBytes(days->size() * sizeof(TemporalHop));
+  int32_t before = s.options.start_day.value_or(kNoClock);
+  for (size_t i = 0; i < days->size(); ++i) {
+    auto hop =
+        HopOn(s, found.entities[i], found.entities[i + 1], before, (*days)[i], evidence_per_hop);
+    if (!hop.ok()) return hop.status();
+    bytes += HeapBytes(hop->statements.capacity() * sizeof(HopStatement));
+    path.hops.push_back(std::move(*hop));
+    before = (*days)[i];
+  }
+  if (absl::Status st = s.memory->Charge(bytes); !st.ok()) return st;
+  return path;
+}
+
+absl::StatusOr<TemporalPathsResult> Answer(const Search& s, const StateGraph& g,
+                                           const Enumerator& en, int evidence_per_hop) {
+  TemporalPathsResult out;
+  if (en.answers().empty()) return out;
+  out.distance = en.answers().front().key.hops;
+  auto best = MakePath(s, g, en.best(), 0);
+  if (!best.ok()) return best.status();
+  out.departure = best->departure;
+  out.arrival = best->arrival;
+  out.duration = best->arrival - best->departure;
+  for (const Found& f : en.answers()) {
+    auto path = MakePath(s, g, f, evidence_per_hop);
+    if (!path.ok()) return path.status();
+    out.paths.push_back(std::move(*path));
+  }
+  return out;
+}
+
+}  // namespace
+
+void ValidateTemporalPaths(const TemporalOptions& options, int max_hops, int max_paths,
+                           int evidence_per_hop, std::vector<model::FieldViolation>* out) {
+  if (!InRange(max_hops, 1, 6)) out->push_back({"max_hops", "must be in 1..6"});
+  if (!InRange(max_paths, 1, 100)) out->push_back({"max_paths", "must be in 1..100"});
+  if (!InRange(evidence_per_hop, 1, 100)) {
+    out->push_back({"evidence_per_hop", "must be in 1..100"});
+  }
+  if (!InRange(static_cast<int>(options.mode), 0, 3)) {
+    out->push_back({"mode", "must be EARLIEST_ARRIVAL, LATEST_DEPARTURE, FASTEST or SHORTEST"});
+  }
+  if (options.max_gap_days && *options.max_gap_days < 0) {
+    out->push_back({"max_gap_days", "must be 0 or more"});
+  }
+  if (options.start_day && !InRange(*options.start_day, model::kMinDay, model::kMaxDay)) {
+    out->push_back({"start_day", "must be a day of years 1..9999"});
+  }
+}
+
+absl::StatusOr<TemporalPathsResult> FindTemporalPaths(const storage::ReadView& view, EntityId from,
+                                                      EntityId to, model::Direction direction,
+                                                      const CompiledFilter& filter,
+                                                      const TemporalOptions& options, int max_hops,
+                                                      int max_paths, int evidence_per_hop,
+                                                      const StopFn& stop, WorkLease* memory) {
+  std::vector<model::FieldViolation> violations;
+  ValidateTemporalPaths(options, max_hops, max_paths, evidence_per_hop, &violations);
+  if (from == to) violations.push_back({"to", "must differ from `from`"});
+  if (!violations.empty()) return model::InvalidArgument(violations);
+  WorkLease unlimited;
+  if (memory == nullptr) memory = &unlimited;
+  ScratchCharge scratch(memory);  // before the search state: released after it is freed
+  StopCheck check(stop);
+  WorkMeter work(options.max_work);
+  const Search s{view, direction, filter, options, from, to, max_hops, &check, &work, memory};
+  StateGraph graph(s, &scratch);
+  if (absl::Status st = graph.Build(); !st.ok()) return st;
+  Enumerator enumerator(s, graph, max_paths);
+  if (absl::Status st = enumerator.Run(); !st.ok()) return st;
+  // A claim the filter could not read made its statements fail the filter.
+  if (absl::Status st = filter.claims_status(); !st.ok()) return st;
+  return Answer(s, graph, enumerator, evidence_per_hop);
+}
+
+}  // namespace entente::graph
