@@ -164,6 +164,41 @@ std::string StatementLines(const v1::Statement& s, int indent, int width) {
   return out;
 }
 
+// --temporal MODE [--start DATE] [--max-gap DAYS] into `request`.
+absl::Status ParseTemporalOptions(const ParsedArgs& args, v1::FindPathsRequest* request) {
+  if (!args.Has("temporal")) {
+    for (const char* flag : {"start", "max-gap"}) {
+      if (args.Has(flag)) return absl::InvalidArgumentError(absl::StrCat("--", flag, " needs --temporal"));
+    }
+    return absl::OkStatus();
+  }
+  static const std::pair<const char*, v1::TemporalMode> kModes[] = {
+      {"earliest", v1::TEMPORAL_MODE_EARLIEST_ARRIVAL},
+      {"latest", v1::TEMPORAL_MODE_LATEST_DEPARTURE},
+      {"fastest", v1::TEMPORAL_MODE_FASTEST},
+      {"shortest", v1::TEMPORAL_MODE_SHORTEST},
+  };
+  const std::string mode = args.Get("temporal", "");
+  for (const auto& [name, value] : kModes) {
+    if (mode == name) request->set_temporal_mode(value);
+  }
+  if (request->temporal_mode() == v1::TEMPORAL_MODE_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--temporal: '", mode, "' is not one of earliest, latest, fastest, shortest"));
+  }
+  if (args.Has("start")) {
+    auto start = ParseDate(args.Get("start", ""));
+    if (!start.ok()) return absl::InvalidArgumentError("--start: " + Message(start.status()));
+    *request->mutable_start_date() = *start;
+  }
+  if (args.Has("max-gap")) {
+    int32_t gap = 0;
+    if (absl::Status s = IntOption(args, "max-gap", 0, 36500, &gap); !s.ok()) return s;
+    request->set_max_gap_days(gap);
+  }
+  return absl::OkStatus();
+}
+
 std::string RenderPaths(const v1::FindPathsResponse& response,
                         const v1::FindPathsRequest& request) {
   if (response.distance() < 0) {
@@ -172,14 +207,26 @@ std::string RenderPaths(const v1::FindPathsResponse& response,
   }
   const int width = OutputWidth();
   std::string out = absl::StrFormat("distance %d\n", response.distance());
+  const bool temporal = request.temporal_mode() != v1::TEMPORAL_MODE_UNSPECIFIED;
+  if (temporal) {
+    absl::StrAppendFormat(&out, "best path: departs %s, arrives %s, %s\n",
+                          FormatDate(response.departure()), FormatDate(response.arrival()),
+                          Counted(response.duration_days(), "day"));
+  }
   for (const v1::Path& path : response.paths()) {
     std::vector<std::string> names;
     for (const auto& e : path.entities()) names.push_back(Printable(e.name()));
-    absl::StrAppend(&out, "\n", absl::StrJoin(names, " -> "), "\n");
+    absl::StrAppend(&out, "\n", absl::StrJoin(names, " -> "));
+    if (temporal) {
+      absl::StrAppend(&out, "  (", FormatDate(path.departure()), " .. ",
+                      FormatDate(path.arrival()), ")");
+    }
+    absl::StrAppend(&out, "\n");
     for (int h = 0; h < path.hops_size(); ++h) {
       const v1::PathHop& hop = path.hops(h);
       const bool named = h + 1 < path.entities_size();
-      absl::StrAppendFormat(&out, "  %s -> %s: %s statement%s%s\n",
+      absl::StrAppendFormat(&out, "  %s%s -> %s: %s statement%s%s\n",
+                            temporal ? FormatDate(hop.used_date()) + "  " : "",
                             named ? names[h] : absl::StrCat("#", hop.from_id()),
                             named ? names[h + 1] : absl::StrCat("#", hop.to_id()),
                             FormatCount(hop.count()), hop.count() == 1 ? "" : "s",
@@ -196,8 +243,8 @@ std::string RenderPaths(const v1::FindPathsResponse& response,
     }
   }
   if (response.paths_size() == request.max_paths()) {
-    absl::StrAppendFormat(&out, "\nshowing %d shortest paths; there may be more: raise --paths\n",
-                          response.paths_size());
+    absl::StrAppendFormat(&out, "\nshowing %d %s paths; there may be more: raise --paths\n",
+                          response.paths_size(), temporal ? "best" : "shortest");
   }
   return out;
 }
@@ -292,6 +339,7 @@ absl::StatusOr<v1::FindPathsRequest> BuildPathsRequest(const ParsedArgs& args,
   request.set_max_hops(hops);
   request.set_max_paths(paths);
   request.set_evidence_per_hop(evidence);
+  if (absl::Status s = ParseTemporalOptions(args, &request); !s.ok()) return s;
   // Only --json prints the entities' aliases (see BuildTraverseRequest).
   request.set_entity_view(args.Has("json") ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
   return request;
@@ -347,7 +395,14 @@ Command PathCommand() {
           "Finds the shortest paths from A to B (names or aliases, or ids with --id) over\n"
           "statements that pass the filter, at most --max-hops long. Prints the distance,\n"
           "then each path and under each hop its number of statements and the newest\n"
-          "few (date, actor, action [CAMEO code], target, quote).\n" +
+          "few (date, actor, action [CAMEO code], target, quote).\n"
+          "\n"
+          "With --temporal, only time-respecting paths: each hop dated no earlier than the\n"
+          "one before (a statement dated to a month or year may be any day of it), the\n"
+          "best by MODE: earliest (arrival), latest (departure), fastest (fewest days\n"
+          "from first to last hop) or shortest (fewest hops). Each hop shows the day it\n"
+          "used. --start DATE starts the clock; --max-gap DAYS bounds the days between\n"
+          "two hops. docs/queries.md, \"Time-respecting paths\", has the exact rule.\n" +
           FilterDetails(),
       .options = WithFilterOptions(
           {
@@ -361,6 +416,10 @@ Command PathCommand() {
                absl::StrCat("statements shown per hop, 1..100 (default ", kDefaultEvidence, ")")},
               {"sources", "",
                "count each hop's independent sources (publishers) too"},
+              {"temporal", "MODE",
+               "time-respecting paths only: earliest, latest, fastest or shortest"},
+              {"start", "DATE", "with --temporal: the first hop on or after DATE"},
+              {"max-gap", "DAYS", "with --temporal: at most DAYS between two hops"},
               {"id", "", "A and B are entity ids"},
               {"json", "", "print the server's answer as one JSON object"},
           }),
@@ -369,6 +428,7 @@ Command PathCommand() {
               "path \"South Korea\" Russia --max-hops 3",
               "path \"Yoon Suk Yeol\" \"Kim Jong Un\" --paths 10 --since 2024-10",
               "path Russia NATO --direction out --quad vx,mx",
+              "path \"North Korea\" Ukraine --temporal earliest --start 2024-10 --max-gap 30",
           },
       .run = RunPath,
   };

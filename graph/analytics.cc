@@ -580,6 +580,16 @@ absl::Status AddHops(const storage::ReadView& view, model::Direction direction,
 
 }  // namespace
 
+void ValidatePathLimits(int max_hops, int max_paths, int evidence_per_hop,
+                        std::vector<model::FieldViolation>* out) {
+  const auto in_range = [](int v, int lo, int hi) { return v >= lo && v <= hi; };
+  if (!in_range(max_hops, 1, 6)) out->push_back({"max_hops", "must be in 1..6"});
+  if (!in_range(max_paths, 1, 100)) out->push_back({"max_paths", "must be in 1..100"});
+  if (!in_range(evidence_per_hop, 1, 100)) {
+    out->push_back({"evidence_per_hop", "must be in 1..100"});
+  }
+}
+
 absl::StatusOr<PathsResult> FindPaths(const storage::ReadView& view, model::EntityId from,
                                       model::EntityId to, model::Direction direction,
                                       const CompiledFilter& filter, int max_hops, int max_paths,

@@ -77,13 +77,31 @@ struct PathHop {
   uint64_t count = 0;                          // statements supporting the hop
   std::vector<model::StatementId> statements;  // newest first, at most the evidence limit
   uint64_t sources = 0;  // distinct independent sources of the count; 0 if not counted
+  // Time-respecting paths (graph/temporal_paths.h) only: the day the hop
+  // used; `count` and `statements` are then those that give it that day.
+  std::optional<int32_t> used_day;
+};
+
+// A time-respecting path's first and last used days.
+struct PathSpan {
+  int32_t departure = 0;
+  int32_t arrival = 0;
 };
 
 struct PathsResult {
   int distance = -1;  // -1: no path within max_hops
   std::vector<std::vector<model::EntityId>> paths;  // each from ... to
   std::vector<std::vector<PathHop>> hops;           // per path
+  // Time-respecting paths only: each path's span, and the best path's
+  // (graph/temporal_paths.h, TemporalPathsResult).
+  std::vector<PathSpan> spans;
+  std::optional<PathSpan> best;
 };
+
+// Appends the violations of a path search's limits, each naming its field:
+// max_hops (1..6), max_paths and evidence_per_hop (1..100).
+void ValidatePathLimits(int max_hops, int max_paths, int evidence_per_hop,
+                        std::vector<model::FieldViolation>* out);
 
 // Shortest paths from `from` to `to` (from != to) of at most `max_hops`
 // hops, at most `max_paths` of them in lexicographic order of their ids.

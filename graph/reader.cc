@@ -476,16 +476,48 @@ absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q, con
   return answer;
 }
 
+namespace {
+
+// Time-respecting paths in the shape of static ones, so that one answer
+// (and one conversion to the wire) serves both.
+absl::StatusOr<PathsResult> TemporalAsPaths(absl::StatusOr<TemporalPathsResult> r) {
+  if (!r.ok()) return r.status();
+  PathsResult out;
+  out.distance = r->distance;
+  if (r->distance >= 0) out.best = PathSpan{r->departure, r->arrival};
+  for (TemporalPath& p : r->paths) {
+    std::vector<PathHop> hops;
+    for (const TemporalHop& h : p.hops) {
+      PathHop hop;
+      hop.from = h.from;
+      hop.to = h.to;
+      hop.count = h.count;
+      hop.used_day = h.day;
+      for (const HopStatement& s : h.statements) hop.statements.push_back(s.id);
+      hops.push_back(std::move(hop));
+    }
+    out.paths.push_back(std::move(p.entities));
+    out.hops.push_back(std::move(hops));
+    out.spans.push_back({p.departure, p.arrival});
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const StopFn& stop,
                                                   WorkLease* memory) const {
   std::vector<model::FieldViolation> violations;
   CheckRef(q.from, "from", &violations);
   CheckRef(q.to, "to", &violations);
   ValidateEdgeFilter(q.filter, "filter.", &violations);
-  if (!InRange(q.max_hops, 1, 6)) violations.push_back({"max_hops", "must be in 1..6"});
-  if (!InRange(q.max_paths, 1, 100)) violations.push_back({"max_paths", "must be in 1..100"});
-  if (!InRange(q.evidence_per_hop, 1, 100)) {
-    violations.push_back({"evidence_per_hop", "must be in 1..100"});
+  ValidatePathLimits(q.max_hops, q.max_paths, q.evidence_per_hop, &violations);
+  if (q.temporal) {
+    ValidateTemporalOptions(*q.temporal, &violations);
+    if (q.count_sources) {
+      violations.push_back(
+          {"count_sources", "is not counted for time-respecting paths (temporal_mode)"});
+    }
   }
   if (!violations.empty()) return model::InvalidArgument(violations);
   auto view = store_->Snapshot();
@@ -502,9 +534,12 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
   if (!filter.ok()) return filter.status();
   std::optional<SourceCounter> sources;
   if (q.count_sources) sources.emplace(*view);
-  auto r = graph::FindPaths(*view, from->id, to->id, q.direction, *filter, q.max_hops,
-                            q.max_paths, q.evidence_per_hop, stop, memory,
-                            sources ? &*sources : nullptr);
+  auto r = q.temporal ? TemporalAsPaths(graph::FindTemporalPaths(
+                            *view, from->id, to->id, q.direction, *filter, *q.temporal,
+                            q.max_hops, q.max_paths, q.evidence_per_hop, stop, memory))
+                      : graph::FindPaths(*view, from->id, to->id, q.direction, *filter,
+                                         q.max_hops, q.max_paths, q.evidence_per_hop, stop,
+                                         memory, sources ? &*sources : nullptr);
   if (!r.ok()) return r.status();
   if (absl::Status s = filter->claims_status(); !s.ok()) return s;
   answer.result = std::move(*r);

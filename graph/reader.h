@@ -22,6 +22,7 @@
 #include "graph/claims_query.h"
 #include "graph/entity_cache.h"
 #include "graph/filter.h"
+#include "graph/temporal_paths.h"
 #include "graph/work_budget.h"
 #include "model/types.h"
 #include "storage/store.h"
@@ -91,7 +92,10 @@ struct PathQuery {
   int max_hops = 4;          // 1..6
   int max_paths = 5;         // 1..100
   int evidence_per_hop = 3;  // 1..100
-  bool count_sources = false;  // PathHop::sources
+  bool count_sources = false;  // PathHop::sources; not with `temporal`
+  // Set: time-respecting paths (graph/temporal_paths.h) instead of the
+  // shortest static ones.
+  std::optional<TemporalOptions> temporal;
 };
 
 struct PathAnswer {

@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "graph/analytics.h"
 #include "graph/stop_check.h"
 #include "model/violations.h"
 
@@ -602,21 +603,17 @@ absl::StatusOr<TemporalPathsResult> Answer(const Search& s, const StateGraph& g,
 
 }  // namespace
 
-void ValidateTemporalPaths(const TemporalOptions& options, int max_hops, int max_paths,
-                           int evidence_per_hop, std::vector<model::FieldViolation>* out) {
-  if (!InRange(max_hops, 1, 6)) out->push_back({"max_hops", "must be in 1..6"});
-  if (!InRange(max_paths, 1, 100)) out->push_back({"max_paths", "must be in 1..100"});
-  if (!InRange(evidence_per_hop, 1, 100)) {
-    out->push_back({"evidence_per_hop", "must be in 1..100"});
-  }
+void ValidateTemporalOptions(const TemporalOptions& options,
+                             std::vector<model::FieldViolation>* out) {
   if (!InRange(static_cast<int>(options.mode), 0, 3)) {
-    out->push_back({"mode", "must be EARLIEST_ARRIVAL, LATEST_DEPARTURE, FASTEST or SHORTEST"});
+    out->push_back({"temporal_mode",
+                    "must be EARLIEST_ARRIVAL, LATEST_DEPARTURE, FASTEST or SHORTEST"});
   }
   if (options.max_gap_days && *options.max_gap_days < 0) {
     out->push_back({"max_gap_days", "must be 0 or more"});
   }
   if (options.start_day && !InRange(*options.start_day, model::kMinDay, model::kMaxDay)) {
-    out->push_back({"start_day", "must be a day of years 1..9999"});
+    out->push_back({"start_date", "must be a day of years 1..9999"});
   }
 }
 
@@ -627,7 +624,8 @@ absl::StatusOr<TemporalPathsResult> FindTemporalPaths(const storage::ReadView& v
                                                       int max_paths, int evidence_per_hop,
                                                       const StopFn& stop, WorkLease* memory) {
   std::vector<model::FieldViolation> violations;
-  ValidateTemporalPaths(options, max_hops, max_paths, evidence_per_hop, &violations);
+  ValidatePathLimits(max_hops, max_paths, evidence_per_hop, &violations);
+  ValidateTemporalOptions(options, &violations);
   if (from == to) violations.push_back({"to", "must differ from `from`"});
   if (!violations.empty()) return model::InvalidArgument(violations);
   WorkLease unlimited;

@@ -84,16 +84,17 @@ struct TemporalPathsResult {
   std::vector<TemporalPath> paths;
 };
 
-// Appends the violations of a search's arguments, each naming its field:
-// max_hops (1..6), max_paths and evidence_per_hop (1..100), mode,
-// max_gap_days (>= 0), start_day (within years 1..9999).
-void ValidateTemporalPaths(const TemporalOptions& options, int max_hops, int max_paths,
-                           int evidence_per_hop, std::vector<model::FieldViolation>* out);
+// Appends the violations of `options`, each named as its field of
+// FindPathsRequest: temporal_mode, max_gap_days (>= 0), start_date (within
+// years 1..9999). The path limits are ValidatePathLimits'.
+void ValidateTemporalOptions(const TemporalOptions& options,
+                             std::vector<model::FieldViolation>* out);
 
 // The time-respecting paths from `from` to `to` (from != to) of at most
 // `max_hops` hops along `direction` (OUT actor->target, IN target->actor,
 // BOTH either) whose every statement passes `filter`. InvalidArgument if
-// ValidateTemporalPaths finds anything or from == to; ResourceExhausted,
+// ValidatePathLimits or ValidateTemporalOptions finds anything, or from ==
+// to; ResourceExhausted,
 // naming what to narrow, past `memory`'s budget or options.max_work.
 // Expanding an entity at clock t reads only its index entries that can
 // follow t: first day in [t - 365, t + max_gap_days] within the filter's

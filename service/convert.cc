@@ -18,6 +18,9 @@
 
 #include "absl/strings/escaping.h"
 #include "graph/taxonomy.h"
+#include "graph/validate.h"
+#include "model/date.h"
+#include "model/violations.h"
 
 namespace entente::service {
 namespace {
@@ -72,6 +75,31 @@ graph::EdgeFilter FromProto(const v1::EdgeFilter& f) {
     }
   }
   return out;
+}
+
+absl::StatusOr<std::optional<graph::TemporalOptions>> TemporalFromProto(
+    const v1::FindPathsRequest& req) {
+  std::vector<model::FieldViolation> violations;
+  const bool temporal = req.temporal_mode() != v1::TEMPORAL_MODE_UNSPECIFIED;
+  if (!temporal) {
+    for (auto [set, field] : {std::pair{req.has_start_date(), "start_date"},
+                              std::pair{req.has_max_gap_days(), "max_gap_days"}}) {
+      if (set) violations.push_back({field, "needs temporal_mode"});
+    }
+    if (!violations.empty()) return model::InvalidArgument(violations);
+    return std::nullopt;
+  }
+  graph::TemporalOptions o;
+  // TEMPORAL_MODE_EARLIEST_ARRIVAL (1) is graph::TemporalMode 0, and so on.
+  o.mode = static_cast<graph::TemporalMode>(req.temporal_mode() - 1);
+  if (req.has_start_date()) {
+    const model::Date start = FromProto(req.start_date());
+    graph::ValidateDate(start, true, "start_date", &violations);
+    if (!violations.empty()) return model::InvalidArgument(violations);
+    o.start_day = model::FirstDay(start);
+  }
+  if (req.has_max_gap_days()) o.max_gap_days = req.max_gap_days();
+  return o;
 }
 
 graph::Granularity FromProto(v1::Granularity g) {

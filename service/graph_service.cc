@@ -232,15 +232,27 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
   q.count_sources = req->count_sources();
   q.max_paths = OrDefault(req->max_paths(), 5);
   q.evidence_per_hop = OrDefault(req->evidence_per_hop(), 3);
+  auto temporal = TemporalFromProto(*req);
+  if (!temporal.ok()) return ToGrpcStatus(temporal.status());
+  q.temporal = *temporal;
   graph::WorkLease memory = reader_->NewLease();
   auto answer = reader_->FindPaths(q, StopOf(ctx), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
   const auto& r = answer->result;
   resp->set_distance(r.distance);
+  if (r.best) {
+    *resp->mutable_departure() = DayProto(r.best->departure);
+    *resp->mutable_arrival() = DayProto(r.best->arrival);
+    resp->set_duration_days(r.best->arrival - r.best->departure);
+  }
   for (size_t p = 0; p < r.paths.size(); ++p) {
     auto* path = resp->add_paths();
     for (auto id : r.paths[p]) {
       ToProto(answer->entities.at(id), path->add_entities(), req->entity_view());
+    }
+    if (p < r.spans.size()) {
+      *path->mutable_departure() = DayProto(r.spans[p].departure);
+      *path->mutable_arrival() = DayProto(r.spans[p].arrival);
     }
     for (const auto& hop : r.hops[p]) {
       auto* h = path->add_hops();
@@ -248,6 +260,7 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
       h->set_to_id(hop.to);
       h->set_count(hop.count);
       h->set_sources(hop.sources);
+      if (hop.used_day) *h->mutable_used_date() = DayProto(*hop.used_day);
       for (auto id : hop.statements) {
         ToProto(answer->statements.at(id), h->add_statements(), req->statement_view());
       }

@@ -319,6 +319,43 @@ constexpr char kSmallIcewsTsv[] =
     "Alpha\tConsult\t2014-01-04\n"
     "Alpha\tConsult\tBeta\t2014-13-01\n";
 
+// path --temporal: a static path whose second hop came first is refuted;
+// the time-respecting one shows each hop's day.
+TEST_F(CliE2eTest, TemporalPathShowsUsedDaysAndRefutesAStaticPath) {
+  const std::string path = dir_.Sub("temporal.tsv");
+  std::ofstream(path) << "Envoy\tConsult\tHub\t2014-03-05\n"
+                         "Hub\tConsult\tTarget\t2014-03-01\n"
+                         "Envoy\tConsult\tRelay\t2014-03-02\n"
+                         "Relay\tConsult\tLink\t2014-03-03\n"
+                         "Link\tConsult\tTarget\t2014-03-20\n";
+  ASSERT_EQ(Cli({"import", "--format", "icews-tsv", path}).exit_code, 0);
+  auto r = Cli({"path", "Envoy", "Target", "--direction", "out"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Envoy -> Hub -> Target\n"), std::string::npos) << r.out;
+  r = Cli({"path", "Envoy", "Target", "--direction", "out", "--temporal", "earliest"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("distance 3\nbest path: departs 2014-03-02, arrives 2014-03-20, 18 days\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Envoy -> Relay -> Link -> Target  (2014-03-02 .. 2014-03-20)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  2014-03-20  Link -> Target: 1 statement\n"), std::string::npos) << r.out;
+  // With at most 10 days between hops, no path is left.
+  r = Cli({"path", "Envoy", "Target", "--direction", "out", "--temporal", "fastest", "--max-gap",
+           "10"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("no path within 4 hops"), std::string::npos) << r.out;
+  // Bad usage says what is wrong.
+  r = Cli({"path", "Envoy", "Target", "--max-gap", "3"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--max-gap needs --temporal"), std::string::npos) << r.err;
+  r = Cli({"path", "Envoy", "Target", "--temporal", "soonest"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not one of earliest, latest, fastest, shortest"), std::string::npos)
+      << r.err;
+}
+
 TEST_F(CliE2eTest, ImportIcewsTsvKeepsIdenticalRowsAndReportsBadLines) {
   const std::string path = dir_.Sub("small.tsv");
   std::ofstream(path) << kSmallIcewsTsv;

@@ -397,7 +397,7 @@ TEST_F(TemporalPathsTest, BadArgumentsNameTheirField) {
   o.mode = static_cast<TemporalMode>(9);
   r = Find("S", "T", o);
   ASSERT_THAT(r, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_EQ(model::ViolationsOf(r.status())[0].field, "mode");
+  EXPECT_EQ(model::ViolationsOf(r.status())[0].field, "temporal_mode");
 }
 
 TEST_F(TemporalPathsTest, LimitsStopTheSearch) {

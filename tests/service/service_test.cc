@@ -1,11 +1,13 @@
 // The gRPC service on a real server on 127.0.0.1 (port 0) over a real
 // RocksDB database, driven by generated stubs.
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "service/convert.h"
 #include "tests/service/service_fixture.h"
@@ -420,6 +422,104 @@ TEST_F(ServiceTest, NewQueriesRejectBadInputByField) {
   st = reader->Finish();
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("filter.code_prefixes[0]"));
+}
+
+// Time-respecting paths on the wire: the used dates, the spans, and the
+// options that refute a static path (docs/queries.md).
+TEST_F(ServiceTest, TemporalFindPathsKeepsHopsInTimeOrder) {
+  v1::IngestRequest ingest;
+  const auto add = [&](const char* actor, const char* target, int day) {
+    v1::Statement s = Good();
+    s.mutable_actor()->set_name(actor);
+    s.mutable_target()->set_name(target);
+    s.mutable_date()->set_day(day);
+    s.set_quote(absl::StrCat(actor, " ", target, " ", day));
+    *ingest.add_statements() = s;
+  };
+  add("Pyongyang Envoy", "Moscow Office", 5);   // the first hop
+  add("Moscow Office", "Kyiv Desk", 1);         // before it: unusable
+  add("Moscow Office", "Kyiv Desk", 9);         // after it
+  v1::IngestResponse ingested;
+  grpc::ClientContext ictx;
+  ASSERT_TRUE(ingest_->Ingest(&ictx, ingest, &ingested).ok());
+  ASSERT_EQ(ingested.accepted(), 3u);
+
+  const auto find = [&](const std::function<void(v1::FindPathsRequest*)>& set,
+                        v1::FindPathsResponse* resp) {
+    v1::FindPathsRequest req;
+    req.mutable_from()->set_name("Pyongyang Envoy");
+    req.mutable_to()->set_name("Kyiv Desk");
+    req.set_direction(v1::OUT);
+    set(&req);
+    grpc::ClientContext ctx;
+    return graph_->FindPaths(&ctx, req, resp);
+  };
+  v1::FindPathsResponse resp;
+  ASSERT_TRUE(find([](auto* r) { r->set_temporal_mode(v1::TEMPORAL_MODE_EARLIEST_ARRIVAL); },
+                   &resp)
+                  .ok());
+  ASSERT_EQ(resp.distance(), 2);
+  ASSERT_EQ(resp.paths_size(), 1);
+  const v1::Path& p = resp.paths(0);
+  ASSERT_EQ(p.hops_size(), 2);
+  EXPECT_EQ(p.hops(0).used_date().day(), 5);
+  EXPECT_EQ(p.hops(1).used_date().day(), 9);
+  EXPECT_EQ(p.hops(1).count(), 1u);  // the 1st cannot follow the 5th
+  ASSERT_EQ(p.hops(1).statements_size(), 1);
+  EXPECT_EQ(p.hops(1).statements(0).date().day(), 9);
+  EXPECT_EQ(p.departure().day(), 5);
+  EXPECT_EQ(p.arrival().day(), 9);
+  EXPECT_EQ(resp.duration_days(), 4);
+
+  // A gap of 3 days, or a start after the first hop, refutes the path the
+  // static search still finds.
+  v1::FindPathsResponse none;
+  ASSERT_TRUE(find([](auto* r) {
+                r->set_temporal_mode(v1::TEMPORAL_MODE_FASTEST);
+                r->set_max_gap_days(3);
+              },
+                   &none)
+                  .ok());
+  EXPECT_EQ(none.distance(), -1);
+  ASSERT_TRUE(find([](auto* r) {
+                r->set_temporal_mode(v1::TEMPORAL_MODE_SHORTEST);
+                *r->mutable_start_date() = DateProto({2024, 10, 6});
+              },
+                   &none)
+                  .ok());
+  EXPECT_EQ(none.distance(), -1);
+  v1::FindPathsResponse stat;
+  ASSERT_TRUE(find([](auto*) {}, &stat).ok());
+  EXPECT_EQ(stat.distance(), 2);
+  EXPECT_FALSE(stat.paths(0).hops(0).has_used_date());
+
+  // Bad input names the field.
+  const std::pair<std::function<void(v1::FindPathsRequest*)>, std::string> bad[] = {
+      {[](auto* r) { r->set_max_gap_days(3); }, "max_gap_days"},
+      {[](auto* r) { *r->mutable_start_date() = DateProto({2024, 10, 6}); }, "start_date"},
+      {[](auto* r) {
+         r->set_temporal_mode(v1::TEMPORAL_MODE_FASTEST);
+         r->set_max_gap_days(-1);
+       },
+       "max_gap_days"},
+      {[](auto* r) {
+         r->set_temporal_mode(v1::TEMPORAL_MODE_FASTEST);
+         *r->mutable_start_date() = DateProto({2024, 13, 1});
+       },
+       "start_date.month"},
+      {[](auto* r) { r->set_temporal_mode(static_cast<v1::TemporalMode>(17)); }, "temporal_mode"},
+      {[](auto* r) {
+         r->set_temporal_mode(v1::TEMPORAL_MODE_LATEST_DEPARTURE);
+         r->set_count_sources(true);
+       },
+       "count_sources"},
+  };
+  for (const auto& [set, field] : bad) {
+    v1::FindPathsResponse r;
+    grpc::Status st = find(set, &r);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
+    EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre(field));
+  }
 }
 
 // ENTITY_VIEW_BASIC: the same entities without their aliases; FULL and
