@@ -50,7 +50,7 @@ const std::vector<Command>& AllCommands() {
       IngestCommand(),    ImportCommand(),  StatementsCommand(), StatementCommand(),
       EntityCommand(),    SearchCommand(),  NeighborsCommand(),  PathCommand(),
       TimelineCommand(),  ProfileCommand(), ClaimsCommand(),     ClaimCommand(),
-      ExportCommand(),    RetractCommand(), AdminCommand()};
+      ExportCommand(),    RetractCommand(), WatchCommand(),      AdminCommand()};
   return *commands;
 }
 

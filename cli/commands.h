@@ -90,6 +90,7 @@ Command TimelineCommand();
 Command ProfileCommand();
 Command ExportCommand();
 Command RetractCommand();
+Command WatchCommand();
 Command AdminCommand();
 
 }  // namespace entente::cli

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <random>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -118,6 +119,20 @@ model::CodeSource ClassifyStatementAction(std::string_view action_text,
   *code = std::move(s.cameo_code);
   return s.code_source;
 }
+
+namespace {
+
+absl::Status EnsureDatabaseId(storage::Store* store) {
+  auto id = store->GetMeta(kMetaDatabaseId);
+  if (id.ok() || !absl::IsNotFound(id.status())) return id.status();
+  std::random_device random;
+  const uint64_t value = (uint64_t{random()} << 32) ^ random();
+  storage::WriteSet ws = store->NewWriteSet();
+  ws.PutMeta(kMetaDatabaseId, storage::EncodeId(value == 0 ? 1 : value));
+  return store->Commit(ws);
+}
+
+}  // namespace
 
 absl::StatusOr<IdCounters> LoadIdCounters(const storage::Store& store) {
   IdCounters counters;
@@ -370,6 +385,10 @@ absl::Status Ingestor::Init() {
   if (!counters.ok()) return counters.status();
   next_entity_ = counters->next_entity;
   next_statement_ = counters->next_statement;
+  if (absl::Status st = EnsureDatabaseId(store_); !st.ok()) return st;
+  auto last_seq = store_->Snapshot()->LastRetractionSeq();
+  if (!last_seq.ok()) return last_seq.status();
+  last_retraction_seq_ = *last_seq;
   auto window = LoadClaimWindow(*store_);
   if (!window.ok()) return window.status();
   claim_window_ = *window;

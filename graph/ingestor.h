@@ -78,6 +78,10 @@ absl::StatusOr<IdCounters> LoadIdCounters(const storage::Store& store);
 // existed) keeps none, and ingest into it leaves the claims family alone
 // rather than fill it with claims that miss the statements before.
 inline constexpr char kMetaClaimWindow[] = "claim_window_days";
+// A random id that tells this database from others (change feed cursors,
+// graph/feed.h), written by the first Ingestor to open the store. Kept by
+// backups, so a restored copy takes the cursors of its original.
+inline constexpr char kMetaDatabaseId[] = "database_id";
 // The store's claim window, or nullopt if it keeps no claims. DataLoss if
 // the row is corrupt.
 absl::StatusOr<std::optional<int32_t>> LoadClaimWindow(const storage::Store& store);
@@ -160,12 +164,15 @@ class Ingestor {
 
   // Deletes the statements `ids` and every statement of `documents` (and
   // those documents' entries), with their index entries and summaries, in
-  // one atomic commit serialised with ingest. Idempotency keys stay
-  // reserved (see storage/key_codec.h). Unknown ids and documents are
-  // reported, not errors. Finding a document's statements reads every
-  // statement (there is no document index). FailedPrecondition in bulk mode.
+  // one atomic commit serialised with ingest, and keeps each in the history
+  // family with the time, `reason` and its place in the retraction log (the
+  // change feed, graph/feed.h). Idempotency keys stay reserved (see
+  // storage/key_codec.h). Unknown ids and documents are reported, not
+  // errors. Finding a document's statements reads every statement (there is
+  // no document index). FailedPrecondition in bulk mode.
   absl::StatusOr<RetractOutcome> Retract(const std::vector<model::StatementId>& ids,
-                                         const std::vector<std::string>& documents);
+                                         const std::vector<std::string>& documents,
+                                         std::string_view reason = {});
 
  private:
   class Batch;
@@ -184,6 +191,7 @@ class Ingestor {
   NameCache alias_cache_ ABSL_GUARDED_BY(mu_);
   model::EntityId next_entity_ ABSL_GUARDED_BY(mu_) = 1;
   model::StatementId next_statement_ ABSL_GUARDED_BY(mu_) = 1;
+  uint64_t last_retraction_seq_ ABSL_GUARDED_BY(mu_) = 0;  // of the history's log
   // Set if the store keeps claims (kMetaClaimWindow).
   std::optional<int32_t> claim_window_ ABSL_GUARDED_BY(mu_);
   // Bulk mode: what earlier batches staged, which the store cannot see yet.

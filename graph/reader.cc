@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "graph/ingestor.h"
 #include "graph/names.h"
 #include "graph/validate.h"
 #include "model/violations.h"
@@ -91,6 +92,13 @@ class Hydrator {
     return Complete(std::move(*s));
   }
 
+  // The view of a statement read elsewhere: the change feed's, which may
+  // have been retracted with its document (its source then holds only the
+  // document id).
+  absl::StatusOr<StatementView> FromStatement(model::Statement s) {
+    return Complete(std::move(s), /*document_may_be_gone=*/true);
+  }
+
   WorkLease* memory() const { return memory_; }
 
   // The view of a covering index entry (StatementDetail::kIndex): no
@@ -145,7 +153,7 @@ class Hydrator {
 
  private:
   // Adds the statement's entities and document.
-  absl::StatusOr<StatementView> Complete(model::Statement s) {
+  absl::StatusOr<StatementView> Complete(model::Statement s, bool document_may_be_gone = false) {
     StatementView v;
     v.statement = std::move(s);
     auto actor = Entity(v.statement.actor);
@@ -160,6 +168,11 @@ class Hydrator {
       v.attributed_to = *std::move(a);
     }
     auto doc = Document(v.statement.document_id);
+    if (absl::IsNotFound(doc.status()) && document_may_be_gone) {
+      model::Document only_id;
+      only_id.document_id = v.statement.document_id;
+      doc = std::make_shared<const model::Document>(std::move(only_id));
+    }
     if (!doc.ok()) return doc.status();
     v.source = *std::move(doc);
     if (absl::Status st = memory_->Charge(HeapBytesOf(v)); !st.ok()) return st;
@@ -564,6 +577,44 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
   if (!entities.ok()) return entities.status();
   answer.entities = std::move(*entities);
   return answer;
+}
+
+absl::StatusOr<WatchAnswer> GraphReader::Watch(const WatchQuery& q, WorkLease* memory) const {
+  std::vector<model::FieldViolation> violations;
+  if (q.entity) CheckRef(*q.entity, "entity", &violations);
+  if (!violations.empty()) return model::InvalidArgument(violations);
+  auto view = store_->Snapshot();
+  WorkLease own = NewLease();
+  if (memory == nullptr) memory = &own;
+  FeedQuery feed;
+  feed.after = q.after;
+  feed.filter = q.filter;
+  feed.max_changes = q.max_changes;
+  if (q.entity) {
+    auto e = Find(*view, *q.entity, q.resolution);
+    if (!e.ok()) return e.status();
+    feed.entity = e->id;
+  }
+  auto page = ReadFeed(*view, feed);
+  if (!page.ok()) return page.status();
+  WatchAnswer answer;
+  Hydrator hydrator(*view, &entities_, memory);
+  for (Change& c : page->changes) {
+    auto v = hydrator.FromStatement(std::move(c.statement));
+    if (!v.ok()) return v.status();
+    answer.statements.push_back(*std::move(v));
+  }
+  answer.page = *std::move(page);
+  return answer;
+}
+
+absl::StatusOr<uint64_t> GraphReader::DatabaseId() const {
+  auto v = store_->GetMeta(kMetaDatabaseId);
+  if (absl::IsNotFound(v.status())) return 0;  // no Ingestor opened it yet
+  if (!v.ok()) return v.status();
+  auto id = storage::DecodeId(*v);
+  if (!id) return absl::DataLossError("corrupt meta database_id");
+  return *id;
 }
 
 absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, const StopFn& stop,

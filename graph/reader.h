@@ -21,6 +21,7 @@
 #include "graph/analytics.h"
 #include "graph/claims_query.h"
 #include "graph/entity_cache.h"
+#include "graph/feed.h"
 #include "graph/filter.h"
 #include "graph/temporal_paths.h"
 #include "graph/work_budget.h"
@@ -123,6 +124,21 @@ struct TimelineAnswer {
   StatementPage page;
 };
 
+// The change feed (graph/feed.h) as a reader's query.
+struct WatchQuery {
+  std::optional<model::EntityRef> entity;  // only its statements
+  model::NameResolution resolution = model::NameResolution::kAlias;
+  EdgeFilter filter;
+  FeedCursor after;
+  size_t max_changes = 1000;  // 1..10000
+};
+
+struct WatchAnswer {
+  // Each change's statement is moved to `statements`, in the same order.
+  FeedPage page;
+  std::vector<StatementView> statements;
+};
+
 struct ProfileQuery {
   model::EntityRef entity;
   model::NameResolution resolution = model::NameResolution::kAlias;
@@ -220,6 +236,12 @@ class GraphReader {
                                           WorkLease* memory = nullptr) const;
   absl::StatusOr<ProfileAnswer> Profile(const ProfileQuery& q, const StopFn& stop,
                                         WorkLease* memory = nullptr) const;
+
+  // The changes after q.after (graph/feed.h), one page of them.
+  absl::StatusOr<WatchAnswer> Watch(const WatchQuery& q, WorkLease* memory = nullptr) const;
+  // The store's kMetaDatabaseId (graph/ingestor.h); 0 before an Ingestor
+  // has opened it.
+  absl::StatusOr<uint64_t> DatabaseId() const;
 
   // Claims (docs/claims.md). FailedPrecondition if the store keeps none;
   // InvalidArgument naming the field; NotFound for an unknown entity.

@@ -64,7 +64,8 @@ absl::Status Recompute(const storage::ReadView& view, const GroupKey& key, CellG
 }  // namespace
 
 absl::StatusOr<RetractOutcome> Ingestor::Retract(const std::vector<model::StatementId>& ids,
-                                                 const std::vector<std::string>& documents) {
+                                                 const std::vector<std::string>& documents,
+                                                 std::string_view reason) {
   std::lock_guard<std::mutex> lock(mu_);
   if (mode_ == Mode::kBulk) {
     return absl::FailedPreconditionError("retraction is not possible during a bulk load");
@@ -116,8 +117,11 @@ absl::StatusOr<RetractOutcome> Ingestor::Retract(const std::vector<model::Statem
   std::optional<storage::ClaimBook> claims;
   if (claim_window_) claims.emplace(view.get(), *claim_window_);
   std::map<GroupKey, CellGroup> groups;
+  const int64_t now = clock_();
+  uint64_t seq = last_retraction_seq_;
   for (const auto& [id, s] : doomed) {
     ws.DeleteStatement(s);
+    ws.PutRetracted(s, {now, std::string(reason), ++seq}, next_statement_);
     if (claims) {
       if (absl::Status st = claims->Remove(s); !st.ok()) return st;
     }
@@ -141,6 +145,7 @@ absl::StatusOr<RetractOutcome> Ingestor::Retract(const std::vector<model::Statem
     if (absl::Status st = claims->WriteTo(&ws); !st.ok()) return st;
   }
   if (absl::Status st = store_->Commit(ws); !st.ok()) return st;
+  last_retraction_seq_ = seq;
   return out;
 }
 

@@ -99,6 +99,13 @@ struct Statement {
   ReportedCoverage reported;
 };
 
+// When and why a statement was retracted (storage/key_codec.h, history).
+struct Retraction {
+  int64_t at_micros = 0;
+  std::string reason;
+  uint64_t seq = 0;  // its place in the retraction log, from 1
+};
+
 // An index entry: what a scan over one entity's statements yields without
 // reading the statement itself, enough to filter on.
 struct EdgeEntry {

@@ -367,8 +367,11 @@ namespace {
 // `fingerprint`: `parse` takes the fields after "VERSION:FINGERPRINT:"
 // (false: not ours). InvalidArgument saying why not; `keep` says what of
 // the request to keep when the token was issued for another.
+// Reads a token "VERSION:FINGERPRINT_HEX:FIELDS..." (web-safe base64):
+// InvalidArgument if it is not one, or `mismatch` if it was issued for
+// another fingerprint.
 absl::Status ReadToken(const std::string& token, absl::string_view version,
-                       uint64_t fingerprint, absl::string_view keep,
+                       uint64_t fingerprint, absl::string_view mismatch,
                        const std::function<bool(const std::vector<absl::string_view>&)>& parse) {
   const absl::Status not_ours =
       absl::InvalidArgumentError("is not a token this service returned");
@@ -380,11 +383,14 @@ absl::Status ReadToken(const std::string& token, absl::string_view version,
       !parse({parts.begin() + 2, parts.end()})) {
     return not_ours;
   }
-  if (issued_for != fingerprint) {
-    return absl::InvalidArgumentError(absl::StrCat("was returned for another query: keep ", keep,
-                                                   ", or start again without a token"));
-  }
+  if (issued_for != fingerprint) return absl::InvalidArgumentError(mismatch);
   return absl::OkStatus();
+}
+
+// The mismatch message of a page token.
+std::string OtherQuery(absl::string_view keep) {
+  return absl::StrCat("was returned for another query: keep ", keep,
+                      ", or start again without a token");
 }
 
 }  // namespace
@@ -392,7 +398,7 @@ absl::Status ReadToken(const std::string& token, absl::string_view version,
 absl::StatusOr<uint64_t> DecodeClaimsPageToken(const std::string& token, uint64_t fingerprint) {
   uint64_t offset = 0;
   absl::Status s = ReadToken(
-      token, "c1", fingerprint, "every field of the request that returned it but page_size",
+      token, "c1", fingerprint, OtherQuery("every field of the request that returned it but page_size"),
       [&](const std::vector<absl::string_view>& f) {
         return f.size() == 1 && absl::SimpleAtoi(f[0], &offset);
       });
@@ -426,12 +432,33 @@ std::string EncodePageToken(uint64_t fingerprint, const storage::EdgePosition& p
                                                 p.statement));
 }
 
+std::string EncodeFeedCursor(uint64_t database_id, const graph::FeedCursor& c) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat("f1:", absl::Hex(database_id), ":", c.ingested, ":", c.retracted));
+}
+
+absl::StatusOr<graph::FeedCursor> DecodeFeedCursor(const std::string& cursor,
+                                                   uint64_t database_id) {
+  graph::FeedCursor c;
+  if (cursor.empty()) return c;
+  absl::Status s = ReadToken(
+      cursor, "f1", database_id,
+      "was returned by another database (a cursor holds in the database that returned it and in "
+      "its backups); start again without one",
+      [&](const std::vector<absl::string_view>& f) {
+        return f.size() == 2 && absl::SimpleAtoi(f[0], &c.ingested) &&
+               absl::SimpleAtoi(f[1], &c.retracted);
+      });
+  if (!s.ok()) return s;
+  return c;
+}
+
 absl::StatusOr<storage::EdgePosition> DecodePageToken(const std::string& token,
                                                       uint64_t fingerprint) {
   storage::EdgePosition p;
   absl::Status s = ReadToken(
       token, "2", fingerprint,
-      "the entity, direction, name resolution and filter of the request that returned it",
+      OtherQuery("the entity, direction, name resolution and filter of the request that returned it"),
       [&](const std::vector<absl::string_view>& f) {
         return f.size() == 2 && absl::SimpleAtoi(f[0], &p.day) &&
                absl::SimpleAtoi(f[1], &p.statement);

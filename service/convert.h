@@ -60,6 +60,12 @@ size_t HeapBytes(const v1::GetRelationTimelineResponse& m);
 uint64_t PageFingerprint(const v1::ListStatementsRequest& request);
 uint64_t PageFingerprint(const v1::GetRelationTimelineRequest& request);
 std::string EncodePageToken(uint64_t fingerprint, const storage::EdgePosition& p);
+// A change feed cursor (WatchStatementsRequest.cursor) of the database with
+// `database_id`; empty decodes to the start. InvalidArgument (the caller
+// names the field) if it is not one, or is another database's.
+std::string EncodeFeedCursor(uint64_t database_id, const graph::FeedCursor& c);
+absl::StatusOr<graph::FeedCursor> DecodeFeedCursor(const std::string& cursor,
+                                                   uint64_t database_id);
 // InvalidArgument, saying why, when `token` is not one this service
 // returned, or was returned for a request with another fingerprint.
 absl::StatusOr<storage::EdgePosition> DecodePageToken(const std::string& token,

@@ -1,5 +1,8 @@
 #include "service/graph_service.h"
 
+#include <chrono>
+#include <thread>
+
 #include "graph/validate.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
@@ -267,6 +270,71 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
     }
   }
   return ToGrpcStatus(ChargeResponse(*resp, &memory));
+}
+
+namespace {
+
+// How long a caught-up watch waits before it looks for new changes.
+constexpr auto kWatchPoll = std::chrono::milliseconds(100);
+
+// One response of a watch: `answer`'s changes and where it leaves off.
+v1::WatchStatementsResponse WatchResponse(graph::WatchAnswer& answer, uint64_t database_id,
+                                          v1::StatementView view) {
+  v1::WatchStatementsResponse out;
+  const graph::FeedPage& page = answer.page;
+  for (size_t i = 0; i < page.changes.size(); ++i) {
+    const graph::Change& c = page.changes[i];
+    v1::StatementChange* change = out.add_changes();
+    change->set_kind(c.kind == graph::ChangeKind::kIngested ? v1::StatementChange::INGESTED
+                                                            : v1::StatementChange::RETRACTED);
+    ToProto(answer.statements[i], change->mutable_statement(), view);
+    if (c.retraction) {
+      change->set_retracted_at_micros(c.retraction->at_micros);
+      change->set_retraction_reason(c.retraction->reason);
+    }
+    change->set_cursor(EncodeFeedCursor(database_id, c.cursor));
+  }
+  out.set_cursor(EncodeFeedCursor(database_id, page.cursor));
+  out.set_caught_up(page.caught_up);
+  return out;
+}
+
+}  // namespace
+
+grpc::Status GraphServiceImpl::WatchStatements(
+    grpc::ServerContext* ctx, const v1::WatchStatementsRequest* req,
+    grpc::ServerWriter<v1::WatchStatementsResponse>* writer) {
+  if (grpc::Status s = CheckName("entity.name", req->entity().name()); !s.ok()) return s;
+  auto database_id = reader_->DatabaseId();
+  if (!database_id.ok()) return ToGrpcStatus(database_id.status());
+  auto after = DecodeFeedCursor(req->cursor(), *database_id);
+  if (!after.ok()) return BadRequest({{"cursor", std::string(after.status().message())}});
+  graph::WatchQuery q;
+  if (req->has_entity()) {
+    q.entity = FromProto(req->entity());
+    q.resolution = FromProto(req->name_resolution());
+  }
+  q.filter = FromProto(req->filter());
+  q.after = *after;
+  bool was_caught_up = false;
+  while (!ctx->IsCancelled()) {
+    auto answer = reader_->Watch(q);
+    if (!answer.ok()) return ToGrpcStatus(answer.status());
+    const bool caught_up = answer->page.caught_up;
+    // A caught-up poll that found nothing new says nothing.
+    if (!answer->page.changes.empty() || (caught_up && !was_caught_up) ||
+        !(answer->page.cursor == q.after)) {
+      if (!writer->Write(WatchResponse(*answer, *database_id, req->statement_view()))) {
+        return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+      }
+    }
+    q.after = answer->page.cursor;
+    was_caught_up = caught_up;
+    if (!caught_up) continue;
+    if (req->stop_when_caught_up()) return grpc::Status::OK;
+    std::this_thread::sleep_for(kWatchPoll);
+  }
+  return grpc::Status(grpc::StatusCode::CANCELLED, "the watch was cancelled");
 }
 
 grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,

@@ -24,6 +24,8 @@ class GraphServiceImpl final : public v1::GraphService::Service {
                         grpc::ServerWriter<v1::TraverseResponse>* writer) override;
   grpc::Status FindPaths(grpc::ServerContext* ctx, const v1::FindPathsRequest* req,
                          v1::FindPathsResponse* resp) override;
+  grpc::Status WatchStatements(grpc::ServerContext* ctx, const v1::WatchStatementsRequest* req,
+                               grpc::ServerWriter<v1::WatchStatementsResponse>* writer) override;
   grpc::Status GetRelationTimeline(grpc::ServerContext* ctx,
                                    const v1::GetRelationTimelineRequest* req,
                                    v1::GetRelationTimelineResponse* resp) override;

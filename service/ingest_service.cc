@@ -141,7 +141,7 @@ grpc::Status IngestServiceImpl::Retract(grpc::ServerContext* ctx, const v1::Retr
                                             req->statement_ids().end());
   const std::vector<std::string> documents(req->document_ids().begin(),
                                            req->document_ids().end());
-  auto outcome = ingestor_->Retract(ids, documents);
+  auto outcome = ingestor_->Retract(ids, documents, req->reason());
   if (!outcome.ok()) return ToGrpcStatus(outcome.status());
   resp->set_retracted(outcome->retracted.size());
   for (auto id : outcome->retracted) resp->add_retracted_ids(id);

@@ -482,6 +482,47 @@ std::string ClaimantKey(std::string_view member, model::StatementId claim) {
   return k;
 }
 
+namespace {
+constexpr char kHistoryRetracted = 0x01;
+constexpr char kHistoryLog = 0x02;
+
+std::string TaggedU64(char tag, uint64_t n) {
+  std::string k;
+  k.push_back(tag);
+  PutU64(&k, n);
+  return k;
+}
+
+std::optional<uint64_t> DecodeTaggedU64(char tag, std::string_view key) {
+  if (key.size() != 9 || key[0] != tag) return std::nullopt;
+  return GetU64(key.data() + 1);
+}
+}  // namespace
+
+std::string RetractedKey(model::StatementId id) { return TaggedU64(kHistoryRetracted, id); }
+
+std::optional<model::StatementId> DecodeRetractedKey(std::string_view key) {
+  return DecodeTaggedU64(kHistoryRetracted, key);
+}
+
+std::string RetractionLogKey(uint64_t seq) { return TaggedU64(kHistoryLog, seq); }
+
+std::optional<uint64_t> DecodeRetractionLogKey(std::string_view key) {
+  return DecodeTaggedU64(kHistoryLog, key);
+}
+
+std::string EncodeRetractionLogValue(const RetractionLogEntry& e) {
+  std::string v;
+  PutU64(&v, e.statement);
+  PutU64(&v, e.watermark);
+  return v;
+}
+
+std::optional<RetractionLogEntry> DecodeRetractionLogValue(std::string_view value) {
+  if (value.size() != 16) return std::nullopt;
+  return RetractionLogEntry{GetU64(value.data()), GetU64(value.data() + 8)};
+}
+
 std::string ClaimantPrefix(model::EntityId claimant) {
   std::string k;
   k.push_back(kClaimTagClaimant);

@@ -22,6 +22,19 @@
 //                action_len:u16 | action bytes | first_day:i32
 //                0x02 | claim id:u64 | set:u8 | member bytes  count:varint
 //                0x03 | claimant:u64 | claim id:u64           (empty)
+// history        0x01 | statement_id:u64                      RetractedRecord
+//                0x02 | retraction seq:u64                    statement_id:u64 |
+//                                                             watermark:u64
+//
+// history (issue 12) keeps what retraction takes out of the live families:
+// each retracted statement as it was (0x01, with when and why), and the
+// retraction log (0x02) in commit order, seq 1, 2, ... Each log entry holds
+// the retracted statement's id and the watermark of its commit: the next
+// statement id then, so every statement whose id is below it was ingested
+// before the retraction. Statement ids are given in commit order, so the
+// statements (live and retracted, by id) and the log (by seq) merge into
+// one change feed in commit order (graph/feed.h) without a row per ingest,
+// and a bulk load needs no change rows.
 //
 // claims (issue 11, docs/claims.md; storage/claim_book.h keeps it at
 // online ingest and retraction, in stores made online: graph/ingestor.h,
@@ -271,6 +284,18 @@ struct DecodedClaimantKey {
   model::StatementId claim;
 };
 std::optional<DecodedClaimantKey> DecodeClaimantKey(std::string_view key);
+// history (issue 12): a retracted statement, and the retraction log.
+std::string RetractedKey(model::StatementId id);
+std::optional<model::StatementId> DecodeRetractedKey(std::string_view key);
+std::string RetractionLogKey(uint64_t seq);
+std::optional<uint64_t> DecodeRetractionLogKey(std::string_view key);
+struct RetractionLogEntry {
+  model::StatementId statement = 0;
+  model::StatementId watermark = 0;  // the next statement id at its commit
+};
+std::string EncodeRetractionLogValue(const RetractionLogEntry& e);
+std::optional<RetractionLogEntry> DecodeRetractionLogValue(std::string_view value);
+
 std::string EncodeClaimMemberCount(uint64_t count);
 // nullopt if malformed, not minimal, or 0 (a member counted by no
 // statement has no row).

@@ -53,7 +53,42 @@ bool DecodeDocument(std::string_view value, model::Document* out) {
   return true;
 }
 
-std::string EncodeStatement(const model::Statement& s) {
+namespace {
+StatementRecord ToRecord(const model::Statement& s);
+void FromRecord(const StatementRecord& r, model::Statement* out);
+}  // namespace
+
+std::string EncodeStatement(const model::Statement& s) { return ToRecord(s).SerializeAsString(); }
+
+bool DecodeStatement(std::string_view value, model::Statement* out) {
+  StatementRecord r;
+  if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) return false;
+  FromRecord(r, out);
+  return true;
+}
+
+std::string EncodeRetracted(const model::Statement& s, const model::Retraction& r) {
+  RetractedRecord rec;
+  *rec.mutable_statement() = ToRecord(s);
+  rec.set_retracted_at_micros(r.at_micros);
+  rec.set_reason(r.reason);
+  rec.set_seq(r.seq);
+  return rec.SerializeAsString();
+}
+
+bool DecodeRetracted(std::string_view value, model::Statement* s, model::Retraction* r) {
+  RetractedRecord rec;
+  if (!rec.ParseFromArray(value.data(), static_cast<int>(value.size()))) return false;
+  FromRecord(rec.statement(), s);
+  r->at_micros = rec.retracted_at_micros();
+  r->reason = rec.reason();
+  r->seq = rec.seq();
+  return true;
+}
+
+namespace {
+
+StatementRecord ToRecord(const model::Statement& s) {
   StatementRecord r;
   r.set_actor(s.actor);
   r.set_target(s.target);
@@ -73,12 +108,10 @@ std::string EncodeStatement(const model::Statement& s) {
   r.set_reported_mentions(s.reported.mentions);
   r.set_reported_sources(s.reported.sources);
   r.set_reported_articles(s.reported.articles);
-  return r.SerializeAsString();
+  return r;
 }
 
-bool DecodeStatement(std::string_view value, model::Statement* out) {
-  StatementRecord r;
-  if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) return false;
+void FromRecord(const StatementRecord& r, model::Statement* out) {
   out->actor = r.actor();
   out->target = r.target();
   out->attributed_to = r.attributed_to();
@@ -95,7 +128,8 @@ bool DecodeStatement(std::string_view value, model::Statement* out) {
   out->idempotency_key = r.idempotency_key();
   out->code_source = static_cast<model::CodeSource>(r.code_source());
   out->reported = {r.reported_mentions(), r.reported_sources(), r.reported_articles()};
-  return true;
 }
+
+}  // namespace
 
 }  // namespace entente::storage

@@ -18,6 +18,10 @@ bool DecodeDocument(std::string_view value, model::Document* out);
 
 std::string EncodeStatement(const model::Statement& s);
 bool DecodeStatement(std::string_view value, model::Statement* out);
+// A history row (RetractedRecord): the statement as it was and its
+// retraction. `id` is not stored (it is the key).
+std::string EncodeRetracted(const model::Statement& s, const model::Retraction& r);
+bool DecodeRetracted(std::string_view value, model::Statement* s, model::Retraction* r);
 
 }  // namespace entente::storage
 

@@ -6,8 +6,13 @@
 
 namespace entente::storage {
 
-std::string EdgeValueOf(const model::Statement& s, model::EntityId counterpart) {
+model::EdgeEntry EdgeEntryOf(const model::Statement& s, model::EntityId counterpart) {
   model::EdgeEntry e;
+  e.entity = counterpart == s.target ? s.actor : s.target;
+  e.day = model::FirstDay(s.date);
+  e.statement = s.id;
+  e.actor = s.actor;
+  e.target = s.target;
   e.counterpart = counterpart;
   e.cameo_code = s.cameo_code;
   e.confidence = static_cast<float>(s.confidence);
@@ -16,7 +21,11 @@ std::string EdgeValueOf(const model::Statement& s, model::EntityId counterpart) 
   e.precision = model::PrecisionOf(s.date);
   e.attributed_to = s.attributed_to;
   e.action_text = s.action_text;
-  return EncodeEdgeValue(e);
+  return e;
+}
+
+std::string EdgeValueOf(const model::Statement& s, model::EntityId counterpart) {
+  return EncodeEdgeValue(EdgeEntryOf(s, counterpart));
 }
 
 void EmitStatementRows(const model::Statement& s, std::string_view idempotency_hash,

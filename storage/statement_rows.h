@@ -54,6 +54,9 @@ void EmitStatementRows(const model::Statement& s, std::string_view idempotency_h
 // The index value (out_edges, in_edges, pair_edges) of `s` whose
 // counterpart is `counterpart`.
 std::string EdgeValueOf(const model::Statement& s, model::EntityId counterpart);
+// The index entry whose value that is: `s` seen from its other end (from
+// the actor when `counterpart` is the target), covering.
+model::EdgeEntry EdgeEntryOf(const model::Statement& s, model::EntityId counterpart);
 
 // Counts one statement of day `day` with Goldstein score `goldstein_x10` in
 // `cell`: the rule of what a summary cell holds (count, first and last day,

@@ -23,7 +23,7 @@ namespace {
 // Column family names reach disk. DO NOT CHANGE.
 constexpr const char* kCfNames[] = {"default",  "statements", "out_edges",   "in_edges",
                                     "entities", "names",      "documents",   "idempotency",
-                                    "pair_edges", "summaries", "claims"};
+                                    "pair_edges", "summaries", "claims", "history"};
 
 // Adds summary deltas (count, first/last day, Goldstein sum) written with
 // Merge at ingest, so that ingest never reads a summary.
@@ -503,6 +503,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   store->pair_edges_ = h[8];
   store->summaries_ = h[9];
   store->claims_ = h[10];
+  store->history_ = h[11];
   return store;
 }
 

@@ -158,6 +158,27 @@ class ReadView {
   // document's statements), never for a query.
   absl::Status ScanStatements(const std::function<bool(const model::Statement&)>& visit) const;
 
+  // History (key_codec.h; storage/store_history.cc), for the change feed
+  // (graph/feed.h). The live statements with ids above `after`, in id
+  // order, until `visit` returns false.
+  absl::Status ScanStatementsAfter(model::StatementId after,
+                                   const std::function<bool(const model::Statement&)>& visit) const;
+  // The retracted statements with ids above `after`, as they were, in id
+  // order, until `visit` returns false.
+  absl::Status ScanRetractedAfter(
+      model::StatementId after,
+      const std::function<bool(const model::Statement&, const model::Retraction&)>& visit) const;
+  // NotFound unless `id` was retracted.
+  absl::Status GetRetracted(model::StatementId id, model::Statement* s,
+                            model::Retraction* r) const;
+  // The retraction log entries with seq above `after`, in seq order, until
+  // `visit` returns false.
+  absl::Status ScanRetractionLog(
+      uint64_t after, const std::function<bool(uint64_t seq, const RetractionLogEntry&)>& visit)
+      const;
+  // The last seq of the retraction log; 0 if it is empty.
+  absl::StatusOr<uint64_t> LastRetractionSeq() const;
+
   // Visits the summary cells of `entity` in direction kSummaryOut or
   // kSummaryIn, in (counterpart, root, month) order, until `visit` returns
   // false.
@@ -250,6 +271,12 @@ class WriteSet {
   void DeleteClaimMember(model::StatementId claim, ClaimSet set, std::string_view member);
   // Every claim and member row (storage/claim_book.h, RebuildAllClaims).
   void DeleteAllClaims();
+
+  // History (key_codec.h; storage/store_history.cc): keeps `s`, retracted
+  // by this commit, and its retraction log entry. `watermark` is the next
+  // statement id at this commit. Goes with DeleteStatement(s).
+  void PutRetracted(const model::Statement& s, const model::Retraction& r,
+                    model::StatementId watermark);
 
   size_t statement_count() const { return statements_; }
   bool empty() const;
@@ -376,6 +403,7 @@ class Store {
   rocksdb::ColumnFamilyHandle* pair_edges_ = nullptr;
   rocksdb::ColumnFamilyHandle* summaries_ = nullptr;
   rocksdb::ColumnFamilyHandle* claims_ = nullptr;
+  rocksdb::ColumnFamilyHandle* history_ = nullptr;
   std::vector<std::shared_ptr<void>> cf_options_;  // rocksdb::ColumnFamilyOptions, per handle
 
   std::unique_ptr<Staged> staged_;  // bulk load in progress; not thread-safe

@@ -344,6 +344,34 @@ TEST(ClaimKeyTest, ClaimantKeysRoundTripAndGroupByClaimant) {
   EXPECT_FALSE(DecodeClaimantKey(ClaimMemberKey(5, ClaimSet::kClaimant, EncodeId(6))).has_value());
 }
 
+// history: retracted statements by id, then the retraction log by seq,
+// each in numeric order, every retracted row before every log row.
+TEST(HistoryKeyTest, RetractedAndLogKeysRoundTripInNumericOrderApart) {
+  std::mt19937_64 rng(13);
+  std::vector<std::pair<std::string, std::pair<int, uint64_t>>> keys;
+  for (int i = 0; i < 2000; ++i) {
+    const uint64_t n = rng() >> (rng() % 64);
+    const bool log = rng() % 2 == 0;
+    const std::string key = log ? RetractionLogKey(n) : RetractedKey(n);
+    ASSERT_EQ(log ? DecodeRetractionLogKey(key) : DecodeRetractedKey(key), n);
+    ASSERT_FALSE((log ? DecodeRetractedKey(key) : DecodeRetractionLogKey(key)).has_value());
+    keys.push_back({key, {log ? 1 : 0, n}});
+  }
+  std::sort(keys.begin(), keys.end());
+  for (size_t i = 1; i < keys.size(); ++i) {
+    ASSERT_LE(keys[i - 1].second, keys[i].second) << "not retracted, then log, each by number";
+  }
+  EXPECT_LT(RetractedKey(~uint64_t{0}), RetractionLogKey(0));
+  EXPECT_FALSE(DecodeRetractedKey(RetractedKey(7).substr(0, 8)).has_value());
+
+  const RetractionLogEntry e{42, 1u << 20};
+  auto back = DecodeRetractionLogValue(EncodeRetractionLogValue(e));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->statement, 42u);
+  EXPECT_EQ(back->watermark, 1u << 20);
+  EXPECT_FALSE(DecodeRetractionLogValue("short").has_value());
+}
+
 TEST(ClaimKeyTest, MemberKeysRoundTripAndStayUnderTheirClaimAndSet) {
   const std::string doc = ClaimMemberKey(5, ClaimSet::kDocument, "newstoday-2024-10-22");
   auto d = DecodeClaimMemberKey(doc);
