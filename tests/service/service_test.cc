@@ -1,5 +1,6 @@
 // The gRPC service on a real server on 127.0.0.1 (port 0) over a real
 // RocksDB database, driven by generated stubs.
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -520,6 +521,69 @@ TEST_F(ServiceTest, TemporalFindPathsKeepsHopsInTimeOrder) {
     EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
     EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre(field));
   }
+}
+
+// WatchStatements on the wire: the seed's 26 ingests, then a retraction
+// with its reason, resumed from the first response's cursor; bad input
+// names the field.
+TEST_F(ServiceTest, WatchStatementsStreamsIngestsThenRetractionsAndNamesBadFields) {
+  IngestSeed();
+  const auto watch = [&](const std::function<void(v1::WatchStatementsRequest*)>& set,
+                         std::vector<v1::WatchStatementsResponse>* out) {
+    v1::WatchStatementsRequest req;
+    req.set_stop_when_caught_up(true);
+    set(&req);
+    grpc::ClientContext ctx;
+    auto reader = graph_->WatchStatements(&ctx, req);
+    v1::WatchStatementsResponse resp;
+    while (reader->Read(&resp)) out->push_back(resp);
+    return reader->Finish();
+  };
+  std::vector<v1::WatchStatementsResponse> all;
+  ASSERT_TRUE(watch([](auto*) {}, &all).ok());
+  ASSERT_FALSE(all.empty());
+  EXPECT_TRUE(all.back().caught_up());
+  std::vector<uint64_t> ids;
+  for (const auto& r : all) {
+    for (const auto& c : r.changes()) {
+      EXPECT_EQ(c.kind(), v1::StatementChange::INGESTED);
+      EXPECT_FALSE(c.statement().quote().empty());
+      ids.push_back(c.statement().id());
+    }
+  }
+  ASSERT_EQ(ids.size(), 26u);
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+
+  v1::RetractRequest retract;
+  retract.add_statement_ids(ids[3]);
+  retract.set_reason("wrong actor");
+  v1::RetractResponse retracted;
+  grpc::ClientContext rctx;
+  ASSERT_TRUE(ingest_->Retract(&rctx, retract, &retracted).ok());
+  std::vector<v1::WatchStatementsResponse> rest;
+  ASSERT_TRUE(watch([&](auto* r) { r->set_cursor(all.back().cursor()); }, &rest).ok());
+  std::vector<v1::StatementChange> changes;
+  for (const auto& r : rest) changes.insert(changes.end(), r.changes().begin(), r.changes().end());
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].kind(), v1::StatementChange::RETRACTED);
+  EXPECT_EQ(changes[0].statement().id(), ids[3]);
+  EXPECT_EQ(changes[0].retraction_reason(), "wrong actor");
+  EXPECT_GT(changes[0].retracted_at_micros(), 0);
+
+  const std::pair<std::function<void(v1::WatchStatementsRequest*)>, std::string> bad[] = {
+      {[](auto* r) { r->set_cursor("not a cursor"); }, "cursor"},
+      {[](auto* r) { r->mutable_filter()->set_min_sources(2); }, "filter.min_sources"},
+      {[](auto* r) { r->mutable_filter()->add_code_prefixes("x"); }, "filter.code_prefixes[0]"},
+  };
+  for (const auto& [set, field] : bad) {
+    std::vector<v1::WatchStatementsResponse> none;
+    grpc::Status st = watch(set, &none);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
+    EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre(field));
+  }
+  std::vector<v1::WatchStatementsResponse> none;
+  EXPECT_EQ(watch([](auto* r) { r->mutable_entity()->set_name("Atlantis"); }, &none).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 // ENTITY_VIEW_BASIC: the same entities without their aliases; FULL and
