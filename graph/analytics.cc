@@ -232,8 +232,9 @@ class Traversal {
         filter_(filter),
         limits_(limits),
         sources_(sources),
-        // Summary cells know no statements, hence no sources.
-        cells_(sources != nullptr ? std::nullopt : filter.ForSummaries()),
+        // Summary cells know no statements, hence no sources, and only the
+        // present, hence nothing as of an instant.
+        cells_(sources != nullptr || view.as_of() ? std::nullopt : filter.ForSummaries()),
         check_(stop),
         memory_(memory != nullptr ? memory : &unlimited_),
         scratch_(memory_) {}
@@ -759,6 +760,55 @@ absl::Status CountProfileSources(const storage::ReadView& view, model::EntityId 
 
 }  // namespace
 
+namespace {
+
+// One statement of the profiled entity, from either index direction.
+void Tally(const model::EdgeEntry& e, bool out, model::EntityId entity, CounterpartCount* cc,
+           EntityProfile* p) {
+  cc->id = e.counterpart;
+  ++(out ? cc->out_count : cc->in_count);
+  ++(out ? p->out_statements : p->in_statements);
+  p->first_day = std::min(p->first_day.value_or(e.day), e.day);
+  p->last_day = std::max(p->last_day.value_or(e.day), e.day);
+  // A self-loop is one statement in both directions: count it once.
+  if (out || e.counterpart != entity) {
+    ++p->by_quad[static_cast<int>(Taxonomy::Get().QuadOf(e.cameo_code))];
+  }
+}
+
+// The counts of the summaries, from the index entries instead: for a view
+// as of an instant, which summaries (kept for the present) cannot answer.
+// Costs the entity's statements.
+absl::Status CountFromIndex(const storage::ReadView& view, model::EntityId entity,
+                            const StopFn& stop, ScratchCharge* scratch,
+                            std::unordered_map<model::EntityId, CounterpartCount>* counts,
+                            EntityProfile* p) {
+  constexpr size_t kCounterpartScratchBytes =
+      HashEntryBytes<std::pair<const model::EntityId, CounterpartCount>>() +
+      sizeof(CounterpartCount);
+  StopCheck check(stop);
+  for (model::Direction d : {model::Direction::kOut, model::Direction::kIn}) {
+    storage::EdgeScan scan;
+    scan.direction = d;
+    scan.entity = entity;
+    auto it = view.ScanEdges(scan);
+    for (; it->Valid(); it->Next()) {
+      if (check.Step()) return Stopped();
+      const model::EdgeEntry& e = it->entry();
+      auto slot = counts->find(e.counterpart);
+      if (slot == counts->end()) {
+        if (absl::Status s = scratch->Charge(kCounterpartScratchBytes); !s.ok()) return s;
+        slot = counts->emplace(e.counterpart, CounterpartCount{}).first;
+      }
+      Tally(e, d == model::Direction::kOut, entity, &slot->second, p);
+    }
+    if (absl::Status s = it->status(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::EntityId entity,
                                       int top, const StopFn& stop, WorkLease* memory,
                                       SourceCounter* sources) {
@@ -774,6 +824,7 @@ absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::Enti
   std::unordered_map<model::EntityId, CounterpartCount> counts;
   absl::Status charged;
   for (uint8_t dir : {storage::kSummaryOut, storage::kSummaryIn}) {
+    if (view.as_of()) break;  // counted from the index below
     absl::Status s = view.ScanSummaries(entity, dir, [&](const storage::SummaryCell& c) {
       auto slot = counts.find(c.counterpart);
       if (slot == counts.end()) {
@@ -794,6 +845,11 @@ absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::Enti
     });
     if (s.ok()) s = charged;
     if (!s.ok()) return s;
+  }
+  if (view.as_of()) {
+    if (absl::Status s = CountFromIndex(view, entity, stop, &scratch, &counts, &p); !s.ok()) {
+      return s;
+    }
   }
   p.top.reserve(counts.size());
   for (const auto& [id, cc] : counts) {

@@ -10,6 +10,7 @@
 
 #include <xxhash.h>
 
+#include "graph/as_of.h"
 #include "graph/countries.h"
 #include "graph/names.h"
 #include "graph/taxonomy.h"
@@ -379,6 +380,12 @@ absl::Status Ingestor::FinishBulk() {
   return store_->IngestStaged();
 }
 
+int64_t Ingestor::Now() {
+  // A clock stepped back (NTP) must not date a commit before the last one.
+  last_commit_micros_ = std::max(last_commit_micros_, clock_());
+  return last_commit_micros_;
+}
+
 absl::Status Ingestor::Init() {
   std::lock_guard<std::mutex> lock(mu_);
   auto counters = LoadIdCounters(*store_);
@@ -386,9 +393,13 @@ absl::Status Ingestor::Init() {
   next_entity_ = counters->next_entity;
   next_statement_ = counters->next_statement;
   if (absl::Status st = EnsureDatabaseId(store_); !st.ok()) return st;
-  auto last_seq = store_->Snapshot()->LastRetractionSeq();
+  const auto view = store_->Snapshot();
+  auto last_seq = view->LastRetractionSeq();
   if (!last_seq.ok()) return last_seq.status();
   last_retraction_seq_ = *last_seq;
+  auto last_commit = LastCommitMicros(*view);
+  if (!last_commit.ok()) return last_commit.status();
+  last_commit_micros_ = *last_commit;
   auto window = LoadClaimWindow(*store_);
   if (!window.ok()) return window.status();
   claim_window_ = *window;
@@ -516,7 +527,7 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
   Batch b(store_, resolution, &next_entity_, &next_statement_, &exact_cache_, &alias_cache_,
           bulk ? &staged_hashes_ : &local_hashes, bulk ? &staged_documents_ : &local_documents,
           bulk ? std::nullopt : claim_window_);
-  const int64_t now = clock_();
+  const int64_t now = Now();
   absl::Status st = b.PrefetchKeys(batch);
   for (size_t i = 0; i < batch.size() && st.ok(); ++i) {
     st = b.Apply(batch[i], i, index_base + i, now, &out);

@@ -192,6 +192,11 @@ class Ingestor {
   model::EntityId next_entity_ ABSL_GUARDED_BY(mu_) = 1;
   model::StatementId next_statement_ ABSL_GUARDED_BY(mu_) = 1;
   uint64_t last_retraction_seq_ ABSL_GUARDED_BY(mu_) = 0;  // of the history's log
+  // The time of the last commit: Now() never goes below it, so commit times
+  // grow with statement ids and retraction seqs (graph/as_of.h).
+  int64_t last_commit_micros_ ABSL_GUARDED_BY(mu_) = 0;
+  // The clock, never going back. REQUIRES: mu_ held.
+  int64_t Now() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Set if the store keeps claims (kMetaClaimWindow).
   std::optional<int32_t> claim_window_ ABSL_GUARDED_BY(mu_);
   // Bulk mode: what earlier batches staged, which the store cannot see yet.

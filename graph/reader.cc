@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "graph/as_of.h"
 #include "graph/ingestor.h"
 #include "graph/names.h"
 #include "graph/validate.h"
@@ -168,7 +169,9 @@ class Hydrator {
       v.attributed_to = *std::move(a);
     }
     auto doc = Document(v.statement.document_id);
-    if (absl::IsNotFound(doc.status()) && document_may_be_gone) {
+    // A statement seen as of an instant may since have been retracted with
+    // its document, like the feed's.
+    if (absl::IsNotFound(doc.status()) && (document_may_be_gone || view_.as_of())) {
       model::Document only_id;
       only_id.document_id = v.statement.document_id;
       doc = std::make_shared<const model::Document>(std::move(only_id));
@@ -387,10 +390,29 @@ absl::StatusOr<std::vector<model::Entity>> GraphReader::SearchEntities(const std
   return out;
 }
 
+absl::StatusOr<std::unique_ptr<storage::ReadView>> GraphReader::SnapshotAt(
+    std::optional<int64_t> as_of_micros) const {
+  auto view = store_->Snapshot();
+  if (!as_of_micros) return view;
+  auto bounds = AsOfBounds(*view, *as_of_micros);
+  if (!bounds.ok()) return bounds.status();
+  view->RestrictTo(*bounds);
+  return view;
+}
+
 absl::StatusOr<CompiledFilter> GraphReader::Compile(const EdgeFilter& f,
                                                     const storage::ReadView& view) const {
   CompiledFilter filter(f);
   if (!filter.needs_claims()) return filter;
+  if (view.as_of()) {
+    // Claims are kept for the present only.
+    std::vector<model::FieldViolation> violations;
+    if (f.min_sources > 1) violations.push_back({"filter.min_sources", "is not available with as_of"});
+    if (f.contested != Contested::kAny) {
+      violations.push_back({"filter.contested", "is not available with as_of"});
+    }
+    return model::InvalidArgument(violations);
+  }
   if (absl::Status s = RequireClaims(*store_, "filter.min_sources or filter.contested");
       !s.ok()) {
     return s;
@@ -404,7 +426,9 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
   std::vector<model::FieldViolation> violations;
   ValidateStatementQuery(q, &violations);
   if (!violations.empty()) return model::InvalidArgument(violations);
-  auto view = store_->Snapshot();
+  auto snapshot = SnapshotAt(q.as_of_micros);
+  if (!snapshot.ok()) return snapshot.status();
+  auto view = *std::move(snapshot);
   auto entity = Find(*view, q.entity, q.resolution);
   if (!entity.ok()) return entity.status();
 
@@ -424,8 +448,11 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
   return page;
 }
 
-absl::StatusOr<StatementView> GraphReader::GetStatement(model::StatementId id) const {
-  auto view = store_->Snapshot();
+absl::StatusOr<StatementView> GraphReader::GetStatement(model::StatementId id,
+                                                         std::optional<int64_t> as_of_micros) const {
+  auto snapshot = SnapshotAt(as_of_micros);
+  if (!snapshot.ok()) return snapshot.status();
+  auto view = *std::move(snapshot);
   WorkLease unlimited;
   Hydrator hydrator(*view, &entities_, &unlimited);
   return hydrator.Load(id);
@@ -455,7 +482,9 @@ absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q, con
   }
   if (!violations.empty()) return model::InvalidArgument(violations);
 
-  auto view = store_->Snapshot();
+  auto snapshot = SnapshotAt(q.as_of_micros);
+  if (!snapshot.ok()) return snapshot.status();
+  auto view = *std::move(snapshot);
   std::vector<model::EntityId> seeds;
   for (const auto& ref : q.seeds) {
     auto e = Find(*view, ref, q.resolution);
@@ -533,7 +562,9 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
     }
   }
   if (!violations.empty()) return model::InvalidArgument(violations);
-  auto view = store_->Snapshot();
+  auto snapshot = SnapshotAt(q.as_of_micros);
+  if (!snapshot.ok()) return snapshot.status();
+  auto view = *std::move(snapshot);
   auto from = Find(*view, q.from, q.resolution);
   if (!from.ok()) return from.status();
   auto to = Find(*view, q.to, q.resolution);
@@ -625,7 +656,9 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, con
   ValidateEdgeFilter(q.filter, "filter.", &violations);
   ValidatePageSize(q.page_size, &violations);
   if (!violations.empty()) return model::InvalidArgument(violations);
-  auto view = store_->Snapshot();
+  auto snapshot = SnapshotAt(q.as_of_micros);
+  if (!snapshot.ok()) return snapshot.status();
+  auto view = *std::move(snapshot);
   auto a = Find(*view, q.a, q.resolution);
   if (!a.ok()) return a.status();
   auto b = Find(*view, q.b, q.resolution);
@@ -676,7 +709,9 @@ absl::StatusOr<ProfileAnswer> GraphReader::Profile(const ProfileQuery& q, const 
   CheckRef(q.entity, "entity", &violations);
   if (!InRange(q.top, 0, 100)) violations.push_back({"top", "must be in 0..100"});
   if (!violations.empty()) return model::InvalidArgument(violations);
-  auto view = store_->Snapshot();
+  auto snapshot = SnapshotAt(q.as_of_micros);
+  if (!snapshot.ok()) return snapshot.status();
+  auto view = *std::move(snapshot);
   auto e = Find(*view, q.entity, q.resolution);
   if (!e.ok()) return e.status();
   WorkLease own = NewLease();

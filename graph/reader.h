@@ -68,6 +68,9 @@ struct StatementQuery {
   int page_size = 50;  // 1..1000
   std::optional<storage::EdgePosition> resume_after;
   StatementDetail detail = StatementDetail::kFull;
+  // Set: the answer as the store knew it then (graph/as_of.h), in
+  // microseconds since the Unix epoch.
+  std::optional<int64_t> as_of_micros;
 };
 
 struct TraverseQuery {
@@ -77,6 +80,9 @@ struct TraverseQuery {
   EdgeFilter filter;
   TraverseLimits limits;
   bool count_sources = false;  // AggregatedEdge::sources
+  // Set: the answer as the store knew it then (graph/as_of.h), in
+  // microseconds since the Unix epoch.
+  std::optional<int64_t> as_of_micros;
 };
 
 struct TraverseAnswer {
@@ -97,6 +103,9 @@ struct PathQuery {
   // Set: time-respecting paths (graph/temporal_paths.h) instead of the
   // shortest static ones.
   std::optional<TemporalOptions> temporal;
+  // Set: the answer as the store knew it then (graph/as_of.h), in
+  // microseconds since the Unix epoch.
+  std::optional<int64_t> as_of_micros;
 };
 
 struct PathAnswer {
@@ -115,6 +124,9 @@ struct TimelineQuery {
   std::optional<storage::EdgePosition> resume_after;  // buckets only without it
   StatementDetail detail = StatementDetail::kFull;
   bool count_sources = false;  // TimelineBucket::sources
+  // Set: the answer as the store knew it then (graph/as_of.h), in
+  // microseconds since the Unix epoch.
+  std::optional<int64_t> as_of_micros;
 };
 
 struct TimelineAnswer {
@@ -144,6 +156,9 @@ struct ProfileQuery {
   model::NameResolution resolution = model::NameResolution::kAlias;
   int top = 10;                // counterparts, 0..100
   bool count_sources = false;  // EntityProfile::sources and CounterpartCount::sources
+  // Set: the answer as the store knew it then (graph/as_of.h), in
+  // microseconds since the Unix epoch.
+  std::optional<int64_t> as_of_micros;
 };
 
 struct ProfileAnswer {
@@ -223,7 +238,8 @@ class GraphReader {
   absl::StatusOr<StatementPage> ListStatements(const StatementQuery& q,
                                                WorkLease* memory = nullptr) const;
   // One statement is small: not charged.
-  absl::StatusOr<StatementView> GetStatement(model::StatementId id) const;
+  absl::StatusOr<StatementView> GetStatement(
+      model::StatementId id, std::optional<int64_t> as_of_micros = std::nullopt) const;
 
   // The analyst's questions (graph/analytics.h), each on one snapshot:
   // InvalidArgument (with violations) for a bad query, NotFound for an
@@ -258,8 +274,12 @@ class GraphReader {
   static constexpr size_t kEntityCacheBytes = 16 << 20;
 
   // `f` ready for `view`: with claim criteria, reading claims from it;
-  // FailedPrecondition if the store keeps none.
+  // FailedPrecondition if the store keeps none, InvalidArgument naming them
+  // on a view as of an instant.
   absl::StatusOr<CompiledFilter> Compile(const EdgeFilter& f, const storage::ReadView& view) const;
+  // A snapshot, restricted to what the store knew at `as_of_micros` if set.
+  absl::StatusOr<std::unique_ptr<storage::ReadView>> SnapshotAt(
+      std::optional<int64_t> as_of_micros) const;
 
   const storage::Store* const store_;
   WorkBudget* const budget_;  // null: unlimited

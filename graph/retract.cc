@@ -117,7 +117,7 @@ absl::StatusOr<RetractOutcome> Ingestor::Retract(const std::vector<model::Statem
   std::optional<storage::ClaimBook> claims;
   if (claim_window_) claims.emplace(view.get(), *claim_window_);
   std::map<GroupKey, CellGroup> groups;
-  const int64_t now = clock_();
+  const int64_t now = Now();
   uint64_t seq = last_retraction_seq_;
   for (const auto& [id, s] : doomed) {
     ws.DeleteStatement(s);

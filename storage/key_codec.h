@@ -25,6 +25,9 @@
 // history        0x01 | statement_id:u64                      RetractedRecord
 //                0x02 | retraction seq:u64                    statement_id:u64 |
 //                                                             watermark:u64
+//                0x03 | out_edges key                         seq:u64 | EdgeValue
+//                0x04 | in_edges key                          seq:u64 | EdgeValue
+//                0x05 | pair_edges key                        seq:u64 | EdgeValue
 //
 // history (issue 12) keeps what retraction takes out of the live families:
 // each retracted statement as it was (0x01, with when and why), and the
@@ -34,7 +37,10 @@
 // before the retraction. Statement ids are given in commit order, so the
 // statements (live and retracted, by id) and the log (by seq) merge into
 // one change feed in commit order (graph/feed.h) without a row per ingest,
-// and a bulk load needs no change rows.
+// and a bulk load needs no change rows. 0x03-0x05 keep the retracted
+// statement's index entries (the live key behind a tag, the live value
+// behind its retraction seq), so a read as of an instant before the
+// retraction scans a window of them as it scans the live index.
 //
 // claims (issue 11, docs/claims.md; storage/claim_book.h keeps it at
 // online ingest and retraction, in stores made online: graph/ingestor.h,
@@ -284,7 +290,11 @@ struct DecodedClaimantKey {
   model::StatementId claim;
 };
 std::optional<DecodedClaimantKey> DecodeClaimantKey(std::string_view key);
-// history (issue 12): a retracted statement, and the retraction log.
+// history (issue 12): a retracted statement, the retraction log, and the
+// tags of the retracted index entries.
+inline constexpr char kHistoryOutEdges = 0x03;
+inline constexpr char kHistoryInEdges = 0x04;
+inline constexpr char kHistoryPairEdges = 0x05;
 std::string RetractedKey(model::StatementId id);
 std::optional<model::StatementId> DecodeRetractedKey(std::string_view key);
 std::string RetractionLogKey(uint64_t seq);

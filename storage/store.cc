@@ -117,68 +117,87 @@ std::shared_ptr<rocksdb::MergeOperator> NewSummaryMergeOperator() {
 
 // ---------------------------------------------------------------- EdgeIterator
 
-EdgeIterator::EdgeIterator(std::string lower, std::string upper, bool reverse,
-                           model::EntityId entity, std::optional<model::EntityId> pair_hi,
-                           bool in)
-    : lower_(std::move(lower)),
-      upper_(std::move(upper)),
-      lower_slice_(std::make_unique<rocksdb::Slice>(lower_)),
-      upper_slice_(std::make_unique<rocksdb::Slice>(upper_)),
-      reverse_(reverse),
-      entity_(entity),
-      pair_hi_(pair_hi),
-      in_(in) {}
+EdgeIterator::EdgeIterator(bool reverse, model::EntityId entity,
+                           std::optional<model::EntityId> pair_hi, bool in,
+                           std::optional<AsOf> as_of)
+    : reverse_(reverse), entity_(entity), pair_hi_(pair_hi), in_(in), as_of_(as_of) {}
 
 EdgeIterator::~EdgeIterator() = default;
 
-void EdgeIterator::Load() {
-  valid_ = false;
-  if (!it_->Valid()) return;
-  const std::string_view k(it_->key().data(), it_->key().size());
-  if (pair_hi_) {
-    auto key = DecodePairKey(k);
-    if (!key || key->lo != entity_ || key->hi != *pair_hi_) return;
-    entry_.entity = key->lo;
-    entry_.day = key->day;
-    entry_.statement = key->statement;
-  } else {
-    auto key = DecodeEdgeKey(k);
-    if (!key || key->entity != entity_) return;
-    entry_.entity = key->entity;
-    entry_.day = key->day;
-    entry_.statement = key->statement;
-  }
-  const rocksdb::Slice v = it_->value();
-  if (!DecodeEdgeValue(std::string_view(v.data(), v.size()), &entry_)) {
-    corrupt_ = true;
+void EdgeIterator::Load(Source* s) {
+  for (s->valid = false; s->it->Valid(); reverse_ ? s->it->Prev() : s->it->Next()) {
+    const size_t tag = s->history ? 1 : 0;
+    const std::string_view k(s->it->key().data() + tag, s->it->key().size() - tag);
+    model::EdgeEntry& e = s->entry;
+    if (pair_hi_) {
+      auto key = DecodePairKey(k);
+      if (!key || key->lo != entity_ || key->hi != *pair_hi_) return;
+      e.entity = key->lo;
+      e.day = key->day;
+      e.statement = key->statement;
+    } else {
+      auto key = DecodeEdgeKey(k);
+      if (!key || key->entity != entity_) return;
+      e.entity = key->entity;
+      e.day = key->day;
+      e.statement = key->statement;
+    }
+    std::string_view v(s->it->value().data(), s->it->value().size());
+    uint64_t seq = 0;
+    if (s->history) {
+      if (v.size() < 8) break;
+      seq = GetU64(v.data());
+      v.remove_prefix(8);
+    }
+    if (as_of_ && (e.statement > as_of_->watermark || (s->history && seq <= as_of_->retractions))) {
+      continue;  // not seen as of the instant: ingested after it, or retracted by then
+    }
+    if (!DecodeEdgeValue(v, &e)) break;
+    if (pair_hi_) {
+      // A pair entry names the actor; the target is the pair's other member.
+      e.actor = e.counterpart;
+      e.target = e.actor == entity_ ? *pair_hi_ : entity_;
+    } else if (in_) {
+      e.actor = e.counterpart;
+      e.target = entity_;
+    } else {
+      e.actor = entity_;
+      e.target = e.counterpart;
+    }
+    if (sources_.size() > 1) s->key.assign(k);
+    s->valid = true;
     return;
   }
-  if (pair_hi_) {
-    // A pair entry names the actor; the target is the pair's other member.
-    entry_.actor = entry_.counterpart;
-    entry_.target = entry_.actor == entity_ ? *pair_hi_ : entity_;
-  } else if (in_) {
-    entry_.actor = entry_.counterpart;
-    entry_.target = entity_;
-  } else {
-    entry_.actor = entity_;
-    entry_.target = entry_.counterpart;
+  if (s->it->Valid()) corrupt_ = true;  // broke out of the loop on a bad value
+}
+
+void EdgeIterator::Pick() {
+  current_ = nullptr;
+  for (auto& s : sources_) {
+    if (!s->valid) continue;
+    if (current_ == nullptr || (reverse_ ? s->key > current_->key : s->key < current_->key)) {
+      current_ = s.get();
+    }
   }
-  valid_ = true;
 }
 
 void EdgeIterator::Next() {
+  Source* s = current_;
   if (reverse_) {
-    it_->Prev();
+    s->it->Prev();
   } else {
-    it_->Next();
+    s->it->Next();
   }
-  Load();
+  Load(s);
+  Pick();
 }
 
 absl::Status EdgeIterator::status() const {
   if (corrupt_) return absl::DataLossError("corrupt edge index entry");
-  return FromRocksDb(it_->status(), "scan edges");
+  for (const auto& s : sources_) {
+    if (absl::Status st = FromRocksDb(s->it->status(), "scan edges"); !st.ok()) return st;
+  }
+  return absl::OkStatus();
 }
 
 // -------------------------------------------------------------------- ReadView
@@ -248,7 +267,18 @@ absl::Status ReadView::ScanAliases(
 }
 
 absl::StatusOr<model::Statement> ReadView::GetStatement(model::StatementId id) const {
-  auto v = Get(store_->statements_, StatementKey(id), "statement " + std::to_string(id));
+  const std::string what = "statement " + std::to_string(id);
+  if (as_of_ && id > as_of_->watermark) return absl::NotFoundError(what + " not found");
+  auto v = Get(store_->statements_, StatementKey(id), what);
+  if (absl::IsNotFound(v.status()) && as_of_) {
+    // Retracted since the instant? Then history has it.
+    model::Statement s;
+    model::Retraction r;
+    absl::Status st = GetRetracted(id, &s, &r);
+    if (st.ok() && r.seq > as_of_->retractions) return s;
+    if (!st.ok() && !absl::IsNotFound(st)) return st;
+    return absl::NotFoundError(what + " not found");
+  }
   if (!v.ok()) return v.status();
   model::Statement s;
   if (!DecodeStatement(*v, &s)) {
@@ -267,6 +297,12 @@ absl::StatusOr<std::vector<model::Statement>> ReadView::GetStatements(
   auto [values, statuses] = MultiGetAt(store_->db_.get(), snapshot_, store_->statements_, slices);
   std::vector<model::Statement> out(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
+    if (as_of_ && (statuses[i].IsNotFound() || ids[i] > as_of_->watermark)) {
+      auto s = GetStatement(ids[i]);  // the rules of an instant, one by one
+      if (!s.ok()) return s.status();
+      out[i] = *std::move(s);
+      continue;
+    }
     if (statuses[i].IsNotFound()) {
       return absl::NotFoundError("statement " + std::to_string(ids[i]) + " not found");
     }
@@ -323,32 +359,48 @@ std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {
   auto key = [&](int32_t day, model::StatementId id) {
     return hi ? PairKey(lo, *hi, day, id) : EdgeKey(lo, day, id);
   };
-  std::unique_ptr<EdgeIterator> out(
-      new EdgeIterator(key(scan.day_lo, 0), PrefixUpperBound(key(scan.day_hi, UINT64_MAX)),
-                       scan.newest_first, lo, hi, scan.direction == model::Direction::kIn));
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot_;
-  ro.iterate_lower_bound = out->lower_slice_.get();
-  ro.iterate_upper_bound = out->upper_.empty() ? nullptr : out->upper_slice_.get();
-  auto* cf = hi ? store_->pair_edges_
-                : scan.direction == model::Direction::kIn ? store_->in_edges_ : store_->out_edges_;
-  out->it_.reset(store_->db_->NewIterator(ro, cf));
-  rocksdb::Iterator* it = out->it_.get();
-  if (scan.resume_after) {
-    const std::string at = key(scan.resume_after->day, scan.resume_after->statement);
-    if (scan.newest_first) {
-      it->SeekForPrev(at);
-      if (it->Valid() && it->key() == rocksdb::Slice(at)) it->Prev();
-    } else {
-      it->Seek(at);
-      if (it->Valid() && it->key() == rocksdb::Slice(at)) it->Next();
-    }
-  } else if (scan.newest_first) {
-    it->SeekToLast();
-  } else {
-    it->SeekToFirst();
+  const bool in = scan.direction == model::Direction::kIn;
+  std::unique_ptr<EdgeIterator> out(new EdgeIterator(scan.newest_first, lo, hi, in, as_of_));
+  auto* cf = hi ? store_->pair_edges_ : in ? store_->in_edges_ : store_->out_edges_;
+  // As of an instant, the statements retracted since are read from
+  // history, where their entries keep the same keys behind a tag.
+  std::vector<std::string> tags = {""};
+  if (as_of_) tags.emplace_back(1, hi ? kHistoryPairEdges : in ? kHistoryInEdges : kHistoryOutEdges);
+  for (const std::string& tag : tags) {
+    auto s = std::make_unique<EdgeIterator::Source>();
+    s->history = !tag.empty();
+    s->lower = tag + key(scan.day_lo, 0);
+    const std::string upper = PrefixUpperBound(key(scan.day_hi, UINT64_MAX));
+    s->upper = upper.empty() ? PrefixUpperBound(tag) : tag + upper;  // "" : no bound
+    s->lower_slice = std::make_unique<rocksdb::Slice>(s->lower);
+    s->upper_slice = std::make_unique<rocksdb::Slice>(s->upper);
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot_;
+    ro.iterate_lower_bound = s->lower_slice.get();
+    ro.iterate_upper_bound = s->upper.empty() ? nullptr : s->upper_slice.get();
+    s->it.reset(store_->db_->NewIterator(ro, s->history ? store_->history_ : cf));
+    out->sources_.push_back(std::move(s));
   }
-  out->Load();
+  for (auto& s : out->sources_) {
+    rocksdb::Iterator* it = s->it.get();
+    const std::string tag = s->history ? s->lower.substr(0, 1) : "";
+    if (scan.resume_after) {
+      const std::string at = tag + key(scan.resume_after->day, scan.resume_after->statement);
+      if (scan.newest_first) {
+        it->SeekForPrev(at);
+        if (it->Valid() && it->key() == rocksdb::Slice(at)) it->Prev();
+      } else {
+        it->Seek(at);
+        if (it->Valid() && it->key() == rocksdb::Slice(at)) it->Next();
+      }
+    } else if (scan.newest_first) {
+      it->SeekToLast();
+    } else {
+      it->SeekToFirst();
+    }
+    out->Load(s.get());
+  }
+  out->Pick();
   return out;
 }
 

@@ -78,15 +78,23 @@ struct EdgeScan {
   std::optional<EdgePosition> resume_after;
 };
 
+// What a view sees as of an instant (graph/as_of.h computes it): the
+// statements with ids up to `watermark` that were not retracted by then,
+// that is, live, or retracted by a log entry after `retractions`.
+struct AsOf {
+  model::StatementId watermark = 0;
+  uint64_t retractions = 0;
+};
+
 // Iterates the index entries of one entity (or one pair) in (day,
 // statement) order or its reverse, reading only the keys inside the date
 // window.
 class EdgeIterator {
  public:
   ~EdgeIterator();
-  bool Valid() const { return valid_; }
+  bool Valid() const { return current_ != nullptr; }
   // REQUIRES: Valid()
-  const model::EdgeEntry& entry() const { return entry_; }
+  const model::EdgeEntry& entry() const { return current_->entry; }
   // REQUIRES: Valid()
   void Next();
   // Not OK if the scan hit an I/O error or a corrupt entry; check after the
@@ -95,24 +103,38 @@ class EdgeIterator {
 
  private:
   friend class ReadView;
-  EdgeIterator(std::string lower, std::string upper, bool reverse, model::EntityId entity,
-               std::optional<model::EntityId> pair_hi, bool in);
-  void Load();
+  // One key range being read: of an index family, or (as of an instant)
+  // of the same index's retracted entries in history, whose keys carry a
+  // one-byte tag before and values a retraction seq before.
+  struct Source {
+    std::string lower;
+    std::string upper;
+    std::unique_ptr<rocksdb::Slice> lower_slice;
+    std::unique_ptr<rocksdb::Slice> upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it;
+    bool history = false;
+    bool valid = false;
+    std::string key;  // without its tag; kept only when two sources merge
+    model::EdgeEntry entry;
+  };
+  EdgeIterator(bool reverse, model::EntityId entity, std::optional<model::EntityId> pair_hi,
+               bool in, std::optional<AsOf> as_of);
+  // Positions `s` on its next entry that the view can see (as of an
+  // instant: statement id at most its watermark; from history, retracted
+  // after it).
+  void Load(Source* s);
+  // The entry shown: the first (last, reversed) of the sources in key
+  // order.
+  void Pick();
 
-  // The RocksDB iterator's read options point at these bounds, so they live
-  // as long as it does.
-  std::string lower_;
-  std::string upper_;
-  std::unique_ptr<rocksdb::Slice> lower_slice_;
-  std::unique_ptr<rocksdb::Slice> upper_slice_;
-  std::unique_ptr<rocksdb::Iterator> it_;
+  std::vector<std::unique_ptr<Source>> sources_;
+  Source* current_ = nullptr;
   bool reverse_;
   model::EntityId entity_;  // for pairs: the lower id
   std::optional<model::EntityId> pair_hi_;
   bool in_;  // in_edges (else out_edges, or pair_edges with pair_hi_)
-  bool valid_ = false;
+  std::optional<AsOf> as_of_;
   bool corrupt_ = false;
-  model::EdgeEntry entry_;
 };
 
 // A read-only view: either of the latest state, or of one consistent
@@ -135,7 +157,15 @@ class ReadView {
       std::string_view folded_prefix,
       const std::function<bool(std::string_view folded, model::EntityId)>& visit) const;
 
-  // NotFound if there is no such statement. `id` is set.
+  // Makes this view see the store as of an instant (AsOf): index scans
+  // and statement reads then also find the statements retracted since, in
+  // history, and none ingested after. Summaries, claims and the feed's
+  // scans are not restricted: callers must not use them on such a view.
+  void RestrictTo(const AsOf& as_of) { as_of_ = as_of; }
+  const std::optional<AsOf>& as_of() const { return as_of_; }
+
+  // NotFound if there is no such statement (as of the view's instant, if
+  // restricted). `id` is set.
   absl::StatusOr<model::Statement> GetStatement(model::StatementId id) const;
   // The statements of `ids`, in that order, read in one batched MultiGet
   // (a page of statements costs far less than one Get each). NotFound if
@@ -178,6 +208,8 @@ class ReadView {
       const;
   // The last seq of the retraction log; 0 if it is empty.
   absl::StatusOr<uint64_t> LastRetractionSeq() const;
+  // The highest statement id ever given, live or retracted; 0 if none.
+  absl::StatusOr<model::StatementId> LastStatementId() const;
 
   // Visits the summary cells of `entity` in direction kSummaryOut or
   // kSummaryIn, in (counterpart, root, month) order, until `visit` returns
@@ -233,6 +265,7 @@ class ReadView {
 
   const Store* store_;
   const rocksdb::Snapshot* snapshot_;  // null: latest state
+  std::optional<AsOf> as_of_;
 };
 
 // Everything one commit writes, applied atomically by Store::Commit().

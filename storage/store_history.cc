@@ -1,5 +1,6 @@
 // The history family (key_codec.h): retracted statements as they were, and
 // the retraction log, which with the live statements make the change feed.
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "storage/key_codec.h"
 #include "storage/record_codec.h"
 #include "storage/rocksdb_status.h"
+#include "storage/statement_rows.h"
 #include "storage/store.h"
 
 namespace entente::storage {
@@ -31,9 +33,43 @@ struct Range {
 
 }  // namespace
 
+namespace {
+
+// Puts a retracted statement's index rows into history: each live key
+// behind its tag, each value behind the retraction seq.
+class HistoryIndexSink : public StatementRowSink {
+ public:
+  HistoryIndexSink(rocksdb::ColumnFamilyHandle* history, uint64_t seq, rocksdb::WriteBatch* batch)
+      : history_(history), batch_(batch) {
+    PutU64(&seq_, seq);
+  }
+  void Row(StatementFamily family, std::string_view key, std::string_view value) override {
+    char tag = 0;
+    switch (family) {
+      case StatementFamily::kOutEdges: tag = kHistoryOutEdges; break;
+      case StatementFamily::kInEdges: tag = kHistoryInEdges; break;
+      case StatementFamily::kPairEdges: tag = kHistoryPairEdges; break;
+      default: return;
+    }
+    batch_->Put(history_, std::string(1, tag).append(key), std::string(seq_).append(value))
+        .PermitUncheckedError();
+  }
+  void Cell(const SummaryCell&) override {}
+
+ private:
+  rocksdb::ColumnFamilyHandle* const history_;
+  rocksdb::WriteBatch* const batch_;
+  std::string seq_;
+};
+
+}  // namespace
+
 void WriteSet::PutRetracted(const model::Statement& s, const model::Retraction& r,
                             model::StatementId watermark) {
   batch_->Put(store_->history_, RetractedKey(s.id), EncodeRetracted(s, r)).PermitUncheckedError();
+  HistoryIndexSink index(store_->history_, r.seq, batch_.get());
+  // The idempotency row is skipped, so its hash does not matter.
+  EmitStatementRows(s, std::string(kIdempotencyHashSize, '\0'), SummaryShare(), &index);
   batch_->Put(store_->history_, RetractionLogKey(r.seq),
               EncodeRetractionLogValue({s.id, watermark}))
       .PermitUncheckedError();
@@ -100,6 +136,34 @@ absl::Status ReadView::ScanRetractionLog(
     if (!visit(*seq, *entry)) break;
   }
   return FromRocksDb(it->status(), "scan retraction log");
+}
+
+absl::StatusOr<model::StatementId> ReadView::LastStatementId() const {
+  model::StatementId last = 0;
+  {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot_;
+    std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(ro, store_->statements_));
+    it->SeekToLast();
+    if (it->Valid()) {
+      auto id = DecodeStatementKey(View(it->key()));
+      if (!id) return absl::DataLossError("corrupt statement key");
+      last = *id;
+    }
+    if (absl::Status s = FromRocksDb(it->status(), "read statements"); !s.ok()) return s;
+  }
+  Range range(snapshot_, RetractedKey(0), RetractionLogKey(0));
+  const rocksdb::Slice lower_slice(range.lower);
+  range.ro.iterate_lower_bound = &lower_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(range.ro, store_->history_));
+  it->SeekToLast();
+  if (it->Valid()) {
+    auto id = DecodeRetractedKey(View(it->key()));
+    if (!id) return absl::DataLossError("corrupt retracted statement key");
+    last = std::max(last, *id);
+  }
+  if (absl::Status s = FromRocksDb(it->status(), "read history"); !s.ok()) return s;
+  return last;
 }
 
 absl::StatusOr<uint64_t> ReadView::LastRetractionSeq() const {
