@@ -726,6 +726,26 @@ absl::StatusOr<std::vector<TimelineBucket>> RelationTimeline(const storage::Read
 
 namespace {
 
+// Visits every index entry of `entity`, out then in (a self-loop in
+// both), with whether it is out, until `visit` fails.
+absl::Status ForEachEntryOf(
+    const storage::ReadView& view, model::EntityId entity, const StopFn& stop,
+    const std::function<absl::Status(const model::EdgeEntry&, bool out)>& visit) {
+  StopCheck check(stop);
+  for (model::Direction d : {model::Direction::kOut, model::Direction::kIn}) {
+    storage::EdgeScan scan;
+    scan.direction = d;
+    scan.entity = entity;
+    auto it = view.ScanEdges(scan);
+    for (; it->Valid(); it->Next()) {
+      if (check.Step()) return Stopped();
+      if (absl::Status s = visit(it->entry(), d == model::Direction::kOut); !s.ok()) return s;
+    }
+    if (absl::Status s = it->status(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 // EntityProfile::sources and each top counterpart's, from every index entry
 // of `entity` (a self-loop is met twice; distinct counts do not mind).
 absl::Status CountProfileSources(const storage::ReadView& view, model::EntityId entity,
@@ -735,32 +755,19 @@ absl::Status CountProfileSources(const storage::ReadView& view, model::EntityId 
   std::vector<uint32_t> all;
   std::unordered_map<model::EntityId, std::vector<uint32_t>> by_counterpart;
   for (const CounterpartCount& c : p->top) by_counterpart[c.id];
-  StopCheck check(stop);
-  for (model::Direction d : {model::Direction::kOut, model::Direction::kIn}) {
-    storage::EdgeScan scan;
-    scan.direction = d;
-    scan.entity = entity;
-    auto it = view.ScanEdges(scan);
-    for (; it->Valid(); it->Next()) {
-      if (check.Step()) return Stopped();
-      const model::EdgeEntry& e = it->entry();
-      auto n = sources->SourceOf(e.statement);
-      if (!n.ok()) return n.status();
-      if (absl::Status s = PushId(*n, &all, &scratch); !s.ok()) return s;
-      auto slot = by_counterpart.find(e.counterpart);
-      if (slot == by_counterpart.end()) continue;
-      if (absl::Status s = PushId(*n, &slot->second, &scratch); !s.ok()) return s;
-    }
-    if (absl::Status s = it->status(); !s.ok()) return s;
-  }
+  absl::Status s = ForEachEntryOf(view, entity, stop, [&](const model::EdgeEntry& e, bool) {
+    auto n = sources->SourceOf(e.statement);
+    if (!n.ok()) return n.status();
+    if (absl::Status st = PushId(*n, &all, &scratch); !st.ok()) return st;
+    auto slot = by_counterpart.find(e.counterpart);
+    if (slot == by_counterpart.end()) return absl::OkStatus();
+    return PushId(*n, &slot->second, &scratch);
+  });
+  if (!s.ok()) return s;
   p->sources = CountDistinct(&all);
   for (CounterpartCount& c : p->top) c.sources = CountDistinct(&by_counterpart[c.id]);
   return absl::OkStatus();
 }
-
-}  // namespace
-
-namespace {
 
 // One statement of the profiled entity, from either index direction.
 void Tally(const model::EdgeEntry& e, bool out, model::EntityId entity, CounterpartCount* cc,
@@ -786,25 +793,15 @@ absl::Status CountFromIndex(const storage::ReadView& view, model::EntityId entit
   constexpr size_t kCounterpartScratchBytes =
       HashEntryBytes<std::pair<const model::EntityId, CounterpartCount>>() +
       sizeof(CounterpartCount);
-  StopCheck check(stop);
-  for (model::Direction d : {model::Direction::kOut, model::Direction::kIn}) {
-    storage::EdgeScan scan;
-    scan.direction = d;
-    scan.entity = entity;
-    auto it = view.ScanEdges(scan);
-    for (; it->Valid(); it->Next()) {
-      if (check.Step()) return Stopped();
-      const model::EdgeEntry& e = it->entry();
-      auto slot = counts->find(e.counterpart);
-      if (slot == counts->end()) {
-        if (absl::Status s = scratch->Charge(kCounterpartScratchBytes); !s.ok()) return s;
-        slot = counts->emplace(e.counterpart, CounterpartCount{}).first;
-      }
-      Tally(e, d == model::Direction::kOut, entity, &slot->second, p);
+  return ForEachEntryOf(view, entity, stop, [&](const model::EdgeEntry& e, bool out) {
+    auto slot = counts->find(e.counterpart);
+    if (slot == counts->end()) {
+      if (absl::Status s = scratch->Charge(kCounterpartScratchBytes); !s.ok()) return s;
+      slot = counts->emplace(e.counterpart, CounterpartCount{}).first;
     }
-    if (absl::Status s = it->status(); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+    Tally(e, out, entity, &slot->second, p);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace
