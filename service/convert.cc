@@ -77,6 +77,18 @@ graph::EdgeFilter FromProto(const v1::EdgeFilter& f) {
   return out;
 }
 
+absl::StatusOr<int64_t> MicrosOf(const google::protobuf::Timestamp& t) {
+  // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, as RFC 3339 allows.
+  constexpr int64_t kMinSeconds = -62135596800, kMaxSeconds = 253402300799;
+  if (t.seconds() < kMinSeconds || t.seconds() > kMaxSeconds) {
+    return absl::InvalidArgumentError("is not an instant of years 1..9999");
+  }
+  if (t.nanos() < 0 || t.nanos() > 999999999) {
+    return absl::InvalidArgumentError("has nanos outside 0..999999999");
+  }
+  return t.seconds() * 1000000 + t.nanos() / 1000;
+}
+
 absl::StatusOr<std::optional<graph::TemporalOptions>> TemporalFromProto(
     const v1::FindPathsRequest& req) {
   std::vector<model::FieldViolation> violations;

@@ -23,6 +23,11 @@ model::NameResolution FromProto(v1::NameResolution r);
 model::Direction FromProto(v1::Direction d);
 graph::EdgeFilter FromProto(const v1::EdgeFilter& f);
 graph::Granularity FromProto(v1::Granularity g);
+// Microseconds since the Unix epoch of a request's as_of; InvalidArgument
+// (the caller names the field) outside years 1..9999 or with nanos outside
+// 0..999,999,999.
+absl::StatusOr<int64_t> MicrosOf(const google::protobuf::Timestamp& t);
+
 // The time-respecting options of a FindPaths request: none without
 // temporal_mode; InvalidArgument naming start_date or max_gap_days if they
 // come without it, or start_date if it is not a date. An unknown mode is

@@ -41,6 +41,17 @@ grpc::Status ResumePoint(const std::string& token, uint64_t fingerprint,
 
 v1::Date DayProto(int32_t day) { return DateProto(model::DateOfDay(day)); }
 
+// A request's as_of into `*as_of` (unset: none); a bad one is
+// INVALID_ARGUMENT naming it.
+template <typename Request>
+grpc::Status AsOfOf(const Request& req, std::optional<int64_t>* as_of) {
+  if (!req.has_as_of()) return grpc::Status::OK;
+  auto micros = MicrosOf(req.as_of());
+  if (!micros.ok()) return BadRequest({{"as_of", std::string(micros.status().message())}});
+  *as_of = *micros;
+  return grpc::Status::OK;
+}
+
 // Charges a built response to the query's lease (which already pays for the
 // answer it was built from): the message and the serialized copy gRPC makes
 // of it, during Write for a stream; for a unary call once the handler has
@@ -140,6 +151,7 @@ grpc::Status GraphServiceImpl::ListStatements(grpc::ServerContext*,
   q.filter = FromProto(req->filter());
   q.page_size = req->page_size() == 0 ? 50 : req->page_size();
   q.detail = DetailOf(req->statement_view());
+  if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
   const uint64_t fingerprint = PageFingerprint(*req);
   if (grpc::Status s = ResumePoint(req->page_token(), fingerprint, &q.resume_after); !s.ok()) {
     return s;
@@ -159,7 +171,9 @@ grpc::Status GraphServiceImpl::GetStatement(grpc::ServerContext*,
                                             const v1::GetStatementRequest* req,
                                             v1::Statement* resp) {
   if (req->id() == 0) return BadRequest({{"id", "is required"}});
-  auto v = reader_->GetStatement(req->id());
+  std::optional<int64_t> as_of;
+  if (grpc::Status s = AsOfOf(*req, &as_of); !s.ok()) return s;
+  auto v = reader_->GetStatement(req->id(), as_of);
   if (!v.ok()) return ToGrpcStatus(v.status());
   ToProto(*v, resp);
   return grpc::Status::OK;
@@ -184,6 +198,7 @@ grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::Trav
   // Evidence is kept only to be sent.
   q.limits.evidence_per_edge = req->nodes_only() ? 0 : OrDefault(req->evidence_per_edge(), 3);
   q.count_sources = req->count_sources();
+  if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
   // The answer stays charged while it is streamed, and each chunk while it
   // is built and written (one at a time).
   graph::WorkLease memory = reader_->NewLease();
@@ -233,6 +248,7 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
   q.filter = FromProto(req->filter());
   q.max_hops = OrDefault(req->max_hops(), 4);
   q.count_sources = req->count_sources();
+  if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
   q.max_paths = OrDefault(req->max_paths(), 5);
   q.evidence_per_hop = OrDefault(req->evidence_per_hop(), 3);
   auto temporal = TemporalFromProto(*req);
@@ -351,6 +367,7 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
   q.page_size = OrDefault(req->page_size(), 50);
   q.detail = DetailOf(req->statement_view());
   q.count_sources = req->count_sources();
+  if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
   const uint64_t fingerprint = PageFingerprint(*req);
   if (grpc::Status s = ResumePoint(req->page_token(), fingerprint, &q.resume_after); !s.ok()) {
     return s;
@@ -398,6 +415,7 @@ grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext* ctx,
   q.resolution = FromProto(req->name_resolution());
   q.top = OrDefault(req->top(), q.top);
   q.count_sources = req->count_sources();
+  if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
   auto answer = reader_->Profile(q, StopOf(ctx), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
   const graph::EntityProfile& p = answer->profile;
