@@ -76,7 +76,10 @@ struct TraverseQuery {
   model::Direction direction = model::Direction::kBoth;
   EdgeFilter filter;
   TraverseLimits limits;
-  bool count_sources = false;  // AggregatedEdge::sources
+  bool count_sources = false;  // AggregatedEdge::sources; not with `temporal`
+  // Set: the time-respecting traversal (graph/temporal_paths.h,
+  // TemporalTraverse); its mode does not matter.
+  std::optional<TemporalOptions> temporal;
 };
 
 struct TraverseAnswer {
