@@ -319,15 +319,21 @@ constexpr char kSmallIcewsTsv[] =
     "Alpha\tConsult\t2014-01-04\n"
     "Alpha\tConsult\tBeta\t2014-13-01\n";
 
+// Envoy -> Hub -> Target is a static path whose second hop came first;
+// Envoy -> Relay -> Link -> Target keeps time, with 17 days before its
+// last hop.
+constexpr char kTimedChainTsv[] =
+    "Envoy\tConsult\tHub\t2014-03-05\n"
+    "Hub\tConsult\tTarget\t2014-03-01\n"
+    "Envoy\tConsult\tRelay\t2014-03-02\n"
+    "Relay\tConsult\tLink\t2014-03-03\n"
+    "Link\tConsult\tTarget\t2014-03-20\n";
+
 // path --temporal: a static path whose second hop came first is refuted;
 // the time-respecting one shows each hop's day.
 TEST_F(CliE2eTest, TemporalPathShowsUsedDaysAndRefutesAStaticPath) {
   const std::string path = dir_.Sub("temporal.tsv");
-  std::ofstream(path) << "Envoy\tConsult\tHub\t2014-03-05\n"
-                         "Hub\tConsult\tTarget\t2014-03-01\n"
-                         "Envoy\tConsult\tRelay\t2014-03-02\n"
-                         "Relay\tConsult\tLink\t2014-03-03\n"
-                         "Link\tConsult\tTarget\t2014-03-20\n";
+  std::ofstream(path) << kTimedChainTsv;
   ASSERT_EQ(Cli({"import", "--format", "icews-tsv", path}).exit_code, 0);
   auto r = Cli({"path", "Envoy", "Target", "--direction", "out"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -361,11 +367,7 @@ TEST_F(CliE2eTest, TemporalPathShowsUsedDaysAndRefutesAStaticPath) {
 // is reached in 3 hops, on the 20th; each entity shows when it was reached.
 TEST_F(CliE2eTest, TemporalNeighborsShowArrivalDays) {
   const std::string path = dir_.Sub("temporal.tsv");
-  std::ofstream(path) << "Envoy\tConsult\tHub\t2014-03-05\n"
-                         "Hub\tConsult\tTarget\t2014-03-01\n"
-                         "Envoy\tConsult\tRelay\t2014-03-02\n"
-                         "Relay\tConsult\tLink\t2014-03-03\n"
-                         "Link\tConsult\tTarget\t2014-03-20\n";
+  std::ofstream(path) << kTimedChainTsv;
   ASSERT_EQ(Cli({"import", "--format", "icews-tsv", path}).exit_code, 0);
   auto r = Cli({"neighbors", "Envoy", "--direction", "out", "--depth", "3", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

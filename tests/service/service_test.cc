@@ -20,6 +20,28 @@ using ::testing::ElementsAre;
 
 class ServiceTest : public ServiceFixture {
  protected:
+  // Pyongyang Envoy -> Moscow Office on 2024-10-05 (the first hop), then
+  // Moscow Office -> Kyiv Desk on the 1st (before it: unusable in time)
+  // and on the 9th (after it).
+  void IngestTimedChain() {
+    v1::IngestRequest ingest;
+    const auto add = [&](const char* actor, const char* target, int day) {
+      v1::Statement s = Good();
+      s.mutable_actor()->set_name(actor);
+      s.mutable_target()->set_name(target);
+      s.mutable_date()->set_day(day);
+      s.set_quote(absl::StrCat(actor, " ", target, " ", day));
+      *ingest.add_statements() = s;
+    };
+    add("Pyongyang Envoy", "Moscow Office", 5);
+    add("Moscow Office", "Kyiv Desk", 1);
+    add("Moscow Office", "Kyiv Desk", 9);
+    v1::IngestResponse ingested;
+    grpc::ClientContext ictx;
+    ASSERT_TRUE(ingest_->Ingest(&ictx, ingest, &ingested).ok());
+    ASSERT_EQ(ingested.accepted(), 3u);
+  }
+
   v1::Statement Good() {
     v1::Statement s;
     s.mutable_actor()->set_name("Russia");
@@ -427,22 +449,7 @@ TEST_F(ServiceTest, NewQueriesRejectBadInputByField) {
 // Time-respecting paths on the wire: the used dates, the spans, and the
 // options that refute a static path (docs/queries.md).
 TEST_F(ServiceTest, TemporalFindPathsKeepsHopsInTimeOrder) {
-  v1::IngestRequest ingest;
-  const auto add = [&](const char* actor, const char* target, int day) {
-    v1::Statement s = Good();
-    s.mutable_actor()->set_name(actor);
-    s.mutable_target()->set_name(target);
-    s.mutable_date()->set_day(day);
-    s.set_quote(absl::StrCat(actor, " ", target, " ", day));
-    *ingest.add_statements() = s;
-  };
-  add("Pyongyang Envoy", "Moscow Office", 5);   // the first hop
-  add("Moscow Office", "Kyiv Desk", 1);         // before it: unusable
-  add("Moscow Office", "Kyiv Desk", 9);         // after it
-  v1::IngestResponse ingested;
-  grpc::ClientContext ictx;
-  ASSERT_TRUE(ingest_->Ingest(&ictx, ingest, &ingested).ok());
-  ASSERT_EQ(ingested.accepted(), 3u);
+  ASSERT_NO_FATAL_FAILURE(IngestTimedChain());
 
   const auto find = [&](const std::function<void(v1::FindPathsRequest*)>& set,
                         v1::FindPathsResponse* resp) {
@@ -528,22 +535,7 @@ TEST_F(ServiceTest, TemporalFindPathsKeepsHopsInTimeOrder) {
 // are counted. A gap of 3 days or a start after the 5th cuts Kyiv Desk
 // off; bad input names the field, as for FindPaths.
 TEST_F(ServiceTest, TemporalTraverseGivesArrivalDates) {
-  v1::IngestRequest ingest;
-  const auto add = [&](const char* actor, const char* target, int day) {
-    v1::Statement s = Good();
-    s.mutable_actor()->set_name(actor);
-    s.mutable_target()->set_name(target);
-    s.mutable_date()->set_day(day);
-    s.set_quote(absl::StrCat(actor, " ", target, " ", day));
-    *ingest.add_statements() = s;
-  };
-  add("Pyongyang Envoy", "Moscow Office", 5);
-  add("Moscow Office", "Kyiv Desk", 1);
-  add("Moscow Office", "Kyiv Desk", 9);
-  v1::IngestResponse ingested;
-  grpc::ClientContext ictx;
-  ASSERT_TRUE(ingest_->Ingest(&ictx, ingest, &ingested).ok());
-  ASSERT_EQ(ingested.accepted(), 3u);
+  ASSERT_NO_FATAL_FAILURE(IngestTimedChain());
 
   struct Reached {
     std::map<std::string, std::string> nodes;  // name -> "depth@day" ("depth" for a seed)
