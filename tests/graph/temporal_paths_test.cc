@@ -953,6 +953,58 @@ TEST_F(IcewsTemporalTest, WindowsMatchReference) {
   EXPECT_GT(tally.found, 60);
 }
 
+// Time-respecting traversals from hubs in windows of days, against the
+// reference (at most 2 hops: its simple-path enumeration is exponential).
+TEST_F(IcewsTemporalTest, TraverseWindowsMatchReference) {
+  const std::vector<EntityId> by_statements = world_->reference().EntitiesByStatements();
+  std::mt19937 rng(2015);
+  auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int reached = 0;
+  for (int i = 0; i < 60 && !HasFailure(); ++i) {
+    TemporalQuery q;
+    q.from = by_statements[uniform(0, uniform(0, 3) ? 30 : by_statements.size() - 1)];
+    q.direction = static_cast<Direction>(uniform(1, 3));
+    const int32_t first = model::DaysFromCivil(2014, 1, 1) + uniform(0, 350);
+    q.filter.date_from = DateOf(first);
+    q.filter.date_to = DateOf(first + uniform(10, 30));
+    if (uniform(0, 1) == 0) q.options.max_gap_days = uniform(0, 3);
+    if (uniform(0, 2) == 0) q.options.start_day = first + uniform(0, 5);
+    CheckTemporalTraverse(world_->store(), world_->reference(), {q.from}, q, uniform(1, 2), 3,
+                          &reached);
+  }
+  std::cout << "[ compared ] ICEWS14 traverse: 60 queries, " << reached << " nodes reached"
+            << std::endl;
+  EXPECT_GT(reached, 200);
+}
+
+// Whole-year time-respecting traversals from hubs: what each costs.
+TEST_F(IcewsTemporalTest, WholeYearTraversalsStayBounded) {
+  const std::vector<EntityId> hubs = world_->reference().EntitiesByStatements();
+  auto view = world_->store().Snapshot();
+  for (auto [hub, depth] : std::vector<std::pair<size_t, int>>{{0, 2}, {0, 3}, {20, 3}, {300, 4}}) {
+    for (auto gap : {std::optional<int32_t>{}, std::optional<int32_t>{7}}) {
+      TemporalOptions o;
+      o.max_gap_days = gap;
+      TraverseLimits limits{depth, 100000, 1000000, 1000000, 3};
+      WorkBudget budget(size_t{256} << 20);
+      WorkLease lease(&budget);
+      const auto start = std::chrono::steady_clock::now();
+      auto r = TemporalTraverse(*view, {hubs[hub]}, Direction::kBoth, CompiledFilter({}), o, limits,
+                                nullptr, &lease);
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+      std::cout << "[ cost     ] traverse " << hub << " depth=" << depth << (gap ? " gap=7" : "")
+                << ": " << ms << " ms, peak " << (budget.peak_bytes() >> 10) << " KiB, "
+                << (r.ok() ? std::to_string(r->nodes.size()) + " nodes, " +
+                                 std::to_string(r->edges.size()) + " edges"
+                           : r.status().ToString())
+                << std::endl;
+      if (!r.ok()) EXPECT_THAT(r, StatusIs(absl::StatusCode::kResourceExhausted));
+    }
+  }
+}
+
 // Whole-year searches between hubs at 4 and 6 hops, every mode, with and
 // without a gap: each answers or says which limit it passed, and the
 // answer holds together (hops follow the clock). Prints what each cost.
