@@ -59,7 +59,7 @@ std::string TruncationNote(const std::string& limit) {
 
 std::string RenderTraversal(std::vector<v1::TraversedNode> nodes,
                             std::vector<v1::AggregatedEdge> edges, const std::string& truncated,
-                            bool with_sources) {
+                            bool with_sources, bool temporal) {
   using Align = Table::Align;
   const int width = OutputWidth();
   std::map<uint64_t, std::string> names;
@@ -71,15 +71,18 @@ std::string RenderTraversal(std::vector<v1::TraversedNode> nodes,
   // Grouped by depth, in the server's (breadth-first) order within a depth.
   std::stable_sort(nodes.begin(), nodes.end(),
                    [](const auto& a, const auto& b) { return a.depth() < b.depth(); });
-  Table entities({{"DEPTH", Align::kRight},
-                  {"ID", Align::kRight},
-                  {"NAME", Align::kLeft, 60, true},
-                  {"KIND"}});
+  std::vector<Table::Column> entity_columns = {
+      {"DEPTH", Align::kRight}, {"ID", Align::kRight}, {"NAME", Align::kLeft, 60, true}, {"KIND"}};
+  // A time-respecting traversal: the earliest day each entity was reached.
+  if (temporal) entity_columns.push_back({"ARRIVED"});
+  Table entities(entity_columns);
   int seeds = 0;
   for (const auto& n : nodes) {
     seeds += n.depth() == 0;
-    entities.AddRow({std::to_string(n.depth()), std::to_string(n.entity().id()), n.entity().name(),
-                     FormatKind(n.entity().kind())});
+    std::vector<Table::Cell> row = {std::to_string(n.depth()), std::to_string(n.entity().id()),
+                                    n.entity().name(), FormatKind(n.entity().kind())};
+    if (temporal) row.push_back(n.has_arrival_date() ? FormatDate(n.arrival_date()) : "-");
+    entities.AddRow(std::move(row));
   }
   // The busiest relations first.
   std::stable_sort(edges.begin(), edges.end(),
@@ -141,10 +144,11 @@ int RunNeighbors(const Context& ctx, const ParsedArgs& args) {
   grpc::Status status = reader->Finish();
   if (!status.ok()) return ctx.ReportError(status);
   if (!json) {
-    std::fputs(RenderTraversal(std::move(nodes), std::move(edges), truncated,
-                               request->count_sources())
-                   .c_str(),
-               stdout);
+    std::fputs(
+        RenderTraversal(std::move(nodes), std::move(edges), truncated, request->count_sources(),
+                        request->temporal_mode() != v1::TEMPORAL_MODE_UNSPECIFIED)
+            .c_str(),
+        stdout);
   }
   return kExitOk;
 }
@@ -164,14 +168,32 @@ std::string StatementLines(const v1::Statement& s, int indent, int width) {
   return out;
 }
 
-// --temporal MODE [--start DATE] [--max-gap DAYS] into `request`.
-absl::Status ParseTemporalOptions(const ParsedArgs& args, v1::FindPathsRequest* request) {
+// [--start DATE] [--max-gap DAYS], which need --temporal, into `request`
+// (a FindPathsRequest or a TraverseRequest).
+template <typename Request>
+absl::Status ParseClockOptions(const ParsedArgs& args, Request* request) {
   if (!args.Has("temporal")) {
     for (const char* flag : {"start", "max-gap"}) {
       if (args.Has(flag)) return absl::InvalidArgumentError(absl::StrCat("--", flag, " needs --temporal"));
     }
     return absl::OkStatus();
   }
+  if (args.Has("start")) {
+    auto start = ParseDate(args.Get("start", ""));
+    if (!start.ok()) return absl::InvalidArgumentError("--start: " + Message(start.status()));
+    *request->mutable_start_date() = *start;
+  }
+  if (args.Has("max-gap")) {
+    int32_t gap = 0;
+    if (absl::Status s = IntOption(args, "max-gap", 0, 36500, &gap); !s.ok()) return s;
+    request->set_max_gap_days(gap);
+  }
+  return absl::OkStatus();
+}
+
+// --temporal MODE [--start DATE] [--max-gap DAYS] into `request`.
+absl::Status ParseTemporalOptions(const ParsedArgs& args, v1::FindPathsRequest* request) {
+  if (!args.Has("temporal")) return ParseClockOptions(args, request);
   static const std::pair<const char*, v1::TemporalMode> kModes[] = {
       {"earliest", v1::TEMPORAL_MODE_EARLIEST_ARRIVAL},
       {"latest", v1::TEMPORAL_MODE_LATEST_DEPARTURE},
@@ -186,17 +208,7 @@ absl::Status ParseTemporalOptions(const ParsedArgs& args, v1::FindPathsRequest* 
     return absl::InvalidArgumentError(
         absl::StrCat("--temporal: '", mode, "' is not one of earliest, latest, fastest, shortest"));
   }
-  if (args.Has("start")) {
-    auto start = ParseDate(args.Get("start", ""));
-    if (!start.ok()) return absl::InvalidArgumentError("--start: " + Message(start.status()));
-    *request->mutable_start_date() = *start;
-  }
-  if (args.Has("max-gap")) {
-    int32_t gap = 0;
-    if (absl::Status s = IntOption(args, "max-gap", 0, 36500, &gap); !s.ok()) return s;
-    request->set_max_gap_days(gap);
-  }
-  return absl::OkStatus();
+  return ParseClockOptions(args, request);
 }
 
 std::string RenderPaths(const v1::FindPathsResponse& response,
@@ -307,6 +319,9 @@ absl::StatusOr<v1::TraverseRequest> BuildTraverseRequest(const ParsedArgs& args,
   request.set_max_edges(max_edges);
   request.set_max_fanout(max_fanout);
   request.set_evidence_per_edge(evidence);
+  // Every mode gives the same traversal (docs/queries.md): the flag names none.
+  if (args.Has("temporal")) request.set_temporal_mode(v1::TEMPORAL_MODE_EARLIEST_ARRIVAL);
+  if (absl::Status s = ParseClockOptions(args, &request); !s.ok()) return s;
   // Only --json prints the entities' aliases; the tables and the export
   // formats show names, so the server leaves the aliases out.
   request.set_entity_view(args.Has("json") ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
@@ -356,7 +371,13 @@ Command NeighborsCommand() {
           "a NAME), then the relations followed: statements from ACTOR to TARGET that pass\n"
           "the filter, with their count, first and last date, mean Goldstein score (-10\n"
           "conflict .. +10 cooperation) and the ids of the newest (see `entente statement\n"
-          "ID`). Says which limit cut the answer short, if one did.\n" +
+          "ID`). Says which limit cut the answer short, if one did.\n"
+          "\n"
+          "With --temporal, only what time-respecting chains reach: each hop dated no\n"
+          "earlier than the one before (as for `path --temporal`), and each entity shows\n"
+          "the earliest day one arrived. --start DATE starts the clock; --max-gap DAYS\n"
+          "bounds the days between two hops. docs/queries.md, \"Time-respecting paths\",\n"
+          "\"Traverse\", has the exact rule.\n" +
           FilterDetails(),
       .options = WithFilterOptions(
           {
@@ -373,6 +394,9 @@ Command NeighborsCommand() {
               {"sources", "",
                "count each relation's independent sources (publishers) too: reads\n"
                "every statement followed, so it is slower on busy entities"},
+              {"temporal", "", "time-respecting chains only; not with --sources"},
+              {"start", "DATE", "with --temporal: the first hop on or after DATE"},
+              {"max-gap", "DAYS", "with --temporal: at most DAYS between two hops"},
               {"id", "", "the NAMEs are entity ids"},
               {"json", "", "print the server's answer as JSON lines (one per chunk)"},
           }),
@@ -381,6 +405,7 @@ Command NeighborsCommand() {
               "neighbors \"North Korea\" --depth 2 --code 19 --since 2014",
               "neighbors Russia Ukraine --depth 1 --quad mx --direction out",
               "neighbors --id 4 --max-nodes 100 --json",
+              "neighbors \"North Korea\" --depth 3 --temporal --start 2024-10 --max-gap 30",
           },
       .run = RunNeighbors,
   };

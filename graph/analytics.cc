@@ -79,16 +79,29 @@ struct Delta {
 
 using DeltaFn = std::function<bool(const Delta&)>;
 
+// One statement as an expansion follows it.
+Delta DeltaOf(const model::EdgeEntry& e, bool forward) {
+  const bool classified = Classified(e.cameo_code);
+  const double goldstein = classified ? Goldstein(e.cameo_code) : 0;
+  return Delta{e.counterpart,        forward,    1, e.day, e.day, goldstein,
+               classified ? 1u : 0u, e.statement};
+}
+
+// Adds what `x` followed to its edge (evidence and sources are the caller's).
+void Accumulate(const Delta& x, AggregatedEdge* agg) {
+  if (agg->count == 0) agg->first_day = x.first_day, agg->last_day = x.last_day;
+  agg->count += x.count;
+  agg->first_day = std::min(agg->first_day, x.first_day);
+  agg->last_day = std::max(agg->last_day, x.last_day);
+  agg->goldstein_sum += x.goldstein_sum;
+  agg->classified += x.classified;
+}
+
 absl::Status ExpandFromIndex(const storage::ReadView& view, model::EntityId u,
                              model::Direction direction, const CompiledFilter& filter,
                              StopCheck* stop, const DeltaFn& visit) {
-  return ForEachStep(view, u, direction, filter, stop, [&](const Step& step) {
-    const model::EdgeEntry& e = *step.entry;
-    const bool classified = Classified(e.cameo_code);
-    return visit(Delta{step.other, step.forward, 1, e.day, e.day,
-                       classified ? Goldstein(e.cameo_code) : 0, classified ? 1u : 0u,
-                       e.statement});
-  });
+  return ForEachStep(view, u, direction, filter, stop,
+                     [&](const Step& step) { return visit(DeltaOf(*step.entry, step.forward)); });
 }
 
 // An aggregated edge's (actor, target), and its hash: noexcept and cheap,
@@ -349,11 +362,7 @@ bool Traversal::Follow(model::EntityId u, int d, const Delta& x, int* taken,
             .first;
   }
   AggregatedEdge& agg = e->second;
-  agg.count += x.count;
-  agg.first_day = std::min(agg.first_day, x.first_day);
-  agg.last_day = std::max(agg.last_day, x.last_day);
-  agg.goldstein_sum += x.goldstein_sum;
-  agg.classified += x.classified;
+  Accumulate(x, &agg);
   if (x.statement != 0 && static_cast<int>(agg.evidence.size()) < limits_.evidence_per_edge) {
     status_ = PushId(x.statement, &agg.evidence, memory_);
   }
@@ -402,6 +411,10 @@ absl::StatusOr<TraverseResult> Traversal::Finish() {
 }
 
 }  // namespace
+
+void CountStatement(const model::EdgeEntry& e, AggregatedEdge* edge) {
+  Accumulate(DeltaOf(e, true), edge);
+}
 
 absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
                                         const std::vector<model::EntityId>& seeds,
@@ -532,8 +545,8 @@ void EnumeratePaths(const Successors& succ, model::EntityId to, int distance, in
 // The statements of hop from->to that the search could have used.
 absl::StatusOr<PathHop> HopEvidence(const storage::ReadView& view, model::EntityId from,
                                     model::EntityId to, model::Direction direction,
-                                    const CompiledFilter& filter, int limit,
-                                    SourceCounter* sources, WorkLease* memory) {
+                                    const CompiledFilter& filter, int limit, SourceCounter* sources,
+                                    WorkLease* memory) {
   PathHop hop{from, to, 0, {}, 0};
   ScratchCharge scratch(memory);  // before `ids`: released after it is freed
   std::vector<uint32_t> ids;

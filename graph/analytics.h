@@ -38,6 +38,9 @@ struct TraverseLimits {
 struct ReachedNode {
   model::EntityId id = 0;
   int depth = 0;
+  // Time-respecting traversals (graph/temporal_paths.h) only, not for
+  // seeds: the earliest day a hop reached the node.
+  std::optional<int32_t> arrival_day;
 };
 
 struct AggregatedEdge {
@@ -68,6 +71,11 @@ absl::StatusOr<TraverseResult> Traverse(const storage::ReadView& view,
                                         const TraverseLimits& limits, const StopFn& stop,
                                         WorkLease* memory = nullptr,
                                         SourceCounter* sources = nullptr);
+
+// Adds one followed statement (its index entry) to `edge` as Traverse
+// does: its count, first and last day, Goldstein sum and classified count.
+// Evidence and sources are the caller's.
+void CountStatement(const model::EdgeEntry& e, AggregatedEdge* edge);
 
 // ------------------------------------------------------------ FindPaths
 

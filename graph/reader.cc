@@ -480,6 +480,13 @@ absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q, con
   if (!InRange(l.evidence_per_edge, 0, 100)) {
     violations.push_back({"evidence_per_edge", "must be in 0..100"});
   }
+  if (q.temporal) {
+    ValidateTemporalOptions(*q.temporal, &violations);
+    if (q.count_sources) {
+      violations.push_back(
+          {"count_sources", "is not counted for a time-respecting traversal (temporal_mode)"});
+    }
+  }
   if (!violations.empty()) return model::InvalidArgument(violations);
 
   auto snapshot = SnapshotAt(q.as_of_micros);
@@ -498,8 +505,10 @@ absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q, con
   if (!filter.ok()) return filter.status();
   std::optional<SourceCounter> sources;
   if (q.count_sources) sources.emplace(*view);
-  auto r = graph::Traverse(*view, seeds, q.direction, *filter, l, stop, memory,
-                           sources ? &*sources : nullptr);
+  auto r = q.temporal ? graph::TemporalTraverse(*view, seeds, q.direction, *filter, *q.temporal, l,
+                                                stop, memory)
+                      : graph::Traverse(*view, seeds, q.direction, *filter, l, stop, memory,
+                                        sources ? &*sources : nullptr);
   if (!r.ok()) return r.status();
   if (absl::Status s = filter->claims_status(); !s.ok()) return s;
   answer.result = std::move(*r);

@@ -79,7 +79,10 @@ struct TraverseQuery {
   model::Direction direction = model::Direction::kBoth;
   EdgeFilter filter;
   TraverseLimits limits;
-  bool count_sources = false;  // AggregatedEdge::sources
+  bool count_sources = false;  // AggregatedEdge::sources; not with `temporal`
+  // Set: the time-respecting traversal (graph/temporal_paths.h,
+  // TemporalTraverse); its mode does not matter.
+  std::optional<TemporalOptions> temporal;
   // Set: the answer as the store knew it then (graph/as_of.h), in
   // microseconds since the Unix epoch.
   std::optional<int64_t> as_of_micros;

@@ -18,9 +18,12 @@
 
 #include <algorithm>
 #include <compare>
+#include <functional>
 #include <limits>
+#include <map>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "graph/analytics.h"
@@ -46,22 +49,90 @@ int32_t Clamp(int64_t day) {
   return static_cast<int32_t>(std::clamp<int64_t>(day, kNoClock - kLongestPeriodDays, kNever));
 }
 
-// Counts search steps against TemporalOptions::max_work.
+// Counts search steps against TemporalOptions::max_work. `what` names the
+// search and `depth` its field that bounds the hops, for the message.
 class WorkMeter {
  public:
-  explicit WorkMeter(uint64_t limit) : limit_(limit) {}
+  WorkMeter(uint64_t limit, const char* what, const char* depth)
+      : limit_(limit), what_(what), depth_(depth) {}
   absl::Status Add(uint64_t steps) {
     used_ += steps;
     if (used_ <= limit_) return absl::OkStatus();
     return absl::ResourceExhaustedError(
-        "the time-respecting path search passed its work limit: narrow the filter's window, "
-        "give a start_day or a smaller max_gap_days, or lower max_hops");
+        std::string("the time-respecting ") + what_ +
+        " passed its work limit: narrow the filter's window, give a start_day or a smaller "
+        "max_gap_days, or lower " +
+        depth_);
   }
 
  private:
   const uint64_t limit_;
+  const char* const what_;
+  const char* const depth_;
   uint64_t used_ = 0;
 };
+
+// What a search pays with: the caller's lease (or an unlimited one), the
+// scratch charged to it, the StopFn's check and the work meter. Declare it
+// before the search state, so that the scratch is released after it is
+// freed.
+struct Costs {
+  Costs(WorkLease* lease, const StopFn& stop, uint64_t max_work, const char* what,
+        const char* depth)
+      : memory(lease != nullptr ? lease : &unlimited),
+        scratch(memory),
+        check(stop),
+        work(max_work, what, depth) {}
+  WorkLease unlimited;
+  WorkLease* const memory;
+  ScratchCharge scratch;
+  StopCheck check;
+  WorkMeter work;
+};
+
+// The one rule of the clock (docs/queries.md): statement [first, last] may
+// be the next hop after clock t iff t <= last and, when the gap applies,
+// first - t <= gap; the hop then uses max(t, first).
+struct ClockRange {
+  int64_t lo;  // the earliest clock it may follow
+  int64_t hi;  // the latest
+};
+ClockRange FollowableClocks(int32_t first, int32_t last, std::optional<int32_t> gap) {
+  return {gap ? int64_t{first} - *gap : std::numeric_limits<int64_t>::min(), last};
+}
+
+// Narrows `scan` to the entries that may follow one of the clocks [lo, hi]
+// (FollowableClocks read backwards): first day at most 365 days before lo
+// and, with a gap, at most `gap` days after hi; within the filter's window.
+// False if no day is left.
+bool FollowWindow(const CompiledFilter& filter, int32_t lo, int32_t hi, std::optional<int32_t> gap,
+                  storage::EdgeScan* scan) {
+  scan->day_lo = std::max(filter.day_lo(), Clamp(int64_t{lo} - (kLongestPeriodDays - 1)));
+  scan->day_hi = filter.day_hi();
+  if (gap) scan->day_hi = std::min(scan->day_hi, Clamp(int64_t{hi} + *gap));
+  return scan->day_lo <= scan->day_hi;
+}
+
+// Calls `fn(entry, forward)` for each entry of `scan` (its entity and days
+// set) along `direction` that passes the filter; forward: the entity is
+// the statement's actor.
+template <typename Fn>
+absl::Status ForEachFollowable(const storage::ReadView& view, model::Direction direction,
+                               const CompiledFilter& filter, StopCheck* stop,
+                               storage::EdgeScan scan, const Fn& fn) {
+  for (auto dir : {model::Direction::kOut, model::Direction::kIn}) {
+    if (direction != model::Direction::kBoth && direction != dir) continue;
+    scan.direction = dir;
+    auto it = view.ScanEdges(scan);
+    for (; it->Valid(); it->Next()) {
+      if (stop->Step()) return Stopped();
+      if (!filter.Matches(it->entry())) continue;
+      if (absl::Status s = fn(it->entry(), dir == model::Direction::kOut); !s.ok()) return s;
+    }
+    if (absl::Status s = it->status(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
 
 // A statement's date from its index entry: a covering entry carries its
 // precision; an older one (storage/key_codec.h) needs the statement.
@@ -198,25 +269,14 @@ absl::Status StateGraph::ExpandEntity(const std::vector<uint32_t>& group,
   const bool gap = s_.options.max_gap_days.has_value() && u != s_.from;
   storage::EdgeScan scan;
   scan.entity = u;
-  scan.day_lo = std::max(s_.filter.day_lo(),
-                         Clamp(int64_t{states_[group.front()].clock} - (kLongestPeriodDays - 1)));
-  scan.day_hi = s_.filter.day_hi();
-  if (gap) {
-    scan.day_hi = std::min(scan.day_hi,
-                           Clamp(int64_t{states_[group.back()].clock} + *s_.options.max_gap_days));
+  if (!FollowWindow(s_.filter, states_[group.front()].clock, states_[group.back()].clock,
+                    gap ? s_.options.max_gap_days : std::nullopt, &scan)) {
+    return absl::OkStatus();
   }
-  if (scan.day_lo > scan.day_hi) return absl::OkStatus();
-  for (auto dir : {model::Direction::kOut, model::Direction::kIn}) {
-    if (s_.direction != model::Direction::kBoth && s_.direction != dir) continue;
-    scan.direction = dir;
-    auto it = s_.view.ScanEdges(scan);
-    for (; it->Valid(); it->Next()) {
-      if (s_.stop->Step()) return Stopped();
-      if (!s_.filter.Matches(it->entry())) continue;
-      if (absl::Status s = Follow(it->entry(), group, gap, fresh); !s.ok()) return s;
-    }
-    if (absl::Status s = it->status(); !s.ok()) return s;
-  }
+  absl::Status st = ForEachFollowable(
+      s_.view, s_.direction, s_.filter, s_.stop, scan,
+      [&](const model::EdgeEntry& e, bool) { return Follow(e, group, gap, fresh); });
+  if (!st.ok()) return st;
   for (uint32_t i : group) {
     auto& next = states_[i].next;
     std::sort(next.begin(), next.end());
@@ -237,12 +297,12 @@ absl::Status StateGraph::Follow(const model::EdgeEntry& e, const std::vector<uin
   if (!date.ok()) return date.status();
   const int32_t first = e.day;
   const int32_t last = model::LastDay(*date);
+  const ClockRange range =
+      FollowableClocks(first, last, gap ? s_.options.max_gap_days : std::nullopt);
   auto clock_below = [&](uint32_t i, int64_t day) { return states_[i].clock < day; };
   auto day_below = [&](int64_t day, uint32_t i) { return day < states_[i].clock; };
-  auto begin = gap ? std::lower_bound(group.begin(), group.end(),
-                                      int64_t{first} - *s_.options.max_gap_days, clock_below)
-                   : group.begin();
-  auto end = std::upper_bound(group.begin(), group.end(), int64_t{last}, day_below);
+  auto begin = std::lower_bound(group.begin(), group.end(), range.lo, clock_below);
+  auto end = std::upper_bound(group.begin(), group.end(), range.hi, day_below);
   for (auto i = begin; i < end; ++i) {
     auto target = Intern(v, std::max(states_[*i].clock, first), fresh);
     if (!target.ok()) return target.status();
@@ -601,13 +661,254 @@ absl::StatusOr<TemporalPathsResult> Answer(const Search& s, const StateGraph& g,
   return out;
 }
 
+// -------------------------------------------------------------- Traverse
+//
+// A level search over the same states (entity, clock) as StateGraph's,
+// from every seed's (seed, t_0), up to max_depth levels. Unlike
+// FindPaths', it follows walks (entities and statements may repeat);
+// docs/queries.md says why that is exact without a gap and what it means
+// with one. Without a gap an earlier clock is never worse (it may follow
+// every statement a later one may, to no later a clock), so an entity
+// keeps only states earlier than all it has; with one, every state.
+
+// A reached entity.
+struct Reach {
+  int depth;
+  int32_t best_clock;              // its earliest state's (a seed's: t_0)
+  std::optional<int32_t> arrival;  // the earliest after a hop; none for a seed
+};
+
+struct Walker {
+  EntityId entity;
+  int32_t clock;
+};
+
+struct EdgeRow {
+  AggregatedEdge edge;
+  std::vector<std::pair<int32_t, model::StatementId>> newest;  // (first day, id), newest first
+};
+
+using EdgeKey = std::pair<EntityId, EntityId>;  // (actor, target)
+
+constexpr size_t kReachBytes = HashEntryBytes<std::pair<const EntityId, Reach>>();
+constexpr size_t kWalkerBytes = GrownVectorBytes<Walker>() + HashEntryBytes<StateKey>();
+constexpr size_t kFollowedBytes = HashEntryBytes<model::StatementId>();
+constexpr size_t kEdgeRowBytes = MapEntryBytes<EdgeKey, EdgeRow>();
+
+class TemporalTraversal {
+ public:
+  TemporalTraversal(const storage::ReadView& view, model::Direction direction,
+                    const CompiledFilter& filter, const TemporalOptions& options,
+                    const TraverseLimits& limits, StopCheck* stop, WorkMeter* work,
+                    WorkLease* memory, ScratchCharge* scratch)
+      : view_(view),
+        direction_(direction),
+        filter_(filter),
+        options_(options),
+        limits_(limits),
+        stop_(stop),
+        work_(work),
+        memory_(memory),
+        scratch_(scratch) {}
+
+  absl::Status AddSeeds(const std::vector<EntityId>& seeds);
+  absl::Status Run();
+  absl::StatusOr<TraverseResult> Finish();
+
+ private:
+  absl::Status ExpandEntity(const Walker* begin, const Walker* end, int level,
+                            std::vector<Walker>* next);
+  absl::Status Follow(const model::EdgeEntry& e, bool forward, const Walker* begin,
+                      const Walker* end, bool gap, int level, int* taken,
+                      std::vector<Walker>* next);
+  absl::StatusOr<bool> Arrive(EntityId v, int32_t clock, int depth, int* taken,
+                              std::vector<Walker>* next);
+  absl::Status AddToEdge(const model::EdgeEntry& e, EdgeKey key);
+  void Note(const char* limit) {
+    if (truncated_.empty()) truncated_ = limit;
+  }
+
+  const storage::ReadView& view_;
+  const model::Direction direction_;
+  const CompiledFilter& filter_;
+  const TemporalOptions& options_;
+  const TraverseLimits& limits_;
+  StopCheck* const stop_;
+  WorkMeter* const work_;
+  WorkLease* const memory_;
+  ScratchCharge* const scratch_;
+  std::string truncated_;
+  std::unordered_map<EntityId, Reach> reached_;
+  std::unordered_set<StateKey, StateKeyHash> seen_;  // with a gap: every state found
+  // With BOTH a statement is met from both ends, and at several clocks:
+  // it counts once.
+  std::unordered_set<model::StatementId> followed_;
+  std::map<EdgeKey, EdgeRow> edges_;
+  std::vector<Walker> frontier_;
+};
+
+absl::Status TemporalTraversal::AddSeeds(const std::vector<EntityId>& seeds) {
+  const int32_t start = options_.start_day.value_or(kNoClock);
+  for (EntityId s : seeds) {
+    if (reached_.count(s)) continue;
+    // Seeds count towards max_nodes too: more seeds than that are cut.
+    if (static_cast<int>(reached_.size()) >= limits_.max_nodes) {
+      Note("max_nodes");
+      break;
+    }
+    if (absl::Status st = scratch_->Charge(kReachBytes + kWalkerBytes); !st.ok()) return st;
+    reached_.emplace(s, Reach{0, start, std::nullopt});
+    seen_.insert(StateKey{s, start});
+    frontier_.push_back(Walker{s, start});
+  }
+  return absl::OkStatus();
+}
+
+// Level by level; one scan per entity and level for all its clocks.
+absl::Status TemporalTraversal::Run() {
+  for (int level = 0; level < limits_.max_depth && !frontier_.empty(); ++level) {
+    std::sort(frontier_.begin(), frontier_.end(), [](const Walker& a, const Walker& b) {
+      return std::pair{a.entity, a.clock} < std::pair{b.entity, b.clock};
+    });
+    std::vector<Walker> next;
+    for (size_t i = 0, j = 0; i < frontier_.size(); i = j) {
+      while (j < frontier_.size() && frontier_[j].entity == frontier_[i].entity) ++j;
+      if (absl::Status s = ExpandEntity(&frontier_[i], frontier_.data() + j, level, &next);
+          !s.ok()) {
+        return s;
+      }
+    }
+    frontier_ = std::move(next);
+  }
+  return absl::OkStatus();
+}
+
+// [begin, end): the states of one entity found at `level`, by clock. The
+// seeds' start states (level 0) open no gap.
+absl::Status TemporalTraversal::ExpandEntity(const Walker* begin, const Walker* end, int level,
+                                             std::vector<Walker>* next) {
+  if (stop_->Step()) return Stopped();
+  const bool gap = options_.max_gap_days.has_value() && level > 0;
+  storage::EdgeScan scan;
+  scan.entity = begin->entity;
+  if (!FollowWindow(filter_, begin->clock, (end - 1)->clock,
+                    gap ? options_.max_gap_days : std::nullopt, &scan)) {
+    return absl::OkStatus();
+  }
+  int taken = 0;  // new neighbours, against max_fanout
+  return ForEachFollowable(view_, direction_, filter_, stop_, scan,
+                           [&](const model::EdgeEntry& e, bool forward) {
+                             return Follow(e, forward, begin, end, gap, level, &taken, next);
+                           });
+}
+
+// Statement `e` after the clocks of [begin, end) that it may follow; it is
+// followed if one may and the limits keep its other end.
+absl::Status TemporalTraversal::Follow(const model::EdgeEntry& e, bool forward, const Walker* begin,
+                                       const Walker* end, bool gap, int level, int* taken,
+                                       std::vector<Walker>* next) {
+  auto date = DateOf(view_, e);
+  if (!date.ok()) return date.status();
+  const ClockRange range =
+      FollowableClocks(e.day, model::LastDay(*date), gap ? options_.max_gap_days : std::nullopt);
+  const Walker* lo = std::lower_bound(begin, end, range.lo,
+                                      [](const Walker& w, int64_t day) { return w.clock < day; });
+  const Walker* hi = std::upper_bound(begin, end, range.hi,
+                                      [](int64_t day, const Walker& w) { return day < w.clock; });
+  if (!gap && lo < hi) hi = lo + 1;  // the earliest clock goes furthest
+  bool kept = false;
+  for (const Walker* w = lo; w < hi; ++w) {
+    if (absl::Status s = work_->Add(1); !s.ok()) return s;
+    auto arrived = Arrive(e.counterpart, std::max(w->clock, e.day), level + 1, taken, next);
+    if (!arrived.ok()) return arrived.status();
+    kept = kept || *arrived;
+  }
+  if (!kept) return absl::OkStatus();
+  const EntityId u = begin->entity;
+  return AddToEdge(e, forward ? EdgeKey{u, e.counterpart} : EdgeKey{e.counterpart, u});
+}
+
+// Entity v reached after `depth` hops on day `clock`: a new state unless
+// an equal (or, without a gap, earlier) one exists. False if the limits
+// keep v out.
+absl::StatusOr<bool> TemporalTraversal::Arrive(EntityId v, int32_t clock, int depth, int* taken,
+                                               std::vector<Walker>* next) {
+  auto it = reached_.find(v);
+  if (it == reached_.end()) {
+    if (*taken >= limits_.max_fanout) return Note("max_fanout"), false;
+    if (static_cast<int>(reached_.size()) >= limits_.max_nodes) return Note("max_nodes"), false;
+    if (absl::Status s = scratch_->Charge(kReachBytes); !s.ok()) return s;
+    it = reached_.emplace(v, Reach{depth, clock, clock}).first;
+    ++*taken;
+  } else if (options_.max_gap_days ? seen_.count(StateKey{v, clock}) > 0
+                                   : clock >= it->second.best_clock) {
+    return true;
+  }
+  Reach& r = it->second;
+  r.best_clock = std::min(r.best_clock, clock);
+  if (r.depth > 0) r.arrival = std::min(r.arrival.value_or(clock), clock);
+  absl::Status s = scratch_->Charge(kWalkerBytes);
+  if (s.ok()) s = work_->Add(1);
+  if (!s.ok()) return s;
+  if (options_.max_gap_days) seen_.insert(StateKey{v, clock});
+  next->push_back(Walker{v, clock});
+  return true;
+}
+
+absl::Status TemporalTraversal::AddToEdge(const model::EdgeEntry& e, EdgeKey key) {
+  auto row = edges_.find(key);
+  if (row == edges_.end()) {
+    if (static_cast<int>(edges_.size()) >= limits_.max_edges)
+      return Note("max_edges"), absl::OkStatus();
+    if (absl::Status s = scratch_->Charge(kEdgeRowBytes); !s.ok()) return s;
+    row = edges_.emplace(key, EdgeRow{AggregatedEdge{key.first, key.second}, {}}).first;
+    row->second.newest.reserve(limits_.evidence_per_edge);
+    const size_t bytes = row->second.newest.capacity() * sizeof(row->second.newest[0]);
+    if (absl::Status s = scratch_->Charge(bytes == 0 ? 0 : HeapBytes(bytes)); !s.ok()) return s;
+  }
+  if (!followed_.insert(e.statement).second) return absl::OkStatus();
+  if (absl::Status s = scratch_->Charge(kFollowedBytes); !s.ok()) return s;
+  CountStatement(e, &row->second.edge);
+  // Keeps the evidence_per_edge newest, whatever order they come in.
+  auto& newest = row->second.newest;
+  const std::pair<int32_t, model::StatementId> item{e.day, e.statement};
+  auto at = std::lower_bound(newest.begin(), newest.end(), item, std::greater<>());
+  if (at - newest.begin() >= limits_.evidence_per_edge) return absl::OkStatus();
+  if (static_cast<int>(newest.size()) == limits_.evidence_per_edge) newest.pop_back();
+  newest.insert(at, item);
+  return absl::OkStatus();
+}
+
+// Nodes by depth, then id; edges by (actor, target); charged to memory_.
+absl::StatusOr<TraverseResult> TemporalTraversal::Finish() {
+  TraverseResult out;
+  out.truncated = truncated_;
+  size_t bytes = HeapBytes(reached_.size() * sizeof(ReachedNode)) +
+                 HeapBytes(edges_.size() * sizeof(AggregatedEdge));
+  out.nodes.reserve(reached_.size());
+  for (const auto& [id, r] : reached_) out.nodes.push_back(ReachedNode{id, r.depth, r.arrival});
+  std::sort(out.nodes.begin(), out.nodes.end(), [](const ReachedNode& a, const ReachedNode& b) {
+    return std::pair{a.depth, a.id} < std::pair{b.depth, b.id};
+  });
+  out.edges.reserve(edges_.size());
+  for (auto& [key, row] : edges_) {
+    for (const auto& [day, id] : row.newest) row.edge.evidence.push_back(id);
+    if (!row.edge.evidence.empty()) {
+      bytes += HeapBytes(row.edge.evidence.capacity() * sizeof(model::StatementId));
+    }
+    out.edges.push_back(std::move(row.edge));
+  }
+  if (absl::Status s = memory_->Charge(bytes); !s.ok()) return s;
+  return out;
+}
+
 }  // namespace
 
 void ValidateTemporalOptions(const TemporalOptions& options,
                              std::vector<model::FieldViolation>* out) {
   if (!InRange(static_cast<int>(options.mode), 0, 3)) {
-    out->push_back({"temporal_mode",
-                    "must be EARLIEST_ARRIVAL, LATEST_DEPARTURE, FASTEST or SHORTEST"});
+    out->push_back(
+        {"temporal_mode", "must be EARLIEST_ARRIVAL, LATEST_DEPARTURE, FASTEST or SHORTEST"});
   }
   if (options.max_gap_days && *options.max_gap_days < 0) {
     out->push_back({"max_gap_days", "must be 0 or more"});
@@ -628,19 +929,37 @@ absl::StatusOr<TemporalPathsResult> FindTemporalPaths(const storage::ReadView& v
   ValidateTemporalOptions(options, &violations);
   if (from == to) violations.push_back({"to", "must differ from `from`"});
   if (!violations.empty()) return model::InvalidArgument(violations);
-  WorkLease unlimited;
-  if (memory == nullptr) memory = &unlimited;
-  ScratchCharge scratch(memory);  // before the search state: released after it is freed
-  StopCheck check(stop);
-  WorkMeter work(options.max_work);
-  const Search s{view, direction, filter, options, from, to, max_hops, &check, &work, memory};
-  StateGraph graph(s, &scratch);
+  Costs costs(memory, stop, options.max_work, "path search", "max_hops");
+  const Search s{view, direction, filter,       options,     from,
+                 to,   max_hops,  &costs.check, &costs.work, costs.memory};
+  StateGraph graph(s, &costs.scratch);
   if (absl::Status st = graph.Build(); !st.ok()) return st;
   Enumerator enumerator(s, graph, max_paths);
   if (absl::Status st = enumerator.Run(); !st.ok()) return st;
   // A claim the filter could not read made its statements fail the filter.
   if (absl::Status st = filter.claims_status(); !st.ok()) return st;
   return Answer(s, graph, enumerator, evidence_per_hop);
+}
+
+}  // namespace entente::graph
+
+namespace entente::graph {
+
+absl::StatusOr<TraverseResult> TemporalTraverse(
+    const storage::ReadView& view, const std::vector<EntityId>& seeds, model::Direction direction,
+    const CompiledFilter& filter, const TemporalOptions& options, const TraverseLimits& limits,
+    const StopFn& stop, WorkLease* memory) {
+  std::vector<model::FieldViolation> violations;
+  ValidateTemporalOptions(options, &violations);
+  if (!violations.empty()) return model::InvalidArgument(violations);
+  Costs costs(memory, stop, options.max_work, "traversal", "max_depth");
+  TemporalTraversal t(view, direction, filter, options, limits, &costs.check, &costs.work,
+                      costs.memory, &costs.scratch);
+  if (absl::Status s = t.AddSeeds(seeds); !s.ok()) return s;
+  if (absl::Status s = t.Run(); !s.ok()) return s;
+  // A claim the filter could not read made its statements fail the filter.
+  if (absl::Status s = filter.claims_status(); !s.ok()) return s;
+  return t.Finish();
 }
 
 }  // namespace entente::graph

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "graph/analytics.h"
 #include "graph/filter.h"
 #include "graph/work_budget.h"
 #include "model/types.h"
@@ -104,6 +105,24 @@ absl::StatusOr<TemporalPathsResult> FindTemporalPaths(
     model::Direction direction, const CompiledFilter& filter, const TemporalOptions& options,
     int max_hops, int max_paths, int evidence_per_hop, const StopFn& stop,
     WorkLease* memory = nullptr);
+
+// Time-respecting Traverse (docs/queries.md, "Time-respecting paths",
+// "Traverse"): from `seeds` (distinct, existing ids) along `direction`,
+// over time-respecting walks (entities may repeat) of at most max_depth
+// hops whose statements pass `filter`, with the clock and gap above
+// (options.mode does not matter: the answer is the same for all four).
+// Each reached node has the fewest hops of such a walk and, unless a seed,
+// the earliest day such a walk arrives (ReachedNode::arrival_day); without
+// a gap both equal those of simple paths. An edge counts the statements
+// that are the last hop of such a walk, its evidence their newest. Nodes
+// come by depth, then id. The limits cut as Traverse's do (`truncated`);
+// InvalidArgument if ValidateTemporalOptions finds anything,
+// ResourceExhausted past `memory`'s budget or options.max_work. Reads an
+// entity's index entries that can follow its clocks, as FindTemporalPaths.
+absl::StatusOr<TraverseResult> TemporalTraverse(
+    const storage::ReadView& view, const std::vector<model::EntityId>& seeds,
+    model::Direction direction, const CompiledFilter& filter, const TemporalOptions& options,
+    const TraverseLimits& limits, const StopFn& stop, WorkLease* memory = nullptr);
 
 }  // namespace entente::graph
 

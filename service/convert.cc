@@ -89,8 +89,11 @@ absl::StatusOr<int64_t> MicrosOf(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1000000 + t.nanos() / 1000;
 }
 
-absl::StatusOr<std::optional<graph::TemporalOptions>> TemporalFromProto(
-    const v1::FindPathsRequest& req) {
+namespace {
+
+// Both requests name their temporal fields alike.
+template <typename Request>
+absl::StatusOr<std::optional<graph::TemporalOptions>> TemporalOf(const Request& req) {
   std::vector<model::FieldViolation> violations;
   const bool temporal = req.temporal_mode() != v1::TEMPORAL_MODE_UNSPECIFIED;
   if (!temporal) {
@@ -112,6 +115,18 @@ absl::StatusOr<std::optional<graph::TemporalOptions>> TemporalFromProto(
   }
   if (req.has_max_gap_days()) o.max_gap_days = req.max_gap_days();
   return o;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<graph::TemporalOptions>> TemporalFromProto(
+    const v1::FindPathsRequest& req) {
+  return TemporalOf(req);
+}
+
+absl::StatusOr<std::optional<graph::TemporalOptions>> TemporalFromProto(
+    const v1::TraverseRequest& req) {
+  return TemporalOf(req);
 }
 
 graph::Granularity FromProto(v1::Granularity g) {
@@ -320,7 +335,9 @@ size_t Heap(const v1::Statement& s) {
          Sub(s.has_extractor(), s.extractor()) +
          Str(s.has_idempotency_key(), s.idempotency_key());
 }
-size_t Heap(const v1::TraversedNode& n) { return Sub(n.has_entity(), n.entity()); }
+size_t Heap(const v1::TraversedNode& n) {
+  return Sub(n.has_entity(), n.entity()) + Sub(n.has_arrival_date(), n.arrival_date());
+}
 size_t Heap(const v1::AggregatedEdge& e) {
   return Sub(e.has_first_date(), e.first_date()) + Sub(e.has_last_date(), e.last_date()) +
          e.evidence_statement_ids().Capacity() * sizeof(uint64_t) +

@@ -28,12 +28,14 @@ graph::Granularity FromProto(v1::Granularity g);
 // 0..999,999,999.
 absl::StatusOr<int64_t> MicrosOf(const google::protobuf::Timestamp& t);
 
-// The time-respecting options of a FindPaths request: none without
-// temporal_mode; InvalidArgument naming start_date or max_gap_days if they
-// come without it, or start_date if it is not a date. An unknown mode is
-// passed on as one, for the reader to refuse naming temporal_mode.
+// The time-respecting options of a FindPaths or Traverse request: none
+// without temporal_mode; InvalidArgument naming start_date or max_gap_days
+// if they come without it, or start_date if it is not a date. An unknown
+// mode is passed on as one, for the reader to refuse naming temporal_mode.
 absl::StatusOr<std::optional<graph::TemporalOptions>> TemporalFromProto(
     const v1::FindPathsRequest& req);
+absl::StatusOr<std::optional<graph::TemporalOptions>> TemporalFromProto(
+    const v1::TraverseRequest& req);
 v1::Date DateProto(const model::Date& d);
 
 // ENTITY_VIEW_BASIC leaves out the aliases; UNSPECIFIED is FULL.

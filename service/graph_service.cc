@@ -85,6 +85,7 @@ void FillTraverseChunk(const graph::TraverseAnswer& answer, size_t c, v1::Entity
     auto* n = chunk->add_nodes();
     ToProto(answer.entities.at(r.nodes[i].id), n->mutable_entity(), view);
     n->set_depth(r.nodes[i].depth);
+    if (r.nodes[i].arrival_day) *n->mutable_arrival_date() = DayProto(*r.nodes[i].arrival_day);
   }
   for (size_t i = begin; i < edges_end; ++i) {
     const graph::AggregatedEdge& e = r.edges[i];
@@ -199,6 +200,9 @@ grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::Trav
   q.limits.evidence_per_edge = req->nodes_only() ? 0 : OrDefault(req->evidence_per_edge(), 3);
   q.count_sources = req->count_sources();
   if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
+  auto temporal = TemporalFromProto(*req);
+  if (!temporal.ok()) return ToGrpcStatus(temporal.status());
+  q.temporal = *temporal;
   // The answer stays charged while it is streamed, and each chunk while it
   // is built and written (one at a time).
   graph::WorkLease memory = reader_->NewLease();

@@ -319,15 +319,21 @@ constexpr char kSmallIcewsTsv[] =
     "Alpha\tConsult\t2014-01-04\n"
     "Alpha\tConsult\tBeta\t2014-13-01\n";
 
+// Envoy -> Hub -> Target is a static path whose second hop came first;
+// Envoy -> Relay -> Link -> Target keeps time, with 17 days before its
+// last hop.
+constexpr char kTimedChainTsv[] =
+    "Envoy\tConsult\tHub\t2014-03-05\n"
+    "Hub\tConsult\tTarget\t2014-03-01\n"
+    "Envoy\tConsult\tRelay\t2014-03-02\n"
+    "Relay\tConsult\tLink\t2014-03-03\n"
+    "Link\tConsult\tTarget\t2014-03-20\n";
+
 // path --temporal: a static path whose second hop came first is refuted;
 // the time-respecting one shows each hop's day.
 TEST_F(CliE2eTest, TemporalPathShowsUsedDaysAndRefutesAStaticPath) {
   const std::string path = dir_.Sub("temporal.tsv");
-  std::ofstream(path) << "Envoy\tConsult\tHub\t2014-03-05\n"
-                         "Hub\tConsult\tTarget\t2014-03-01\n"
-                         "Envoy\tConsult\tRelay\t2014-03-02\n"
-                         "Relay\tConsult\tLink\t2014-03-03\n"
-                         "Link\tConsult\tTarget\t2014-03-20\n";
+  std::ofstream(path) << kTimedChainTsv;
   ASSERT_EQ(Cli({"import", "--format", "icews-tsv", path}).exit_code, 0);
   auto r = Cli({"path", "Envoy", "Target", "--direction", "out"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -354,6 +360,31 @@ TEST_F(CliE2eTest, TemporalPathShowsUsedDaysAndRefutesAStaticPath) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("not one of earliest, latest, fastest, shortest"), std::string::npos)
       << r.err;
+}
+
+// neighbors --temporal: Target is statically 2 hops away through Hub, but
+// Hub -> Target (March 1st) came before Envoy -> Hub (the 5th): in time it
+// is reached in 3 hops, on the 20th; each entity shows when it was reached.
+TEST_F(CliE2eTest, TemporalNeighborsShowArrivalDays) {
+  const std::string path = dir_.Sub("temporal.tsv");
+  std::ofstream(path) << kTimedChainTsv;
+  ASSERT_EQ(Cli({"import", "--format", "icews-tsv", path}).exit_code, 0);
+  auto r = Cli({"neighbors", "Envoy", "--direction", "out", "--depth", "3", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("arrivalDate"), std::string::npos) << r.out;
+  r = Cli({"neighbors", "Envoy", "--direction", "out", "--depth", "3", "--temporal"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ARRIVED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2014-03-20"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("5 entities (1 seed), 4 edges"), std::string::npos) << r.out;
+  // Ten days at most between hops: Link -> Target (17 days on) is cut.
+  r = Cli({"neighbors", "Envoy", "--direction", "out", "--depth", "3", "--temporal", "--max-gap",
+           "10"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 entities (1 seed), 3 edges"), std::string::npos) << r.out;
+  r = Cli({"neighbors", "Envoy", "--start", "2014-03-04"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--start needs --temporal"), std::string::npos) << r.err;
 }
 
 TEST_F(CliE2eTest, ImportIcewsTsvKeepsIdenticalRowsAndReportsBadLines) {

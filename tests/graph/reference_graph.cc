@@ -65,6 +65,19 @@ bool Supports(const RefStatement& s, EntityId from, EntityId to, Direction direc
   return false;
 }
 
+// Adds a followed statement to its edge, as a traversal aggregates it.
+void AddToEdge(const RefStatement& s, RefEdge* e) {
+  if (e->count == 0) e->first_day = e->last_day = s.day;
+  ++e->count;
+  e->first_day = std::min(e->first_day, s.day);
+  e->last_day = std::max(e->last_day, s.day);
+  if (Classified(s.code)) {
+    e->goldstein_sum += Taxonomy::Get().GoldsteinOf(s.code);
+    ++e->classified;
+  }
+  e->statements.push_back(s.id);
+}
+
 // The claim subject (model::ClaimSubject) of a statement.
 bool SameSubject(const RefStatement& a, const RefStatement& b) {
   return a.actor == b.actor && a.target == b.target && a.code == b.code &&
@@ -267,16 +280,7 @@ RefTraverse ReferenceGraph::Traverse(const std::vector<EntityId>& seeds, Directi
     const bool followed = (direction != Direction::kIn && expanded(s->actor)) ||
                           (direction != Direction::kOut && expanded(s->target));
     if (!followed) continue;
-    RefEdge& e = out.edges[{s->actor, s->target}];
-    if (e.count == 0) e.first_day = e.last_day = s->day;
-    ++e.count;
-    e.first_day = std::min(e.first_day, s->day);
-    e.last_day = std::max(e.last_day, s->day);
-    if (Classified(s->code)) {
-      e.goldstein_sum += Taxonomy::Get().GoldsteinOf(s->code);
-      ++e.classified;
-    }
-    e.statements.push_back(s->id);
+    AddToEdge(*s, &out.edges[{s->actor, s->target}]);
   }
   return out;
 }
@@ -387,6 +391,77 @@ RefTemporalPaths ReferenceGraph::TemporalPaths(EntityId from, EntityId to, Direc
       path.hops.push_back(std::move(hop));
     }
     out.paths.push_back(std::move(path));
+  }
+  return out;
+}
+
+RefTemporalTraverse ReferenceGraph::TemporalTraverse(const std::vector<EntityId>& seeds,
+                                                     Direction direction, const EdgeFilter& f,
+                                                     const TemporalOptions& o,
+                                                     int max_depth) const {
+  const auto filtered = Filtered(f);  // newest first
+  const int64_t start = o.start_day ? *o.start_day : kMinusInfinity;
+  const bool walks = o.max_gap_days.has_value();
+  RefTemporalTraverse out;
+  for (EntityId s : seeds) out.depth[s] = 0;
+  std::set<model::StatementId> followed;
+  // Every hop from `u` after `clock` as hop number `hops` + 1: (statement, other end, day).
+  auto hops_from = [&](EntityId u, int64_t clock, int hops) {
+    std::vector<std::tuple<const RefStatement*, EntityId, int64_t>> next;
+    for (const RefStatement* s : filtered) {
+      for (EntityId v : {s->actor, s->target}) {
+        if (!Supports(*s, u, v, direction)) continue;
+        if (auto day = UsedDay(*s, clock, hops + 1, o)) next.emplace_back(s, v, *day);
+        if (s->actor == s->target) break;  // a self-loop is one hop
+      }
+    }
+    return next;
+  };
+  // Depth first along every walk (every simple path without a gap: `path`
+  // holds its entities). A walk's future depends only on where it stands,
+  // its clock and its hop count: each of those is explored once.
+  std::set<std::tuple<EntityId, int64_t, int>> explored;
+  std::vector<EntityId> path;
+  std::function<void(EntityId, int64_t, int)> grow = [&](EntityId u, int64_t clock, int hops) {
+    if (hops > 0) {
+      auto [d, new_depth] = out.depth.try_emplace(u, hops);
+      d->second = std::min(d->second, hops);
+      if (d->second > 0) {
+        auto [a, new_arrival] = out.arrival.try_emplace(u, static_cast<int32_t>(clock));
+        a->second = std::min<int64_t>(a->second, clock);
+      }
+    }
+    if (hops == max_depth) return;
+    for (auto [s, v, day] : hops_from(u, clock, hops)) {
+      followed.insert(s->id);  // the last hop of a walk of hops + 1 <= max_depth
+      if (walks) {
+        if (explored.insert({v, day, hops + 1}).second) grow(v, day, hops + 1);
+      } else if (std::find(path.begin(), path.end(), v) == path.end()) {
+        path.push_back(v);
+        grow(v, day, hops + 1);
+        path.pop_back();
+      }
+    }
+  };
+  for (EntityId s : seeds) {
+    path = {s};
+    grow(s, start, 0);
+  }
+  // Without a gap the simple paths gave depth and arrival; the statements
+  // that end a walk need every walk.
+  if (!walks) {
+    explored.clear();
+    std::function<void(EntityId, int64_t, int)> walk = [&](EntityId u, int64_t clock, int hops) {
+      if (hops == max_depth) return;
+      for (auto [s, v, day] : hops_from(u, clock, hops)) {
+        followed.insert(s->id);
+        if (explored.insert({v, day, hops + 1}).second) walk(v, day, hops + 1);
+      }
+    };
+    for (EntityId s : seeds) walk(s, start, 0);
+  }
+  for (const RefStatement* s : filtered) {  // newest first
+    if (followed.count(s->id)) AddToEdge(*s, &out.edges[{s->actor, s->target}]);
   }
   return out;
 }

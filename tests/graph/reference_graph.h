@@ -97,6 +97,13 @@ struct RefTemporalPaths {
   std::vector<RefTemporalPath> paths;  // lexicographic, at most max_paths
 };
 
+// A time-respecting traversal (graph/temporal_paths.h, TemporalTraverse).
+struct RefTemporalTraverse {
+  std::map<model::EntityId, int> depth;        // every reached node
+  std::map<model::EntityId, int32_t> arrival;  // every reached node but the seeds
+  std::map<std::pair<model::EntityId, model::EntityId>, RefEdge> edges;
+};
+
 class ReferenceGraph {
  public:
   // Claims group statements within `window_days` (model::DaysMatch).
@@ -148,6 +155,15 @@ class ReferenceGraph {
   RefTemporalPaths TemporalPaths(model::EntityId from, model::EntityId to,
                                  model::Direction direction, const EdgeFilter& f,
                                  const TemporalOptions& o, int max_hops, int max_paths) const;
+
+  // Time-respecting Traverse without limits, from docs/queries.md: depth
+  // and arrival over every simple time-respecting path from a seed without
+  // a gap, over every walk with one (a walk may repeat entities and
+  // statements); edges from every statement that is the last hop of a walk
+  // of at most max_depth hops.
+  RefTemporalTraverse TemporalTraverse(const std::vector<model::EntityId>& seeds,
+                                       model::Direction direction, const EdgeFilter& f,
+                                       const TemporalOptions& o, int max_depth) const;
 
   // The distinct independent sources of the statements `ids`.
   uint64_t SourcesOf(const std::vector<model::StatementId>& ids) const;

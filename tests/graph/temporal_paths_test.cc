@@ -1,16 +1,19 @@
-// FindTemporalPaths (graph/temporal_paths.h): hand-made cases whose answers
-// are worked out in the comments, then random temporal graphs compared
-// query by query with the brute-force ReferenceGraph::TemporalPaths.
+// FindTemporalPaths and TemporalTraverse (graph/temporal_paths.h): hand-made
+// cases whose answers are worked out in the comments, then random temporal
+// graphs compared query by query with the brute-force
+// ReferenceGraph::TemporalPaths and ReferenceGraph::TemporalTraverse.
 #include "graph/temporal_paths.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <random>
 #include <sstream>
 
 #include "graph/analytics.h"
+#include "graph/reader.h"
 #include "model/violations.h"
 #include "tests/graph/icews_data.h"
 #include "tests/graph/random_graph.h"
@@ -420,6 +423,212 @@ TEST_F(TemporalPathsTest, LimitsStopTheSearch) {
   EXPECT_EQ(Names(*fine), std::vector<std::string>{"S-H0-T"});
 }
 
+// ------------------------------------------------------------- Traverse
+
+class TemporalTraverseTest : public TemporalPathsTest {
+ protected:
+  absl::StatusOr<TraverseResult> Walk(const std::vector<std::string>& seeds,
+                                      const TemporalOptions& o, int max_depth = 3,
+                                      Direction d = Direction::kOut,
+                                      const TraverseLimits& base = {}, WorkLease* lease = nullptr,
+                                      const StopFn& stop = nullptr) {
+    std::vector<EntityId> ids;
+    for (const auto& s : seeds) ids.push_back(world_.IdOf(s));
+    TraverseLimits limits = base;
+    limits.max_depth = max_depth;
+    auto view = world_.store().Snapshot();
+    return TemporalTraverse(*view, ids, d, CompiledFilter({}), o, limits, stop, lease);
+  }
+
+  // "name:depth" or "name:depth@day-of-January-2024" per node, in order.
+  std::vector<std::string> Nodes(const TraverseResult& r) const {
+    std::vector<std::string> out;
+    for (const auto& n : r.nodes) {
+      out.push_back(NameOf(n.id) + ":" + std::to_string(n.depth) +
+                    (n.arrival_day ? "@" + std::to_string(*n.arrival_day - Jan(0)) : ""));
+    }
+    return out;
+  }
+
+  // Nodes() of a walk with no other options, or the error.
+  std::vector<std::string> NodesOf(const std::vector<std::string>& seeds, const TemporalOptions& o,
+                                   int max_depth = 3) {
+    auto r = Walk(seeds, o, max_depth);
+    if (!r.ok()) return {r.status().ToString()};
+    return Nodes(*r);
+  }
+
+  // "actor>target*count" per edge.
+  std::vector<std::string> Edges(const TraverseResult& r) const {
+    std::vector<std::string> out;
+    for (const auto& e : r.edges) {
+      out.push_back(NameOf(e.actor) + ">" + NameOf(e.target) + "*" + std::to_string(e.count));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+// Days are of January 2024 (Jan(d)); a node's "@n" is its arrival's day n.
+// A->B 10, B->C 1, A->D 5, D->C 6, C->E 2. Statically E is 3 hops from A.
+// In time: B at 10 cannot go on to C (1); C is reached through D on the
+// 6th, and C->E on the 2nd cannot follow. B->C and C->E are not followed.
+TEST_F(TemporalTraverseTest, TimeCutsTheNeighbourhood) {
+  Add("A", "B", DateOf(Jan(10)));
+  Add("B", "C", DateOf(Jan(1)));
+  Add("A", "D", DateOf(Jan(5)));
+  Add("D", "C", DateOf(Jan(6)));
+  Add("C", "E", DateOf(Jan(2)));
+  auto r = Walk({"A"}, Mode(TemporalMode::kEarliestArrival));
+  ASSERT_OK(r);
+  EXPECT_EQ(Nodes(*r), (std::vector<std::string>{"A:0", "B:1@10", "D:1@5", "C:2@6"}));
+  EXPECT_EQ(Edges(*r), (std::vector<std::string>{"A>B*1", "A>D*1", "D>C*1"}));
+  EXPECT_TRUE(r->truncated.empty());
+  // Every mode gives the same traversal.
+  for (int m = 1; m < 4; ++m) {
+    auto same = Walk({"A"}, Mode(static_cast<TemporalMode>(m)));
+    ASSERT_OK(same);
+    EXPECT_EQ(Nodes(*same), Nodes(*r));
+  }
+}
+
+// The depth is the fewest hops, the arrival the earliest day within
+// max_depth, which may take more hops: X is one hop away (S->X on the
+// 10th) but arrives on the 3rd through S-A-B-X (1, 2, 3). With max_depth
+// 2, S-A-B-X is too long: X arrives on the 10th.
+TEST_F(TemporalTraverseTest, ArrivalMayTakeMoreHopsThanDepth) {
+  Add("S", "X", DateOf(Jan(10)));
+  Add("S", "A", DateOf(Jan(1)));
+  Add("A", "B", DateOf(Jan(2)));
+  Add("B", "X", DateOf(Jan(3)));
+  EXPECT_EQ(NodesOf({"S"}, {}, 3), (std::vector<std::string>{"S:0", "X:1@3", "A:1@1", "B:2@2"}));
+  auto r = Walk({"S"}, {}, 2);
+  ASSERT_OK(r);
+  EXPECT_EQ(Nodes(*r), (std::vector<std::string>{"S:0", "X:1@10", "A:1@1", "B:2@2"}));
+  // B->X is followed only when B may still take a hop: not at max_depth 2.
+  EXPECT_EQ(Edges(*r), (std::vector<std::string>{"A>B*1", "S>A*1", "S>X*1"}));
+}
+
+// With a gap the traversal follows walks, which may come back through an
+// entity: S->X 1, X->A 2, A->X 5, X->B 9, gap 4. S-X-B waits 8 days at X;
+// the walk S-X-A-X-B waits 1, 3 and 4 days: B is reached at depth 4 on
+// the 9th. No simple path reaches B (docs/queries.md says why walks).
+TEST_F(TemporalTraverseTest, WithAGapWalksMayComeBack) {
+  Add("S", "X", DateOf(Jan(1)));
+  Add("X", "A", DateOf(Jan(2)));
+  Add("A", "X", DateOf(Jan(5)));
+  Add("X", "B", DateOf(Jan(9)));
+  TemporalOptions o;
+  o.max_gap_days = 4;
+  auto r = Walk({"S"}, o, 4);
+  ASSERT_OK(r);
+  EXPECT_EQ(Nodes(*r), (std::vector<std::string>{"S:0", "X:1@1", "A:2@2", "B:4@9"}));
+  EXPECT_EQ(Edges(*r), (std::vector<std::string>{"A>X*1", "S>X*1", "X>A*1", "X>B*1"}));
+  EXPECT_EQ(NodesOf({"S"}, o, 3), (std::vector<std::string>{"S:0", "X:1@1", "A:2@2"}));
+  // No gap: S-X-B.
+  EXPECT_EQ(NodesOf({"S"}, {}, 4), (std::vector<std::string>{"S:0", "X:1@1", "A:2@2", "B:2@9"}));
+}
+
+// The start day starts the clock and opens no gap: with a start on the
+// 15th, S->A (10th) ended before it; S->B dated January 2024 may hold the
+// 15th and is used then; B->C on the 20th follows within a gap of 5.
+TEST_F(TemporalTraverseTest, StartDayAndGap) {
+  Add("S", "A", DateOf(Jan(10)));
+  Add("S", "B", {2024, 1, 0});
+  Add("B", "C", DateOf(Jan(20)));
+  TemporalOptions o;
+  o.start_day = Jan(15);
+  o.max_gap_days = 5;
+  EXPECT_EQ(NodesOf({"S"}, o), (std::vector<std::string>{"S:0", "B:1@15", "C:2@20"}));
+  o.max_gap_days = 4;
+  EXPECT_EQ(NodesOf({"S"}, o), (std::vector<std::string>{"S:0", "B:1@15"}));
+  // Without a start the month is used on its first day, and C is 19 days on.
+  o.start_day.reset();
+  EXPECT_EQ(NodesOf({"S"}, o), (std::vector<std::string>{"S:0", "A:1@10", "B:1@1"}));
+}
+
+// Two seeds: each is depth 0 with no arrival, even when a hop from the
+// other reaches it. BOTH counts a statement once although both its ends
+// are expanded, and a repeated statement once each.
+TEST_F(TemporalTraverseTest, SeedsAndBothDirections) {
+  Add("P", "Q", DateOf(Jan(1)));
+  Add("P", "Q", DateOf(Jan(2)));
+  Add("R", "Q", DateOf(Jan(3)));
+  Add("P", "R", DateOf(Jan(4)));
+  auto r = Walk({"P", "Q"}, {}, 2, Direction::kBoth);
+  ASSERT_OK(r);
+  EXPECT_EQ(Nodes(*r), (std::vector<std::string>{"P:0", "Q:0", "R:1@3"}));
+  EXPECT_EQ(Edges(*r), (std::vector<std::string>{"P>Q*2", "P>R*1", "R>Q*1"}));
+  ASSERT_EQ(r->edges.size(), 3u);
+  EXPECT_EQ(r->edges[0].evidence.size(), 2u);
+  EXPECT_GT(r->edges[0].evidence[0], r->edges[0].evidence[1]);  // newest first
+}
+
+TEST_F(TemporalTraverseTest, LimitsCutAndSayWhich) {
+  for (int i = 0; i < 5; ++i) Add("S", "H" + std::to_string(i), DateOf(Jan(1 + i)));
+  for (int i = 0; i < 5; ++i) Add("H" + std::to_string(i), "T", DateOf(Jan(10 + i)));
+  TraverseLimits l;
+  l.max_nodes = 3;
+  auto r = Walk({"S"}, {}, 2, Direction::kOut, l);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->nodes.size(), 3u);
+  EXPECT_EQ(r->truncated, "max_nodes");
+  l = {};
+  l.max_fanout = 2;
+  r = Walk({"S"}, {}, 2, Direction::kOut, l);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->truncated, "max_fanout");
+  EXPECT_EQ(r->nodes.size(), 4u);  // S, two H, T
+  l = {};
+  l.max_edges = 4;
+  r = Walk({"S"}, {}, 2, Direction::kOut, l);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->truncated, "max_edges");
+  EXPECT_EQ(r->edges.size(), 4u);
+  l = {};
+  l.evidence_per_edge = 0;
+  r = Walk({"S"}, {}, 2, Direction::kOut, l);
+  ASSERT_OK(r);
+  EXPECT_TRUE(r->truncated.empty());
+  EXPECT_TRUE(r->edges[0].evidence.empty());
+  TemporalOptions o;
+  o.max_work = 3;
+  EXPECT_THAT(Walk({"S"}, o, 2), StatusIs(absl::StatusCode::kResourceExhausted));
+  WorkBudget budget(512, 512);
+  WorkLease lease(&budget);
+  EXPECT_THAT(Walk({"S"}, {}, 2, Direction::kOut, {}, &lease),
+              StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_THAT(Walk({"S"}, {}, 2, Direction::kOut, {}, nullptr, [] { return true; }),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+  o = {};
+  o.max_gap_days = -1;
+  auto bad = Walk({"S"}, o);
+  ASSERT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(model::ViolationsOf(bad.status())[0].field, "max_gap_days");
+}
+
+// Through GraphReader: `temporal` switches Traverse to the time-respecting
+// one; count_sources cannot go with it.
+TEST_F(TemporalTraverseTest, ReaderTakesTheTemporalOptions) {
+  Add("A", "B", DateOf(Jan(10)));
+  Add("B", "C", DateOf(Jan(1)));
+  TraverseQuery q;
+  q.seeds = {model::EntityRef{world_.IdOf("A")}};
+  q.direction = Direction::kOut;
+  auto fixed = world_.reader().Traverse(q, nullptr);
+  ASSERT_OK(fixed);
+  EXPECT_EQ(fixed->result.nodes.size(), 3u);
+  q.temporal = TemporalOptions{};
+  auto timed = world_.reader().Traverse(q, nullptr);
+  ASSERT_OK(timed);
+  EXPECT_EQ(Nodes(timed->result), (std::vector<std::string>{"A:0", "B:1@10"}));
+  EXPECT_EQ(timed->entities.size(), 2u);
+  q.count_sources = true;
+  auto bad = world_.reader().Traverse(q, nullptr);
+  ASSERT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(model::ViolationsOf(bad.status())[0].field, "count_sources");
+}
+
 // ------------------------------------------------- Random, vs reference
 
 const char* Name(TemporalMode m) {
@@ -604,6 +813,89 @@ TEST_P(RandomTemporalTest, EveryModeOnTheSameQueries) {
   EXPECT_GT(tally.found, tally.queries / 10);
 }
 
+// Random temporal graphs against ReferenceGraph::TemporalTraverse: every
+// node's depth and arrival, every edge's count, days, Goldstein sum and
+// newest evidence.
+void CheckTemporalTraverse(const storage::Store& store, const ReferenceGraph& ref,
+                           const std::vector<EntityId>& seeds, const TemporalQuery& q,
+                           int max_depth, int evidence, int* reached) {
+  SCOPED_TRACE(q.Describe() + " seeds=" + std::to_string(seeds.size()) +
+               " depth=" + std::to_string(max_depth));
+  auto view = store.Snapshot();
+  CompiledFilter filter(q.filter);
+  if (filter.needs_claims()) filter.UseClaims(*view);
+  TraverseLimits limits{max_depth, 100000, 1000000, 1000000, evidence};
+  auto got = TemporalTraverse(*view, seeds, q.direction, filter, q.options, limits, nullptr);
+  ASSERT_OK(got);
+  EXPECT_TRUE(got->truncated.empty());
+  const RefTemporalTraverse want =
+      ref.TemporalTraverse(seeds, q.direction, q.filter, q.options, max_depth);
+  std::map<EntityId, int> depth;
+  std::map<EntityId, int32_t> arrival;
+  for (const auto& n : got->nodes) {
+    depth[n.id] = n.depth;
+    if (n.arrival_day) arrival[n.id] = *n.arrival_day;
+  }
+  EXPECT_EQ(depth, want.depth);
+  EXPECT_EQ(arrival, want.arrival);
+  *reached += static_cast<int>(want.arrival.size());
+  for (size_t i = 1; i < got->nodes.size(); ++i) {
+    EXPECT_LT(std::pair(got->nodes[i - 1].depth, got->nodes[i - 1].id),
+              std::pair(got->nodes[i].depth, got->nodes[i].id));
+  }
+  ASSERT_EQ(got->edges.size(), want.edges.size());
+  size_t i = 0;
+  for (const auto& [key, e] : want.edges) {
+    const AggregatedEdge& g = got->edges[i++];
+    SCOPED_TRACE("edge " + std::to_string(key.first) + "->" + std::to_string(key.second));
+    EXPECT_EQ(std::pair(g.actor, g.target), key);
+    EXPECT_EQ(g.count, e.count);
+    EXPECT_EQ(g.first_day, e.first_day);
+    EXPECT_EQ(g.last_day, e.last_day);
+    EXPECT_NEAR(g.goldstein_sum, e.goldstein_sum, 1e-9);
+    EXPECT_EQ(g.classified, e.classified);
+    const size_t n = std::min<size_t>(e.statements.size(), evidence);
+    EXPECT_EQ(g.evidence,
+              std::vector<model::StatementId>(e.statements.begin(), e.statements.begin() + n));
+  }
+}
+
+TEST_P(RandomTemporalTest, TraverseMatchesReference) {
+  std::mt19937 rng(GetParam().seed * 31 + 5);
+  auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int reached = 0, queries = 0;
+  for (int i = 0; i < 150 && !HasFailure(); ++i) {
+    const TemporalQuery q = Make(&rng);
+    std::vector<EntityId> seeds = {q.from};
+    if (uniform(0, 3) == 0) seeds.push_back(q.to);
+    CheckTemporalTraverse(world_.store(), world_.reference(), seeds, q, uniform(1, 4),
+                          uniform(0, 3), &reached);
+    ++queries;
+  }
+  std::cout << "[ compared ] traverse: " << queries << " queries, " << reached << " nodes reached"
+            << std::endl;
+  EXPECT_GT(reached, queries);
+}
+
+// With and without gap and start day on the same seeds, after reopening.
+TEST_P(RandomTemporalTest, TraverseMatchesReferenceAfterReopen) {
+  ASSERT_OK(world_.Reopen());
+  std::mt19937 rng(GetParam().seed * 17 + 3);
+  int reached = 0;
+  for (int i = 0; i < 25 && !HasFailure(); ++i) {
+    TemporalQuery q = Make(&rng);
+    for (auto gap :
+         {std::optional<int32_t>{}, std::optional<int32_t>{0}, std::optional<int32_t>{4}}) {
+      for (auto start : {std::optional<int32_t>{}, std::optional<int32_t>{Jan(20)}}) {
+        q.options.max_gap_days = gap;
+        q.options.start_day = start;
+        CheckTemporalTraverse(world_.store(), world_.reference(), {q.from}, q, 3, 2, &reached);
+      }
+    }
+  }
+  EXPECT_GT(reached, 50);
+}
+
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomTemporalTest,
                          ::testing::Values(GraphSpec{11, 6, 30}, GraphSpec{12, 8, 45},
                                            GraphSpec{13, 10, 60}, GraphSpec{14, 12, 70},
@@ -659,6 +951,58 @@ TEST_F(IcewsTemporalTest, WindowsMatchReference) {
   std::cout << "[ compared ] ICEWS14: " << tally.queries << " queries, " << tally.found
             << " with paths, " << tally.tied << " tied" << std::endl;
   EXPECT_GT(tally.found, 60);
+}
+
+// Time-respecting traversals from hubs in windows of days, against the
+// reference (at most 2 hops: its simple-path enumeration is exponential).
+TEST_F(IcewsTemporalTest, TraverseWindowsMatchReference) {
+  const std::vector<EntityId> by_statements = world_->reference().EntitiesByStatements();
+  std::mt19937 rng(2015);
+  auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int reached = 0;
+  for (int i = 0; i < 60 && !HasFailure(); ++i) {
+    TemporalQuery q;
+    q.from = by_statements[uniform(0, uniform(0, 3) ? 30 : by_statements.size() - 1)];
+    q.direction = static_cast<Direction>(uniform(1, 3));
+    const int32_t first = model::DaysFromCivil(2014, 1, 1) + uniform(0, 350);
+    q.filter.date_from = DateOf(first);
+    q.filter.date_to = DateOf(first + uniform(10, 30));
+    if (uniform(0, 1) == 0) q.options.max_gap_days = uniform(0, 3);
+    if (uniform(0, 2) == 0) q.options.start_day = first + uniform(0, 5);
+    CheckTemporalTraverse(world_->store(), world_->reference(), {q.from}, q, uniform(1, 2), 3,
+                          &reached);
+  }
+  std::cout << "[ compared ] ICEWS14 traverse: 60 queries, " << reached << " nodes reached"
+            << std::endl;
+  EXPECT_GT(reached, 200);
+}
+
+// Whole-year time-respecting traversals from hubs: what each costs.
+TEST_F(IcewsTemporalTest, WholeYearTraversalsStayBounded) {
+  const std::vector<EntityId> hubs = world_->reference().EntitiesByStatements();
+  auto view = world_->store().Snapshot();
+  for (auto [hub, depth] : std::vector<std::pair<size_t, int>>{{0, 2}, {0, 3}, {20, 3}, {300, 4}}) {
+    for (auto gap : {std::optional<int32_t>{}, std::optional<int32_t>{7}}) {
+      TemporalOptions o;
+      o.max_gap_days = gap;
+      TraverseLimits limits{depth, 100000, 1000000, 1000000, 3};
+      WorkBudget budget(size_t{256} << 20);
+      WorkLease lease(&budget);
+      const auto start = std::chrono::steady_clock::now();
+      auto r = TemporalTraverse(*view, {hubs[hub]}, Direction::kBoth, CompiledFilter({}), o, limits,
+                                nullptr, &lease);
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+      std::cout << "[ cost     ] traverse " << hub << " depth=" << depth << (gap ? " gap=7" : "")
+                << ": " << ms << " ms, peak " << (budget.peak_bytes() >> 10) << " KiB, "
+                << (r.ok() ? std::to_string(r->nodes.size()) + " nodes, " +
+                                 std::to_string(r->edges.size()) + " edges"
+                           : r.status().ToString())
+                << std::endl;
+      if (!r.ok()) EXPECT_THAT(r, StatusIs(absl::StatusCode::kResourceExhausted));
+    }
+  }
 }
 
 // Whole-year searches between hubs at 4 and 6 hops, every mode, with and

@@ -21,6 +21,28 @@ using ::testing::ElementsAre;
 
 class ServiceTest : public ServiceFixture {
  protected:
+  // Pyongyang Envoy -> Moscow Office on 2024-10-05 (the first hop), then
+  // Moscow Office -> Kyiv Desk on the 1st (before it: unusable in time)
+  // and on the 9th (after it).
+  void IngestTimedChain() {
+    v1::IngestRequest ingest;
+    const auto add = [&](const char* actor, const char* target, int day) {
+      v1::Statement s = Good();
+      s.mutable_actor()->set_name(actor);
+      s.mutable_target()->set_name(target);
+      s.mutable_date()->set_day(day);
+      s.set_quote(absl::StrCat(actor, " ", target, " ", day));
+      *ingest.add_statements() = s;
+    };
+    add("Pyongyang Envoy", "Moscow Office", 5);
+    add("Moscow Office", "Kyiv Desk", 1);
+    add("Moscow Office", "Kyiv Desk", 9);
+    v1::IngestResponse ingested;
+    grpc::ClientContext ictx;
+    ASSERT_TRUE(ingest_->Ingest(&ictx, ingest, &ingested).ok());
+    ASSERT_EQ(ingested.accepted(), 3u);
+  }
+
   v1::Statement Good() {
     v1::Statement s;
     s.mutable_actor()->set_name("Russia");
@@ -428,22 +450,7 @@ TEST_F(ServiceTest, NewQueriesRejectBadInputByField) {
 // Time-respecting paths on the wire: the used dates, the spans, and the
 // options that refute a static path (docs/queries.md).
 TEST_F(ServiceTest, TemporalFindPathsKeepsHopsInTimeOrder) {
-  v1::IngestRequest ingest;
-  const auto add = [&](const char* actor, const char* target, int day) {
-    v1::Statement s = Good();
-    s.mutable_actor()->set_name(actor);
-    s.mutable_target()->set_name(target);
-    s.mutable_date()->set_day(day);
-    s.set_quote(absl::StrCat(actor, " ", target, " ", day));
-    *ingest.add_statements() = s;
-  };
-  add("Pyongyang Envoy", "Moscow Office", 5);   // the first hop
-  add("Moscow Office", "Kyiv Desk", 1);         // before it: unusable
-  add("Moscow Office", "Kyiv Desk", 9);         // after it
-  v1::IngestResponse ingested;
-  grpc::ClientContext ictx;
-  ASSERT_TRUE(ingest_->Ingest(&ictx, ingest, &ingested).ok());
-  ASSERT_EQ(ingested.accepted(), 3u);
+  ASSERT_NO_FATAL_FAILURE(IngestTimedChain());
 
   const auto find = [&](const std::function<void(v1::FindPathsRequest*)>& set,
                         v1::FindPathsResponse* resp) {
@@ -584,6 +591,99 @@ TEST_F(ServiceTest, WatchStatementsStreamsIngestsThenRetractionsAndNamesBadField
   std::vector<v1::WatchStatementsResponse> none;
   EXPECT_EQ(watch([](auto* r) { r->mutable_entity()->set_name("Atlantis"); }, &none).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+// Time-respecting Traverse on the wire: Kyiv Desk is reached through the
+// 9th (the 1st cannot follow the 5th), each node but the seed carries its
+// arrival_date, and only the statements that end a time-respecting walk
+// are counted. A gap of 3 days or a start after the 5th cuts Kyiv Desk
+// off; bad input names the field, as for FindPaths.
+TEST_F(ServiceTest, TemporalTraverseGivesArrivalDates) {
+  ASSERT_NO_FATAL_FAILURE(IngestTimedChain());
+
+  struct Reached {
+    std::map<std::string, std::string> nodes;  // name -> "depth@day" ("depth" for a seed)
+    std::map<std::string, uint64_t> counts;    // "actor>target" by id -> count
+    grpc::Status status;
+  };
+  const auto traverse = [&](const std::function<void(v1::TraverseRequest*)>& set) {
+    v1::TraverseRequest req;
+    req.add_seeds()->set_name("Pyongyang Envoy");
+    req.set_direction(v1::OUT);
+    req.set_max_depth(3);
+    set(&req);
+    grpc::ClientContext ctx;
+    auto reader = graph_->Traverse(&ctx, req);
+    Reached out;
+    v1::TraverseResponse chunk;
+    while (reader->Read(&chunk)) {
+      for (const auto& n : chunk.nodes()) {
+        out.nodes[n.entity().name()] =
+            absl::StrCat(n.depth(), n.has_arrival_date() ? absl::StrCat("@", n.arrival_date().day())
+                                                         : std::string());
+      }
+      for (const auto& e : chunk.edges()) {
+        out.counts[absl::StrCat(e.actor_id(), ">", e.target_id())] = e.count();
+      }
+    }
+    out.status = reader->Finish();
+    return out;
+  };
+  const auto earliest = [](v1::TraverseRequest* r) {
+    r->set_temporal_mode(v1::TEMPORAL_MODE_EARLIEST_ARRIVAL);
+  };
+  Reached timed = traverse(earliest);
+  ASSERT_TRUE(timed.status.ok()) << timed.status.error_message();
+  EXPECT_THAT(timed.nodes,
+              ElementsAre(std::pair<const std::string, std::string>("Kyiv Desk", "2@9"),
+                          std::pair<const std::string, std::string>("Moscow Office", "1@5"),
+                          std::pair<const std::string, std::string>("Pyongyang Envoy", "0")));
+  uint64_t followed = 0;
+  for (const auto& [edge, count] : timed.counts) followed += count;
+  EXPECT_EQ(followed, 2u);  // the 5th and the 9th, not the 1st
+  Reached fixed = traverse([](auto*) {});
+  ASSERT_TRUE(fixed.status.ok());
+  EXPECT_EQ(fixed.nodes["Kyiv Desk"], "2");  // static: no arrival
+  // Another mode is the same traversal.
+  Reached latest =
+      traverse([](auto* r) { r->set_temporal_mode(v1::TEMPORAL_MODE_LATEST_DEPARTURE); });
+  EXPECT_EQ(latest.nodes, timed.nodes);
+  Reached gap = traverse([](auto* r) {
+    r->set_temporal_mode(v1::TEMPORAL_MODE_SHORTEST);
+    r->set_max_gap_days(3);
+  });
+  ASSERT_TRUE(gap.status.ok());
+  EXPECT_EQ(gap.nodes.count("Kyiv Desk"), 0u);
+  Reached late = traverse([](auto* r) {
+    r->set_temporal_mode(v1::TEMPORAL_MODE_FASTEST);
+    *r->mutable_start_date() = DateProto({2024, 10, 6});
+  });
+  ASSERT_TRUE(late.status.ok());
+  EXPECT_EQ(late.nodes.size(), 1u);
+
+  const std::pair<std::function<void(v1::TraverseRequest*)>, std::string> bad[] = {
+      {[](auto* r) { r->set_max_gap_days(3); }, "max_gap_days"},
+      {[](auto* r) {
+         *r->mutable_start_date() = DateProto({2024, 10, 6});
+       },
+       "start_date"},
+      {[&](auto* r) {
+         earliest(r);
+         r->set_max_gap_days(-1);
+       },
+       "max_gap_days"},
+      {[](auto* r) { r->set_temporal_mode(static_cast<v1::TemporalMode>(17)); }, "temporal_mode"},
+      {[&](auto* r) {
+         earliest(r);
+         r->set_count_sources(true);
+       },
+       "count_sources"},
+  };
+  for (const auto& [set, field] : bad) {
+    grpc::Status st = traverse(set).status;
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
+    EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre(field));
+  }
 }
 
 // ENTITY_VIEW_BASIC: the same entities without their aliases; FULL and
