@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "cli/format.h"
 
 namespace entente::cli {
@@ -136,6 +137,37 @@ absl::StatusOr<int32_t> ParseMinSources(const ParsedArgs& args) {
   auto n = ParseIntOption("min-sources", args.Get("min-sources"), 0, INT32_MAX);
   if (!n.ok()) return n.status();
   return static_cast<int32_t>(*n);
+}
+
+const OptionSpec& AsOfOption() {
+  static const auto* option = new OptionSpec{
+      "as-of", "TIME",
+      "answer as the server knew it at TIME (2026-11-28T12:00Z, or a day: its\n"
+      "00:00 UTC): later ingests left out, later retractions still in"};
+  return *option;
+}
+
+absl::StatusOr<std::optional<google::protobuf::Timestamp>> ParseAsOf(const ParsedArgs& args) {
+  if (!args.Has("as-of")) return std::nullopt;
+  const std::string text = args.Get("as-of", "");
+  absl::Time t;
+  std::string error;
+  bool parsed = false;
+  for (const char* format : {"%Y-%m-%d%ET%H:%M:%E*S%Ez", "%Y-%m-%d%ET%H:%M%Ez", "%Y-%m-%d"}) {
+    if (absl::ParseTime(format, text, absl::UTCTimeZone(), &t, &error)) {
+      parsed = true;
+      break;
+    }
+  }
+  if (!parsed) {
+    return absl::InvalidArgumentError(
+        "--as-of: '" + text + "' is not a time like 2026-11-28T12:00Z or a day like 2026-11-28");
+  }
+  google::protobuf::Timestamp out;
+  const int64_t micros = absl::ToUnixMicros(t);
+  out.set_seconds(micros / 1000000 - (micros % 1000000 < 0 ? 1 : 0));
+  out.set_nanos(static_cast<int32_t>(((micros % 1000000) + 1000000) % 1000000) * 1000);
+  return out;
 }
 
 absl::StatusOr<v1::EdgeFilter> ParseFilter(const ParsedArgs& args) {

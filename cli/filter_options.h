@@ -4,6 +4,7 @@
 #ifndef ENTENTE_CLI_FILTER_OPTIONS_H_
 #define ENTENTE_CLI_FILTER_OPTIONS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "cli/args.h"
 #include "entente/v1/graph.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 
 namespace entente::cli {
 
@@ -41,6 +43,22 @@ absl::Status ParseWindow(const ParsedArgs& args, v1::Date* from, v1::Date* to);
 
 // --min-sources N (0 without it); InvalidArgument for a negative N.
 absl::StatusOr<int32_t> ParseMinSources(const ParsedArgs& args);
+
+// --as-of TIME: the query as the server knew it then. RFC 3339
+// ("2026-11-28T12:00:00Z", "2026-11-28T12:00Z", "...+01:00") or a day
+// ("2026-11-28", its 00:00 UTC). Unset without the option; InvalidArgument
+// naming --as-of otherwise.
+absl::StatusOr<std::optional<google::protobuf::Timestamp>> ParseAsOf(const ParsedArgs& args);
+const OptionSpec& AsOfOption();
+
+// Sets request->as_of from --as-of.
+template <typename Request>
+absl::Status SetAsOf(const ParsedArgs& args, Request* request) {
+  auto as_of = ParseAsOf(args);
+  if (!as_of.ok()) return as_of.status();
+  if (*as_of) *request->mutable_as_of() = **as_of;
+  return absl::OkStatus();
+}
 
 // NAME_RESOLUTION_EXACT with --exact, else NAME_RESOLUTION_ALIAS.
 v1::NameResolution ParseNameResolution(const ParsedArgs& args);

@@ -304,6 +304,7 @@ absl::StatusOr<v1::TraverseRequest> BuildTraverseRequest(const ParsedArgs& args,
   auto filter = ParseFilter(args);
   if (!filter.ok()) return filter.status();
   *request.mutable_filter() = *filter;
+  if (absl::Status s = SetAsOf(args, &request); !s.ok()) return s;
   int32_t depth = kDefaultDepth;
   int32_t evidence = kDefaultEvidence;
   int32_t max_nodes = 0, max_edges = 0, max_fanout = 0;
@@ -345,6 +346,7 @@ absl::StatusOr<v1::FindPathsRequest> BuildPathsRequest(const ParsedArgs& args,
   auto filter = ParseFilter(args);
   if (!filter.ok()) return filter.status();
   *request.mutable_filter() = *filter;
+  if (absl::Status s = SetAsOf(args, &request); !s.ok()) return s;
   int32_t hops = kDefaultHops, paths = kDefaultPaths, evidence = kDefaultEvidence;
   for (absl::Status s :
        {IntOption(args, "max-hops", 1, 6, &hops), IntOption(args, "paths", 1, 100, &paths),
@@ -397,6 +399,7 @@ Command NeighborsCommand() {
               {"temporal", "", "time-respecting chains only; not with --sources"},
               {"start", "DATE", "with --temporal: the first hop on or after DATE"},
               {"max-gap", "DAYS", "with --temporal: at most DAYS between two hops"},
+              AsOfOption(),
               {"id", "", "the NAMEs are entity ids"},
               {"json", "", "print the server's answer as JSON lines (one per chunk)"},
           }),
@@ -445,6 +448,7 @@ Command PathCommand() {
                "time-respecting paths only: earliest, latest, fastest or shortest"},
               {"start", "DATE", "with --temporal: the first hop on or after DATE"},
               {"max-gap", "DAYS", "with --temporal: at most DAYS between two hops"},
+              AsOfOption(),
               {"id", "", "A and B are entity ids"},
               {"json", "", "print the server's answer as one JSON object"},
           }),

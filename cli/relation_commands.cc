@@ -143,6 +143,7 @@ int RunTimeline(const Context& ctx, const ParsedArgs& args) {
   auto filter = ParseFilter(args);
   if (!filter.ok()) return usage(filter.status());
   *request.mutable_filter() = *filter;
+  if (absl::Status s = SetAsOf(args, &request); !s.ok()) return usage(s);
   auto by = ParseGranularity(args.Get("by", "month"));
   if (!by.ok()) return usage(by.status());
   request.set_granularity(*by);
@@ -267,6 +268,9 @@ int RunProfile(const Context& ctx, const ParsedArgs& args) {
   auto top = ParseIntOption("top", args.Get("top", std::to_string(kDefaultTop)), 1, 100);
   if (!top.ok()) return UsageError("profile", Message(top.status()));
   request.set_top(static_cast<int32_t>(*top));
+  if (absl::Status s = SetAsOf(args, &request); !s.ok()) {
+    return UsageError("profile", std::string(s.message()));
+  }
   request.set_count_sources(args.Has("sources"));
   // Only --json prints the aliases of the entity and its counterparts.
   request.set_entity_view(args.Has("json") ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
@@ -306,6 +310,7 @@ Command TimelineCommand() {
               {"sources", "",
                "count each period's independent sources (publishers) in a SOURCES\n"
                "column (reads every statement of the window)"},
+              AsOfOption(),
               {"id", "", "A and B are entity ids"},
               {"json", "", "print the server's answers as JSON lines (one per page)"},
           }),
@@ -336,6 +341,7 @@ Command ProfileCommand() {
               {"sources", "",
                "count the independent sources (publishers) of the entity and of each\n"
                "counterpart (reads every statement of the entity, its whole history)"},
+              AsOfOption(),
               {"exact", "", "match NAME exactly, byte for byte, not by alias"},
               {"id", "", "NAME is an entity id"},
               {"json", "", "print the server's answer as one JSON object"},

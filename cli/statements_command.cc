@@ -35,7 +35,7 @@ absl::Status BuildRequest(const ParsedArgs& args, v1::ListStatementsRequest* req
   auto filter = ParseFilter(args);
   if (!filter.ok()) return filter.status();
   *request->mutable_filter() = *filter;
-  return absl::OkStatus();
+  return SetAsOf(args, request);
 }
 
 int RunStatements(const Context& ctx, const ParsedArgs& args) {
@@ -133,6 +133,9 @@ int RunStatement(const Context& ctx, const ParsedArgs& args) {
   Context::SetUnaryDeadline(&call);
   v1::GetStatementRequest request;
   request.set_id(*id);
+  if (absl::Status s = SetAsOf(args, &request); !s.ok()) {
+    return UsageError("statement", std::string(s.message()));
+  }
   v1::Statement statement;
   grpc::Status status = stub->GetStatement(&call, request, &statement);
   if (!status.ok()) return ctx.ReportError(status);
@@ -159,6 +162,7 @@ Command StatementsCommand() {
           },
           {
               {"limit", "N", "print at most N statements (default 50)"},
+              AsOfOption(),
               {"id", "", "NAME is an entity id"},
               {"json", "", "print one JSON object per line instead of a table"},
           }),
@@ -179,7 +183,7 @@ Command StatementCommand() {
       .synopsis = "statement ID [--json]",
       .summary = "Show one statement with its source document and full quote",
       .details = "ID is a statement id, as in the first column of `entente statements`.\n",
-      .options = {{"json", "", "print the statement as one JSON object"}},
+      .options = {AsOfOption(), {"json", "", "print the statement as one JSON object"}},
       .examples = {"statement 17", "statement 17 --json"},
       .run = RunStatement,
   };

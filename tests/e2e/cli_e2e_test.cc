@@ -2,6 +2,9 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <thread>
+#include <ctime>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -665,6 +668,39 @@ TEST_F(CliE2eTest, RetractRemovesAStatementAndADocument) {
   r = Cli({"ingest", fixture_});
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE((r.out + r.err).find("accepted 0"), std::string::npos) << r.out << r.err;
+}
+
+// --as-of: a path and a statement as the server knew them before a
+// retraction, and now.
+TEST_F(CliE2eTest, AsOfReadsSeeWhatWasKnownBeforeARetraction) {
+  IngestSeed();
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const std::time_t seconds = micros / 1000000;
+  char day_time[32];
+  std::strftime(day_time, sizeof day_time, "%Y-%m-%dT%H:%M:%S", std::gmtime(&seconds));
+  char before[48];
+  std::snprintf(before, sizeof before, "%s.%06dZ", day_time, static_cast<int>(micros % 1000000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto r = Cli({"retract", "--id", "21", "--reason", "wrong target"});  // NATO -> Ukraine
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  r = Cli({"path", "Mark Rutte", "Ukraine", "--as-of", before});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Mark Rutte -> NATO -> Ukraine"), std::string::npos) << r.out;
+  r = Cli({"path", "Mark Rutte", "Ukraine"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("Mark Rutte -> NATO -> Ukraine"), std::string::npos) << r.out;
+
+  EXPECT_EQ(Cli({"statement", "21", "--as-of", before}).exit_code, 0);
+  EXPECT_EQ(Cli({"statement", "21"}).exit_code, 1);
+  r = Cli({"statements", "Ukraine", "--as-of", "2000-01-01"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("0 statements"), std::string::npos) << r.out;
+  r = Cli({"statements", "Ukraine", "--as-of", "yesterday"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--as-of: 'yesterday' is not a time"), std::string::npos) << r.err;
 }
 
 TEST_F(CliE2eTest, RetractHasHelpAndRejectsBadUsage) {

@@ -686,6 +686,43 @@ TEST_F(ServiceTest, TemporalTraverseGivesArrivalDates) {
   }
 }
 
+// as_of on the wire: the seed as of an instant before it was ingested is
+// empty; a timestamp outside years 1..9999 and claim criteria name their
+// field.
+TEST_F(ServiceTest, AsOfSeesNothingBeforeTheIngestAndNamesBadInput) {
+  IngestSeed();
+  v1::ListStatementsRequest req;
+  req.mutable_entity()->set_name("North Korea");
+  req.set_page_size(100);
+  req.mutable_as_of()->set_seconds(946684800);  // 2000-01-01
+  v1::ListStatementsResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(graph_->ListStatements(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.statements_size(), 0);
+  req.mutable_as_of()->set_seconds(4102444800);  // 2100-01-01: everything
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(graph_->ListStatements(&ctx2, req, &resp).ok());
+  EXPECT_GT(resp.statements_size(), 0);
+
+  req.mutable_as_of()->set_seconds(300000000000);
+  grpc::ClientContext ctx3;
+  grpc::Status st = graph_->ListStatements(&ctx3, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("as_of"));
+  req.mutable_as_of()->set_seconds(4102444800);
+  req.mutable_as_of()->set_nanos(-1);
+  grpc::ClientContext ctx4;
+  st = graph_->ListStatements(&ctx4, req, &resp);
+  EXPECT_THAT(BadRequestFields(st.error_details()), ElementsAre("as_of"));
+
+  v1::GetStatementRequest one;
+  one.set_id(1);
+  one.mutable_as_of()->set_seconds(946684800);
+  v1::Statement s;
+  grpc::ClientContext ctx5;
+  EXPECT_EQ(graph_->GetStatement(&ctx5, one, &s).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 // ENTITY_VIEW_BASIC: the same entities without their aliases; FULL and
 // unspecified: with them (countries have some: "DPRK", "PRK", ...).
 TEST_F(ServiceTest, EntityViewBasicLeavesOutAliasesOnly) {
