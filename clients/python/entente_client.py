@@ -31,6 +31,7 @@ As a command line, see ``entente_client.py --help`` and README.md.
 """
 
 import argparse
+import datetime
 import os
 import sys
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ try:
     from entente.v1 import claims_pb2, filter_pb2, graph_pb2, graph_pb2_grpc  # noqa: E402
     from entente.v1 import ingest_pb2, ingest_pb2_grpc, statement_pb2  # noqa: E402
     from google.rpc import error_details_pb2, status_pb2  # noqa: E402
+    from google.protobuf import timestamp_pb2  # noqa: E402
 except ImportError as e:  # pragma: no cover - a set-up problem, not a bug
     raise ImportError(
         f"{e}: generated modules not found in {_GEN_DIR}; run "
@@ -244,6 +246,36 @@ def edge_filter(since: Optional[str] = None, until: Optional[str] = None,
     return f
 
 
+# FindPathsRequest.temporal_mode by name, as find_paths() and the command
+# line take it.
+TEMPORAL_MODES = {
+    "earliest": graph_pb2.TEMPORAL_MODE_EARLIEST_ARRIVAL,
+    "latest": graph_pb2.TEMPORAL_MODE_LATEST_DEPARTURE,
+    "fastest": graph_pb2.TEMPORAL_MODE_FASTEST,
+    "shortest": graph_pb2.TEMPORAL_MODE_SHORTEST,
+}
+
+
+def timestamp(when) -> timestamp_pb2.Timestamp:
+    """A Timestamp for ``as_of``: from a datetime (naive means UTC), or an
+    RFC 3339 string ("2026-11-28T12:00:00Z")."""
+    t = timestamp_pb2.Timestamp()
+    if isinstance(when, str):
+        t.FromJsonString(when)
+    else:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        t.FromDatetime(when.astimezone(datetime.timezone.utc).replace(tzinfo=None))
+    return t
+
+
+def _as_of(request, as_of):
+    """Sets request.as_of when `as_of` is given (see timestamp())."""
+    if as_of is not None:
+        request.as_of.CopyFrom(timestamp(as_of))
+    return request
+
+
 def ref(entity) -> statement_pb2.EntityRef:
     """An EntityRef from a name (str) or an id (int)."""
     if isinstance(entity, int):
@@ -419,14 +451,16 @@ class Client:
 
     def iter_statements(self, entity, direction=graph_pb2.BOTH,
                         filter: Optional[filter_pb2.EdgeFilter] = None,
-                        page_size: int = 50) -> Iterator[statement_pb2.Statement]:
+                        page_size: int = 50, as_of=None) -> Iterator[statement_pb2.Statement]:
         """An entity's statements, newest first, fetching page after page.
 
         Each ListStatements response carries a next_page_token; sending it
         back with the same request gets the next page, until it is empty.
+        ``as_of`` (a datetime or an RFC 3339 string): the statements as the
+        server knew them then, later retractions included.
         """
-        request = graph_pb2.ListStatementsRequest(
-            entity=ref(entity), direction=direction, filter=filter, page_size=page_size)
+        request = _as_of(graph_pb2.ListStatementsRequest(
+            entity=ref(entity), direction=direction, filter=filter, page_size=page_size), as_of)
         while True:
             response = self.graph.ListStatements(request, timeout=self.timeout)
             yield from response.statements
@@ -437,15 +471,32 @@ class Client:
     def find_paths(self, source, target, max_hops: int = 4,
                    evidence_per_hop: int = 3,
                    filter: Optional[filter_pb2.EdgeFilter] = None,
-                   count_sources: bool = False) -> graph_pb2.FindPathsResponse:
+                   count_sources: bool = False, as_of=None,
+                   temporal: Optional[str] = None, start: Optional[str] = None,
+                   max_gap_days: Optional[int] = None,
+                   direction=graph_pb2.BOTH) -> graph_pb2.FindPathsResponse:
         """The shortest paths between two entities (distance -1: none).
 
         ``count_sources``: fill each hop's ``sources`` (distinct independent
         sources among its counted statements; costs a read per statement).
+        ``as_of``: as the server knew it then (see iter_statements).
+        ``temporal``: only time-respecting paths, the best by "earliest"
+        (arrival), "latest" (departure), "fastest" or "shortest"; ``start``
+        (YYYY[-MM[-DD]]) starts the clock, ``max_gap_days`` bounds the days
+        between two hops. Each hop then has its ``used_date``.
         """
         request = graph_pb2.FindPathsRequest(
-            max_hops=max_hops, direction=graph_pb2.BOTH, filter=filter,
+            max_hops=max_hops, direction=direction, filter=filter,
             evidence_per_hop=evidence_per_hop, count_sources=count_sources)
+        _as_of(request, as_of)
+        if temporal is not None:
+            if temporal not in TEMPORAL_MODES:
+                raise ValueError(f"temporal: {temporal!r} is not one of {', '.join(TEMPORAL_MODES)}")
+            request.temporal_mode = TEMPORAL_MODES[temporal]
+        if start is not None:
+            request.start_date.CopyFrom(parse_date(start))
+        if max_gap_days is not None:
+            request.max_gap_days = max_gap_days
         # `from` is a Python keyword: set it with getattr/CopyFrom.
         getattr(request, "from").CopyFrom(ref(source))
         request.to.CopyFrom(ref(target))
@@ -453,15 +504,16 @@ class Client:
 
     def relation_timeline(self, a, b, granularity=graph_pb2.MONTH,
                           filter: Optional[filter_pb2.EdgeFilter] = None,
-                          page_size: int = 50, count_sources: bool = False
+                          page_size: int = 50, count_sources: bool = False, as_of=None
                           ) -> graph_pb2.GetRelationTimelineResponse:
         """Buckets of counts between a and b, and the first page of statements.
 
-        ``count_sources``: fill each bucket's ``sources``.
+        ``count_sources``: fill each bucket's ``sources``. ``as_of``: as the
+        server knew it then (see iter_statements).
         """
-        request = graph_pb2.GetRelationTimelineRequest(
+        request = _as_of(graph_pb2.GetRelationTimelineRequest(
             a=ref(a), b=ref(b), granularity=granularity, filter=filter,
-            page_size=page_size, count_sources=count_sources)
+            page_size=page_size, count_sources=count_sources), as_of)
         return self.graph.GetRelationTimeline(request, timeout=self.timeout)
 
     def iter_claim_pages(self, entity=None, other=None, since: Optional[str] = None,
@@ -539,6 +591,23 @@ class Client:
         request = claims_pb2.GetClaimRequest(id=claim_id, max_statements=max_statements)
         return self.graph.GetClaim(request, timeout=self.timeout)
 
+    def watch(self, cursor: str = "", entity=None,
+              filter: Optional[filter_pb2.EdgeFilter] = None,
+              stop_when_caught_up: bool = False
+              ) -> Iterator[graph_pb2.StatementChange]:
+        """Every statement ingested and retracted after ``cursor`` (empty:
+        from the first), once each in commit order, then new ones as they
+        come (unless ``stop_when_caught_up``). Each change carries the
+        ``cursor`` to resume right after it, across disconnects and server
+        restarts. No deadline: break out of the loop to end it.
+        """
+        request = graph_pb2.WatchStatementsRequest(
+            cursor=cursor, filter=filter, stop_when_caught_up=stop_when_caught_up)
+        if entity is not None:
+            request.entity.CopyFrom(ref(entity))
+        for response in self.graph.WatchStatements(request):
+            yield from response.changes
+
     def traverse(self, seeds, max_depth: int = 2,
                  filter: Optional[filter_pb2.EdgeFilter] = None,
                  direction=graph_pb2.BOTH, count_sources: bool = False,
@@ -595,7 +664,8 @@ def _cmd_statements(client: Client, args) -> int:
     f = edge_filter(args.since, args.until, args.code or (), args.min_confidence,
                     min_sources=args.min_sources, contested=args.contested)
     n = 0
-    for s in client.iter_statements(args.entity, direction, f, page_size=args.page_size):
+    for s in client.iter_statements(args.entity, direction, f, page_size=args.page_size,
+                                    as_of=args.as_of):
         print(describe(s))
         n += 1
     print(f"{n} statement{'s' if n != 1 else ''}")
@@ -694,6 +764,16 @@ def _cmd_claim(client: Client, args) -> int:
     return 0
 
 
+def _cmd_watch(client: Client, args) -> int:
+    cursor = args.cursor
+    for change in client.watch(args.cursor, args.entity, stop_when_caught_up=args.once):
+        sign = "-" if change.kind == graph_pb2.StatementChange.RETRACTED else "+"
+        print(f"{sign} {describe(change.statement)}")
+        cursor = change.cursor
+    print(f"# resume with --from {cursor}")
+    return 0
+
+
 def _add_sources_option(p):
     p.add_argument("--sources", action="store_true",
                    help="also count the distinct independent sources (publishers)")
@@ -742,6 +822,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", action="append", help="CAMEO code prefix (repeatable)")
     p.add_argument("--min-confidence", type=float)
     p.add_argument("--page-size", type=int, default=50)
+    p.add_argument("--as-of", help="as the server knew it then (RFC 3339, 2026-11-28T12:00:00Z)")
     _add_claims_filter_options(p)
     p.set_defaults(run=_cmd_statements)
 
@@ -791,6 +872,13 @@ def build_parser() -> argparse.ArgumentParser:
                                      "(GetClaim)")
     p.add_argument("id", type=int)
     p.set_defaults(run=_cmd_claim)
+
+    p = sub.add_parser("watch", help="statements as they are ingested (+) and retracted (-) "
+                                     "(WatchStatements)")
+    p.add_argument("entity", nargs="?", help="only this entity's statements")
+    p.add_argument("--from", dest="cursor", default="", help="resume after this cursor")
+    p.add_argument("--once", action="store_true", help="stop once caught up")
+    p.set_defaults(run=_cmd_watch)
     return parser
 
 

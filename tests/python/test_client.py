@@ -15,6 +15,7 @@ python3-protobuf, protoc and grpc_python_plugin.
 
 import argparse
 import contextlib
+import datetime
 import importlib
 import io
 import os
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 # Do not leave __pycache__ in the source tree (clients/python) when run by CI.
@@ -217,6 +219,41 @@ class PythonClientTest(unittest.TestCase):
         for name in ("Russia", "South Korea", "Mark Rutte", "Yoon Suk Yeol"):
             self.assertEqual(depth.get(name), 1, name)
         self.assertGreaterEqual(sum(len(c.edges) for c in chunks), 4)
+
+    def test_8b_watch_as_of_and_temporal_paths(self):
+        ec = self.ec
+        changes = list(self.client.watch(stop_when_caught_up=True))
+        self.assertEqual(len(changes), 27)  # the seed and test_5's good statement
+        self.assertTrue(all(c.kind == ec.graph_pb2.StatementChange.INGESTED for c in changes))
+        self.assertEqual([c.statement.id for c in changes],
+                         sorted(c.statement.id for c in changes))
+        before = datetime.datetime.now(datetime.timezone.utc)
+        time.sleep(0.01)
+        victim = next(c.statement.id for c in changes
+                      if (c.statement.actor.name, c.statement.target.name) == ("NATO", "Ukraine"))
+        response = self.client.ingest_stub.Retract(
+            ec.ingest_pb2.RetractRequest(statement_ids=[victim], reason="python test"),
+            timeout=30)
+        self.assertEqual(list(response.retracted_ids), [victim])
+        # The feed resumes after the last change with the retraction only.
+        rest = list(self.client.watch(changes[-1].cursor, stop_when_caught_up=True))
+        self.assertEqual([(c.kind, c.statement.id) for c in rest],
+                         [(ec.graph_pb2.StatementChange.RETRACTED, victim)])
+        self.assertEqual(rest[0].retraction_reason, "python test")
+        # As of before the retraction, the statement is still there.
+        now_ids = {s.id for s in self.client.iter_statements("Ukraine")}
+        then_ids = {s.id for s in self.client.iter_statements("Ukraine", as_of=before)}
+        self.assertEqual(then_ids - now_ids, {victim})
+        then = self.client.find_paths("Mark Rutte", "Ukraine", as_of=before.isoformat())
+        self.assertEqual(then.distance, 2)
+        # A time-respecting path carries the day each hop used.
+        paths = self.client.find_paths("South Korea", "Russia", temporal="earliest",
+                                       direction=ec.graph_pb2.OUT)
+        self.assertGreater(paths.distance, 0)
+        for hop in paths.paths[0].hops:
+            self.assertEqual(hop.used_date.year, 2024)
+        with self.assertRaises(ValueError):
+            self.client.find_paths("South Korea", "Russia", temporal="soonest")
 
     def test_8a_claims_need_a_server_with_claims(self):
         # This server was started without --claims: its database keeps none.
