@@ -140,10 +140,10 @@ absl::StatusOr<int32_t> ParseMinSources(const ParsedArgs& args) {
 }
 
 const OptionSpec& AsOfOption() {
-  static const auto* option = new OptionSpec{
-      "as-of", "TIME",
-      "answer as the server knew it at TIME (2026-11-28T12:00Z, or a day: its\n"
-      "00:00 UTC): later ingests left out, later retractions still in"};
+  static const auto* option =
+      new OptionSpec{"as-of", "TIME",
+                     "answer as the server knew it at TIME (2026-11-28T12:00Z, or a day: its\n"
+                     "00:00 UTC): later ingests left out, later retractions still in"};
   return *option;
 }
 

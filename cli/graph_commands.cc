@@ -174,7 +174,9 @@ template <typename Request>
 absl::Status ParseClockOptions(const ParsedArgs& args, Request* request) {
   if (!args.Has("temporal")) {
     for (const char* flag : {"start", "max-gap"}) {
-      if (args.Has(flag)) return absl::InvalidArgumentError(absl::StrCat("--", flag, " needs --temporal"));
+      if (args.Has(flag)) {
+        return absl::InvalidArgumentError(absl::StrCat("--", flag, " needs --temporal"));
+      }
     }
     return absl::OkStatus();
   }
@@ -230,23 +232,23 @@ std::string RenderPaths(const v1::FindPathsResponse& response,
     for (const auto& e : path.entities()) names.push_back(Printable(e.name()));
     absl::StrAppend(&out, "\n", absl::StrJoin(names, " -> "));
     if (temporal) {
-      absl::StrAppend(&out, "  (", FormatDate(path.departure()), " .. ",
-                      FormatDate(path.arrival()), ")");
+      absl::StrAppend(&out, "  (", FormatDate(path.departure()), " .. ", FormatDate(path.arrival()),
+                      ")");
     }
     absl::StrAppend(&out, "\n");
     for (int h = 0; h < path.hops_size(); ++h) {
       const v1::PathHop& hop = path.hops(h);
       const bool named = h + 1 < path.entities_size();
-      absl::StrAppendFormat(&out, "  %s%s -> %s: %s statement%s%s\n",
-                            temporal ? FormatDate(hop.used_date()) + "  " : "",
-                            named ? names[h] : absl::StrCat("#", hop.from_id()),
-                            named ? names[h + 1] : absl::StrCat("#", hop.to_id()),
-                            FormatCount(hop.count()), hop.count() == 1 ? "" : "s",
-                            request.count_sources()
-                                ? absl::StrFormat(" from %s independent source%s",
-                                                  FormatCount(hop.sources()),
-                                                  hop.sources() == 1 ? "" : "s")
-                                : "");
+      absl::StrAppendFormat(
+          &out, "  %s%s -> %s: %s statement%s%s\n",
+          temporal ? FormatDate(hop.used_date()) + "  " : "",
+          named ? names[h] : absl::StrCat("#", hop.from_id()),
+          named ? names[h + 1] : absl::StrCat("#", hop.to_id()), FormatCount(hop.count()),
+          hop.count() == 1 ? "" : "s",
+          request.count_sources()
+              ? absl::StrFormat(" from %s independent source%s", FormatCount(hop.sources()),
+                                hop.sources() == 1 ? "" : "s")
+              : "");
       for (const auto& s : hop.statements()) absl::StrAppend(&out, StatementLines(s, 4, width));
       if (hop.count() > static_cast<uint64_t>(hop.statements_size())) {
         absl::StrAppendFormat(&out, "    … %s more\n",
@@ -442,8 +444,7 @@ Command PathCommand() {
           {
               {"evidence", "N",
                absl::StrCat("statements shown per hop, 1..100 (default ", kDefaultEvidence, ")")},
-              {"sources", "",
-               "count each hop's independent sources (publishers) too"},
+              {"sources", "", "count each hop's independent sources (publishers) too"},
               {"temporal", "MODE",
                "time-respecting paths only: earliest, latest, fastest or shortest"},
               {"start", "DATE", "with --temporal: the first hop on or after DATE"},

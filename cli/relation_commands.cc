@@ -280,7 +280,8 @@ int RunProfile(const Context& ctx, const ParsedArgs& args) {
   v1::GetEntityProfileResponse response;
   grpc::Status status = stub->GetEntityProfile(&call, request, &response);
   if (!status.ok()) return ctx.ReportError(status);
-  const std::string text = args.Has("json") ? ToJson(response) + "\n" : RenderProfile(response, request.count_sources());
+  const std::string text =
+      args.Has("json") ? ToJson(response) + "\n" : RenderProfile(response, request.count_sources());
   std::fputs(text.c_str(), stdout);
   return kExitOk;
 }

@@ -17,10 +17,10 @@ namespace {
 std::string ChangeLine(const v1::StatementChange& c) {
   const v1::Statement& s = c.statement();
   const bool retracted = c.kind() == v1::StatementChange::RETRACTED;
-  std::string line = absl::StrFormat("%s %d  %s  %s -> %s: %s", retracted ? "-" : "+", s.id(),
-                                     FormatDate(s.date()), Printable(s.actor().name()),
-                                     Printable(s.target().name()),
-                                     Printable(FormatAction(s.action())));
+  std::string line =
+      absl::StrFormat("%s %d  %s  %s -> %s: %s", retracted ? "-" : "+", s.id(),
+                      FormatDate(s.date()), Printable(s.actor().name()),
+                      Printable(s.target().name()), Printable(FormatAction(s.action())));
   if (retracted) {
     absl::StrAppend(&line, "  (retracted ", FormatMicros(c.retracted_at_micros()),
                     c.retraction_reason().empty() ? "" : ": " + Printable(c.retraction_reason()),

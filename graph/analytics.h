@@ -169,7 +169,7 @@ struct EntityProfile {
   std::optional<int32_t> last_day;
   std::vector<CounterpartCount> top;  // by out+in desc, then id
   std::array<uint64_t, 5> by_quad{};  // both directions
-  uint64_t sources = 0;  // distinct independent sources of all; 0 if not counted
+  uint64_t sources = 0;               // distinct independent sources of all; 0 if not counted
 };
 
 // From the summaries: reads one cell per (counterpart, root, month), never

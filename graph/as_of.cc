@@ -34,7 +34,8 @@ absl::StatusOr<int64_t> RetractedAt(const storage::ReadView& view, uint64_t seq)
     return false;
   });
   if (!s.ok()) return s;
-  if (!entry) return absl::DataLossError("retraction log entry " + std::to_string(seq) + " missing");
+  if (!entry)
+    return absl::DataLossError("retraction log entry " + std::to_string(seq) + " missing");
   model::Statement st;
   model::Retraction r;
   if (s = view.GetRetracted(entry->statement, &st, &r); !s.ok()) return s;

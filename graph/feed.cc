@@ -31,9 +31,8 @@ absl::StatusOr<std::vector<Ingest>> IngestsAfter(const storage::ReadView& view,
     return ++retracted < n;
   });
   if (!s.ok()) return s;
-  std::sort(out.begin(), out.end(), [](const Ingest& a, const Ingest& b) {
-    return a.statement.id < b.statement.id;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const Ingest& a, const Ingest& b) { return a.statement.id < b.statement.id; });
   if (out.size() > n) out.resize(n);
   return out;
 }
@@ -46,10 +45,11 @@ struct Logged {
 absl::StatusOr<std::vector<Logged>> RetractionsAfter(const storage::ReadView& view, uint64_t after,
                                                      size_t n) {
   std::vector<Logged> out;
-  absl::Status s = view.ScanRetractionLog(after, [&](uint64_t seq, const storage::RetractionLogEntry& e) {
-    out.push_back({seq, e});
-    return out.size() < n;
-  });
+  absl::Status s =
+      view.ScanRetractionLog(after, [&](uint64_t seq, const storage::RetractionLogEntry& e) {
+        out.push_back({seq, e});
+        return out.size() < n;
+      });
   if (!s.ok()) return s;
   return out;
 }
@@ -58,8 +58,9 @@ absl::StatusOr<std::vector<Logged>> RetractionsAfter(const storage::ReadView& vi
 absl::Status CheckCursor(const storage::ReadView& view, const FeedCursor& c) {
   const auto beyond = [] {
     return model::InvalidArgument(
-        {{"cursor", "is not a place in this database's feed (from another database, or from a "
-                    "later state of it)"}});
+        {{"cursor",
+          "is not a place in this database's feed (from another database, or from a "
+          "later state of it)"}});
   };
   if (c.ingested != 0) {
     auto live = view.GetStatement(c.ingested);

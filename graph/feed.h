@@ -39,7 +39,7 @@ struct Change {
   // As ingested; for a retraction, as it was when retracted.
   model::Statement statement;
   std::optional<model::Retraction> retraction;  // kRetracted, and a kIngested since retracted
-  FeedCursor cursor;  // the place right after this change: resume from it
+  FeedCursor cursor;                            // the place right after this change: resume from it
 };
 
 struct FeedQuery {

@@ -1,5 +1,7 @@
 #include "graph/ingestor.h"
 
+#include <xxhash.h>
+
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -7,8 +9,6 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
-
-#include <xxhash.h>
 
 #include "graph/as_of.h"
 #include "graph/countries.h"

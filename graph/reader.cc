@@ -407,7 +407,8 @@ absl::StatusOr<CompiledFilter> GraphReader::Compile(const EdgeFilter& f,
   if (view.as_of()) {
     // Claims are kept for the present only.
     std::vector<model::FieldViolation> violations;
-    if (f.min_sources > 1) violations.push_back({"filter.min_sources", "is not available with as_of"});
+    if (f.min_sources > 1)
+      violations.push_back({"filter.min_sources", "is not available with as_of"});
     if (f.contested != Contested::kAny) {
       violations.push_back({"filter.contested", "is not available with as_of"});
     }
@@ -449,7 +450,7 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
 }
 
 absl::StatusOr<StatementView> GraphReader::GetStatement(model::StatementId id,
-                                                         std::optional<int64_t> as_of_micros) const {
+                                                        std::optional<int64_t> as_of_micros) const {
   auto snapshot = SnapshotAt(as_of_micros);
   if (!snapshot.ok()) return snapshot.status();
   auto view = *std::move(snapshot);
@@ -588,11 +589,11 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
   std::optional<SourceCounter> sources;
   if (q.count_sources) sources.emplace(*view);
   auto r = q.temporal ? TemporalAsPaths(graph::FindTemporalPaths(
-                            *view, from->id, to->id, q.direction, *filter, *q.temporal,
-                            q.max_hops, q.max_paths, q.evidence_per_hop, stop, memory))
-                      : graph::FindPaths(*view, from->id, to->id, q.direction, *filter,
-                                         q.max_hops, q.max_paths, q.evidence_per_hop, stop,
-                                         memory, sources ? &*sources : nullptr);
+                            *view, from->id, to->id, q.direction, *filter, *q.temporal, q.max_hops,
+                            q.max_paths, q.evidence_per_hop, stop, memory))
+                      : graph::FindPaths(*view, from->id, to->id, q.direction, *filter, q.max_hops,
+                                         q.max_paths, q.evidence_per_hop, stop, memory,
+                                         sources ? &*sources : nullptr);
   if (!r.ok()) return r.status();
   if (absl::Status s = filter->claims_status(); !s.ok()) return s;
   answer.result = std::move(*r);

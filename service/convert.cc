@@ -1,7 +1,7 @@
 #include "service/convert.h"
 
-#include "model/claim.h"
-
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <xxhash.h>
 
 #include <functional>
@@ -9,16 +9,13 @@
 #include <string_view>
 #include <vector>
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-
-#include "absl/strings/escaping.h"
 #include "graph/taxonomy.h"
 #include "graph/validate.h"
+#include "model/claim.h"
 #include "model/date.h"
 #include "model/violations.h"
 
@@ -399,8 +396,8 @@ namespace {
 // Reads a token "VERSION:FINGERPRINT_HEX:FIELDS..." (web-safe base64):
 // InvalidArgument if it is not one, or `mismatch` if it was issued for
 // another fingerprint.
-absl::Status ReadToken(const std::string& token, absl::string_view version,
-                       uint64_t fingerprint, absl::string_view mismatch,
+absl::Status ReadToken(const std::string& token, absl::string_view version, uint64_t fingerprint,
+                       absl::string_view mismatch,
                        const std::function<bool(const std::vector<absl::string_view>&)>& parse) {
   const absl::Status not_ours =
       absl::InvalidArgumentError("is not a token this service returned");
@@ -426,11 +423,12 @@ std::string OtherQuery(absl::string_view keep) {
 
 absl::StatusOr<uint64_t> DecodeClaimsPageToken(const std::string& token, uint64_t fingerprint) {
   uint64_t offset = 0;
-  absl::Status s = ReadToken(
-      token, "c1", fingerprint, OtherQuery("every field of the request that returned it but page_size"),
-      [&](const std::vector<absl::string_view>& f) {
-        return f.size() == 1 && absl::SimpleAtoi(f[0], &offset);
-      });
+  absl::Status s =
+      ReadToken(token, "c1", fingerprint,
+                OtherQuery("every field of the request that returned it but page_size"),
+                [&](const std::vector<absl::string_view>& f) {
+                  return f.size() == 1 && absl::SimpleAtoi(f[0], &offset);
+                });
   if (!s.ok()) return s;
   return offset;
 }
@@ -487,7 +485,8 @@ absl::StatusOr<storage::EdgePosition> DecodePageToken(const std::string& token,
   storage::EdgePosition p;
   absl::Status s = ReadToken(
       token, "2", fingerprint,
-      OtherQuery("the entity, direction, name resolution and filter of the request that returned it"),
+      OtherQuery(
+          "the entity, direction, name resolution and filter of the request that returned it"),
       [&](const std::vector<absl::string_view>& f) {
         return f.size() == 2 && absl::SimpleAtoi(f[0], &p.day) &&
                absl::SimpleAtoi(f[1], &p.statement);

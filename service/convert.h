@@ -71,8 +71,7 @@ std::string EncodePageToken(uint64_t fingerprint, const storage::EdgePosition& p
 // `database_id`; empty decodes to the start. InvalidArgument (the caller
 // names the field) if it is not one, or is another database's.
 std::string EncodeFeedCursor(uint64_t database_id, const graph::FeedCursor& c);
-absl::StatusOr<graph::FeedCursor> DecodeFeedCursor(const std::string& cursor,
-                                                   uint64_t database_id);
+absl::StatusOr<graph::FeedCursor> DecodeFeedCursor(const std::string& cursor, uint64_t database_id);
 // InvalidArgument, saying why, when `token` is not one this service
 // returned, or was returned for a request with another fingerprint.
 absl::StatusOr<storage::EdgePosition> DecodePageToken(const std::string& token,

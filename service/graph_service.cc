@@ -298,7 +298,7 @@ namespace {
 constexpr auto kWatchPoll = std::chrono::milliseconds(100);
 
 // One response of a watch: `answer`'s changes and where it leaves off.
-v1::WatchStatementsResponse WatchResponse(graph::WatchAnswer& answer, uint64_t database_id,
+v1::WatchStatementsResponse WatchResponse(const graph::WatchAnswer& answer, uint64_t database_id,
                                           v1::StatementView view) {
   v1::WatchStatementsResponse out;
   const graph::FeedPage& page = answer.page;

@@ -44,20 +44,17 @@
 //
 // claims (issue 11, docs/claims.md; storage/claim_book.h keeps it at
 // online ingest and retraction, in stores made online: graph/ingestor.h,
-// kMetaClaimWindow) holds one row per claim under its subject (model::ClaimSubject: kind 1 with the CAMEO code,
-// kind 2 with the unclassified action text) and the first day of its
-// period, so a subject's
-// claims sort by date and one seek finds the claim of a day. A subject's
-// claims never overlap (model::GroupIntoClaims), so the claim holding a
-// statement is the last one whose first day is not after the statement's.
-// The member rows count, per claim, each document, independent source and
-// claimant, to keep the claim's distinct counts exact as statements come
-// and go. They hang under the claim's id, its smallest statement id, which
-// depends only on the statements present (so a bulk load writes the same
-// rows as online ingest); they move when it changes: when claims join (the
-// smallest id stays) and when a retraction rebuilds a claim. Each claimant
-// member row has a claimant row (0x03) beside it, written and deleted with
-// it (WriteSet), so that a claimant's claims are one prefix scan away.
+// kMetaClaimWindow) holds one row per claim under its subject (model::ClaimSubject: kind 1 with the
+// CAMEO code, kind 2 with the unclassified action text) and the first day of its period, so a
+// subject's claims sort by date and one seek finds the claim of a day. A subject's claims never
+// overlap (model::GroupIntoClaims), so the claim holding a statement is the last one whose first
+// day is not after the statement's. The member rows count, per claim, each document, independent
+// source and claimant, to keep the claim's distinct counts exact as statements come and go. They
+// hang under the claim's id, its smallest statement id, which depends only on the statements
+// present (so a bulk load writes the same rows as online ingest); they move when it changes: when
+// claims join (the smallest id stays) and when a retraction rebuilds a claim. Each claimant member
+// row has a claimant row (0x03) beside it, written and deleted with it (WriteSet), so that a
+// claimant's claims are one prefix scan away.
 //
 // ClaimValue: 0x01 | last_day:i32 | id:u64 | then varints:
 //   statements, documents, sources, claimants, asserted, denied, intended,

@@ -21,9 +21,9 @@ namespace entente::storage {
 namespace {
 
 // Column family names reach disk. DO NOT CHANGE.
-constexpr const char* kCfNames[] = {"default",  "statements", "out_edges",   "in_edges",
-                                    "entities", "names",      "documents",   "idempotency",
-                                    "pair_edges", "summaries", "claims", "history"};
+constexpr const char* kCfNames[] = {"default",    "statements", "out_edges", "in_edges",
+                                    "entities",   "names",      "documents", "idempotency",
+                                    "pair_edges", "summaries",  "claims",    "history"};
 
 // Adds summary deltas (count, first/last day, Goldstein sum) written with
 // Merge at ingest, so that ingest never reads a summary.
@@ -365,7 +365,8 @@ std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {
   // As of an instant, the statements retracted since are read from
   // history, where their entries keep the same keys behind a tag.
   std::vector<std::string> tags = {""};
-  if (as_of_) tags.emplace_back(1, hi ? kHistoryPairEdges : in ? kHistoryInEdges : kHistoryOutEdges);
+  if (as_of_)
+    tags.emplace_back(1, hi ? kHistoryPairEdges : in ? kHistoryInEdges : kHistoryOutEdges);
   for (const std::string& tag : tags) {
     auto s = std::make_unique<EdgeIterator::Source>();
     s->history = !tag.empty();

@@ -199,13 +199,12 @@ class ReadView {
       model::StatementId after,
       const std::function<bool(const model::Statement&, const model::Retraction&)>& visit) const;
   // NotFound unless `id` was retracted.
-  absl::Status GetRetracted(model::StatementId id, model::Statement* s,
-                            model::Retraction* r) const;
+  absl::Status GetRetracted(model::StatementId id, model::Statement* s, model::Retraction* r) const;
   // The retraction log entries with seq above `after`, in seq order, until
   // `visit` returns false.
   absl::Status ScanRetractionLog(
-      uint64_t after, const std::function<bool(uint64_t seq, const RetractionLogEntry&)>& visit)
-      const;
+      uint64_t after,
+      const std::function<bool(uint64_t seq, const RetractionLogEntry&)>& visit) const;
   // The last seq of the retraction log; 0 if it is empty.
   absl::StatusOr<uint64_t> LastRetractionSeq() const;
   // The highest statement id ever given, live or retracted; 0 if none.

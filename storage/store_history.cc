@@ -46,10 +46,17 @@ class HistoryIndexSink : public StatementRowSink {
   void Row(StatementFamily family, std::string_view key, std::string_view value) override {
     char tag = 0;
     switch (family) {
-      case StatementFamily::kOutEdges: tag = kHistoryOutEdges; break;
-      case StatementFamily::kInEdges: tag = kHistoryInEdges; break;
-      case StatementFamily::kPairEdges: tag = kHistoryPairEdges; break;
-      default: return;
+      case StatementFamily::kOutEdges:
+        tag = kHistoryOutEdges;
+        break;
+      case StatementFamily::kInEdges:
+        tag = kHistoryInEdges;
+        break;
+      case StatementFamily::kPairEdges:
+        tag = kHistoryPairEdges;
+        break;
+      default:
+        return;
     }
     batch_->Put(history_, std::string(1, tag).append(key), std::string(seq_).append(value))
         .PermitUncheckedError();
@@ -70,8 +77,8 @@ void WriteSet::PutRetracted(const model::Statement& s, const model::Retraction& 
   HistoryIndexSink index(store_->history_, r.seq, batch_.get());
   // The idempotency row is skipped, so its hash does not matter.
   EmitStatementRows(s, std::string(kIdempotencyHashSize, '\0'), SummaryShare(), &index);
-  batch_->Put(store_->history_, RetractionLogKey(r.seq),
-              EncodeRetractionLogValue({s.id, watermark}))
+  batch_
+      ->Put(store_->history_, RetractionLogKey(r.seq), EncodeRetractionLogValue({s.id, watermark}))
       .PermitUncheckedError();
 }
 
@@ -127,7 +134,8 @@ absl::Status ReadView::ScanRetractionLog(
     uint64_t after,
     const std::function<bool(uint64_t seq, const RetractionLogEntry&)>& visit) const {
   if (after == UINT64_MAX) return absl::OkStatus();
-  Range range(snapshot_, RetractionLogKey(after + 1), PrefixUpperBound(RetractionLogKey(0).substr(0, 1)));
+  Range range(snapshot_, RetractionLogKey(after + 1),
+              PrefixUpperBound(RetractionLogKey(0).substr(0, 1)));
   std::unique_ptr<rocksdb::Iterator> it(store_->db_->NewIterator(range.ro, store_->history_));
   for (it->Seek(range.lower); it->Valid(); it->Next()) {
     auto seq = DecodeRetractionLogKey(View(it->key()));

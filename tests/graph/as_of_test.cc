@@ -4,6 +4,11 @@
 // exactly the statements ingested by T and not retracted by T answers now.
 // Ids differ between the two stores, so answers are compared by names and
 // quotes (each quote is unique).
+#include "graph/as_of.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <map>
 #include <random>
@@ -11,11 +16,7 @@
 #include <string>
 #include <vector>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include "absl/strings/str_cat.h"
-#include "graph/as_of.h"
 #include "model/violations.h"
 #include "tests/graph/graph_fixture.h"
 
@@ -198,9 +199,9 @@ std::string ProfileText(const GraphReader& r, const std::string& name,
   EXPECT_OK(a);
   if (!a.ok()) return "";
   const EntityProfile& p = a->profile;
-  std::string out = absl::StrCat(p.out_statements, "/", p.in_statements, " deg ", p.out_degree,
-                                 "/", p.in_degree, " days ", p.first_day.value_or(-1), "..",
-                                 p.last_day.value_or(-1), " quads");
+  std::string out =
+      absl::StrCat(p.out_statements, "/", p.in_statements, " deg ", p.out_degree, "/", p.in_degree,
+                   " days ", p.first_day.value_or(-1), "..", p.last_day.value_or(-1), " quads");
   for (uint64_t n : p.by_quad) absl::StrAppend(&out, " ", n);
   std::set<std::string> top;
   for (const auto& c : p.top) {

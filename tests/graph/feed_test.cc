@@ -3,14 +3,14 @@
 // resumed from any change's cursor, filtered, and after reopening the store.
 #include "graph/feed.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "model/violations.h"
 #include "tests/graph/graph_fixture.h"
@@ -106,8 +106,8 @@ class FeedTest : public GraphFixture {
       if (!p.ok()) break;
       for (const Change& c : p->changes) {
         out.push_back({c.kind, c.statement.id, c.statement.actor, c.statement.target});
-        EXPECT_EQ(c.kind == ChangeKind::kRetracted, c.retraction.has_value() &&
-                                                         c.kind == ChangeKind::kRetracted);
+        EXPECT_EQ(c.kind == ChangeKind::kRetracted,
+                  c.retraction.has_value() && c.kind == ChangeKind::kRetracted);
       }
       after = p->cursor;
       if (p->caught_up) break;
