@@ -170,10 +170,15 @@ class RpcObserver : public grpc::experimental::Interceptor {
     if (options_->max_message_bytes <= 0) return;
     // Every service of this server is generated from .proto files, so
     // every request is a protobuf message.
-    const size_t size = static_cast<const google::protobuf::MessageLite*>(message)->ByteSizeLong();
+    auto* request = static_cast<google::protobuf::MessageLite*>(message);
+    const size_t size = request->ByteSizeLong();
     if (size > static_cast<uint64_t>(options_->max_message_bytes)) {
       Impose(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                           MessageSizeLimitMessage(size, options_->max_message_bytes)));
+      // The message still reaches the handler, which may run before the
+      // cancellation does (seen under load: an oversized batch refused to
+      // its client, yet stored). Emptied, nothing of it can be acted on.
+      request->Clear();
     }
   }
 
