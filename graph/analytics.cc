@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "graph/stop_check.h"
+#include "graph/validate.h"
 #include "graph/taxonomy.h"
 
 namespace entente::graph {
@@ -596,10 +597,9 @@ absl::Status AddHops(const storage::ReadView& view, model::Direction direction,
 
 void ValidatePathLimits(int max_hops, int max_paths, int evidence_per_hop,
                         std::vector<model::FieldViolation>* out) {
-  const auto in_range = [](int v, int lo, int hi) { return v >= lo && v <= hi; };
-  if (!in_range(max_hops, 1, 6)) out->push_back({"max_hops", "must be in 1..6"});
-  if (!in_range(max_paths, 1, 100)) out->push_back({"max_paths", "must be in 1..100"});
-  if (!in_range(evidence_per_hop, 1, 100)) {
+  if (!InRange(max_hops, 1, 6)) out->push_back({"max_hops", "must be in 1..6"});
+  if (!InRange(max_paths, 1, 100)) out->push_back({"max_paths", "must be in 1..100"});
+  if (!InRange(evidence_per_hop, 1, 100)) {
     out->push_back({"evidence_per_hop", "must be in 1..100"});
   }
 }
@@ -782,18 +782,40 @@ absl::Status CountProfileSources(const storage::ReadView& view, model::EntityId 
   return absl::OkStatus();
 }
 
-// One statement of the profiled entity, from either index direction.
-void Tally(const model::EdgeEntry& e, bool out, model::EntityId entity, CounterpartCount* cc,
-           EntityProfile* p) {
-  cc->id = e.counterpart;
-  ++(out ? cc->out_count : cc->in_count);
-  ++(out ? p->out_statements : p->in_statements);
-  p->first_day = std::min(p->first_day.value_or(e.day), e.day);
-  p->last_day = std::max(p->last_day.value_or(e.day), e.day);
-  // A self-loop is one statement in both directions: count it once.
-  if (out || e.counterpart != entity) {
-    ++p->by_quad[static_cast<int>(Taxonomy::Get().QuadOf(e.cameo_code))];
+// A counterpart: its entry in a profile's counts and its place in the
+// ranking (cut to `top` before returning, so all of it is scratch).
+constexpr size_t kCounterpartScratchBytes =
+    HashEntryBytes<std::pair<const model::EntityId, CounterpartCount>>() + sizeof(CounterpartCount);
+
+// Statements of the profiled entity with one counterpart in one direction:
+// a summary cell's, or one index entry's.
+struct ProfileShare {
+  model::EntityId counterpart = 0;
+  bool out = false;
+  uint64_t count = 0;
+  int32_t first_day = 0;
+  int32_t last_day = 0;
+  int quad = 0;  // QuadClass index, 0 unclassified
+};
+
+// Adds `s` to `counts` and `p`, charging a new counterpart to `scratch`.
+absl::Status AddToProfile(const ProfileShare& s, model::EntityId entity, ScratchCharge* scratch,
+                          std::unordered_map<model::EntityId, CounterpartCount>* counts,
+                          EntityProfile* p) {
+  auto slot = counts->find(s.counterpart);
+  if (slot == counts->end()) {
+    if (absl::Status st = scratch->Charge(kCounterpartScratchBytes); !st.ok()) return st;
+    slot = counts->emplace(s.counterpart, CounterpartCount{}).first;
   }
+  CounterpartCount& cc = slot->second;
+  cc.id = s.counterpart;
+  (s.out ? cc.out_count : cc.in_count) += s.count;
+  (s.out ? p->out_statements : p->in_statements) += s.count;
+  p->first_day = std::min(p->first_day.value_or(s.first_day), s.first_day);
+  p->last_day = std::max(p->last_day.value_or(s.last_day), s.last_day);
+  // A self-loop is one statement in both directions: count it once.
+  if (s.out || s.counterpart != entity) p->by_quad[s.quad] += s.count;
+  return absl::OkStatus();
 }
 
 // The counts of the summaries, from the index entries instead: for a view
@@ -803,17 +825,9 @@ absl::Status CountFromIndex(const storage::ReadView& view, model::EntityId entit
                             const StopFn& stop, ScratchCharge* scratch,
                             std::unordered_map<model::EntityId, CounterpartCount>* counts,
                             EntityProfile* p) {
-  constexpr size_t kCounterpartScratchBytes =
-      HashEntryBytes<std::pair<const model::EntityId, CounterpartCount>>() +
-      sizeof(CounterpartCount);
   return ForEachEntryOf(view, entity, stop, [&](const model::EdgeEntry& e, bool out) {
-    auto slot = counts->find(e.counterpart);
-    if (slot == counts->end()) {
-      if (absl::Status s = scratch->Charge(kCounterpartScratchBytes); !s.ok()) return s;
-      slot = counts->emplace(e.counterpart, CounterpartCount{}).first;
-    }
-    Tally(e, out, entity, &slot->second, p);
-    return absl::OkStatus();
+    const int quad = static_cast<int>(Taxonomy::Get().QuadOf(e.cameo_code));
+    return AddToProfile({e.counterpart, out, 1, e.day, e.day, quad}, entity, scratch, counts, p);
   });
 }
 
@@ -824,11 +838,6 @@ absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::Enti
                                       SourceCounter* sources) {
   WorkLease unlimited;
   if (memory == nullptr) memory = &unlimited;
-  // A counterpart: its entry in `counts` and its place in the ranking (cut
-  // to `top` before returning, so all of it is scratch).
-  constexpr size_t kCounterpartScratchBytes =
-      HashEntryBytes<std::pair<const model::EntityId, CounterpartCount>>() +
-      sizeof(CounterpartCount);
   ScratchCharge scratch(memory);  // before `counts`: released after it is freed
   EntityProfile p;
   std::unordered_map<model::EntityId, CounterpartCount> counts;
@@ -836,22 +845,10 @@ absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::Enti
   for (uint8_t dir : {storage::kSummaryOut, storage::kSummaryIn}) {
     if (view.as_of()) break;  // counted from the index below
     absl::Status s = view.ScanSummaries(entity, dir, [&](const storage::SummaryCell& c) {
-      auto slot = counts.find(c.counterpart);
-      if (slot == counts.end()) {
-        if (charged = scratch.Charge(kCounterpartScratchBytes); !charged.ok()) return false;
-        slot = counts.emplace(c.counterpart, CounterpartCount{}).first;
-      }
-      CounterpartCount& cc = slot->second;
-      cc.id = c.counterpart;
-      (dir == storage::kSummaryOut ? cc.out_count : cc.in_count) += c.count;
-      (dir == storage::kSummaryOut ? p.out_statements : p.in_statements) += c.count;
-      p.first_day = std::min(p.first_day.value_or(c.first_day), c.first_day);
-      p.last_day = std::max(p.last_day.value_or(c.last_day), c.last_day);
-      // A self-loop is one statement in both directions: count it once.
-      if (dir == storage::kSummaryOut || c.counterpart != entity) {
-        p.by_quad[QuadIndexOfRoot(c.root)] += c.count;
-      }
-      return true;
+      charged = AddToProfile({c.counterpart, dir == storage::kSummaryOut, c.count, c.first_day,
+                              c.last_day, QuadIndexOfRoot(c.root)},
+                             entity, &scratch, &counts, &p);
+      return charged.ok();
     });
     if (s.ok()) s = charged;
     if (!s.ok()) return s;

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "graph/feed.h"
+
 namespace entente::graph {
 namespace {
 
@@ -12,33 +14,20 @@ namespace {
 // id and ingest time.
 absl::StatusOr<std::optional<std::pair<model::StatementId, int64_t>>> FirstFrom(
     const storage::ReadView& view, model::StatementId id) {
-  std::optional<std::pair<model::StatementId, int64_t>> found;
-  absl::Status s = view.ScanStatementsAfter(id - 1, [&](const model::Statement& st) {
-    found = {st.id, st.ingested_at_micros};
-    return false;
-  });
-  if (!s.ok()) return s;
-  s = view.ScanRetractedAfter(id - 1, [&](const model::Statement& st, const model::Retraction&) {
-    if (!found || st.id < found->first) found = {st.id, st.ingested_at_micros};
-    return false;
-  });
-  if (!s.ok()) return s;
-  return found;
+  auto first = IngestsAfter(view, id - 1, 1);
+  if (!first.ok()) return first.status();
+  if (first->empty()) return std::nullopt;
+  const model::Statement& s = first->front().statement;
+  return std::pair{s.id, s.ingested_at_micros};
 }
 
 // When retraction `seq` (which exists) was committed.
 absl::StatusOr<int64_t> RetractedAt(const storage::ReadView& view, uint64_t seq) {
-  std::optional<storage::RetractionLogEntry> entry;
-  absl::Status s = view.ScanRetractionLog(seq - 1, [&](uint64_t, const auto& e) {
-    entry = e;
-    return false;
-  });
-  if (!s.ok()) return s;
-  if (!entry)
-    return absl::DataLossError("retraction log entry " + std::to_string(seq) + " missing");
+  auto entry = view.GetRetractionLogEntry(seq);
+  if (!entry.ok()) return entry.status();
   model::Statement st;
   model::Retraction r;
-  if (s = view.GetRetracted(entry->statement, &st, &r); !s.ok()) return s;
+  if (absl::Status s = view.GetRetracted(entry->statement, &st, &r); !s.ok()) return s;
   return r.at_micros;
 }
 

@@ -10,33 +10,6 @@
 namespace entente::graph {
 namespace {
 
-// An ingest, from the live statements or from history.
-struct Ingest {
-  model::Statement statement;
-  std::optional<model::Retraction> retraction;  // since retracted
-};
-
-// The first `n` ingests after `after`, live and retracted merged by id.
-absl::StatusOr<std::vector<Ingest>> IngestsAfter(const storage::ReadView& view,
-                                                 model::StatementId after, size_t n) {
-  std::vector<Ingest> out;
-  absl::Status s = view.ScanStatementsAfter(after, [&](const model::Statement& st) {
-    out.push_back({st, std::nullopt});
-    return out.size() < n;
-  });
-  if (!s.ok()) return s;
-  size_t retracted = 0;
-  s = view.ScanRetractedAfter(after, [&](const model::Statement& st, const model::Retraction& r) {
-    out.push_back({st, r});
-    return ++retracted < n;
-  });
-  if (!s.ok()) return s;
-  std::sort(out.begin(), out.end(),
-            [](const Ingest& a, const Ingest& b) { return a.statement.id < b.statement.id; });
-  if (out.size() > n) out.resize(n);
-  return out;
-}
-
 struct Logged {
   uint64_t seq = 0;
   storage::RetractionLogEntry entry;
@@ -63,25 +36,14 @@ absl::Status CheckCursor(const storage::ReadView& view, const FeedCursor& c) {
           "later state of it)"}});
   };
   if (c.ingested != 0) {
-    auto live = view.GetStatement(c.ingested);
-    if (absl::IsNotFound(live.status())) {
-      model::Statement s;
-      model::Retraction r;
-      absl::Status gone = view.GetRetracted(c.ingested, &s, &r);
-      if (absl::IsNotFound(gone)) return beyond();
-      if (!gone.ok()) return gone;
-    } else if (!live.ok()) {
-      return live.status();
-    }
+    auto first = IngestsAfter(view, c.ingested - 1, 1);
+    if (!first.ok()) return first.status();
+    if (first->empty() || first->front().statement.id != c.ingested) return beyond();
   }
   if (c.retracted != 0) {
-    bool found = false;
-    absl::Status s = view.ScanRetractionLog(c.retracted - 1, [&](uint64_t seq, const auto&) {
-      found = seq == c.retracted;
-      return false;
-    });
-    if (!s.ok()) return s;
-    if (!found) return beyond();
+    auto entry = view.GetRetractionLogEntry(c.retracted);
+    if (absl::IsNotFound(entry.status())) return beyond();
+    if (!entry.ok()) return entry.status();
   }
   return absl::OkStatus();
 }
@@ -109,6 +71,26 @@ absl::Status Validate(const FeedQuery& q) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<Ingest>> IngestsAfter(const storage::ReadView& view,
+                                                 model::StatementId after, size_t n) {
+  std::vector<Ingest> out;
+  absl::Status s = view.ScanStatementsAfter(after, [&](const model::Statement& st) {
+    out.push_back({st, std::nullopt});
+    return out.size() < n;
+  });
+  if (!s.ok()) return s;
+  size_t retracted = 0;
+  s = view.ScanRetractedAfter(after, [&](const model::Statement& st, const model::Retraction& r) {
+    out.push_back({st, r});
+    return ++retracted < n;
+  });
+  if (!s.ok()) return s;
+  std::sort(out.begin(), out.end(),
+            [](const Ingest& a, const Ingest& b) { return a.statement.id < b.statement.id; });
+  if (out.size() > n) out.resize(n);
+  return out;
+}
 
 absl::StatusOr<FeedPage> ReadFeed(const storage::ReadView& view, const FeedQuery& q) {
   if (absl::Status s = Validate(q); !s.ok()) return s;

@@ -61,6 +61,17 @@ struct FeedPage {
   bool caught_up = false;
 };
 
+// An ingest, from the live statements or from history.
+struct Ingest {
+  model::Statement statement;
+  std::optional<model::Retraction> retraction;  // since retracted
+};
+
+// The first `n` ingests with ids above `after`, live and retracted merged
+// by id (the feed's ingests; graph/as_of.h searches them by time).
+absl::StatusOr<std::vector<Ingest>> IngestsAfter(const storage::ReadView& view,
+                                                 model::StatementId after, size_t n);
+
 // InvalidArgument naming `cursor` when `q.after` is beyond the end of the
 // feed in `view` (a cursor of another database, or of a later state), or
 // naming the field of a bad filter or max_changes.

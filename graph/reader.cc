@@ -344,7 +344,6 @@ absl::StatusOr<std::map<model::EntityId, model::Entity>> LoadEntities(
   return out;
 }
 
-bool InRange(int v, int lo, int hi) { return v >= lo && v <= hi; }
 
 }  // namespace
 

@@ -28,6 +28,7 @@
 
 #include "graph/analytics.h"
 #include "graph/stop_check.h"
+#include "graph/validate.h"
 #include "model/violations.h"
 
 namespace entente::graph {
@@ -43,7 +44,6 @@ constexpr int32_t kNoClock = model::kMinDay - 1;
 constexpr int32_t kLongestPeriodDays = 366;
 constexpr int32_t kNever = std::numeric_limits<int32_t>::max();
 
-bool InRange(int v, int lo, int hi) { return v >= lo && v <= hi; }
 
 int32_t Clamp(int64_t day) {
   return static_cast<int32_t>(std::clamp<int64_t>(day, kNoClock - kLongestPeriodDays, kNever));

@@ -24,6 +24,9 @@ inline constexpr size_t kMaxIdempotencyKeyBytes = 512;
 void ValidateStatement(const model::StatementInput& s, const std::string& prefix,
                        std::vector<model::FieldViolation>* out);
 
+// Whether lo <= v <= hi: every range rule of a request.
+inline bool InRange(int v, int lo, int hi) { return v >= lo && v <= hi; }
+
 // A CAMEO code is 2 to 4 ASCII digits.
 bool IsCameoCodeSyntax(std::string_view code);
 

@@ -205,6 +205,8 @@ class ReadView {
   absl::Status ScanRetractionLog(
       uint64_t after,
       const std::function<bool(uint64_t seq, const RetractionLogEntry&)>& visit) const;
+  // The retraction log entry `seq`; NotFound if there is none.
+  absl::StatusOr<RetractionLogEntry> GetRetractionLogEntry(uint64_t seq) const;
   // The last seq of the retraction log; 0 if it is empty.
   absl::StatusOr<uint64_t> LastRetractionSeq() const;
   // The highest statement id ever given, live or retracted; 0 if none.

@@ -146,6 +146,15 @@ absl::Status ReadView::ScanRetractionLog(
   return FromRocksDb(it->status(), "scan retraction log");
 }
 
+absl::StatusOr<RetractionLogEntry> ReadView::GetRetractionLogEntry(uint64_t seq) const {
+  auto v = Get(store_->history_, RetractionLogKey(seq),
+               "retraction log entry " + std::to_string(seq));
+  if (!v.ok()) return v.status();
+  auto entry = DecodeRetractionLogValue(*v);
+  if (!entry) return absl::DataLossError("corrupt retraction log entry " + std::to_string(seq));
+  return *entry;
+}
+
 absl::StatusOr<model::StatementId> ReadView::LastStatementId() const {
   model::StatementId last = 0;
   {
