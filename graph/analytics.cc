@@ -246,9 +246,10 @@ class Traversal {
         filter_(filter),
         limits_(limits),
         sources_(sources),
-        // Summary cells know no statements, hence no sources, and only the
-        // present, hence nothing as of an instant.
-        cells_(sources != nullptr || view.as_of() ? std::nullopt : filter.ForSummaries()),
+        // Summary cells know no statements, hence no sources, only the
+        // present, hence nothing as of an instant, and only raw entities,
+        // hence no groups.
+        cells_(sources != nullptr || view.IndexOnly() ? std::nullopt : filter.ForSummaries()),
         check_(stop),
         memory_(memory != nullptr ? memory : &unlimited_),
         scratch_(memory_) {}
@@ -843,7 +844,7 @@ absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::Enti
   std::unordered_map<model::EntityId, CounterpartCount> counts;
   absl::Status charged;
   for (uint8_t dir : {storage::kSummaryOut, storage::kSummaryIn}) {
-    if (view.as_of()) break;  // counted from the index below
+    if (view.IndexOnly()) break;  // counted from the index below
     absl::Status s = view.ScanSummaries(entity, dir, [&](const storage::SummaryCell& c) {
       charged = AddToProfile({c.counterpart, dir == storage::kSummaryOut, c.count, c.first_day,
                               c.last_day, QuadIndexOfRoot(c.root)},
@@ -853,7 +854,7 @@ absl::StatusOr<EntityProfile> Profile(const storage::ReadView& view, model::Enti
     if (s.ok()) s = charged;
     if (!s.ok()) return s;
   }
-  if (view.as_of()) {
+  if (view.IndexOnly()) {
     if (absl::Status s = CountFromIndex(view, entity, stop, &scratch, &counts, &p); !s.ok()) {
       return s;
     }

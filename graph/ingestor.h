@@ -19,6 +19,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "graph/groups.h"
 #include "storage/statement_rows.h"
 #include "model/types.h"
 #include "storage/store.h"
@@ -174,8 +175,33 @@ class Ingestor {
                                          const std::vector<std::string>& documents,
                                          std::string_view reason = {});
 
+  // Who is who (graph/groups.h). Each is one commit serialised with
+  // ingest, which bumps kMetaGroupsVersion. InvalidArgument naming the
+  // field (member, parent, since, until, role, from, into, reason,
+  // merge_id); NotFound naming it for an unknown entity or merge. Nothing
+  // is written on error. FailedPrecondition in bulk mode.
+  //
+  // Records (or replaces) that m.member belongs to m.parent, with its role
+  // and period; origin and recorded_micros are set here when empty/0.
+  // Refused for an entity merged away and for a cycle.
+  absl::StatusOr<model::Membership> SetMembership(model::Membership m);
+  // NotFound if there is no such membership.
+  absl::Status RemoveMembership(model::EntityId member, model::EntityId parent);
+  // Merges `from` into `into` (neither merged away, not the same entity).
+  absl::StatusOr<model::EntityMerge> Merge(model::EntityId from, model::EntityId into,
+                                           std::string_view reason, std::string_view by);
+  // Undoes merge `merge_id` (in force); the queries then see exactly what
+  // they saw before it.
+  absl::StatusOr<model::EntityMerge> Unmerge(uint64_t merge_id, std::string_view by);
+
  private:
   class Batch;
+
+  // The group rows' state and the version after them. REQUIRES: mu_ held.
+  absl::StatusOr<std::shared_ptr<const Groups>> LoadGroups() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Commits `ws` with the groups version bumped. REQUIRES: mu_ held.
+  absl::Status CommitGroups(storage::WriteSet& ws, const Groups& before)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   storage::Store* const store_;
   const Clock clock_;

@@ -1,5 +1,6 @@
 #include "graph/reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <memory>
@@ -67,6 +68,34 @@ absl::StatusOr<std::shared_ptr<const model::Entity>> CachedEntity(const storage:
   return e;
 }
 
+// Entity `id` as queries see it: after the merges of `groups` (null:
+// none), its survivor, with the names and aliases of every entity merged
+// into that among its aliases.
+absl::StatusOr<std::shared_ptr<const model::Entity>> EntityAsSeen(const storage::ReadView& view,
+                                                                 EntityCache* cache,
+                                                                 const Groups* groups,
+                                                                 model::EntityId id) {
+  if (groups == nullptr || !groups->has_merges()) return CachedEntity(view, cache, id);
+  const model::EntityId survivor = groups->Canonical(id);
+  auto e = CachedEntity(view, cache, survivor);
+  const std::vector<model::EntityId> absorbed = groups->MergedInto(survivor);
+  if (!e.ok() || absorbed.empty()) return e;
+  auto merged = std::make_shared<model::Entity>(**e);
+  auto add = [&](const std::string& name) {
+    if (name != merged->name &&
+        std::find(merged->aliases.begin(), merged->aliases.end(), name) == merged->aliases.end()) {
+      merged->aliases.push_back(name);
+    }
+  };
+  for (model::EntityId raw : absorbed) {
+    auto m = CachedEntity(view, cache, raw);
+    if (!m.ok()) return m.status();
+    add((*m)->name);
+    for (const std::string& alias : (*m)->aliases) add(alias);
+  }
+  return std::shared_ptr<const model::Entity>(std::move(merged));
+}
+
 // The statement's own strings; its entities and document are shared and
 // charged once per answer (Hydrator).
 size_t HeapBytesOf(const StatementView& v) {
@@ -83,9 +112,14 @@ size_t HeapBytesOf(const StatementView& v) {
 // caller's to charge) and each entity and document they share, once.
 class Hydrator {
  public:
-  // `memory` and `cache` must outlive the Hydrator.
-  Hydrator(const storage::ReadView& view, EntityCache* cache, WorkLease* memory)
-      : view_(view), cache_(cache), memory_(memory) {}
+  // `memory`, `cache` and `groups` must outlive the Hydrator. With merges
+  // in `groups` (null: none), statements name the survivors.
+  Hydrator(const storage::ReadView& view, EntityCache* cache, WorkLease* memory,
+           const Groups* groups = nullptr)
+      : view_(view),
+        cache_(cache),
+        memory_(memory),
+        groups_(groups != nullptr && groups->has_merges() ? groups : nullptr) {}
 
   absl::StatusOr<StatementView> Load(model::StatementId id) {
     auto s = view_.GetStatement(id);
@@ -116,6 +150,7 @@ class Hydrator {
     s.date = model::DateOfFirstDay(e.day, e.precision);
     s.modality = e.modality;
     s.confidence = WidenConfidence(e.confidence);
+    Canonicalize(&s);
     for (auto [id, out] : {std::pair{s.actor, &v.actor}, std::pair{s.target, &v.target},
                            std::pair{s.attributed_to, &v.attributed_to}}) {
       if (id == 0) continue;
@@ -157,6 +192,7 @@ class Hydrator {
   absl::StatusOr<StatementView> Complete(model::Statement s, bool document_may_be_gone = false) {
     StatementView v;
     v.statement = std::move(s);
+    Canonicalize(&v.statement);
     auto actor = Entity(v.statement.actor);
     if (!actor.ok()) return actor.status();
     v.actor = *std::move(actor);
@@ -182,10 +218,18 @@ class Hydrator {
     return v;
   }
 
+  // A statement names the survivors of the merges in force.
+  void Canonicalize(model::Statement* s) const {
+    if (groups_ == nullptr) return;
+    s->actor = groups_->Canonical(s->actor);
+    s->target = groups_->Canonical(s->target);
+    if (s->attributed_to != 0) s->attributed_to = groups_->Canonical(s->attributed_to);
+  }
+
   absl::StatusOr<std::shared_ptr<const model::Entity>> Entity(model::EntityId id) {
     auto it = entities_.find(id);
     if (it != entities_.end()) return it->second;
-    auto e = CachedEntity(view_, cache_, id);
+    auto e = EntityAsSeen(view_, cache_, groups_, id);
     if (!e.ok()) return e.status();
     if (absl::Status s = memory_->Charge(MapEntryBytes<model::EntityId, model::Entity>() +
                                          HeapBytesOf(**e));
@@ -212,6 +256,7 @@ class Hydrator {
   const storage::ReadView& view_;
   EntityCache* const cache_;
   WorkLease* const memory_;
+  const Groups* const groups_;  // null: no merges
   // What this call's views share (absl's maps would do too; these are small).
   std::unordered_map<model::EntityId, std::shared_ptr<const model::Entity>> entities_;
   std::unordered_map<std::string, std::shared_ptr<const model::Document>> documents_;
@@ -327,14 +372,15 @@ void CheckRef(const model::EntityRef& ref, const std::string& field,
   if (!ref.given()) out->push_back({field, "is required: give an id or a name"});
 }
 
-// The entities of `ids`, each once, charged to `memory`, through `cache`.
+// The entities of `ids`, each once, charged to `memory`, through `cache`,
+// as queries see them under `groups` (null: as stored).
 absl::StatusOr<std::map<model::EntityId, model::Entity>> LoadEntities(
     const storage::ReadView& view, const std::vector<model::EntityId>& ids, EntityCache* cache,
-    WorkLease* memory) {
+    WorkLease* memory, const Groups* groups) {
   std::map<model::EntityId, model::Entity> out;
   for (model::EntityId id : ids) {
     if (out.count(id)) continue;
-    auto e = CachedEntity(view, cache, id);
+    auto e = EntityAsSeen(view, cache, groups, id);
     if (!e.ok()) return e.status();
     absl::Status s =
         memory->Charge(MapEntryBytes<model::EntityId, model::Entity>() + HeapBytesOf(**e));
@@ -354,12 +400,88 @@ void ValidateStatementQuery(const StatementQuery& q, std::vector<model::FieldVio
 }
 
 absl::StatusOr<model::Entity> GraphReader::GetEntity(model::EntityId id) const {
-  return store_->Latest()->GetEntity(id);
+  model::EntityRef ref;
+  ref.id = id;
+  return FindEntity(ref, model::NameResolution::kExact);
 }
 
 absl::StatusOr<model::Entity> GraphReader::FindEntity(const model::EntityRef& ref,
-                                                      model::NameResolution resolution) const {
+                                                      model::NameResolution resolution,
+                                                      model::Rollup rollup) const {
+  auto scope = Open(std::nullopt, rollup);
+  if (!scope.ok()) return scope.status();
+  return FindIn(*scope, ref, resolution);
+}
+
+absl::StatusOr<model::Entity> GraphReader::FindStoredEntity(
+    const model::EntityRef& ref, model::NameResolution resolution) const {
   return Find(*store_->Snapshot(), ref, resolution);
+}
+
+absl::StatusOr<model::Entity> GraphReader::FindIn(const Scope& scope, const model::EntityRef& ref,
+                                                  model::NameResolution resolution) const {
+  auto e = Find(*scope.view, ref, resolution);
+  if (!e.ok()) return e.status();
+  const Groups& g = *scope.groups;
+  if (g.Trivial(scope.rollup)) return e;
+  auto seen = EntityAsSeen(*scope.view, &entities_, &g,
+                           g.GroupOf(e->id, model::kMaxDay, scope.rollup));
+  if (!seen.ok()) return seen.status();
+  return **seen;
+}
+
+absl::StatusOr<GroupsAnswer> GraphReader::ListGroups(std::optional<model::EntityId> entity) const {
+  auto view = store_->Snapshot();
+  auto groups = GroupsOf(*view);
+  if (!groups.ok()) return groups.status();
+  GroupsAnswer answer;
+  answer.merges = (*groups)->merges();
+  std::vector<model::EntityId> ids;
+  for (const model::Membership& m : (*groups)->memberships()) {
+    if (entity && m.member != *entity && m.parent != *entity) continue;
+    answer.memberships.push_back(m);
+    ids.insert(ids.end(), {m.member, m.parent});
+  }
+  for (const model::EntityMerge& m : answer.merges) ids.insert(ids.end(), {m.from, m.into});
+  WorkLease unlimited;
+  auto entities = LoadEntities(*view, ids, &entities_, &unlimited, nullptr);
+  if (!entities.ok()) return entities.status();
+  answer.entities = std::move(*entities);
+  return answer;
+}
+
+absl::StatusOr<std::shared_ptr<const Groups>> GraphReader::GroupsOf(
+    const storage::ReadView& view) const {
+  auto version = Groups::VersionOf(view);
+  if (!version.ok()) return version.status();
+  if (*version == 0) return Groups::Empty();
+  {
+    absl::MutexLock lock(&groups_mu_);
+    if (groups_ != nullptr && groups_->version() == *version) return groups_;
+  }
+  auto loaded = Groups::Load(view);
+  if (!loaded.ok()) return loaded.status();
+  absl::MutexLock lock(&groups_mu_);
+  // Versions only grow: keep the newest of two loads that raced.
+  if (groups_ == nullptr || groups_->version() < (*loaded)->version()) groups_ = *loaded;
+  return *loaded;
+}
+
+absl::StatusOr<GraphReader::Scope> GraphReader::Open(std::optional<int64_t> as_of_micros,
+                                                     model::Rollup rollup) const {
+  Scope scope;
+  auto view = SnapshotAt(as_of_micros);
+  if (!view.ok()) return view.status();
+  scope.view = *std::move(view);
+  auto groups = GroupsOf(*scope.view);
+  if (!groups.ok()) return groups.status();
+  scope.groups = *std::move(groups);
+  scope.rollup = rollup;
+  if (!scope.groups->Trivial(rollup)) {
+    scope.under = std::make_unique<GroupsUnder>(scope.groups, rollup);
+    scope.view->GroupBy(scope.under.get());
+  }
+  return scope;
 }
 
 absl::StatusOr<std::vector<model::Entity>> GraphReader::SearchEntities(const std::string& prefix,
@@ -380,11 +502,16 @@ absl::StatusOr<std::vector<model::Entity>> GraphReader::SearchEntities(const std
     return static_cast<int>(ids.size()) < limit;
   });
   if (!s.ok()) return s;
+  auto groups = GroupsOf(*view);
+  if (!groups.ok()) return groups.status();
+  // After merges, a survivor stands for those merged into it, once.
   std::vector<model::Entity> out;
+  std::set<model::EntityId> shown;
   for (model::EntityId id : ids) {
-    auto e = view->GetEntity(id);
+    if (!shown.insert((*groups)->Canonical(id)).second) continue;
+    auto e = EntityAsSeen(*view, &entities_, groups->get(), id);
     if (!e.ok()) return e.status();
-    out.push_back(std::move(*e));
+    out.push_back(**e);
   }
   return out;
 }
@@ -426,15 +553,15 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
   std::vector<model::FieldViolation> violations;
   ValidateStatementQuery(q, &violations);
   if (!violations.empty()) return model::InvalidArgument(violations);
-  auto snapshot = SnapshotAt(q.as_of_micros);
-  if (!snapshot.ok()) return snapshot.status();
-  auto view = *std::move(snapshot);
-  auto entity = Find(*view, q.entity, q.resolution);
+  auto scope = Open(q.as_of_micros, q.rollup);
+  if (!scope.ok()) return scope.status();
+  const storage::ReadView* view = scope->view.get();
+  auto entity = FindIn(*scope, q.entity, q.resolution);
   if (!entity.ok()) return entity.status();
 
   WorkLease own = NewLease();
   StatementPage page;
-  Hydrator hydrator(*view, &entities_, memory != nullptr ? memory : &own);
+  Hydrator hydrator(*view, &entities_, memory != nullptr ? memory : &own, scope->groups.get());
   auto filter = Compile(q.filter, *view);
   if (!filter.ok()) return filter.status();
   MergedScan scan(*view, q, *filter, entity->id);
@@ -450,11 +577,10 @@ absl::StatusOr<StatementPage> GraphReader::ListStatements(const StatementQuery& 
 
 absl::StatusOr<StatementView> GraphReader::GetStatement(model::StatementId id,
                                                         std::optional<int64_t> as_of_micros) const {
-  auto snapshot = SnapshotAt(as_of_micros);
-  if (!snapshot.ok()) return snapshot.status();
-  auto view = *std::move(snapshot);
+  auto scope = Open(as_of_micros, model::Rollup::kNone);
+  if (!scope.ok()) return scope.status();
   WorkLease unlimited;
-  Hydrator hydrator(*view, &entities_, &unlimited);
+  Hydrator hydrator(*scope->view, &entities_, &unlimited, scope->groups.get());
   return hydrator.Load(id);
 }
 
@@ -489,12 +615,12 @@ absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q, con
   }
   if (!violations.empty()) return model::InvalidArgument(violations);
 
-  auto snapshot = SnapshotAt(q.as_of_micros);
-  if (!snapshot.ok()) return snapshot.status();
-  auto view = *std::move(snapshot);
+  auto scope = Open(q.as_of_micros, q.rollup);
+  if (!scope.ok()) return scope.status();
+  const storage::ReadView* view = scope->view.get();
   std::vector<model::EntityId> seeds;
   for (const auto& ref : q.seeds) {
-    auto e = Find(*view, ref, q.resolution);
+    auto e = FindIn(*scope, ref, q.resolution);
     if (!e.ok()) return e.status();
     seeds.push_back(e->id);
   }
@@ -521,7 +647,7 @@ absl::StatusOr<TraverseAnswer> GraphReader::Traverse(const TraverseQuery& q, con
   std::vector<model::EntityId> ids;
   ids.reserve(answer.result.nodes.size());
   for (const auto& n : answer.result.nodes) ids.push_back(n.id);
-  auto entities = LoadEntities(*view, ids, &entities_, memory);
+  auto entities = LoadEntities(*view, ids, &entities_, memory, scope->groups.get());
   if (!entities.ok()) return entities.status();
   answer.entities = std::move(*entities);
   return answer;
@@ -571,14 +697,19 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
     }
   }
   if (!violations.empty()) return model::InvalidArgument(violations);
-  auto snapshot = SnapshotAt(q.as_of_micros);
-  if (!snapshot.ok()) return snapshot.status();
-  auto view = *std::move(snapshot);
-  auto from = Find(*view, q.from, q.resolution);
+  auto scope = Open(q.as_of_micros, q.rollup);
+  if (!scope.ok()) return scope.status();
+  const storage::ReadView* view = scope->view.get();
+  auto from = FindIn(*scope, q.from, q.resolution);
   if (!from.ok()) return from.status();
-  auto to = Find(*view, q.to, q.resolution);
+  auto to = FindIn(*scope, q.to, q.resolution);
   if (!to.ok()) return to.status();
-  if (from->id == to->id) return model::InvalidArgument({{"to", "must differ from `from`"}});
+  if (from->id == to->id) {
+    return model::InvalidArgument(
+        {{"to", scope->under ? "is, after merges and roll-up, the same entity as `from` (" +
+                                   from->name + ")"
+                             : "must differ from `from`"}});
+  }
 
   WorkLease own = NewLease();
   if (memory == nullptr) memory = &own;
@@ -597,7 +728,7 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
   if (absl::Status s = filter->claims_status(); !s.ok()) return s;
   answer.result = std::move(*r);
   std::vector<model::EntityId> ids = {from->id, to->id};
-  Hydrator hydrator(*view, &entities_, memory);
+  Hydrator hydrator(*view, &entities_, memory, scope->groups.get());
   for (const auto& p : answer.result.paths) ids.insert(ids.end(), p.begin(), p.end());
   for (const auto& hops : answer.result.hops) {
     for (const auto& hop : hops) {
@@ -613,7 +744,7 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
       }
     }
   }
-  auto entities = LoadEntities(*view, ids, &entities_, memory);
+  auto entities = LoadEntities(*view, ids, &entities_, memory, scope->groups.get());
   if (!entities.ok()) return entities.status();
   answer.entities = std::move(*entities);
   return answer;
@@ -665,13 +796,18 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, con
   ValidateEdgeFilter(q.filter, "filter.", &violations);
   ValidatePageSize(q.page_size, &violations);
   if (!violations.empty()) return model::InvalidArgument(violations);
-  auto snapshot = SnapshotAt(q.as_of_micros);
-  if (!snapshot.ok()) return snapshot.status();
-  auto view = *std::move(snapshot);
-  auto a = Find(*view, q.a, q.resolution);
+  auto scope = Open(q.as_of_micros, q.rollup);
+  if (!scope.ok()) return scope.status();
+  const storage::ReadView* view = scope->view.get();
+  auto a = FindIn(*scope, q.a, q.resolution);
   if (!a.ok()) return a.status();
-  auto b = Find(*view, q.b, q.resolution);
+  auto b = FindIn(*scope, q.b, q.resolution);
   if (!b.ok()) return b.status();
+  if (a->id == b->id && scope->under) {
+    // One group's statements among its own members are not a dyad.
+    return model::InvalidArgument(
+        {{"b", "is, after merges and roll-up, the same entity as `a` (" + a->name + ")"}});
+  }
 
   WorkLease own = NewLease();
   if (memory == nullptr) memory = &own;
@@ -702,7 +838,7 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, con
     started = true;
     return it->Valid() ? &it->entry() : nullptr;
   };
-  Hydrator hydrator(*view, &entities_, memory);
+  Hydrator hydrator(*view, &entities_, memory, scope->groups.get());
   if (absl::Status s = CollectPage(next, filter, q.page_size, q.detail, &hydrator, &answer.page);
       !s.ok()) {
     return s;
@@ -718,10 +854,10 @@ absl::StatusOr<ProfileAnswer> GraphReader::Profile(const ProfileQuery& q, const 
   CheckRef(q.entity, "entity", &violations);
   if (!InRange(q.top, 0, 100)) violations.push_back({"top", "must be in 0..100"});
   if (!violations.empty()) return model::InvalidArgument(violations);
-  auto snapshot = SnapshotAt(q.as_of_micros);
-  if (!snapshot.ok()) return snapshot.status();
-  auto view = *std::move(snapshot);
-  auto e = Find(*view, q.entity, q.resolution);
+  auto scope = Open(q.as_of_micros, q.rollup);
+  if (!scope.ok()) return scope.status();
+  const storage::ReadView* view = scope->view.get();
+  auto e = FindIn(*scope, q.entity, q.resolution);
   if (!e.ok()) return e.status();
   WorkLease own = NewLease();
   if (memory == nullptr) memory = &own;
@@ -734,7 +870,7 @@ absl::StatusOr<ProfileAnswer> GraphReader::Profile(const ProfileQuery& q, const 
   answer.profile = std::move(*p);
   std::vector<model::EntityId> ids;
   for (const auto& c : answer.profile.top) ids.push_back(c.id);
-  auto entities = LoadEntities(*view, ids, &entities_, memory);
+  auto entities = LoadEntities(*view, ids, &entities_, memory, scope->groups.get());
   if (!entities.ok()) return entities.status();
   answer.counterparts = std::move(*entities);
   return answer;
@@ -790,7 +926,7 @@ absl::StatusOr<ClaimsAnswer> GraphReader::ListClaims(const ClaimsQuery& q, const
   if (answer.claimant_profile) {
     for (const auto& [id, n] : answer.claimant_profile->about) ids.push_back(id);
   }
-  auto entities = LoadEntities(*view, ids, &entities_, memory);
+  auto entities = LoadEntities(*view, ids, &entities_, memory, nullptr);
   if (!entities.ok()) return entities.status();
   answer.entities = std::move(*entities);
   return answer;
@@ -836,7 +972,7 @@ absl::StatusOr<ClaimAnswer> GraphReader::GetClaim(model::StatementId id, int max
     }
     side->push_back(std::move(v));
   }
-  auto entities = LoadEntities(*view, entity_ids, &entities_, memory);
+  auto entities = LoadEntities(*view, entity_ids, &entities_, memory, nullptr);
   if (!entities.ok()) return entities.status();
   answer.entities = std::move(*entities);
   return answer;

@@ -17,12 +17,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "graph/analytics.h"
 #include "graph/claims_query.h"
 #include "graph/entity_cache.h"
 #include "graph/feed.h"
 #include "graph/filter.h"
+#include "graph/groups.h"
 #include "graph/temporal_paths.h"
 #include "graph/work_budget.h"
 #include "model/types.h"
@@ -71,6 +74,8 @@ struct StatementQuery {
   // Set: the answer as the store knew it then (graph/as_of.h), in
   // microseconds since the Unix epoch.
   std::optional<int64_t> as_of_micros;
+  // Who is who (graph/groups.h): members seen as their parent or country.
+  model::Rollup rollup = model::Rollup::kNone;
 };
 
 struct TraverseQuery {
@@ -86,6 +91,8 @@ struct TraverseQuery {
   // Set: the answer as the store knew it then (graph/as_of.h), in
   // microseconds since the Unix epoch.
   std::optional<int64_t> as_of_micros;
+  // Who is who (graph/groups.h): members seen as their parent or country.
+  model::Rollup rollup = model::Rollup::kNone;
 };
 
 struct TraverseAnswer {
@@ -109,6 +116,8 @@ struct PathQuery {
   // Set: the answer as the store knew it then (graph/as_of.h), in
   // microseconds since the Unix epoch.
   std::optional<int64_t> as_of_micros;
+  // Who is who (graph/groups.h): members seen as their parent or country.
+  model::Rollup rollup = model::Rollup::kNone;
 };
 
 struct PathAnswer {
@@ -130,6 +139,8 @@ struct TimelineQuery {
   // Set: the answer as the store knew it then (graph/as_of.h), in
   // microseconds since the Unix epoch.
   std::optional<int64_t> as_of_micros;
+  // Who is who (graph/groups.h): members seen as their parent or country.
+  model::Rollup rollup = model::Rollup::kNone;
 };
 
 struct TimelineAnswer {
@@ -162,6 +173,8 @@ struct ProfileQuery {
   // Set: the answer as the store knew it then (graph/as_of.h), in
   // microseconds since the Unix epoch.
   std::optional<int64_t> as_of_micros;
+  // Who is who (graph/groups.h): members seen as their parent or country.
+  model::Rollup rollup = model::Rollup::kNone;
 };
 
 struct ProfileAnswer {
@@ -172,6 +185,13 @@ struct ProfileAnswer {
 
 
 inline constexpr int kMaxPageSize = 1000;
+
+// ListMerges and ListMemberships (graph/groups.h).
+struct GroupsAnswer {
+  std::vector<model::EntityMerge> merges;         // by id
+  std::vector<model::Membership> memberships;     // by member, then parent
+  std::map<model::EntityId, model::Entity> entities;  // every one they name, as stored
+};
 
 // ListClaims (claims.proto).
 struct ClaimsQuery {
@@ -221,11 +241,22 @@ class GraphReader {
   // `memory` to the queries below. Without a budget it limits nothing.
   WorkLease NewLease() const { return WorkLease(budget_); }
 
-  // NotFound if the id does not exist.
+  // NotFound if the id does not exist. An entity merged away is given as
+  // its survivor; a survivor with the names of those merged into it among
+  // its aliases (graph/groups.h).
   absl::StatusOr<model::Entity> GetEntity(model::EntityId id) const;
-  // By id or name; NotFound if no entity matches. Never creates one.
+  // By id or name; NotFound if no entity matches. Never creates one. As
+  // GetEntity: after merges, and under `rollup` as its group today.
   absl::StatusOr<model::Entity> FindEntity(const model::EntityRef& ref,
-                                           model::NameResolution resolution) const;
+                                           model::NameResolution resolution,
+                                           model::Rollup rollup = model::Rollup::kNone) const;
+  // The entity as stored, merged away or not: what a merge or membership
+  // names.
+  absl::StatusOr<model::Entity> FindStoredEntity(const model::EntityRef& ref,
+                                                 model::NameResolution resolution) const;
+  // Every merge (undone ones too) and the memberships of `entity` (as
+  // member or parent; every one without it).
+  absl::StatusOr<GroupsAnswer> ListGroups(std::optional<model::EntityId> entity) const;
   // Entities whose folded name or alias starts with the folded prefix, each
   // once, at most `limit`.
   absl::StatusOr<std::vector<model::Entity>> SearchEntities(const std::string& prefix,
@@ -283,10 +314,30 @@ class GraphReader {
   // A snapshot, restricted to what the store knew at `as_of_micros` if set.
   absl::StatusOr<std::unique_ptr<storage::ReadView>> SnapshotAt(
       std::optional<int64_t> as_of_micros) const;
+  // What one query reads: its snapshot (as SnapshotAt), the groups of that
+  // snapshot, and the view grouped by them unless they change nothing under
+  // `rollup`.
+  struct Scope {
+    std::unique_ptr<storage::ReadView> view;
+    std::shared_ptr<const Groups> groups;
+    std::unique_ptr<GroupsUnder> under;  // what view is grouped by; null: not grouped
+    model::Rollup rollup = model::Rollup::kNone;
+  };
+  absl::StatusOr<Scope> Open(std::optional<int64_t> as_of_micros, model::Rollup rollup) const;
+  // The groups of `view`: the last ones loaded if their version is the
+  // view's, else loaded from it.
+  absl::StatusOr<std::shared_ptr<const Groups>> GroupsOf(const storage::ReadView& view) const;
+  // The entity `ref` names, as its group today under the scope's roll-up.
+  absl::StatusOr<model::Entity> FindIn(const Scope& scope, const model::EntityRef& ref,
+                                       model::NameResolution resolution) const;
 
   const storage::Store* const store_;
   WorkBudget* const budget_;  // null: unlimited
   mutable EntityCache entities_;  // thread-safe
+  // The groups last loaded (Groups is immutable): a query holds its own
+  // reference, so one query reloading them never disturbs another.
+  mutable absl::Mutex groups_mu_;
+  mutable std::shared_ptr<const Groups> groups_ ABSL_GUARDED_BY(groups_mu_);
 };
 
 // Checks a query; appends violations with fields named as in the request

@@ -106,6 +106,41 @@ struct Retraction {
   uint64_t seq = 0;  // its place in the retraction log, from 1
 };
 
+// Who is who (docs/queries.md, "Roll-up and merges"). What a query treats
+// an entity as: itself (after merges), its parent (the entity it belongs to
+// on the statement's day), or the top of its chain of parents (a country or
+// an organisation).
+enum class Rollup : uint8_t { kNone = 0, kCountry = 1, kParent = 2 };
+
+// `member` belongs to `parent` (a minister to a country, "Military
+// (Russia)" to Russia, an agency to its government) over the days
+// [since_day, until_day] (model::kMinDay / kMaxDay: open).
+struct Membership {
+  EntityId member = 0;
+  EntityId parent = 0;
+  std::string role;
+  Date since;  // year 0: open
+  Date until;  // year 0: open
+  std::string origin;  // who or what said so: a token name, "icews-name"
+  int64_t recorded_micros = 0;
+  friend bool operator==(const Membership&, const Membership&) = default;
+};
+
+// A merge of `from` into `into`: every query sees `into` for both, until it
+// is undone. Ids are given from 1 in commit order.
+struct EntityMerge {
+  uint64_t id = 0;
+  EntityId from = 0;
+  EntityId into = 0;
+  std::string reason;
+  std::string merged_by;  // token name, or empty without authentication
+  int64_t merged_micros = 0;
+  int64_t undone_micros = 0;  // 0: in force
+  std::string undone_by;
+  bool in_force() const { return undone_micros == 0; }
+  friend bool operator==(const EntityMerge&, const EntityMerge&) = default;
+};
+
 // An index entry: what a scan over one entity's statements yields without
 // reading the statement itself, enough to filter on.
 struct EdgeEntry {

@@ -264,6 +264,53 @@ std::string MetaKey(std::string_view name) {
   return k;
 }
 
+namespace {
+constexpr std::string_view kGroupPrefix = "group/";
+}  // namespace
+
+std::string MembershipPrefix() {
+  std::string k(kGroupPrefix);
+  k.push_back(kGroupTagMembership);
+  return k;
+}
+
+std::string MembershipPrefix(model::EntityId member) {
+  std::string k = MembershipPrefix();
+  PutU64(&k, member);
+  return k;
+}
+
+std::string MembershipKey(model::EntityId member, model::EntityId parent) {
+  std::string k = MembershipPrefix(member);
+  PutU64(&k, parent);
+  return k;
+}
+
+std::optional<DecodedMembershipKey> DecodeMembershipKey(std::string_view key) {
+  const std::string prefix = MembershipPrefix();
+  if (key.size() != prefix.size() + 16 || !key.starts_with(prefix)) return std::nullopt;
+  return DecodedMembershipKey{GetU64(key.data() + prefix.size()),
+                              GetU64(key.data() + prefix.size() + 8)};
+}
+
+std::string MergePrefix() {
+  std::string k(kGroupPrefix);
+  k.push_back(kGroupTagMerge);
+  return k;
+}
+
+std::string MergeKey(uint64_t merge_id) {
+  std::string k = MergePrefix();
+  PutU64(&k, merge_id);
+  return k;
+}
+
+std::optional<uint64_t> DecodeMergeKey(std::string_view key) {
+  const std::string prefix = MergePrefix();
+  if (key.size() != prefix.size() + 8 || !key.starts_with(prefix)) return std::nullopt;
+  return GetU64(key.data() + prefix.size());
+}
+
 std::string PairKey(model::EntityId lo, model::EntityId hi, int32_t day, model::StatementId id) {
   std::string k;
   k.reserve(kPairKeySize);

@@ -22,6 +22,8 @@
 //                action_len:u16 | action bytes | first_day:i32
 //                0x02 | claim id:u64 | set:u8 | member bytes  count:varint
 //                0x03 | claimant:u64 | claim id:u64           (empty)
+// default        "group/" 0x01 | member:u64 | parent:u64       MembershipRecord
+//                "group/" 0x02 | merge id:u64                 MergeRecord
 // history        0x01 | statement_id:u64                      RetractedRecord
 //                0x02 | retraction seq:u64                    statement_id:u64 |
 //                                                             watermark:u64
@@ -41,6 +43,16 @@
 // statement's index entries (the live key behind a tag, the live value
 // behind its retraction seq), so a read as of an instant before the
 // retraction scans a window of them as it scans the live index.
+//
+// group rows (issue 13, graph/groups.h) say who is who: that an entity
+// belongs to another (0x01, one row per member and parent, its role and
+// period in the value) and which entities were merged into which (0x02, by
+// merge id in commit order; an undone merge keeps its row, marked undone).
+// They never touch the statements or their index: queries apply them as
+// they read (storage::EntityGroups), so an undo restores exactly the state
+// before. They live in the default family beside meta/ (a handful of rows
+// per entity at most) and every change bumps meta/groups_version in the
+// same commit, so readers know when to reload them.
 //
 // claims (issue 11, docs/claims.md; storage/claim_book.h keeps it at
 // online ingest and retraction, in stores made online: graph/ingestor.h,
@@ -124,6 +136,8 @@ inline constexpr size_t kSummaryValueSize = 24;
 inline constexpr uint8_t kSummaryOut = 1;  // DO NOT CHANGE
 inline constexpr uint8_t kSummaryIn = 2;   // DO NOT CHANGE
 inline constexpr size_t kIdempotencyHashSize = 16;
+inline constexpr char kGroupTagMembership = 0x01;  // DO NOT CHANGE
+inline constexpr char kGroupTagMerge = 0x02;       // DO NOT CHANGE
 inline constexpr char kClaimTagClaim = 0x01;      // DO NOT CHANGE
 inline constexpr char kClaimTagMember = 0x02;     // DO NOT CHANGE
 inline constexpr char kClaimTagClaimant = 0x03;   // DO NOT CHANGE
@@ -189,6 +203,20 @@ std::string EncodeId(uint64_t id);
 std::optional<uint64_t> DecodeId(std::string_view value);
 
 std::string MetaKey(std::string_view name);
+
+// Group rows (default family, "group/" then a tag; DO NOT CHANGE).
+std::string MembershipKey(model::EntityId member, model::EntityId parent);
+// Every membership key; of one member.
+std::string MembershipPrefix();
+std::string MembershipPrefix(model::EntityId member);
+struct DecodedMembershipKey {
+  model::EntityId member;
+  model::EntityId parent;
+};
+std::optional<DecodedMembershipKey> DecodeMembershipKey(std::string_view key);
+std::string MergeKey(uint64_t merge_id);
+std::string MergePrefix();
+std::optional<uint64_t> DecodeMergeKey(std::string_view key);
 
 // Key of one statement in pair_edges. REQUIRES: lo <= hi
 std::string PairKey(model::EntityId lo, model::EntityId hi, int32_t day, model::StatementId id);

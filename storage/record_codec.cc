@@ -86,6 +86,52 @@ bool DecodeRetracted(std::string_view value, model::Statement* s, model::Retract
   return true;
 }
 
+std::string EncodeMembership(const model::Membership& m) {
+  MembershipRecord r;
+  r.set_role(m.role);
+  ToRecord(m.since, r.mutable_since());
+  ToRecord(m.until, r.mutable_until());
+  r.set_origin(m.origin);
+  r.set_recorded_micros(m.recorded_micros);
+  return r.SerializeAsString();
+}
+
+bool DecodeMembership(std::string_view value, model::Membership* out) {
+  MembershipRecord r;
+  if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) return false;
+  out->role = r.role();
+  out->since = FromRecord(r.since());
+  out->until = FromRecord(r.until());
+  out->origin = r.origin();
+  out->recorded_micros = r.recorded_micros();
+  return true;
+}
+
+std::string EncodeMerge(const model::EntityMerge& m) {
+  MergeRecord r;
+  r.set_from(m.from);
+  r.set_into(m.into);
+  r.set_reason(m.reason);
+  r.set_merged_by(m.merged_by);
+  r.set_merged_micros(m.merged_micros);
+  r.set_undone_micros(m.undone_micros);
+  r.set_undone_by(m.undone_by);
+  return r.SerializeAsString();
+}
+
+bool DecodeMerge(std::string_view value, model::EntityMerge* out) {
+  MergeRecord r;
+  if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) return false;
+  out->from = r.from();
+  out->into = r.into();
+  out->reason = r.reason();
+  out->merged_by = r.merged_by();
+  out->merged_micros = r.merged_micros();
+  out->undone_micros = r.undone_micros();
+  out->undone_by = r.undone_by();
+  return true;
+}
+
 namespace {
 
 StatementRecord ToRecord(const model::Statement& s) {

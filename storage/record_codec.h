@@ -23,6 +23,13 @@ bool DecodeStatement(std::string_view value, model::Statement* out);
 std::string EncodeRetracted(const model::Statement& s, const model::Retraction& r);
 bool DecodeRetracted(std::string_view value, model::Statement* s, model::Retraction* r);
 
+// Group rows (key_codec.h, "group/"): a membership without its key's
+// member and parent, and a merge without its key's id.
+std::string EncodeMembership(const model::Membership& m);
+bool DecodeMembership(std::string_view value, model::Membership* out);
+std::string EncodeMerge(const model::EntityMerge& m);
+bool DecodeMerge(std::string_view value, model::EntityMerge* out);
+
 }  // namespace entente::storage
 
 #endif  // ENTENTE_STORAGE_RECORD_CODEC_H_

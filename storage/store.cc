@@ -117,10 +117,9 @@ std::shared_ptr<rocksdb::MergeOperator> NewSummaryMergeOperator() {
 
 // ---------------------------------------------------------------- EdgeIterator
 
-EdgeIterator::EdgeIterator(bool reverse, model::EntityId entity,
-                           std::optional<model::EntityId> pair_hi, bool in,
-                           std::optional<AsOf> as_of)
-    : reverse_(reverse), entity_(entity), pair_hi_(pair_hi), in_(in), as_of_(as_of) {}
+EdgeIterator::EdgeIterator(bool reverse, std::optional<AsOf> as_of, const EntityGroups* groups,
+                           model::EntityId group, std::optional<model::EntityId> pair_group)
+    : reverse_(reverse), as_of_(as_of), groups_(groups), group_(group), pair_group_(pair_group) {}
 
 EdgeIterator::~EdgeIterator() = default;
 
@@ -129,15 +128,15 @@ void EdgeIterator::Load(Source* s) {
     const size_t tag = s->history ? 1 : 0;
     const std::string_view k(s->it->key().data() + tag, s->it->key().size() - tag);
     model::EdgeEntry& e = s->entry;
-    if (pair_hi_) {
+    if (s->pair_hi) {
       auto key = DecodePairKey(k);
-      if (!key || key->lo != entity_ || key->hi != *pair_hi_) return;
+      if (!key || key->lo != s->entity || key->hi != *s->pair_hi) return;
       e.entity = key->lo;
       e.day = key->day;
       e.statement = key->statement;
     } else {
       auto key = DecodeEdgeKey(k);
-      if (!key || key->entity != entity_) return;
+      if (!key || key->entity != s->entity) return;
       e.entity = key->entity;
       e.day = key->day;
       e.statement = key->statement;
@@ -153,22 +152,44 @@ void EdgeIterator::Load(Source* s) {
       continue;  // not seen as of the instant: ingested after it, or retracted by then
     }
     if (!DecodeEdgeValue(v, &e)) break;
-    if (pair_hi_) {
+    if (s->pair_hi) {
       // A pair entry names the actor; the target is the pair's other member.
       e.actor = e.counterpart;
-      e.target = e.actor == entity_ ? *pair_hi_ : entity_;
-    } else if (in_) {
+      e.target = e.actor == s->entity ? *s->pair_hi : s->entity;
+    } else if (s->in) {
       e.actor = e.counterpart;
-      e.target = entity_;
+      e.target = s->entity;
     } else {
-      e.actor = entity_;
+      e.actor = s->entity;
       e.target = e.counterpart;
     }
-    if (sources_.size() > 1) s->key.assign(k);
+    if (groups_ != nullptr && !Regroup(*s, &e)) continue;
+    // Every edge and pair key ends with day:u32 | statement:u64, so this
+    // orders the sources of several members (and of history) alike.
+    if (sources_.size() > 1) s->key.assign(k.substr(k.size() - 12));
     s->valid = true;
     return;
   }
   if (s->it->Valid()) corrupt_ = true;  // broke out of the loop on a bad value
+}
+
+bool EdgeIterator::Regroup(const Source& s, model::EdgeEntry* e) const {
+  // Keys are of raw ids; the entry's actor and target stay raw (a list shows
+  // who acted), and its entity and counterpart become groups.
+  const model::EntityId own = groups_->GroupOf(s.entity, e->day);
+  const model::EntityId other = groups_->GroupOf(e->counterpart, e->day);
+  if (own != group_) return false;
+  if (pair_group_) {
+    // A pair of groups is read from the out and in entries of one group's
+    // members: a pair entry's counterpart is its actor.
+    if (other != *pair_group_) return false;
+    e->entity = std::min(own, other);
+    e->counterpart = s.in ? other : own;
+    return true;
+  }
+  e->entity = own;
+  e->counterpart = other;
+  return true;
 }
 
 void EdgeIterator::Pick() {
@@ -348,45 +369,88 @@ absl::StatusOr<std::vector<model::StatementId>> ReadView::FindIdempotencyHashes(
 }
 
 std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {
-  // A window of one entity (or pair) is one key range; the upper bound is
-  // exclusive: the first key after day_hi's last statement.
-  std::optional<model::EntityId> hi;
-  model::EntityId lo = scan.entity;
-  if (scan.pair_with) {
-    lo = std::min(scan.entity, *scan.pair_with);
-    hi = std::max(scan.entity, *scan.pair_with);
+  // Each source reads one entity's (or pair's) window, one key range; the
+  // upper bound is exclusive: the first key after day_hi's last statement.
+  std::vector<EdgeRange> ranges;
+  std::optional<model::EntityId> pair_group;
+  if (groups_ != nullptr) {
+    // A group: its members' entries. A pair of groups: the out and in
+    // entries of the members of the one with fewer members, kept when
+    // their counterpart is of the other group.
+    model::EntityId group = scan.entity;
+    std::vector<model::EntityId> members = groups_->MembersOf(group);
+    std::vector<bool> ins = {scan.direction == model::Direction::kIn};
+    if (scan.pair_with) {
+      std::vector<model::EntityId> others = groups_->MembersOf(*scan.pair_with);
+      pair_group = *scan.pair_with;
+      if (others.size() < members.size()) {
+        std::swap(group, *pair_group);
+        members.swap(others);
+      }
+      ins = {false, true};
+    }
+    for (model::EntityId m : members) {
+      for (bool in : ins) ranges.push_back({m, std::nullopt, in});
+    }
+    std::unique_ptr<EdgeIterator> out(
+        new EdgeIterator(scan.newest_first, as_of_, groups_, group, pair_group));
+    OpenSources(scan, ranges, out.get());
+    return out;
   }
-  auto key = [&](int32_t day, model::StatementId id) {
-    return hi ? PairKey(lo, *hi, day, id) : EdgeKey(lo, day, id);
-  };
-  const bool in = scan.direction == model::Direction::kIn;
-  std::unique_ptr<EdgeIterator> out(new EdgeIterator(scan.newest_first, lo, hi, in, as_of_));
-  auto* cf = hi ? store_->pair_edges_ : in ? store_->in_edges_ : store_->out_edges_;
-  // As of an instant, the statements retracted since are read from
-  // history, where their entries keep the same keys behind a tag.
-  std::vector<std::string> tags = {""};
-  if (as_of_)
-    tags.emplace_back(1, hi ? kHistoryPairEdges : in ? kHistoryInEdges : kHistoryOutEdges);
-  for (const std::string& tag : tags) {
-    auto s = std::make_unique<EdgeIterator::Source>();
-    s->history = !tag.empty();
-    s->lower = tag + key(scan.day_lo, 0);
-    const std::string upper = PrefixUpperBound(key(scan.day_hi, UINT64_MAX));
-    s->upper = upper.empty() ? PrefixUpperBound(tag) : tag + upper;  // "" : no bound
-    s->lower_slice = std::make_unique<rocksdb::Slice>(s->lower);
-    s->upper_slice = std::make_unique<rocksdb::Slice>(s->upper);
-    rocksdb::ReadOptions ro;
-    ro.snapshot = snapshot_;
-    ro.iterate_lower_bound = s->lower_slice.get();
-    ro.iterate_upper_bound = s->upper.empty() ? nullptr : s->upper_slice.get();
-    s->it.reset(store_->db_->NewIterator(ro, s->history ? store_->history_ : cf));
-    out->sources_.push_back(std::move(s));
+  if (scan.pair_with) {
+    ranges.push_back({std::min(scan.entity, *scan.pair_with),
+                      std::max(scan.entity, *scan.pair_with), false});
+  } else {
+    ranges.push_back({scan.entity, std::nullopt, scan.direction == model::Direction::kIn});
+  }
+  std::unique_ptr<EdgeIterator> out(
+      new EdgeIterator(scan.newest_first, as_of_, nullptr, 0, std::nullopt));
+  OpenSources(scan, ranges, out.get());
+  return out;
+}
+
+void ReadView::OpenSources(const EdgeScan& scan, const std::vector<EdgeRange>& ranges,
+                           EdgeIterator* out) const {
+  for (const EdgeRange& r : ranges) {
+    auto key = [&](int32_t day, model::StatementId id) {
+      return r.pair_hi ? PairKey(r.entity, *r.pair_hi, day, id) : EdgeKey(r.entity, day, id);
+    };
+    auto* cf = r.pair_hi ? store_->pair_edges_ : r.in ? store_->in_edges_ : store_->out_edges_;
+    // As of an instant, the statements retracted since are read from
+    // history, where their entries keep the same keys behind a tag.
+    std::vector<std::string> tags = {""};
+    if (as_of_) {
+      tags.emplace_back(
+          1, r.pair_hi ? kHistoryPairEdges : r.in ? kHistoryInEdges : kHistoryOutEdges);
+    }
+    for (const std::string& tag : tags) {
+      auto s = std::make_unique<EdgeIterator::Source>();
+      s->entity = r.entity;
+      s->pair_hi = r.pair_hi;
+      s->in = r.in;
+      s->history = !tag.empty();
+      s->lower = tag + key(scan.day_lo, 0);
+      const std::string upper = PrefixUpperBound(key(scan.day_hi, UINT64_MAX));
+      s->upper = upper.empty() ? PrefixUpperBound(tag) : tag + upper;  // "" : no bound
+      s->lower_slice = std::make_unique<rocksdb::Slice>(s->lower);
+      s->upper_slice = std::make_unique<rocksdb::Slice>(s->upper);
+      rocksdb::ReadOptions ro;
+      ro.snapshot = snapshot_;
+      ro.iterate_lower_bound = s->lower_slice.get();
+      ro.iterate_upper_bound = s->upper.empty() ? nullptr : s->upper_slice.get();
+      s->it.reset(store_->db_->NewIterator(ro, s->history ? store_->history_ : cf));
+      out->sources_.push_back(std::move(s));
+    }
   }
   for (auto& s : out->sources_) {
     rocksdb::Iterator* it = s->it.get();
     const std::string tag = s->history ? s->lower.substr(0, 1) : "";
     if (scan.resume_after) {
-      const std::string at = tag + key(scan.resume_after->day, scan.resume_after->statement);
+      const std::string at =
+          tag + (s->pair_hi ? PairKey(s->entity, *s->pair_hi, scan.resume_after->day,
+                                      scan.resume_after->statement)
+                            : EdgeKey(s->entity, scan.resume_after->day,
+                                      scan.resume_after->statement));
       if (scan.newest_first) {
         it->SeekForPrev(at);
         if (it->Valid() && it->key() == rocksdb::Slice(at)) it->Prev();
@@ -402,7 +466,6 @@ std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {
     out->Load(s.get());
   }
   out->Pick();
-  return out;
 }
 
 absl::Status ReadView::ScanSummaries(model::EntityId entity, uint8_t dir,

@@ -86,9 +86,25 @@ struct AsOf {
   uint64_t retractions = 0;
 };
 
+// Who is who, as a query sees it (graph/groups.h builds it from the group
+// rows): each raw entity id stands for a group on each day. A view grouped
+// by one (ReadView::GroupBy) scans a group as the union of its members'
+// entries, each kept only on the days its member stands for the group,
+// with counterparts (and actors and targets) given as their groups.
+class EntityGroups {
+ public:
+  virtual ~EntityGroups() = default;
+  // The group `raw` stands for on `day`.
+  virtual model::EntityId GroupOf(model::EntityId raw, int32_t day) const = 0;
+  // Every raw id whose group is `group` on some day, `group` among them if
+  // it stands for itself on some day; ascending.
+  virtual std::vector<model::EntityId> MembersOf(model::EntityId group) const = 0;
+};
+
 // Iterates the index entries of one entity (or one pair) in (day,
 // statement) order or its reverse, reading only the keys inside the date
-// window.
+// window. On a grouped view, of one group (or pair of groups): the merge of
+// its members' entries in the same order.
 class EdgeIterator {
  public:
   ~EdgeIterator();
@@ -105,8 +121,12 @@ class EdgeIterator {
   friend class ReadView;
   // One key range being read: of an index family, or (as of an instant)
   // of the same index's retracted entries in history, whose keys carry a
-  // one-byte tag before and values a retraction seq before.
+  // one-byte tag before and values a retraction seq before. On a grouped
+  // view, each member of the group has its own.
   struct Source {
+    model::EntityId entity = 0;  // for pairs: the lower id
+    std::optional<model::EntityId> pair_hi;
+    bool in = false;  // in_edges (else out_edges, or pair_edges with pair_hi)
     std::string lower;
     std::string upper;
     std::unique_ptr<rocksdb::Slice> lower_slice;
@@ -114,15 +134,20 @@ class EdgeIterator {
     std::unique_ptr<rocksdb::Iterator> it;
     bool history = false;
     bool valid = false;
-    std::string key;  // without its tag; kept only when two sources merge
+    // (day, statement) as their key encodes them; kept only when two
+    // sources merge.
+    std::string key;
     model::EdgeEntry entry;
   };
-  EdgeIterator(bool reverse, model::EntityId entity, std::optional<model::EntityId> pair_hi,
-               bool in, std::optional<AsOf> as_of);
+  EdgeIterator(bool reverse, std::optional<AsOf> as_of, const EntityGroups* groups,
+               model::EntityId group, std::optional<model::EntityId> pair_group);
   // Positions `s` on its next entry that the view can see (as of an
   // instant: statement id at most its watermark; from history, retracted
   // after it).
   void Load(Source* s);
+  // On a grouped view: false if the entry just decoded is not the group's
+  // on its day; else gives its entities as groups.
+  bool Regroup(const Source& s, model::EdgeEntry* e) const;
   // The entry shown: the first (last, reversed) of the sources in key
   // order.
   void Pick();
@@ -130,10 +155,10 @@ class EdgeIterator {
   std::vector<std::unique_ptr<Source>> sources_;
   Source* current_ = nullptr;
   bool reverse_;
-  model::EntityId entity_;  // for pairs: the lower id
-  std::optional<model::EntityId> pair_hi_;
-  bool in_;  // in_edges (else out_edges, or pair_edges with pair_hi_)
   std::optional<AsOf> as_of_;
+  const EntityGroups* groups_;  // null: ungrouped
+  model::EntityId group_ = 0;   // scanned, with groups_
+  std::optional<model::EntityId> pair_group_;  // with groups_: a pair scan's other group
   bool corrupt_ = false;
 };
 
@@ -163,6 +188,22 @@ class ReadView {
   // scans are not restricted: callers must not use them on such a view.
   void RestrictTo(const AsOf& as_of) { as_of_ = as_of; }
   const std::optional<AsOf>& as_of() const { return as_of_; }
+  // Makes this view's index scans see groups (EntityGroups), which must
+  // outlive it. Summaries, claims and statement reads are not grouped:
+  // callers must not use summaries or claims on such a view.
+  void GroupBy(const EntityGroups* groups) { groups_ = groups; }
+  const EntityGroups* groups() const { return groups_; }
+  // True when summary cells cannot answer for this view: as of an instant,
+  // or grouped.
+  bool IndexOnly() const { return as_of_.has_value() || groups_ != nullptr; }
+
+  // NotFound if the meta value was never written.
+  absl::StatusOr<std::string> GetMeta(std::string_view name) const;
+  // Group rows (key_codec.h; storage/store_groups.cc): every membership, by
+  // member then parent; every merge, by id; one merge (NotFound if none).
+  absl::Status ScanMemberships(const std::function<bool(const model::Membership&)>& visit) const;
+  absl::Status ScanMerges(const std::function<bool(const model::EntityMerge&)>& visit) const;
+  absl::StatusOr<model::EntityMerge> GetMerge(uint64_t merge_id) const;
 
   // NotFound if there is no such statement (as of the view's instant, if
   // restricted). `id` is set.
@@ -258,6 +299,16 @@ class ReadView {
  private:
   friend class Store;
   ReadView(const Store* store, const rocksdb::Snapshot* snapshot);
+  // One entity's (or pair's) index range, as ScanEdges reads it.
+  struct EdgeRange {
+    model::EntityId entity;  // for pairs: the lower id
+    std::optional<model::EntityId> pair_hi;
+    bool in;  // in_edges (else out_edges, or pair_edges with pair_hi)
+  };
+  // Opens one source per range (and per history tag, as of an instant) in
+  // `out`, positioned for `scan`.
+  void OpenSources(const EdgeScan& scan, const std::vector<EdgeRange>& ranges,
+                   EdgeIterator* out) const;
   absl::StatusOr<std::string> Get(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
                                   std::string_view what) const;
   // The claim rows whose keys start with `prefix`, in key order.
@@ -267,6 +318,7 @@ class ReadView {
   const Store* store_;
   const rocksdb::Snapshot* snapshot_;  // null: latest state
   std::optional<AsOf> as_of_;
+  const EntityGroups* groups_ = nullptr;
 };
 
 // Everything one commit writes, applied atomically by Store::Commit().
@@ -311,6 +363,11 @@ class WriteSet {
   // statement id at this commit. Goes with DeleteStatement(s).
   void PutRetracted(const model::Statement& s, const model::Retraction& r,
                     model::StatementId watermark);
+
+  // Group rows (key_codec.h; storage/store_groups.cc).
+  void PutMembership(const model::Membership& m);
+  void DeleteMembership(model::EntityId member, model::EntityId parent);
+  void PutMerge(const model::EntityMerge& m);
 
   size_t statement_count() const { return statements_; }
   bool empty() const;
