@@ -16,6 +16,16 @@ int32_t UntilDay(const model::Membership& m) {
   return m.until.year == 0 ? model::kMaxDay : model::LastDay(m.until);
 }
 
+std::optional<SectorName> ParseSectorName(std::string_view name) {
+  const size_t open = name.rfind(" (");
+  if (open == std::string_view::npos || open == 0 || !name.ends_with(')')) return std::nullopt;
+  SectorName out{name.substr(0, open), name.substr(open + 2, name.size() - open - 3)};
+  if (out.country.empty() || out.country.find_first_of("()") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return out;
+}
+
 absl::StatusOr<uint64_t> Groups::VersionOf(const storage::ReadView& view) {
   auto v = view.GetMeta(kMetaGroupsVersion);
   if (absl::IsNotFound(v.status())) return 0;

@@ -23,6 +23,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -111,6 +113,16 @@ class GroupsUnder : public storage::EntityGroups {
   std::shared_ptr<const Groups> groups_;
   model::Rollup rollup_;
 };
+
+// ICEWS names the actors of a country's sector "Sector (Country)"
+// ("Military (Russia)", "Foreign Affairs (Russia)"): the sector and the
+// country's name, or none for a name of another form.
+struct SectorName {
+  std::string_view sector;
+  std::string_view country;
+};
+std::optional<SectorName> ParseSectorName(std::string_view name);
+inline constexpr char kOriginIcewsName[] = "icews-name";
 
 // The first and last day a membership holds (open ends as kMinDay/kMaxDay).
 int32_t SinceDay(const model::Membership& m);

@@ -265,8 +265,12 @@ class Ingestor::Batch {
     exact_.emplace(ref.name, e.id);
     alias_.emplace(std::move(folded), e.id);
     created_ids_.insert(e.id);
+    created_.emplace_back(e.id, e.name);
     return e.id;
   }
+
+  // The entities this batch made, in id order, with their names.
+  const std::vector<std::pair<model::EntityId, std::string>>& created() const { return created_; }
 
   // Looks up the client keys of `batch` in the store at once (one MultiGet
   // rather than a Get per statement), for FindDuplicate, and keeps each
@@ -353,6 +357,7 @@ class Ingestor::Batch {
   std::unordered_map<std::string, model::EntityId> exact_;
   std::unordered_map<std::string, model::EntityId> alias_;
   std::unordered_set<model::EntityId> created_ids_;
+  std::vector<std::pair<model::EntityId, std::string>> created_;
   // PrefetchKeys' answers: client key hash -> stored id, 0 if none.
   std::unordered_map<std::string, model::StatementId> stored_;
   // The hash of statement i's client key (empty if none), from PrefetchKeys;
@@ -410,7 +415,7 @@ absl::Status Ingestor::Init() {
         "a bulk load needs a database without statements; use online ingest to add to one");
   }
   auto seeded = store_->GetMeta(kMetaCountriesSeeded);
-  if (seeded.ok()) return absl::OkStatus();
+  if (seeded.ok()) return mode_ == Mode::kOnline ? ExamineNewNames() : absl::OkStatus();
   if (!absl::IsNotFound(seeded.status())) return seeded.status();
 
   storage::WriteSet ws = store_->NewWriteSet();
@@ -536,7 +541,10 @@ absl::StatusOr<IngestOutcome> Ingestor::Ingest(const std::vector<model::Statemen
   if (st.ok() && !ws.empty()) {
     ws.PutMeta(kMetaNextEntity, storage::EncodeId(next_entity_));
     ws.PutMeta(kMetaNextStatement, storage::EncodeId(next_statement_));
-    if (storage::ClaimBook* claims = b.claims()) st = claims->WriteTo(&ws);
+    st = AddNameMemberships(b.created(), now, &ws);
+    if (storage::ClaimBook* claims = b.claims(); claims != nullptr && st.ok()) {
+      st = claims->WriteTo(&ws);
+    }
     if (st.ok()) st = bulk ? store_->Stage(ws) : store_->Commit(ws);
   }
   if (!st.ok()) {

@@ -83,6 +83,9 @@ inline constexpr char kMetaClaimWindow[] = "claim_window_days";
 // graph/feed.h), written by the first Ingestor to open the store. Kept by
 // backups, so a restored copy takes the cursors of its original.
 inline constexpr char kMetaDatabaseId[] = "database_id";
+// Entities with ids below it have had their names examined for the
+// memberships they imply (Ingestor::AddNameMemberships).
+inline constexpr char kMetaNamesExamined[] = "names_examined_below";
 // The store's claim window, or nullopt if it keeps no claims. DataLoss if
 // the row is corrupt.
 absl::StatusOr<std::optional<int32_t>> LoadClaimWindow(const storage::Store& store);
@@ -199,6 +202,17 @@ class Ingestor {
 
   // The group rows' state and the version after them. REQUIRES: mu_ held.
   absl::StatusOr<std::shared_ptr<const Groups>> LoadGroups() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Adds to `ws` the memberships that the names of the new entities
+  // `created` (id, name) imply (ParseSectorName: "Military (Russia)" in
+  // Russia, when "Russia" names a country), the groups version bumped if
+  // any, and the mark of the entities examined (kMetaNamesExamined).
+  absl::Status AddNameMemberships(
+      const std::vector<std::pair<model::EntityId, std::string>>& created, int64_t now,
+      storage::WriteSet* ws) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The same for the entities from the mark to next_entity_, in a commit of
+  // their own: those of a bulk load (graph/bulk_loader.h), or of a store
+  // made before names implied memberships.
+  absl::Status ExamineNewNames() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Commits `ws` with the groups version bumped. REQUIRES: mu_ held.
   absl::Status CommitGroups(storage::WriteSet& ws, const Groups& before)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "graph/ingestor.h"
+#include "graph/names.h"
 #include "model/violations.h"
 #include "storage/key_codec.h"
 
@@ -37,6 +38,73 @@ absl::Status CheckNotMerged(const Groups& g, model::EntityId id, const std::stri
 }
 
 }  // namespace
+
+absl::Status Ingestor::AddNameMemberships(
+    const std::vector<std::pair<model::EntityId, std::string>>& created, int64_t now,
+    storage::WriteSet* ws) {
+  if (created.empty()) return absl::OkStatus();
+  const auto view = store_->Latest();
+  // The country a name resolves to by its aliases; 0 if none.
+  auto country = [&](std::string_view name) -> absl::StatusOr<model::EntityId> {
+    auto id = view->FindAlias(FoldName(name));
+    if (absl::IsNotFound(id.status())) return 0;
+    if (!id.ok()) return id.status();
+    auto e = view->GetEntity(*id);
+    if (!e.ok()) return e.status();
+    return e->kind == model::EntityKind::kCountry ? *id : 0;
+  };
+  size_t added = 0;
+  for (const auto& [id, name] : created) {
+    const auto parsed = ParseSectorName(name);
+    if (!parsed) continue;
+    // "Congo (Kinshasa)" is a country's alias, not a sector of Kinshasa.
+    auto itself = country(name);
+    if (!itself.ok()) return itself.status();
+    auto parent = country(parsed->country);
+    if (!parent.ok()) return parent.status();
+    if (*itself != 0 || *parent == 0 || *parent == id) continue;
+    model::Membership m;
+    m.member = id;
+    m.parent = *parent;
+    m.role = std::string(parsed->sector);
+    m.origin = kOriginIcewsName;
+    m.recorded_micros = now;
+    ws->PutMembership(m);
+    ++added;
+  }
+  if (added > 0) {
+    auto version = Groups::VersionOf(*view);
+    if (!version.ok()) return version.status();
+    ws->PutMeta(kMetaGroupsVersion, storage::EncodeId(*version + 1));
+  }
+  ws->PutMeta(kMetaNamesExamined, storage::EncodeId(created.back().first + 1));
+  return absl::OkStatus();
+}
+
+absl::Status Ingestor::ExamineNewNames() {
+  model::EntityId from = 1;
+  auto mark = store_->GetMeta(kMetaNamesExamined);
+  if (mark.ok()) {
+    auto id = storage::DecodeId(*mark);
+    if (!id) return absl::DataLossError("corrupt meta " + std::string(kMetaNamesExamined));
+    from = *id;
+  } else if (!absl::IsNotFound(mark.status())) {
+    return mark.status();
+  }
+  if (from >= next_entity_) return absl::OkStatus();
+  const auto view = store_->Latest();
+  std::vector<std::pair<model::EntityId, std::string>> created;
+  for (model::EntityId id = from; id < next_entity_; ++id) {
+    auto e = view->GetEntity(id);
+    if (absl::IsNotFound(e.status())) continue;
+    if (!e.ok()) return e.status();
+    if (e->kind != model::EntityKind::kCountry) created.emplace_back(id, e->name);
+  }
+  storage::WriteSet ws = store_->NewWriteSet();
+  if (absl::Status s = AddNameMemberships(created, Now(), &ws); !s.ok()) return s;
+  ws.PutMeta(kMetaNamesExamined, storage::EncodeId(next_entity_));
+  return store_->Commit(ws);
+}
 
 absl::StatusOr<std::shared_ptr<const Groups>> Ingestor::LoadGroups() {
   return Groups::Load(*store_->Latest());

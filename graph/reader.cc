@@ -803,11 +803,6 @@ absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, con
   if (!a.ok()) return a.status();
   auto b = FindIn(*scope, q.b, q.resolution);
   if (!b.ok()) return b.status();
-  if (a->id == b->id && scope->under) {
-    // One group's statements among its own members are not a dyad.
-    return model::InvalidArgument(
-        {{"b", "is, after merges and roll-up, the same entity as `a` (" + a->name + ")"}});
-  }
 
   WorkLease own = NewLease();
   if (memory == nullptr) memory = &own;

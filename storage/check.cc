@@ -448,7 +448,7 @@ std::string_view ProblemKindName(ProblemKind kind) {
       "index_mismatch",       "summary_mismatch",    "missing_summary",
       "orphan_summary",       "missing_entity",      "missing_document",
       "dangling_idempotency_key", "missing_idempotency_key", "missing_claim",
-      "claim_mismatch",       "orphan_claim"};
+      "claim_mismatch",       "orphan_claim",        "group_rule"};
   const auto i = static_cast<size_t>(kind);
   return i < kProblemKinds ? kNames[i] : "unknown";
 }

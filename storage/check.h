@@ -41,8 +41,9 @@ enum class ProblemKind : uint8_t {
   kMissingClaim = 11,           // statements make a claim that is not stored
   kClaimMismatch = 12,          // a claim or its member counts differ from its statements'
   kOrphanClaim = 13,            // a claim or member count no statements make
+  kGroupRule = 14,              // memberships or merges that break a rule (graph/groups.h)
 };
-inline constexpr int kProblemKinds = 14;
+inline constexpr int kProblemKinds = 15;
 
 // "missing_index_entry", ...
 std::string_view ProblemKindName(ProblemKind kind);

@@ -181,8 +181,10 @@ bool EdgeIterator::Regroup(const Source& s, model::EdgeEntry* e) const {
   if (own != group_) return false;
   if (pair_group_) {
     // A pair of groups is read from the out and in entries of one group's
-    // members: a pair entry's counterpart is its actor.
-    if (other != *pair_group_) return false;
+    // members: a pair entry's counterpart is its actor. A group with itself
+    // (two entities merged or rolled up into one) sees each of its inner
+    // statements from both ends: it is taken from its actor's.
+    if (other != *pair_group_ || (own == other && s.in)) return false;
     e->entity = std::min(own, other);
     e->counterpart = s.in ? other : own;
     return true;

@@ -177,10 +177,19 @@ std::vector<EntityId> SeedIds(const TraverseQuery& q) {
   return out;
 }
 
-// Whether statement `v` takes the hop from -> to along `direction`.
-bool Supports(const StatementView& v, const PathHop& hop, model::Direction direction) {
-  const bool forward = v.statement.actor == hop.from && v.statement.target == hop.to;
-  const bool backward = v.statement.actor == hop.to && v.statement.target == hop.from;
+// Whether statement `v` takes the hop from -> to along `direction`, its
+// entities seen as `group_of` sees them if set.
+bool Supports(const StatementView& v, const PathHop& hop, model::Direction direction,
+              const GroupFn& group_of) {
+  EntityId actor = v.statement.actor;
+  EntityId target = v.statement.target;
+  if (group_of) {
+    const int32_t day = model::FirstDay(v.statement.date);
+    actor = group_of(actor, day);
+    target = group_of(target, day);
+  }
+  const bool forward = actor == hop.from && target == hop.to;
+  const bool backward = actor == hop.to && target == hop.from;
   if (direction == model::Direction::kOut) return forward;
   if (direction == model::Direction::kIn) return backward;
   return forward || backward;
@@ -406,7 +415,7 @@ void CheckLimitedTraverse(const GraphReader& reader, const ReferenceGraph& ref,
 }
 
 void CheckPaths(const GraphReader& reader, const ReferenceGraph& ref, const PathQuery& q,
-                Tally* tally) {
+                Tally* tally, const GroupFn& group_of) {
   SCOPED_TRACE(Describe(q));
   auto got = reader.FindPaths(q, nullptr);
   ASSERT_OK(got);
@@ -434,7 +443,7 @@ void CheckPaths(const GraphReader& reader, const ReferenceGraph& ref, const Path
       for (StatementId id : hop.statements) {
         auto v = got->statements.find(id);
         ASSERT_NE(v, got->statements.end()) << "statement " << id << " not loaded";
-        EXPECT_TRUE(Supports(v->second, hop, q.direction)) << "statement " << id;
+        EXPECT_TRUE(Supports(v->second, hop, q.direction, group_of)) << "statement " << id;
       }
     }
     for (EntityId id : r.paths[i]) EXPECT_TRUE(got->entities.count(id)) << id;
@@ -509,7 +518,7 @@ void CompareProfile(const ProfileAnswer& got, EntityId entity, const EntityProfi
 }  // namespace
 
 void CheckProfile(const GraphReader& reader, const ReferenceGraph& ref, EntityId entity, int top,
-                  Tally* tally) {
+                  Tally* tally, model::Rollup rollup) {
   const EntityProfile want = ref.Profile(entity, top);
   for (bool count_sources : {false, true}) {
     SCOPED_TRACE("Profile " + std::to_string(entity) + " top=" + std::to_string(top) +
@@ -519,6 +528,7 @@ void CheckProfile(const GraphReader& reader, const ReferenceGraph& ref, EntityId
     q.resolution = model::NameResolution::kExact;
     q.top = top;
     q.count_sources = count_sources;
+    q.rollup = rollup;
     auto got = reader.Profile(q, nullptr);
     ASSERT_OK(got);
     ++tally->profile;

@@ -6,6 +6,7 @@
 #define ENTENTE_TESTS_GRAPH_REFERENCE_CHECK_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -88,12 +89,16 @@ void CheckTraverse(const GraphReader& reader, const ReferenceGraph& ref, const T
 // reference answer when it names none.
 void CheckLimitedTraverse(const GraphReader& reader, const ReferenceGraph& ref,
                           const TraverseQuery& q, Tally* tally);
+// The group a raw entity stands for on a day (graph/groups.h), for checks
+// of queries under roll-up, whose hops join groups while their statements
+// name who acted.
+using GroupFn = std::function<model::EntityId(model::EntityId raw, int32_t day)>;
 void CheckPaths(const GraphReader& reader, const ReferenceGraph& ref, const PathQuery& q,
-                Tally* tally);
+                Tally* tally, const GroupFn& group_of = nullptr);
 void CheckTimeline(const GraphReader& reader, const ReferenceGraph& ref, const TimelineQuery& q,
                    Tally* tally);
 void CheckProfile(const GraphReader& reader, const ReferenceGraph& ref, model::EntityId entity,
-                  int top, Tally* tally);
+                  int top, Tally* tally, model::Rollup rollup = model::Rollup::kNone);
 // Pages through every statement; `q.resume_after` must be empty.
 void CheckList(const GraphReader& reader, const ReferenceGraph& ref, const StatementQuery& q,
                Tally* tally);
