@@ -194,13 +194,24 @@ bool EdgeIterator::Regroup(const Source& s, model::EdgeEntry* e) const {
   return true;
 }
 
+bool EdgeIterator::Before(const Source* a, const Source* b) const {
+  return reverse_ ? a->key > b->key : a->key < b->key;
+}
+
 void EdgeIterator::Pick() {
   current_ = nullptr;
-  for (auto& s : sources_) {
-    if (!s->valid) continue;
-    if (current_ == nullptr || (reverse_ ? s->key > current_->key : s->key < current_->key)) {
-      current_ = s.get();
+  if (sources_.size() > kLinearPickSources) {
+    // A group's many members: a heap whose front is the next entry.
+    heap_.clear();
+    for (auto& s : sources_) {
+      if (s->valid) heap_.push_back(s.get());
     }
+    std::make_heap(heap_.begin(), heap_.end(), HeapOrder{this});
+    if (!heap_.empty()) current_ = heap_.front();
+    return;
+  }
+  for (auto& s : sources_) {
+    if (s->valid && (current_ == nullptr || Before(s.get(), current_))) current_ = s.get();
   }
 }
 
@@ -212,7 +223,17 @@ void EdgeIterator::Next() {
     s->it->Next();
   }
   Load(s);
-  Pick();
+  if (sources_.size() <= kLinearPickSources) {
+    Pick();
+    return;
+  }
+  std::pop_heap(heap_.begin(), heap_.end(), HeapOrder{this});
+  heap_.pop_back();
+  if (s->valid) {
+    heap_.push_back(s);
+    std::push_heap(heap_.begin(), heap_.end(), HeapOrder{this});
+  }
+  current_ = heap_.empty() ? nullptr : heap_.front();
 }
 
 absl::Status EdgeIterator::status() const {

@@ -151,8 +151,18 @@ class EdgeIterator {
   // The entry shown: the first (last, reversed) of the sources in key
   // order.
   void Pick();
+  // Whether `a`'s entry comes before `b`'s in the scan's order.
+  bool Before(const Source* a, const Source* b) const;
+  // Up to this many sources (one entity, live and history) a linear pick
+  // is cheapest; above, a heap (a group of many members).
+  static constexpr size_t kLinearPickSources = 4;
+  struct HeapOrder {
+    const EdgeIterator* it;
+    bool operator()(const Source* a, const Source* b) const { return it->Before(b, a); }
+  };
 
   std::vector<std::unique_ptr<Source>> sources_;
+  std::vector<Source*> heap_;  // the valid sources, with more than kLinearPickSources
   Source* current_ = nullptr;
   bool reverse_;
   std::optional<AsOf> as_of_;

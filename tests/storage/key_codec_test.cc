@@ -372,6 +372,45 @@ TEST(HistoryKeyTest, RetractedAndLogKeysRoundTripInNumericOrderApart) {
   EXPECT_FALSE(DecodeRetractionLogValue("short").has_value());
 }
 
+TEST(GroupKeyTest, MembershipAndMergeKeysRoundTripInNumericOrderApartFromMeta) {
+  std::mt19937_64 rng(21);
+  // (kind, member or merge id, parent): memberships by member then parent,
+  // then merges by id.
+  std::vector<std::pair<std::string, std::tuple<int, uint64_t, uint64_t>>> keys;
+  for (int i = 0; i < 2000; ++i) {
+    const uint64_t a = rng() >> (rng() % 64), b = rng() >> (rng() % 64);
+    if (rng() % 2 == 0) {
+      const std::string key = MembershipKey(a, b);
+      auto back = DecodeMembershipKey(key);
+      ASSERT_TRUE(back.has_value());
+      ASSERT_EQ(back->member, a);
+      ASSERT_EQ(back->parent, b);
+      ASSERT_FALSE(DecodeMergeKey(key).has_value());
+      ASSERT_TRUE(key.starts_with(MembershipPrefix(a)));
+      ASSERT_TRUE(key.starts_with(MembershipPrefix()));
+      keys.push_back({key, {0, a, b}});
+    } else {
+      const std::string key = MergeKey(a);
+      ASSERT_EQ(DecodeMergeKey(key), a);
+      ASSERT_FALSE(DecodeMembershipKey(key).has_value());
+      ASSERT_TRUE(key.starts_with(MergePrefix()));
+      keys.push_back({key, {1, a, 0}});
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  for (size_t i = 1; i < keys.size(); ++i) {
+    ASSERT_LE(keys[i - 1].second, keys[i].second) << "memberships, then merges, each by number";
+  }
+  // Meta keys sort apart from group rows, so neither prefix scan meets the other.
+  for (const std::string& meta : {MetaKey("groups_version"), MetaKey("next_entity_id")}) {
+    EXPECT_FALSE(meta.starts_with(MembershipPrefix()));
+    EXPECT_FALSE(meta.starts_with(MergePrefix()));
+  }
+  EXPECT_LT(MembershipKey(~uint64_t{0}, ~uint64_t{0}), MergeKey(0));
+  EXPECT_FALSE(DecodeMembershipKey(MembershipKey(1, 2).substr(0, 10)).has_value());
+  EXPECT_FALSE(DecodeMergeKey(MergeKey(3) + "x").has_value());
+}
+
 TEST(ClaimKeyTest, MemberKeysRoundTripAndStayUnderTheirClaimAndSet) {
   const std::string doc = ClaimMemberKey(5, ClaimSet::kDocument, "newstoday-2024-10-22");
   auto d = DecodeClaimMemberKey(doc);
