@@ -41,7 +41,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   s->health_ = std::make_unique<HealthServiceImpl>();
   s->metrics_ = std::make_unique<Metrics>();
   s->ingest_ =
-      std::make_unique<IngestServiceImpl>(ingestor, s->metrics_.get(), options.log_format);
+      std::make_unique<IngestServiceImpl>(ingestor, reader, s->metrics_.get(), options.log_format);
   s->graph_ = std::make_unique<GraphServiceImpl>(reader);
   if (options.store != nullptr) {
     s->admin_ = std::make_unique<AdminServiceImpl>(options.store, options.backup_dir);
