@@ -809,5 +809,37 @@ TEST_F(CliE2eTest, TimelineRollsMembersUpToTheirCountry) {
   }
 }
 
+TEST_F(CliE2eTest, ImportRecordsTheCountriesOfIcewsActors) {
+  const std::string path = dir_.Sub("events.tab");
+  const std::string header =
+      "Event ID\tEvent Date\tSource Name\tSource Sectors\tSource Country\tEvent Text\t"
+      "CAMEO Code\tIntensity\tTarget Name\tTarget Sectors\tTarget Country\tStory ID\t"
+      "Sentence Number\tPublisher\tCity\tDistrict\tProvince\tCountry\tLatitude\tLongitude\n";
+  std::ofstream(path)
+      << header
+      << "1\t2014-01-02\tSergey Lavrov\tGovernment\tRussian Federation\tConsult\t040\t1\t"
+         "Ukraine\t\tUkraine\t10\t1\tAFP\tKyiv\tNA\tNA\tUkraine\t50.4\t30.5\n"
+      << "2\t2014-01-03\tSergey Lavrov\tGovernment\tRussian Federation\tConsult\t040\t1\t"
+         "Citizen (Atlantis)\tCivilian\tAtlantis\t11\t1\tAFP\tNA\tNA\tNA\tNA\t0\t0\n";
+  auto r = Cli({"import", "--format", "icews", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("accepted 2, duplicate 0, rejected 0"), std::string::npos) << r.out;
+  // Lavrov in Russia (once); Ukraine is the country itself; Atlantis is no
+  // country the server knows.
+  EXPECT_NE(r.out.find("memberships: 1 set from the country columns (icews-country), 1 skipped"),
+            std::string::npos)
+      << r.out;
+  r = Cli({"members", "Sergey Lavrov", "--exact", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::Membership m;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &m).ok()) << r.out;
+  EXPECT_EQ(m.parent().name(), "Russia");
+  EXPECT_EQ(m.role(), "Government");
+  EXPECT_EQ(m.origin(), "icews-country");
+  r = Cli({"statements", "Russia", "--rollup", "country"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 statements"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace entente
