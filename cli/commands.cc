@@ -47,10 +47,12 @@ int Context::ReportError(const grpc::Status& status, std::string_view prefix) co
 
 const std::vector<Command>& AllCommands() {
   static const auto* commands = new std::vector<Command>{
-      IngestCommand(),    ImportCommand(),  StatementsCommand(), StatementCommand(),
-      EntityCommand(),    SearchCommand(),  NeighborsCommand(),  PathCommand(),
-      TimelineCommand(),  ProfileCommand(), ClaimsCommand(),     ClaimCommand(),
-      ExportCommand(),    RetractCommand(), WatchCommand(),      AdminCommand()};
+      IngestCommand(),   ImportCommand(),  StatementsCommand(), StatementCommand(),
+      EntityCommand(),   SearchCommand(),  NeighborsCommand(),  PathCommand(),
+      TimelineCommand(), ProfileCommand(), ClaimsCommand(),     ClaimCommand(),
+      ExportCommand(),   RetractCommand(), MergeCommand(),      UnmergeCommand(),
+      MergesCommand(),   MemberCommand(),  MembersCommand(),    WatchCommand(),
+      AdminCommand()};
   return *commands;
 }
 
@@ -94,22 +96,25 @@ std::string TopLevelHelp() {
     absl::StrAppend(&out, "  ", c.name, std::string(width - c.name.size() + 2, ' '), c.summary,
                     "\n");
   }
-  absl::StrAppend(&out, "\nOptions:\n", FormatOptionsHelp(CommonOptions()),
-                  "\nRun 'entente COMMAND --help' for a command's options and examples.\n\n"
-                  "Examples:\n"
-                  "  entente ingest statements.jsonl\n"
-                  "  entente import --format icews-tsv icews14_train.tsv\n"
-                  "  entente statements Russia --direction out --since 2024-10\n"
-                  "  entente neighbors \"North Korea\" --depth 2 --code 19 --since 2014\n"
-                  "  entente path \"South Korea\" Russia --max-hops 3\n"
-                  "  entente timeline Russia \"North Korea\" --by month\n"
-                  "  entente profile China --top 5\n"
-                  "  entente export neighbors China --depth 1 --format graphml --out china.graphml\n"
-                  "  entente retract --document newstoday-2024-10-22-yoon-nato\n"
-                  "  entente admin check\n"
-                  "  ENTENTE_SERVER=db.example:50051 entente search kor\n"
-                  "  ENTENTE_TOKEN=$(cat my.token) entente search kor --server db.example:50051 "
-                  "--tls-ca ca.pem\n");
+  absl::StrAppend(
+      &out, "\nOptions:\n", FormatOptionsHelp(CommonOptions()),
+      "\nRun 'entente COMMAND --help' for a command's options and examples.\n\n"
+      "Examples:\n"
+      "  entente ingest statements.jsonl\n"
+      "  entente import --format icews-tsv icews14_train.tsv\n"
+      "  entente statements Russia --direction out --since 2024-10\n"
+      "  entente neighbors \"North Korea\" --depth 2 --code 19 --since 2014\n"
+      "  entente path \"South Korea\" Russia --max-hops 3\n"
+      "  entente timeline Russia \"North Korea\" --by month\n"
+      "  entente profile China --top 5\n"
+      "  entente export neighbors China --depth 1 --format graphml --out china.graphml\n"
+      "  entente retract --document newstoday-2024-10-22-yoon-nato\n"
+      "  entente member \"Yoon Suk Yeol\" \"South Korea\" --role president\n"
+      "  entente timeline \"South Korea\" Russia --rollup country\n"
+      "  entente admin check\n"
+      "  ENTENTE_SERVER=db.example:50051 entente search kor\n"
+      "  ENTENTE_TOKEN=$(cat my.token) entente search kor --server db.example:50051 "
+      "--tls-ca ca.pem\n");
   return out;
 }
 

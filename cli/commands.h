@@ -90,6 +90,11 @@ Command TimelineCommand();
 Command ProfileCommand();
 Command ExportCommand();
 Command RetractCommand();
+Command MergeCommand();
+Command UnmergeCommand();
+Command MergesCommand();
+Command MemberCommand();
+Command MembersCommand();
 Command WatchCommand();
 Command AdminCommand();
 

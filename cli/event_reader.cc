@@ -19,13 +19,20 @@ constexpr size_t kGdeltEventId = 0;
 constexpr size_t kGdeltSqlDate = 1;
 constexpr size_t kGdeltActor1Code = 5;
 constexpr size_t kGdeltActor1Name = 6;
+constexpr size_t kGdeltActor1CountryCode = 7;
+constexpr size_t kGdeltActor1Type1Code = 12;
 constexpr size_t kGdeltActor2Code = 15;
 constexpr size_t kGdeltActor2Name = 16;
+constexpr size_t kGdeltActor2CountryCode = 17;
+constexpr size_t kGdeltActor2Type1Code = 22;
 constexpr size_t kGdeltEventCode = 26;
 constexpr size_t kGdeltNumMentions = 31;
 constexpr size_t kGdeltNumSources = 32;
 constexpr size_t kGdeltNumArticles = 33;
 constexpr size_t kGdeltSourceUrl = 60;
+// The server's limit on a membership's role: a longer list of sectors is
+// recorded as plain "country".
+constexpr size_t kMaxRoleBytes = 200;
 
 // ICEWS writes an empty place as "NA".
 bool IsMissing(std::string_view field) { return field.empty() || field == "NA"; }
@@ -122,6 +129,11 @@ absl::StatusOr<EventFormat> ParseEventFormat(std::string_view text) {
                                     "' is not one of icews-tsv, icews, gdelt");
 }
 
+std::string CountryOrigin(EventFormat format) {
+  // The temporal-KG TSV has no country columns.
+  return format == EventFormat::kIcewsTsv ? "" : EventFormatName(format) + "-country";
+}
+
 std::string EventFormatName(EventFormat format) {
   switch (format) {
     case EventFormat::kIcewsTsv:
@@ -179,6 +191,7 @@ bool EventTableReader::Parse(ParsedLine* line) {
       ParseGdelt(fields, line);
       break;
   }
+  if (line->error.empty()) NoteCountries(fields, line->statement);
   if (!line->error.empty()) line->statement.Clear();
   std::string().swap(line->text);
   return true;
@@ -205,6 +218,14 @@ bool EventTableReader::ParseIcewsHeader(const std::vector<std::string_view>& fie
   find("Target Name", &columns.target_name);
   find("Story ID", &columns.story_id);
   find("Publisher", &columns.publisher);
+  // Without these the table still holds statements, only no countries.
+  for (auto [name, index] : {std::pair{"Source Sectors", &columns.source_sectors},
+                             std::pair{"Source Country", &columns.source_country},
+                             std::pair{"Target Sectors", &columns.target_sectors},
+                             std::pair{"Target Country", &columns.target_country}}) {
+    const auto it = std::find(fields.begin(), fields.end(), name);
+    *index = it == fields.end() ? kNoColumn : static_cast<size_t>(it - fields.begin());
+  }
   if (missing.empty()) {
     icews_ = columns;
     std::string().swap(line->text);
@@ -310,6 +331,35 @@ void EventTableReader::ParseGdelt(const std::vector<std::string_view>& fields,
   if (articles != 0) s.mutable_reported()->set_articles(articles);
   s.mutable_extractor()->set_name("gdelt");
   s.set_idempotency_key("gdelt:" + std::string(fields[kGdeltEventId]));
+}
+
+void EventTableReader::NoteCountries(const std::vector<std::string_view>& fields,
+                                     const v1::Statement& s) {
+  const auto field = [&](size_t index) {
+    return index < fields.size() && !IsMissing(fields[index]) ? fields[index] : "";
+  };
+  switch (format_) {
+    case EventFormat::kIcews:
+      NoteCountry(s.actor().name(), field(icews_.source_country), field(icews_.source_sectors));
+      NoteCountry(s.target().name(), field(icews_.target_country), field(icews_.target_sectors));
+      break;
+    case EventFormat::kGdelt:
+      NoteCountry(s.actor().name(), field(kGdeltActor1CountryCode), field(kGdeltActor1Type1Code));
+      NoteCountry(s.target().name(), field(kGdeltActor2CountryCode), field(kGdeltActor2Type1Code));
+      break;
+    case EventFormat::kIcewsTsv:
+      break;
+  }
+}
+
+void EventTableReader::NoteCountry(const std::string& actor, std::string_view country,
+                                   std::string_view role) {
+  // A country's own rows ("Russia" in "Russia") say nothing of membership.
+  if (country.empty() || actor == country) return;
+  if (!countries_seen_.emplace(actor, std::string(country)).second) return;
+  countries_.push_back(
+      {actor, std::string(country),
+       role.empty() || role.size() > kMaxRoleBytes ? "country" : std::string(role)});
 }
 
 }  // namespace entente::cli

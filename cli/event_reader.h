@@ -11,8 +11,10 @@
 
 #include <cstdint>
 #include <istream>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -49,6 +51,21 @@ absl::StatusOr<EventFormat> ParseEventFormat(std::string_view text);
 // "gdelt").
 std::string EventFormatName(EventFormat format);
 
+// An actor and the country a table gives for it (ICEWS "Source Country",
+// GDELT Actor1CountryCode), for `entente import` to record as the actor's
+// membership in that country once its statements are in.
+struct ActorCountry {
+  std::string actor;    // as the actor is named in the statement
+  std::string country;  // as the table gives it: an ICEWS country name, a GDELT code
+  // The actor's sectors (ICEWS "Source Sectors") or type (GDELT
+  // Actor1Type1Code), else "country".
+  std::string role;
+};
+
+// The origin such memberships are recorded with: "icews-country",
+// "gdelt-country"; "" for a format without country columns.
+std::string CountryOrigin(EventFormat format);
+
 // Reads the inputs one after the other and turns every non-blank line
 // (other than an ICEWS header) into a statement. Fields are split on TAB
 // only and kept as they are, apart from a line's trailing CR and a file's
@@ -64,12 +81,20 @@ class EventTableReader : public StatementSource {
   uint64_t lines_read() const override { return lines_read_; }
   uint64_t bytes_read() const override { return bytes_read_; }
 
+  // Each distinct (actor, country) pair of the lines read so far that hold
+  // a statement, in the order first seen: both ends of each statement, with
+  // a country given and other than the actor's own name.
+  const std::vector<ActorCountry>& countries() const { return countries_; }
+
  private:
-  // Column positions of a raw ICEWS table.
+  // Column positions of a raw ICEWS table. The country and sector columns
+  // are optional: kNoColumn when a header lacks them.
+  static constexpr size_t kNoColumn = SIZE_MAX;
   struct IcewsColumns {
     size_t count = 20;
     size_t event_id = 0, event_date = 1, source_name = 2, event_text = 5, cameo_code = 6,
            target_name = 8, story_id = 11, publisher = 13;
+    size_t source_sectors = 3, source_country = 4, target_sectors = 9, target_country = 10;
   };
 
   // Parses `line->text` into `line`. False for a header line, which is not
@@ -79,6 +104,9 @@ class EventTableReader : public StatementSource {
   void ParseIcewsTsv(const std::vector<std::string_view>& fields, ParsedLine* line) const;
   void ParseIcews(const std::vector<std::string_view>& fields, ParsedLine* line) const;
   void ParseGdelt(const std::vector<std::string_view>& fields, ParsedLine* line) const;
+  // Adds the countries of a parsed line's actor and target to countries_.
+  void NoteCountries(const std::vector<std::string_view>& fields, const v1::Statement& s);
+  void NoteCountry(const std::string& actor, std::string_view country, std::string_view role);
 
   const EventFormat format_;
   std::vector<std::istream*> inputs_;
@@ -88,6 +116,8 @@ class EventTableReader : public StatementSource {
   uint64_t lines_read_ = 0;
   uint64_t bytes_read_ = 0;
   IcewsColumns icews_;  // Of the current input.
+  std::vector<ActorCountry> countries_;
+  std::set<std::pair<std::string, std::string>> countries_seen_;  // (actor, country)
 };
 
 }  // namespace entente::cli

@@ -27,6 +27,11 @@ constexpr Named kQuadClasses[] = {
     {"mx", v1::MATERIAL_CONFLICT},
 };
 
+constexpr Named kRollups[] = {
+    {"country", v1::ROLLUP_COUNTRY},
+    {"parent", v1::ROLLUP_PARENT},
+};
+
 constexpr Named kModalities[] = {
     {"asserted", v1::ASSERTED},
     {"denied", v1::DENIED},
@@ -218,6 +223,23 @@ absl::StatusOr<v1::EdgeFilter> ParseFilter(const ParsedArgs& args) {
     }
   }
   return filter;
+}
+
+const OptionSpec& RollupOption() {
+  static const auto* option =
+      new OptionSpec{"rollup", "country|parent",
+                     "see each entity as its group on each statement's day: country, the top\n"
+                     "of its chain of memberships (a minister as her country); parent, one\n"
+                     "step up. The NAMEs given are taken as their group today; statements\n"
+                     "still show who acted. See `entente member --help`"};
+  return *option;
+}
+
+absl::StatusOr<v1::Rollup> ParseRollup(const ParsedArgs& args) {
+  if (!args.Has("rollup")) return v1::ROLLUP_UNSPECIFIED;
+  auto rollup = Lookup(kRollups, "rollup", args.Get("rollup"));
+  if (!rollup.ok()) return rollup.status();
+  return static_cast<v1::Rollup>(*rollup);
 }
 
 v1::NameResolution ParseNameResolution(const ParsedArgs& args) {

@@ -60,6 +60,22 @@ absl::Status SetAsOf(const ParsedArgs& args, Request* request) {
   return absl::OkStatus();
 }
 
+// --rollup country|parent: members seen as their group (graph.proto,
+// Rollup); the memberships come from `entente member` and `entente import`.
+const OptionSpec& RollupOption();
+// ROLLUP_UNSPECIFIED without --rollup; InvalidArgument naming --rollup and
+// the accepted values for another value.
+absl::StatusOr<v1::Rollup> ParseRollup(const ParsedArgs& args);
+
+// Sets request->rollup from --rollup.
+template <typename Request>
+absl::Status SetRollup(const ParsedArgs& args, Request* request) {
+  auto rollup = ParseRollup(args);
+  if (!rollup.ok()) return rollup.status();
+  request->set_rollup(*rollup);
+  return absl::OkStatus();
+}
+
 // NAME_RESOLUTION_EXACT with --exact, else NAME_RESOLUTION_ALIAS.
 v1::NameResolution ParseNameResolution(const ParsedArgs& args);
 

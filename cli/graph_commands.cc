@@ -307,6 +307,7 @@ absl::StatusOr<v1::TraverseRequest> BuildTraverseRequest(const ParsedArgs& args,
   if (!filter.ok()) return filter.status();
   *request.mutable_filter() = *filter;
   if (absl::Status s = SetAsOf(args, &request); !s.ok()) return s;
+  if (absl::Status s = SetRollup(args, &request); !s.ok()) return s;
   int32_t depth = kDefaultDepth;
   int32_t evidence = kDefaultEvidence;
   int32_t max_nodes = 0, max_edges = 0, max_fanout = 0;
@@ -349,6 +350,7 @@ absl::StatusOr<v1::FindPathsRequest> BuildPathsRequest(const ParsedArgs& args,
   if (!filter.ok()) return filter.status();
   *request.mutable_filter() = *filter;
   if (absl::Status s = SetAsOf(args, &request); !s.ok()) return s;
+  if (absl::Status s = SetRollup(args, &request); !s.ok()) return s;
   int32_t hops = kDefaultHops, paths = kDefaultPaths, evidence = kDefaultEvidence;
   for (absl::Status s :
        {IntOption(args, "max-hops", 1, 6, &hops), IntOption(args, "paths", 1, 100, &paths),
@@ -401,6 +403,7 @@ Command NeighborsCommand() {
               {"temporal", "", "time-respecting chains only; not with --sources"},
               {"start", "DATE", "with --temporal: the first hop on or after DATE"},
               {"max-gap", "DAYS", "with --temporal: at most DAYS between two hops"},
+              RollupOption(),
               AsOfOption(),
               {"id", "", "the NAMEs are entity ids"},
               {"json", "", "print the server's answer as JSON lines (one per chunk)"},
@@ -411,6 +414,7 @@ Command NeighborsCommand() {
               "neighbors Russia Ukraine --depth 1 --quad mx --direction out",
               "neighbors --id 4 --max-nodes 100 --json",
               "neighbors \"North Korea\" --depth 3 --temporal --start 2024-10 --max-gap 30",
+              "neighbors Russia --depth 1 --rollup country --quad mx",
           },
       .run = RunNeighbors,
   };
@@ -449,6 +453,7 @@ Command PathCommand() {
                "time-respecting paths only: earliest, latest, fastest or shortest"},
               {"start", "DATE", "with --temporal: the first hop on or after DATE"},
               {"max-gap", "DAYS", "with --temporal: at most DAYS between two hops"},
+              RollupOption(),
               AsOfOption(),
               {"id", "", "A and B are entity ids"},
               {"json", "", "print the server's answer as one JSON object"},
@@ -459,6 +464,7 @@ Command PathCommand() {
               "path \"Yoon Suk Yeol\" \"Kim Jong Un\" --paths 10 --since 2024-10",
               "path Russia NATO --direction out --quad vx,mx",
               "path \"North Korea\" Ukraine --temporal earliest --start 2024-10 --max-gap 30",
+              "path \"Yoon Suk Yeol\" Russia --rollup country",
           },
       .run = RunPath,
   };

@@ -144,6 +144,7 @@ int RunTimeline(const Context& ctx, const ParsedArgs& args) {
   if (!filter.ok()) return usage(filter.status());
   *request.mutable_filter() = *filter;
   if (absl::Status s = SetAsOf(args, &request); !s.ok()) return usage(s);
+  if (absl::Status s = SetRollup(args, &request); !s.ok()) return usage(s);
   auto by = ParseGranularity(args.Get("by", "month"));
   if (!by.ok()) return usage(by.status());
   request.set_granularity(*by);
@@ -268,8 +269,8 @@ int RunProfile(const Context& ctx, const ParsedArgs& args) {
   auto top = ParseIntOption("top", args.Get("top", std::to_string(kDefaultTop)), 1, 100);
   if (!top.ok()) return UsageError("profile", Message(top.status()));
   request.set_top(static_cast<int32_t>(*top));
-  if (absl::Status s = SetAsOf(args, &request); !s.ok()) {
-    return UsageError("profile", std::string(s.message()));
+  for (absl::Status s : {SetAsOf(args, &request), SetRollup(args, &request)}) {
+    if (!s.ok()) return UsageError("profile", std::string(s.message()));
   }
   request.set_count_sources(args.Has("sources"));
   // Only --json prints the aliases of the entity and its counterparts.
@@ -311,6 +312,7 @@ Command TimelineCommand() {
               {"sources", "",
                "count each period's independent sources (publishers) in a SOURCES\n"
                "column (reads every statement of the window)"},
+              RollupOption(),
               AsOfOption(),
               {"id", "", "A and B are entity ids"},
               {"json", "", "print the server's answers as JSON lines (one per page)"},
@@ -320,6 +322,7 @@ Command TimelineCommand() {
               "timeline Russia \"North Korea\" --by month",
               "timeline \"South Korea\" \"North Korea\" --by week --since 2024-10 --quad vx,mx",
               "timeline Russia Ukraine --by year --limit 0",
+              "timeline \"South Korea\" \"North Korea\" --rollup country --by year",
           },
       .run = RunTimeline,
   };
@@ -328,12 +331,16 @@ Command TimelineCommand() {
 Command ProfileCommand() {
   return {
       .name = "profile",
-      .synopsis = "profile NAME [--top N] [--sources] [--exact] [--id] [--json]",
+      .synopsis =
+          "profile NAME [--top N] [--sources] [--rollup country|parent] [--exact] [--id] "
+          "[--json]",
       .summary = "An entity's statements, degree, dates, quad mix and top counterparts",
       .details =
           "NAME is a name or alias, or an id with --id. The profile counts all of the\n"
           "entity's statements, from summaries the server keeps: the filter options of\n"
-          "the other commands do not apply.\n",
+          "the other commands do not apply. With --rollup it profiles the entity's group\n"
+          "today (a minister's country, say), counterparts as groups, counted from every\n"
+          "member's statements rather than the summaries: slower on a large group.\n",
       .options =
           {
               {"top", "N",
@@ -342,13 +349,14 @@ Command ProfileCommand() {
               {"sources", "",
                "count the independent sources (publishers) of the entity and of each\n"
                "counterpart (reads every statement of the entity, its whole history)"},
+              RollupOption(),
               AsOfOption(),
               {"exact", "", "match NAME exactly, byte for byte, not by alias"},
               {"id", "", "NAME is an entity id"},
               {"json", "", "print the server's answer as one JSON object"},
           },
       .examples = {"profile China --top 5", "profile \"North Korea\" --sources",
-                   "profile \"North Korea\" --json"},
+                   "profile \"North Korea\" --json", "profile Russia --rollup country"},
       .run = RunProfile,
   };
 }

@@ -35,6 +35,7 @@ absl::Status BuildRequest(const ParsedArgs& args, v1::ListStatementsRequest* req
   auto filter = ParseFilter(args);
   if (!filter.ok()) return filter.status();
   *request->mutable_filter() = *filter;
+  if (absl::Status s = SetRollup(args, request); !s.ok()) return s;
   return SetAsOf(args, request);
 }
 
@@ -162,6 +163,7 @@ Command StatementsCommand() {
           },
           {
               {"limit", "N", "print at most N statements (default 50)"},
+              RollupOption(),
               AsOfOption(),
               {"id", "", "NAME is an entity id"},
               {"json", "", "print one JSON object per line instead of a table"},
@@ -172,6 +174,7 @@ Command StatementsCommand() {
               "statements \"north korea\" --code 07 --min-confidence 0.9",
               "statements China --quad vx,mx --modality asserted,denied --until 2024",
               "statements --id 4 --limit 1000 --json > statements.jsonl",
+              "statements Russia --rollup country --code 19 --since 2014",
           },
       .run = RunStatements,
   };

@@ -4,6 +4,7 @@
 #include <grpc/grpc_security.h>
 #include <grpc/slice.h>
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_context.h>
 #include <netinet/in.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -14,6 +15,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -137,10 +140,23 @@ absl::string_view SliceView(const grpc_slice& s) {
                           GRPC_SLICE_LENGTH(s));
 }
 
+// The token of "Bearer TOKEN" (the scheme in any case, blanks around), or
+// UNAUTHENTICATED saying what the value should be.
+absl::StatusOr<absl::string_view> BearerToken(absl::string_view authorization) {
+  absl::string_view value = absl::StripAsciiWhitespace(authorization);
+  constexpr absl::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(value, kScheme)) {
+    return absl::UnauthenticatedError("authorization metadata must be 'Bearer TOKEN'");
+  }
+  return absl::StripLeadingAsciiWhitespace(value.substr(kScheme.size()));
+}
+
+using SharedTokens = std::shared_ptr<const TokenTable>;
+
 // The C processor gRPC's server auth filter runs on every call.
 void ProcessCall(void* state, grpc_auth_context* /*context*/, const grpc_metadata* md,
                  size_t num_md, grpc_process_auth_metadata_done_cb done, void* user_data) {
-  const auto* tokens = static_cast<const TokenTable*>(state);
+  const TokenTable* tokens = static_cast<const SharedTokens*>(state)->get();
   absl::string_view path;
   // Every authorization header, to be consumed: with two, which one a
   // check reads is a guess, and the other would reach the handlers.
@@ -164,12 +180,15 @@ void ProcessCall(void* state, grpc_auth_context* /*context*/, const grpc_metadat
                        authorization_md.empty() ? "" : SliceView(authorization_md[0].value));
   }
   const std::string message(status.message());
-  // The tokens are consumed so that no service, log or interceptor sees them.
-  done(user_data, authorization_md.data(), authorization_md.size(), nullptr, 0,
+  // A refused call's tokens are consumed here. An admitted call's one token
+  // stays, for the CallerInterceptor to turn into the caller's name before
+  // any handler runs (see auth.h): no service or log sees it either way.
+  const size_t consumed = status.ok() ? 0 : authorization_md.size();
+  done(user_data, authorization_md.data(), consumed, nullptr, 0,
        static_cast<grpc_status_code>(status.code()), status.ok() ? nullptr : message.c_str());
 }
 
-void DestroyTokens(void* state) { delete static_cast<TokenTable*>(state); }
+void DestroyTokens(void* state) { delete static_cast<SharedTokens*>(state); }
 
 // ServerCredentials over a core grpc_server_credentials that we build
 // ourselves, so that the token processor can be attached to plaintext
@@ -179,7 +198,7 @@ class AccessCredentials final : public grpc::ServerCredentials {
   // The base class constructor initialises gRPC, which must precede any
   // core credentials call: hence they are made here, not by the caller.
   AccessCredentials(const std::string* cert_pem, const std::string* key_pem,
-                    const std::string* client_ca_pem, std::unique_ptr<TokenTable> tokens) {
+                    const std::string* client_ca_pem, SharedTokens tokens) {
     if (cert_pem == nullptr) {
       core_ = grpc_insecure_server_credentials_create();
     } else {
@@ -192,7 +211,8 @@ class AccessCredentials final : public grpc::ServerCredentials {
     }
     if (tokens != nullptr) {
       grpc_server_credentials_set_auth_metadata_processor(
-          core_, grpc_auth_metadata_processor{&ProcessCall, &DestroyTokens, tokens.release()});
+          core_, grpc_auth_metadata_processor{&ProcessCall, &DestroyTokens,
+                                              new SharedTokens(std::move(tokens))});
     }
   }
   ~AccessCredentials() override { grpc_server_credentials_release(core_); }
@@ -298,13 +318,9 @@ absl::Status Authorize(const TokenTable& tokens, absl::string_view full_method,
         "this server requires a token: send metadata 'authorization: Bearer TOKEN' "
         "(entente --token, or $ENTENTE_TOKEN)");
   }
-  absl::string_view value = absl::StripAsciiWhitespace(authorization);
-  constexpr absl::string_view kScheme = "bearer ";
-  if (value.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(value, kScheme)) {
-    return absl::UnauthenticatedError("authorization metadata must be 'Bearer TOKEN'");
-  }
-  value = absl::StripLeadingAsciiWhitespace(value.substr(kScheme.size()));
-  const TokenEntry* entry = tokens.Find(value);
+  auto token = BearerToken(authorization);
+  if (!token.ok()) return token.status();
+  const TokenEntry* entry = tokens.Find(*token);
   if (entry == nullptr) return absl::UnauthenticatedError("the bearer token is not valid");
   if (entry->role < rule.role) {
     return absl::PermissionDeniedError(absl::StrCat(full_method, " requires role ",
@@ -364,8 +380,7 @@ std::string InsecureRemoteWarning(absl::string_view listen, const AccessOptions&
       ". Use only on a network you trust.");
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const AccessOptions& o) {
+absl::StatusOr<ServerAccess> MakeServerAccess(const AccessOptions& o) {
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
     return absl::InvalidArgumentError(o.tls_cert_file.empty()
                                           ? "--tls_key is set without --tls_cert"
@@ -392,16 +407,75 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     auto parsed = ParseCert("--tls_client_ca", o.tls_client_ca_file, client_ca_pem);
     if (!parsed.ok()) return parsed.status();
   }
-  std::unique_ptr<TokenTable> tokens;
+  ServerAccess access;
   if (!o.tokens_file.empty()) {
     auto table = TokenTable::Load(o.tokens_file);
     if (!table.ok()) return table.status();
-    tokens = std::make_unique<TokenTable>(std::move(*table));
+    access.tokens = std::make_shared<const TokenTable>(std::move(*table));
   }
   const bool tls = !o.tls_cert_file.empty();
-  return std::shared_ptr<grpc::ServerCredentials>(std::make_shared<AccessCredentials>(
+  access.credentials = std::make_shared<AccessCredentials>(
       tls ? &cert_pem : nullptr, tls ? &key_pem : nullptr,
-      o.tls_client_ca_file.empty() ? nullptr : &client_ca_pem, std::move(tokens)));
+      o.tls_client_ca_file.empty() ? nullptr : &client_ca_pem, access.tokens);
+  return access;
+}
+
+const TokenEntry* TokenOf(const TokenTable& tokens, absl::string_view authorization) {
+  auto token = BearerToken(authorization);
+  return token.ok() ? tokens.Find(*token) : nullptr;
+}
+
+namespace {
+
+constexpr absl::string_view kAuthorizationKey = "authorization";
+
+// See CallerInterceptorFactory.
+class CallerInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit CallerInterceptor(const TokenTable* tokens) : tokens_(tokens) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using Hook = grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(Hook::POST_RECV_INITIAL_METADATA)) {
+      Identify(methods->GetRecvInitialMetadata());
+    }
+    methods->Proceed();
+  }
+
+ private:
+  // `md` is the map the handler's ServerContext::client_metadata() gives.
+  void Identify(std::multimap<grpc::string_ref, grpc::string_ref>* md) {
+    if (md == nullptr) return;
+    const auto [begin, end] =
+        md->equal_range(grpc::string_ref(kAuthorizationKey.data(), kAuthorizationKey.size()));
+    // The processor admits a call with at most one token.
+    if (tokens_ != nullptr && begin != end && std::next(begin) == end) {
+      const grpc::string_ref value = begin->second;
+      if (const TokenEntry* e = TokenOf(*tokens_, absl::string_view(value.data(), value.size()))) {
+        name_ = e->name;
+      }
+    }
+    md->erase(begin, end);
+    md->erase(grpc::string_ref(kCallerMetadataKey));
+    // The map holds references: name_ lives as long as the call.
+    if (!name_.empty()) md->emplace(grpc::string_ref(kCallerMetadataKey), grpc::string_ref(name_));
+  }
+
+  const TokenTable* const tokens_;  // null: no tokens
+  std::string name_;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor* CallerInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* /*info*/) {
+  return new CallerInterceptor(tokens_.get());
+}
+
+std::string CallerName(const grpc::ServerContextBase& ctx) {
+  const auto& md = ctx.client_metadata();
+  const auto it = md.find(grpc::string_ref(kCallerMetadataKey));
+  return it == md.end() ? "" : std::string(it->second.data(), it->second.size());
 }
 
 }  // namespace entente::service

@@ -16,6 +16,14 @@
 // attached through the C core API to grpc_insecure_server_credentials_create(),
 // whose server auth filter runs it like for TLS (see AccessCredentials in
 // auth.cc). Tokens therefore work with and without TLS.
+//
+// Who called (the token's name, which merges and memberships record,
+// groups.proto): the processor cannot hand it to the call, since the auth
+// context it may write to is the connection's, shared by every call on it,
+// and it cannot add metadata. So it leaves a valid token in the call's metadata, and the
+// CallerInterceptor below, which runs on each call before its handler,
+// replaces it with the name: handlers read CallerName() and never see a
+// token.
 #ifndef ENTENTE_SERVICE_AUTH_H_
 #define ENTENTE_SERVICE_AUTH_H_
 
@@ -26,8 +34,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "grpcpp/support/server_interceptor.h"
 
 namespace grpc {
+class ServerContextBase;
 class ServerCredentials;
 }
 
@@ -82,6 +92,11 @@ class TokenTable {
 
 inline constexpr size_t kMinTokenLength = 16;
 
+// The entry of the token that `authorization` ("Bearer TOKEN", the call's
+// authorization metadata) presents, or null if it presents none of
+// `tokens`.
+const TokenEntry* TokenOf(const TokenTable& tokens, absl::string_view authorization);
+
 // The decision for one call: OK, UNAUTHENTICATED (no or unknown token) or
 // PERMISSION_DENIED (naming the role needed). `authorization` is the value
 // of the call's authorization metadata ("" when absent). Never echoes the
@@ -112,12 +127,42 @@ absl::Status CheckListenAllowed(absl::string_view listen, const AccessOptions& o
 // listen on `listen`; "" when it is not needed.
 std::string InsecureRemoteWarning(absl::string_view listen, const AccessOptions& options);
 
-// Credentials for the listening port: TLS when a cert is given, tokens when
-// a tokens file is. InvalidArgument naming the flag and file for a missing,
-// unreadable or malformed file, a key that does not match its certificate,
-// or a cert without key (or the reverse).
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const AccessOptions& options);
+// What the listening port checks: its credentials (TLS when a cert is
+// given, tokens when a tokens file is) and the tokens they check, which the
+// CallerInterceptorFactory needs too (null without a tokens file).
+struct ServerAccess {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  std::shared_ptr<const TokenTable> tokens;
+};
+
+// InvalidArgument naming the flag and file for a missing, unreadable or
+// malformed file, a key that does not match its certificate, or a cert
+// without key (or the reverse).
+absl::StatusOr<ServerAccess> MakeServerAccess(const AccessOptions& options);
+
+// The metadata key under which the CallerInterceptor gives handlers the
+// caller's token name. A client's own entries of it are removed.
+inline constexpr char kCallerMetadataKey[] = "entente-caller";
+
+// On every call, before its handler: removes the authorization metadata
+// (the token, checked already by the credentials' processor) and any
+// kCallerMetadataKey the client sent, and puts the name of the call's token
+// under kCallerMetadataKey. `tokens` null (no tokens file): no name.
+class CallerInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit CallerInterceptorFactory(std::shared_ptr<const TokenTable> tokens)
+      : tokens_(std::move(tokens)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override;
+
+ private:
+  const std::shared_ptr<const TokenTable> tokens_;
+};
+
+// The name of the token the call was made with: "" when the server checks
+// no tokens or the token's line names no one. For what a write records as
+// its author (merges, memberships).
+std::string CallerName(const grpc::ServerContextBase& ctx);
 
 }  // namespace entente::service
 

@@ -141,6 +141,29 @@ graph::Granularity FromProto(v1::Granularity g) {
 
 model::Date FromProto(const v1::Date& d) { return {d.year(), d.month(), d.day()}; }
 
+absl::StatusOr<model::Rollup> FromProto(v1::Rollup r) {
+  switch (r) {
+    case v1::ROLLUP_UNSPECIFIED:
+      return model::Rollup::kNone;
+    case v1::ROLLUP_COUNTRY:
+      return model::Rollup::kCountry;
+    case v1::ROLLUP_PARENT:
+      return model::Rollup::kParent;
+    default:
+      return model::InvalidArgument(
+          {{"rollup", absl::StrCat(static_cast<int>(r),
+                                   " is not a Rollup: give ROLLUP_UNSPECIFIED (none), "
+                                   "ROLLUP_COUNTRY or ROLLUP_PARENT")}});
+  }
+}
+
+void CheckNameLength(const std::string& field, const std::string& name,
+                     std::vector<model::FieldViolation>* out) {
+  if (name.size() <= graph::kMaxNameBytes) return;
+  out->push_back(
+      {field, absl::StrCat("is ", name.size(), " bytes; at most ", graph::kMaxNameBytes)});
+}
+
 model::EntityRef FromProto(const v1::EntityRef& r) {
   model::EntityRef out;
   out.id = r.id();
@@ -246,6 +269,41 @@ void ToProto(const graph::StatementView& v, v1::Statement* out, v1::StatementVie
     if (s.reported.sources != 0) r->set_sources(s.reported.sources);
     if (s.reported.articles != 0) r->set_articles(s.reported.articles);
   }
+}
+
+namespace {
+
+void ToRef(const std::map<model::EntityId, model::Entity>& entities, model::EntityId id,
+           v1::EntityRef* out) {
+  const auto it = entities.find(id);
+  if (it != entities.end()) return ToRef(it->second, out);
+  out->set_id(id);
+}
+
+}  // namespace
+
+void ToProto(const model::Membership& m, const std::map<model::EntityId, model::Entity>& entities,
+             v1::Membership* out) {
+  ToRef(entities, m.member, out->mutable_member());
+  ToRef(entities, m.parent, out->mutable_parent());
+  out->set_role(m.role);
+  // Year 0 is an open end: left unset.
+  if (m.since.year != 0) *out->mutable_since() = DateProto(m.since);
+  if (m.until.year != 0) *out->mutable_until() = DateProto(m.until);
+  out->set_origin(m.origin);
+  out->set_recorded_at_micros(m.recorded_micros);
+}
+
+void ToProto(const model::EntityMerge& m, const std::map<model::EntityId, model::Entity>& entities,
+             v1::EntityMerge* out) {
+  out->set_id(m.id);
+  ToRef(entities, m.from, out->mutable_from());
+  ToRef(entities, m.into, out->mutable_into());
+  out->set_reason(m.reason);
+  out->set_merged_by(m.merged_by);
+  out->set_merged_at_micros(m.merged_micros);
+  out->set_undone_at_micros(m.undone_micros);
+  out->set_undone_by(m.undone_by);
 }
 
 namespace {
@@ -383,7 +441,14 @@ uint64_t PageFingerprint(const v1::ListClaimsRequest& request) {
   return Fingerprint(query);
 }
 
-std::string EncodeClaimsPageToken(uint64_t fingerprint, uint64_t offset) {
+uint64_t PageFingerprint(const v1::ListMembershipsRequest& request) {
+  v1::ListMembershipsRequest query = request;
+  query.clear_page_size();
+  query.clear_page_token();
+  return Fingerprint(query);
+}
+
+std::string EncodeOffsetPageToken(uint64_t fingerprint, uint64_t offset) {
   return absl::WebSafeBase64Escape(absl::StrCat("c1:", absl::Hex(fingerprint), ":", offset));
 }
 
@@ -421,7 +486,7 @@ std::string OtherQuery(absl::string_view keep) {
 
 }  // namespace
 
-absl::StatusOr<uint64_t> DecodeClaimsPageToken(const std::string& token, uint64_t fingerprint) {
+absl::StatusOr<uint64_t> DecodeOffsetPageToken(const std::string& token, uint64_t fingerprint) {
   uint64_t offset = 0;
   absl::Status s =
       ReadToken(token, "c1", fingerprint,
@@ -485,8 +550,8 @@ absl::StatusOr<storage::EdgePosition> DecodePageToken(const std::string& token,
   storage::EdgePosition p;
   absl::Status s = ReadToken(
       token, "2", fingerprint,
-      OtherQuery(
-          "the entity, direction, name resolution and filter of the request that returned it"),
+      OtherQuery("the entity, direction, name resolution, filter and rollup of the request that "
+                 "returned it"),
       [&](const std::vector<absl::string_view>& f) {
         return f.size() == 2 && absl::SimpleAtoi(f[0], &p.day) &&
                absl::SimpleAtoi(f[1], &p.statement);

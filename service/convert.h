@@ -3,12 +3,14 @@
 #define ENTENTE_SERVICE_CONVERT_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
-
 #include "entente/v1/graph.pb.h"
+#include "entente/v1/groups.pb.h"
 #include "entente/v1/ingest.pb.h"
 #include "entente/v1/statement.pb.h"
 #include "graph/reader.h"
@@ -23,6 +25,13 @@ model::NameResolution FromProto(v1::NameResolution r);
 model::Direction FromProto(v1::Direction d);
 graph::EdgeFilter FromProto(const v1::EdgeFilter& f);
 graph::Granularity FromProto(v1::Granularity g);
+// InvalidArgument naming rollup for a value graph.proto does not define
+// (proto3 keeps an unknown enum value as a number).
+absl::StatusOr<model::Rollup> FromProto(v1::Rollup r);
+// A violation of `field` when `name` is longer than any stored name can be
+// (graph::kMaxNameBytes): refused before the server folds megabytes.
+void CheckNameLength(const std::string& field, const std::string& name,
+                     std::vector<model::FieldViolation>* out);
 // Microseconds since the Unix epoch of a request's as_of; InvalidArgument
 // (the caller names the field) outside years 1..9999 or with nanos outside
 // 0..999,999,999.
@@ -47,6 +56,12 @@ graph::StatementDetail DetailOf(v1::StatementView view);
 // UNSPECIFIED is FULL.
 void ToProto(const graph::StatementView& v, v1::Statement* out,
              v1::StatementView view = v1::STATEMENT_VIEW_FULL);
+// Who is who (groups.proto). `entities` holds every entity they name, as
+// stored (graph::GroupsAnswer::entities); one missing is named by id only.
+void ToProto(const model::Membership& m, const std::map<model::EntityId, model::Entity>& entities,
+             v1::Membership* out);
+void ToProto(const model::EntityMerge& m, const std::map<model::EntityId, model::Entity>& entities,
+             v1::EntityMerge* out);
 
 // The heap bytes a response message holds: what protobuf's SpaceUsedLong()
 // reports, estimated from the fields these messages have instead of by
@@ -77,11 +92,13 @@ absl::StatusOr<graph::FeedCursor> DecodeFeedCursor(const std::string& cursor, ui
 absl::StatusOr<storage::EdgePosition> DecodePageToken(const std::string& token,
                                                       uint64_t fingerprint);
 
-// ListClaims' page tokens: the fingerprint of the request (all but
-// page_size and page_token) and how many claims the pages before held.
+// The page tokens of ListClaims and ListMemberships: the fingerprint of the
+// request (all but page_size and page_token) and how many items the pages
+// before held.
 uint64_t PageFingerprint(const v1::ListClaimsRequest& request);
-std::string EncodeClaimsPageToken(uint64_t fingerprint, uint64_t offset);
-absl::StatusOr<uint64_t> DecodeClaimsPageToken(const std::string& token, uint64_t fingerprint);
+uint64_t PageFingerprint(const v1::ListMembershipsRequest& request);
+std::string EncodeOffsetPageToken(uint64_t fingerprint, uint64_t offset);
+absl::StatusOr<uint64_t> DecodeOffsetPageToken(const std::string& token, uint64_t fingerprint);
 
 void ToProto(const storage::ClaimRow& c, v1::Claim* out);
 

@@ -23,9 +23,9 @@ int OrDefault(int v, int def) { return v == 0 ? def : v; }
 // No stored name is longer than kMaxNameBytes, so a longer one cannot
 // match; refusing it up front spares the server folding megabytes.
 grpc::Status CheckName(const std::string& field, const std::string& name) {
-  if (name.size() <= graph::kMaxNameBytes) return grpc::Status::OK;
-  return BadRequest({{field, "is " + std::to_string(name.size()) + " bytes; at most " +
-                                 std::to_string(graph::kMaxNameBytes)}});
+  std::vector<model::FieldViolation> violations;
+  CheckNameLength(field, name, &violations);
+  return violations.empty() ? grpc::Status::OK : BadRequest(violations);
 }
 
 // Where a page starts: nowhere without a token; else the token's position,
@@ -49,6 +49,16 @@ grpc::Status AsOfOf(const Request& req, std::optional<int64_t>* as_of) {
   auto micros = MicrosOf(req.as_of());
   if (!micros.ok()) return BadRequest({{"as_of", std::string(micros.status().message())}});
   *as_of = *micros;
+  return grpc::Status::OK;
+}
+
+// A query request's rollup into `*rollup`; an unknown value is
+// INVALID_ARGUMENT naming it.
+template <typename Request>
+grpc::Status RollupOf(const Request& req, model::Rollup* rollup) {
+  auto r = FromProto(req.rollup());
+  if (!r.ok()) return ToGrpcStatus(r.status());
+  *rollup = *r;
   return grpc::Status::OK;
 }
 
@@ -153,6 +163,7 @@ grpc::Status GraphServiceImpl::ListStatements(grpc::ServerContext*,
   q.page_size = req->page_size() == 0 ? 50 : req->page_size();
   q.detail = DetailOf(req->statement_view());
   if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
+  if (grpc::Status s = RollupOf(*req, &q.rollup); !s.ok()) return s;
   const uint64_t fingerprint = PageFingerprint(*req);
   if (grpc::Status s = ResumePoint(req->page_token(), fingerprint, &q.resume_after); !s.ok()) {
     return s;
@@ -200,6 +211,7 @@ grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::Trav
   q.limits.evidence_per_edge = req->nodes_only() ? 0 : OrDefault(req->evidence_per_edge(), 3);
   q.count_sources = req->count_sources();
   if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
+  if (grpc::Status s = RollupOf(*req, &q.rollup); !s.ok()) return s;
   auto temporal = TemporalFromProto(*req);
   if (!temporal.ok()) return ToGrpcStatus(temporal.status());
   q.temporal = *temporal;
@@ -253,6 +265,7 @@ grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::Fin
   q.max_hops = OrDefault(req->max_hops(), 4);
   q.count_sources = req->count_sources();
   if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
+  if (grpc::Status s = RollupOf(*req, &q.rollup); !s.ok()) return s;
   q.max_paths = OrDefault(req->max_paths(), 5);
   q.evidence_per_hop = OrDefault(req->evidence_per_hop(), 3);
   auto temporal = TemporalFromProto(*req);
@@ -372,6 +385,7 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
   q.detail = DetailOf(req->statement_view());
   q.count_sources = req->count_sources();
   if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
+  if (grpc::Status s = RollupOf(*req, &q.rollup); !s.ok()) return s;
   const uint64_t fingerprint = PageFingerprint(*req);
   if (grpc::Status s = ResumePoint(req->page_token(), fingerprint, &q.resume_after); !s.ok()) {
     return s;
@@ -420,6 +434,7 @@ grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext* ctx,
   q.top = OrDefault(req->top(), q.top);
   q.count_sources = req->count_sources();
   if (grpc::Status s = AsOfOf(*req, &q.as_of_micros); !s.ok()) return s;
+  if (grpc::Status s = RollupOf(*req, &q.rollup); !s.ok()) return s;
   auto answer = reader_->Profile(q, StopOf(ctx), &memory);
   if (!answer.ok()) return ToGrpcStatus(answer.status());
   const graph::EntityProfile& p = answer->profile;
@@ -472,7 +487,7 @@ grpc::Status GraphServiceImpl::ListClaims(grpc::ServerContext* ctx,
   q.page_size = OrDefault(req->page_size(), 50);
   const uint64_t fingerprint = PageFingerprint(*req);
   if (!req->page_token().empty()) {
-    auto offset = DecodeClaimsPageToken(req->page_token(), fingerprint);
+    auto offset = DecodeOffsetPageToken(req->page_token(), fingerprint);
     if (!offset.ok()) return BadRequest({{"page_token", std::string(offset.status().message())}});
     q.offset = *offset;
   }
@@ -494,7 +509,7 @@ grpc::Status GraphServiceImpl::ListClaims(grpc::ServerContext* ctx,
     }
   }
   if (answer->next_offset) {
-    resp->set_next_page_token(EncodeClaimsPageToken(fingerprint, *answer->next_offset));
+    resp->set_next_page_token(EncodeOffsetPageToken(fingerprint, *answer->next_offset));
   }
   return grpc::Status::OK;
 }

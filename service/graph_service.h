@@ -35,6 +35,11 @@ class GraphServiceImpl final : public v1::GraphService::Service {
                           v1::ListClaimsResponse* resp) override;
   grpc::Status GetClaim(grpc::ServerContext* ctx, const v1::GetClaimRequest* req,
                         v1::GetClaimResponse* resp) override;
+  // In groups_service.cc, with the writes of who is who.
+  grpc::Status ListMerges(grpc::ServerContext* ctx, const v1::ListMergesRequest* req,
+                          v1::ListMergesResponse* resp) override;
+  grpc::Status ListMemberships(grpc::ServerContext* ctx, const v1::ListMembershipsRequest* req,
+                               v1::ListMembershipsResponse* resp) override;
 
  private:
   const graph::GraphReader* const reader_;

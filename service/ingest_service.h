@@ -4,6 +4,7 @@
 
 #include "entente/v1/ingest.grpc.pb.h"
 #include "graph/ingestor.h"
+#include "graph/reader.h"
 #include "service/json_log.h"
 #include "service/metrics.h"
 
@@ -17,11 +18,12 @@ inline constexpr int kMaxRetractDocuments = 100;
 // Stateless: handlers run concurrently; the Ingestor serialises the writes.
 class IngestServiceImpl final : public v1::IngestService::Service {
  public:
+  // `reader` resolves the names that the writes of who is who give.
   // `metrics`, if not null, counts the statements' outcomes; retractions are
   // logged to stderr in `log_format`.
-  explicit IngestServiceImpl(graph::Ingestor* ingestor, Metrics* metrics = nullptr,
-                             LogFormat log_format = LogFormat::kText)
-      : ingestor_(ingestor), metrics_(metrics), log_format_(log_format) {}
+  IngestServiceImpl(graph::Ingestor* ingestor, const graph::GraphReader* reader,
+                    Metrics* metrics = nullptr, LogFormat log_format = LogFormat::kText)
+      : ingestor_(ingestor), reader_(reader), metrics_(metrics), log_format_(log_format) {}
 
   grpc::Status Ingest(grpc::ServerContext* ctx, const v1::IngestRequest* req,
                       v1::IngestResponse* resp) override;
@@ -30,9 +32,19 @@ class IngestServiceImpl final : public v1::IngestService::Service {
                             v1::IngestResponse* resp) override;
   grpc::Status Retract(grpc::ServerContext* ctx, const v1::RetractRequest* req,
                        v1::RetractResponse* resp) override;
+  // Who is who (groups.proto), in groups_service.cc.
+  grpc::Status SetMembership(grpc::ServerContext* ctx, const v1::SetMembershipRequest* req,
+                             v1::SetMembershipResponse* resp) override;
+  grpc::Status RemoveMembership(grpc::ServerContext* ctx, const v1::RemoveMembershipRequest* req,
+                                v1::RemoveMembershipResponse* resp) override;
+  grpc::Status MergeEntities(grpc::ServerContext* ctx, const v1::MergeEntitiesRequest* req,
+                             v1::MergeEntitiesResponse* resp) override;
+  grpc::Status UnmergeEntities(grpc::ServerContext* ctx, const v1::UnmergeEntitiesRequest* req,
+                               v1::UnmergeEntitiesResponse* resp) override;
 
  private:
   graph::Ingestor* const ingestor_;
+  const graph::GraphReader* const reader_;
   Metrics* const metrics_;
   const LogFormat log_format_;
 };

@@ -35,13 +35,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   if (absl::Status allowed = CheckListenAllowed(options.listen, options.access); !allowed.ok()) {
     return allowed;
   }
-  auto credentials = MakeServerCredentials(options.access);
-  if (!credentials.ok()) return credentials.status();
+  auto access = MakeServerAccess(options.access);
+  if (!access.ok()) return access.status();
   std::unique_ptr<Server> s(new Server());
   s->health_ = std::make_unique<HealthServiceImpl>();
   s->metrics_ = std::make_unique<Metrics>();
   s->ingest_ =
-      std::make_unique<IngestServiceImpl>(ingestor, s->metrics_.get(), options.log_format);
+      std::make_unique<IngestServiceImpl>(ingestor, reader, s->metrics_.get(), options.log_format);
   s->graph_ = std::make_unique<GraphServiceImpl>(reader);
   if (options.store != nullptr) {
     s->admin_ = std::make_unique<AdminServiceImpl>(options.store, options.backup_dir);
@@ -72,7 +72,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               kMaxIdleThreads);
-  builder.AddListeningPort(options.listen, *credentials, &s->port_);
+  builder.AddListeningPort(options.listen, access->credentials, &s->port_);
   // gRPC enables SO_REUSEPORT by default: a second server on a port in use
   // would start, and the kernel would split connections between two
   // servers with different data. Refuse instead.
@@ -93,6 +93,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
     observer.log_sink = options.log_sink;
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
     factories.push_back(std::make_unique<RpcObserverFactory>(std::move(observer)));
+    // Every call's token becomes its caller's name before a handler runs.
+    factories.push_back(std::make_unique<CallerInterceptorFactory>(access->tokens));
     builder.experimental().SetInterceptorCreators(std::move(factories));
   }
   builder.RegisterService(s->health_.get());

@@ -12,7 +12,10 @@ client works. This module shows the parts a caller has to get right:
   GetRelationTimeline and the streamed Traverse;
 * claims (docs/claims.md): ListClaims over every page, GetClaim with the
   statements that assert and deny a claim, and the filter's min_sources
-  and contested, which need a server started with --claims.
+  and contested, which need a server started with --claims;
+* who is who (groups.proto): merges of entities that are one, and
+  memberships, which the queries' ``rollup=`` follows ("country": a
+  minister seen as her country; "parent": one step up).
 
 It needs Debian's python3-grpcio and python3-protobuf (run it with
 /usr/bin/python3) and the generated modules: run ``generate.sh`` first. They
@@ -49,6 +52,7 @@ from google.protobuf import json_format  # noqa: E402
 
 try:
     from entente.v1 import claims_pb2, filter_pb2, graph_pb2, graph_pb2_grpc  # noqa: E402
+    from entente.v1 import groups_pb2  # noqa: E402
     from entente.v1 import ingest_pb2, ingest_pb2_grpc, statement_pb2  # noqa: E402
     from google.rpc import error_details_pb2, status_pb2  # noqa: E402
     from google.protobuf import timestamp_pb2  # noqa: E402
@@ -256,6 +260,30 @@ TEMPORAL_MODES = {
 }
 
 
+# Rollup by name, as the query methods' ``rollup`` and the command line take
+# it. None (or "none") is ROLLUP_UNSPECIFIED: every entity as itself.
+ROLLUPS = {
+    "none": graph_pb2.ROLLUP_UNSPECIFIED,
+    "country": graph_pb2.ROLLUP_COUNTRY,
+    "parent": graph_pb2.ROLLUP_PARENT,
+}
+
+
+def rollup_value(rollup: Optional[str]) -> int:
+    """The Rollup of a name of ROLLUPS (None: none); ValueError otherwise.
+
+    Under "country" a query sees each entity as the top of its chain of
+    memberships on each statement's day (a minister as her country), under
+    "parent" as the entity it belongs to. The entities a query names are
+    taken as their group today; statements still name who acted.
+    """
+    if rollup is None:
+        return graph_pb2.ROLLUP_UNSPECIFIED
+    if rollup not in ROLLUPS:
+        raise ValueError(f"rollup: {rollup!r} is not one of {', '.join(ROLLUPS)}")
+    return ROLLUPS[rollup]
+
+
 def timestamp(when) -> timestamp_pb2.Timestamp:
     """A Timestamp for ``as_of``: from a datetime (naive means UTC), or an
     RFC 3339 string ("2026-11-28T12:00:00Z")."""
@@ -451,16 +479,20 @@ class Client:
 
     def iter_statements(self, entity, direction=graph_pb2.BOTH,
                         filter: Optional[filter_pb2.EdgeFilter] = None,
-                        page_size: int = 50, as_of=None) -> Iterator[statement_pb2.Statement]:
+                        page_size: int = 50, as_of=None,
+                        rollup: Optional[str] = None) -> Iterator[statement_pb2.Statement]:
         """An entity's statements, newest first, fetching page after page.
 
         Each ListStatements response carries a next_page_token; sending it
         back with the same request gets the next page, until it is empty.
         ``as_of`` (a datetime or an RFC 3339 string): the statements as the
-        server knew them then, later retractions included.
+        server knew them then, later retractions included. ``rollup``
+        ("country", "parent"; see rollup_value): the statements of the
+        entity's group, every member's on the days it belonged.
         """
         request = _as_of(graph_pb2.ListStatementsRequest(
-            entity=ref(entity), direction=direction, filter=filter, page_size=page_size), as_of)
+            entity=ref(entity), direction=direction, filter=filter, page_size=page_size,
+            rollup=rollup_value(rollup)), as_of)
         while True:
             response = self.graph.ListStatements(request, timeout=self.timeout)
             yield from response.statements
@@ -474,7 +506,8 @@ class Client:
                    count_sources: bool = False, as_of=None,
                    temporal: Optional[str] = None, start: Optional[str] = None,
                    max_gap_days: Optional[int] = None,
-                   direction=graph_pb2.BOTH) -> graph_pb2.FindPathsResponse:
+                   direction=graph_pb2.BOTH,
+                   rollup: Optional[str] = None) -> graph_pb2.FindPathsResponse:
         """The shortest paths between two entities (distance -1: none).
 
         ``count_sources``: fill each hop's ``sources`` (distinct independent
@@ -484,10 +517,12 @@ class Client:
         (arrival), "latest" (departure), "fastest" or "shortest"; ``start``
         (YYYY[-MM[-DD]]) starts the clock, ``max_gap_days`` bounds the days
         between two hops. Each hop then has its ``used_date``.
+        ``rollup``: paths between groups (see rollup_value).
         """
         request = graph_pb2.FindPathsRequest(
             max_hops=max_hops, direction=direction, filter=filter,
-            evidence_per_hop=evidence_per_hop, count_sources=count_sources)
+            evidence_per_hop=evidence_per_hop, count_sources=count_sources,
+            rollup=rollup_value(rollup))
         _as_of(request, as_of)
         if temporal is not None:
             if temporal not in TEMPORAL_MODES:
@@ -504,16 +539,19 @@ class Client:
 
     def relation_timeline(self, a, b, granularity=graph_pb2.MONTH,
                           filter: Optional[filter_pb2.EdgeFilter] = None,
-                          page_size: int = 50, count_sources: bool = False, as_of=None
+                          page_size: int = 50, count_sources: bool = False, as_of=None,
+                          rollup: Optional[str] = None
                           ) -> graph_pb2.GetRelationTimelineResponse:
         """Buckets of counts between a and b, and the first page of statements.
 
         ``count_sources``: fill each bucket's ``sources``. ``as_of``: as the
-        server knew it then (see iter_statements).
+        server knew it then (see iter_statements). ``rollup``: between the
+        groups of a and b (see rollup_value).
         """
         request = _as_of(graph_pb2.GetRelationTimelineRequest(
             a=ref(a), b=ref(b), granularity=granularity, filter=filter,
-            page_size=page_size, count_sources=count_sources), as_of)
+            page_size=page_size, count_sources=count_sources,
+            rollup=rollup_value(rollup)), as_of)
         return self.graph.GetRelationTimeline(request, timeout=self.timeout)
 
     def iter_claim_pages(self, entity=None, other=None, since: Optional[str] = None,
@@ -611,19 +649,97 @@ class Client:
     def traverse(self, seeds, max_depth: int = 2,
                  filter: Optional[filter_pb2.EdgeFilter] = None,
                  direction=graph_pb2.BOTH, count_sources: bool = False,
+                 rollup: Optional[str] = None,
                  **limits) -> Iterator[graph_pb2.TraverseResponse]:
         """The chunks of a Traverse stream, as they arrive.
 
         The stream ends with a chunk whose ``done`` is true; its
         ``truncated`` names the limit that cut the answer short, if any.
         ``limits``: max_nodes, max_edges, max_fanout, evidence_per_edge.
-        ``count_sources``: fill each edge's ``sources``.
+        ``count_sources``: fill each edge's ``sources``. ``rollup``: nodes
+        are groups (see rollup_value).
         Breaking out of the loop early cancels the call on the server.
         """
         request = graph_pb2.TraverseRequest(
             seeds=[ref(s) for s in seeds], max_depth=max_depth,
-            direction=direction, filter=filter, count_sources=count_sources, **limits)
+            direction=direction, filter=filter, count_sources=count_sources,
+            rollup=rollup_value(rollup), **limits)
         yield from self.graph.Traverse(request, timeout=self.timeout)
+
+    def entity_profile(self, entity, top: int = 10, rollup: Optional[str] = None
+                       ) -> graph_pb2.GetEntityProfileResponse:
+        """An entity's degree, dates, quad mix and top counterparts.
+
+        ``rollup``: the profile of its group today, counterparts as groups
+        (see rollup_value), counted from every member's statements.
+        """
+        request = graph_pb2.GetEntityProfileRequest(entity=ref(entity), top=top,
+                                                    rollup=rollup_value(rollup))
+        return self.graph.GetEntityProfile(request, timeout=self.timeout)
+
+    # -- Who is who ---------------------------------------------------------
+    #
+    # Entities are named as stored (a name, resolved by alias, or an id) and
+    # never created. Writes need the writer role on a server with tokens;
+    # the server records the caller's token name with them. Bad input is
+    # INVALID_ARGUMENT naming the field (see field_violations).
+
+    def merge(self, from_entity, into, reason: str) -> groups_pb2.EntityMerge:
+        """Merges ``from_entity`` into ``into``: every query then sees
+        ``into`` for both. ``reason`` is required. Returns the merge, whose
+        ``id`` unmerge() takes."""
+        request = ingest_pb2.MergeEntitiesRequest(into=ref(into), reason=reason)
+        # `from` is a Python keyword: set it with getattr/CopyFrom.
+        getattr(request, "from").CopyFrom(ref(from_entity))
+        return self.ingest_stub.MergeEntities(request, timeout=self.timeout).merge
+
+    def unmerge(self, merge_id: int) -> groups_pb2.EntityMerge:
+        """Undoes a merge: the queries answer as before it. NOT_FOUND naming
+        merge_id for an unknown id."""
+        request = ingest_pb2.UnmergeEntitiesRequest(merge_id=merge_id)
+        return self.ingest_stub.UnmergeEntities(request, timeout=self.timeout).merge
+
+    def merges(self) -> List[groups_pb2.EntityMerge]:
+        """Every merge, undone ones too (``undone_at_micros`` set), by id."""
+        response = self.graph.ListMerges(graph_pb2.ListMergesRequest(), timeout=self.timeout)
+        return list(response.merges)
+
+    def set_membership(self, member, parent, role: str = "", since: Optional[str] = None,
+                       until: Optional[str] = None, origin: str = ""
+                       ) -> groups_pb2.Membership:
+        """Records that ``member`` belongs to ``parent`` (replacing what was
+        recorded for the pair), from the first day of ``since`` to the last
+        of ``until`` (YYYY[-MM[-DD]]; None: open). ``origin`` defaults to
+        the caller's token name, else "rpc"."""
+        request = ingest_pb2.SetMembershipRequest(member=ref(member), parent=ref(parent),
+                                                  role=role, origin=origin)
+        if since:
+            request.since.CopyFrom(parse_date(since))
+        if until:
+            request.until.CopyFrom(parse_date(until))
+        return self.ingest_stub.SetMembership(request, timeout=self.timeout).membership
+
+    member = set_membership
+
+    def remove_membership(self, member, parent) -> None:
+        """Forgets that ``member`` belongs to ``parent`` (NOT_FOUND if it
+        was not recorded)."""
+        request = ingest_pb2.RemoveMembershipRequest(member=ref(member), parent=ref(parent))
+        self.ingest_stub.RemoveMembership(request, timeout=self.timeout)
+
+    def memberships(self, entity=None, page_size: int = 1000) -> List[groups_pb2.Membership]:
+        """The memberships ``entity`` is member or parent in (None: all),
+        every page, by member id then parent id."""
+        request = graph_pb2.ListMembershipsRequest(page_size=page_size)
+        if entity is not None:
+            request.entity.CopyFrom(ref(entity))
+        out = []
+        while True:
+            response = self.graph.ListMemberships(request, timeout=self.timeout)
+            out.extend(response.memberships)
+            if not response.next_page_token:
+                return out
+            request.page_token = response.next_page_token
 
 
 # ---------------------------------------------------------------------------
@@ -665,7 +781,7 @@ def _cmd_statements(client: Client, args) -> int:
                     min_sources=args.min_sources, contested=args.contested)
     n = 0
     for s in client.iter_statements(args.entity, direction, f, page_size=args.page_size,
-                                    as_of=args.as_of):
+                                    as_of=args.as_of, rollup=args.rollup):
         print(describe(s))
         n += 1
     print(f"{n} statement{'s' if n != 1 else ''}")
@@ -675,7 +791,7 @@ def _cmd_statements(client: Client, args) -> int:
 def _cmd_path(client: Client, args) -> int:
     response = client.find_paths(args.source, args.target, max_hops=args.max_hops,
                                  evidence_per_hop=1, filter=_claims_filter(args),
-                                 count_sources=args.sources)
+                                 count_sources=args.sources, rollup=args.rollup)
     print(f"distance {response.distance}")
     for path in response.paths:
         names = {e.id: e.name for e in path.entities}
@@ -692,7 +808,7 @@ def _cmd_path(client: Client, args) -> int:
 def _cmd_timeline(client: Client, args) -> int:
     granularity = graph_pb2.Granularity.Value(args.by.upper())
     response = client.relation_timeline(args.a, args.b, granularity, _claims_filter(args),
-                                        count_sources=args.sources)
+                                        count_sources=args.sources, rollup=args.rollup)
     print(f"{response.a.name} (A) and {response.b.name} (B)")
     print(f"{'START':<10} {'TOTAL':>5} " + (f"{'SRC':>4} " if args.sources else "")
           + f"{'VC':>3} {'MC':>3} {'VX':>3} {'MX':>3} "
@@ -714,7 +830,7 @@ def _cmd_traverse(client: Client, args) -> int:
     for chunk in client.traverse(args.seeds, max_depth=args.depth,
                                  filter=_claims_filter(args),
                                  direction=graph_pb2.Direction.Value(args.direction.upper()),
-                                 count_sources=args.sources):
+                                 count_sources=args.sources, rollup=args.rollup):
         nodes.extend(chunk.nodes)
         edges.extend(chunk.edges)
         if chunk.done:
@@ -774,6 +890,68 @@ def _cmd_watch(client: Client, args) -> int:
     return 0
 
 
+def _format_micros(micros: int) -> str:
+    return datetime.datetime.fromtimestamp(
+        micros / 1e6, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _describe_merge(m) -> str:
+    undone = (f", undone {_format_micros(m.undone_at_micros)} by {m.undone_by or '-'}"
+              if m.undone_at_micros else "")
+    return (f"merge {m.id}: {getattr(m, 'from').name} (#{getattr(m, 'from').id}) into "
+            f"{m.into.name} (#{m.into.id}), by {m.merged_by or '-'} "
+            f"{_format_micros(m.merged_at_micros)}: {m.reason}{undone}")
+
+
+def _describe_membership(m) -> str:
+    period = f"{format_date(m.since)}..{format_date(m.until)}"
+    role = f" as {m.role}" if m.role else ""
+    return (f"{m.member.name} (#{m.member.id}) in {m.parent.name} (#{m.parent.id}){role}, "
+            f"{period} ({m.origin})")
+
+
+def _cmd_merge(client: Client, args) -> int:
+    print(_describe_merge(client.merge(args.source, args.into, args.reason)))
+    return 0
+
+
+def _cmd_unmerge(client: Client, args) -> int:
+    print(_describe_merge(client.unmerge(args.id)))
+    return 0
+
+
+def _cmd_merges(client: Client, args) -> int:
+    merges = client.merges()
+    for m in merges:
+        print(_describe_merge(m))
+    print(_plural(len(merges), "merge"))
+    return 0
+
+
+def _cmd_member(client: Client, args) -> int:
+    if args.remove:
+        client.remove_membership(args.member, args.parent)
+        print(f"removed: {args.member} no longer belongs to {args.parent}")
+        return 0
+    print(_describe_membership(client.set_membership(args.member, args.parent, args.role,
+                                                     args.since, args.until)))
+    return 0
+
+
+def _cmd_members(client: Client, args) -> int:
+    memberships = client.memberships(args.entity)
+    for m in memberships:
+        print(_describe_membership(m))
+    print(_plural(len(memberships), "membership"))
+    return 0
+
+
+def _add_rollup_option(p):
+    p.add_argument("--rollup", choices=["country", "parent"],
+                   help="see members as their group: their country (the top of their "
+                        "memberships) or their parent, on each statement's day")
+
+
 def _add_sources_option(p):
     p.add_argument("--sources", action="store_true",
                    help="also count the distinct independent sources (publishers)")
@@ -824,6 +1002,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--page-size", type=int, default=50)
     p.add_argument("--as-of", help="as the server knew it then (RFC 3339, 2026-11-28T12:00:00Z)")
     _add_claims_filter_options(p)
+    _add_rollup_option(p)
     p.set_defaults(run=_cmd_statements)
 
     p = sub.add_parser("path", help="shortest paths between two entities (FindPaths)")
@@ -832,6 +1011,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-hops", type=int, default=4)
     _add_claims_filter_options(p)
     _add_sources_option(p)
+    _add_rollup_option(p)
     p.set_defaults(run=_cmd_path)
 
     p = sub.add_parser("timeline", help="the relation of two entities over time")
@@ -840,6 +1020,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=["day", "week", "month", "year"], default="month")
     _add_claims_filter_options(p)
     _add_sources_option(p)
+    _add_rollup_option(p)
     p.set_defaults(run=_cmd_timeline)
 
     p = sub.add_parser("traverse", help="the neighbourhood of entities (streamed)")
@@ -848,6 +1029,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--direction", choices=["out", "in", "both"], default="both")
     _add_claims_filter_options(p)
     _add_sources_option(p)
+    _add_rollup_option(p)
     p.set_defaults(run=_cmd_traverse)
 
     p = sub.add_parser("claims", help="the claims of an entity or a pair (ListClaims; "
@@ -879,6 +1061,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="cursor", default="", help="resume after this cursor")
     p.add_argument("--once", action="store_true", help="stop once caught up")
     p.set_defaults(run=_cmd_watch)
+
+    p = sub.add_parser("merge", help="make every query see INTO for SOURCE too (MergeEntities)")
+    p.add_argument("source")
+    p.add_argument("into")
+    p.add_argument("--reason", required=True, help="why they are one (kept with the merge)")
+    p.set_defaults(run=_cmd_merge)
+
+    p = sub.add_parser("unmerge", help="undo a merge by its id (UnmergeEntities)")
+    p.add_argument("id", type=int)
+    p.set_defaults(run=_cmd_unmerge)
+
+    p = sub.add_parser("merges", help="every merge, undone ones too (ListMerges)")
+    p.set_defaults(run=_cmd_merges)
+
+    p = sub.add_parser("member", help="record that MEMBER belongs to PARENT, for --rollup "
+                                      "(SetMembership; RemoveMembership with --remove)")
+    p.add_argument("member")
+    p.add_argument("parent")
+    p.add_argument("--role", default="", help="what MEMBER is in PARENT")
+    p.add_argument("--since", help="YYYY[-MM[-DD]]: from the first day of it")
+    p.add_argument("--until", help="YYYY[-MM[-DD]]: to the last day of it")
+    p.add_argument("--remove", action="store_true", help="forget the membership instead")
+    p.set_defaults(run=_cmd_member)
+
+    p = sub.add_parser("members", help="memberships of ENTITY, or all (ListMemberships)")
+    p.add_argument("entity", nargs="?")
+    p.set_defaults(run=_cmd_members)
     return parser
 
 

@@ -1,21 +1,21 @@
 // The built `entente` command line against a started entente-server.
+#include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <csignal>
-#include <thread>
-#include <ctime>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 #include <utility>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "entente/v1/graph.pb.h"
+#include "entente/v1/groups.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
@@ -715,6 +715,130 @@ TEST_F(CliE2eTest, RetractHasHelpAndRejectsBadUsage) {
   EXPECT_NE(r.err.find("--id"), std::string::npos) << r.err;
   r = Cli({"retract", "17"});
   EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST_F(CliE2eTest, MergeMergesUnmergeRoundTrip) {
+  IngestSeed();
+  auto r = Cli({"merge", "Mark Rutte", "NATO", "--reason", "one voice in this story"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(^merge 1: Mark Rutte \(#\d+\) merged into )"
+                                                  R"(NATO \(#\d+\))")))
+      << r.out;
+  EXPECT_NE(r.out.find("'entente unmerge 1' undoes it"), std::string::npos) << r.out;
+  r = Cli({"entity", "Mark Rutte"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(name\s+NATO\n)"))) << r.out;
+
+  r = Cli({"merges"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ID  FROM"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("one voice in this story"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 merge, 1 in force"), std::string::npos) << r.out;
+
+  r = Cli({"unmerge", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("undid merge 1: Mark Rutte"), std::string::npos) << r.out;
+  r = Cli({"entity", "Mark Rutte"});
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(name\s+Mark Rutte\n)"))) << r.out;
+  r = Cli({"merges", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(IsJsonLinesOf<v1::EntityMerge>(r.out)) << r.out;
+  EXPECT_NE(r.out.find("undoneAtMicros"), std::string::npos) << r.out;
+
+  // Undone twice, an unknown id, no reason: the field is named.
+  r = Cli({"unmerge", "1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("INVALID_ARGUMENT"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("merge_id"), std::string::npos) << r.err;
+  r = Cli({"unmerge", "99"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("NOT_FOUND: merge_id"), std::string::npos) << r.err;
+  r = Cli({"merge", "Mark Rutte", "NATO"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--reason is required"), std::string::npos) << r.err;
+}
+
+TEST_F(CliE2eTest, TimelineRollsMembersUpToTheirCountry) {
+  IngestSeed();
+  auto r =
+      Cli({"member", "Yoon Suk Yeol", "South Korea", "--role", "president", "--since", "2022-05"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex(R"(Yoon Suk Yeol \(#\d+\) belongs to South Korea \(#\d+\) as )"
+                        R"(president, from 2022-05 \(origin rpc\))")))
+      << r.out;
+
+  r = Cli({"timeline", "South Korea", "Russia"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("by month: 1 statement in 1 month"), std::string::npos) << r.out;
+  r = Cli({"timeline", "South Korea", "Russia", "--rollup", "country"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("by month: 3 statements in 1 month"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Yoon Suk Yeol"), std::string::npos) << "statements name who acted";
+  r = Cli({"statements", "South Korea", "--rollup", "parent", "--code", "11"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 statements"), std::string::npos) << r.out;  // Yoon's 111 and 112s
+
+  r = Cli({"members", "South Korea"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("president"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 membership\n"), std::string::npos) << r.out;
+  r = Cli({"member", "Yoon Suk Yeol", "South Korea", "--remove"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = Cli({"timeline", "South Korea", "Russia", "--rollup", "country"});
+  EXPECT_NE(r.out.find("by month: 1 statement in 1 month"), std::string::npos) << r.out;
+
+  // Bad values are named.
+  r = Cli({"timeline", "South Korea", "Russia", "--rollup", "galaxy"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--rollup: 'galaxy' is not one of country, parent"), std::string::npos)
+      << r.err;
+  r = Cli({"member", "Yoon Suk Yeol", "South Korea", "--since", "2024", "--until", "2020"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("until"), std::string::npos) << r.err;
+  r = Cli({"member", "South Korea", "South Korea"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("parent"), std::string::npos) << r.err;
+  for (const char* command :
+       {"statements", "neighbors", "path", "timeline", "profile", "member", "merge"}) {
+    r = Cli({command, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << command;
+    if (std::string(command) != "member" && std::string(command) != "merge") {
+      EXPECT_NE(r.out.find("--rollup country|parent"), std::string::npos) << command << r.out;
+    }
+  }
+}
+
+TEST_F(CliE2eTest, ImportRecordsTheCountriesOfIcewsActors) {
+  const std::string path = dir_.Sub("events.tab");
+  const std::string header =
+      "Event ID\tEvent Date\tSource Name\tSource Sectors\tSource Country\tEvent Text\t"
+      "CAMEO Code\tIntensity\tTarget Name\tTarget Sectors\tTarget Country\tStory ID\t"
+      "Sentence Number\tPublisher\tCity\tDistrict\tProvince\tCountry\tLatitude\tLongitude\n";
+  std::ofstream(path)
+      << header
+      << "1\t2014-01-02\tSergey Lavrov\tGovernment\tRussian Federation\tConsult\t040\t1\t"
+         "Ukraine\t\tUkraine\t10\t1\tAFP\tKyiv\tNA\tNA\tUkraine\t50.4\t30.5\n"
+      << "2\t2014-01-03\tSergey Lavrov\tGovernment\tRussian Federation\tConsult\t040\t1\t"
+         "Citizen (Atlantis)\tCivilian\tAtlantis\t11\t1\tAFP\tNA\tNA\tNA\tNA\t0\t0\n";
+  auto r = Cli({"import", "--format", "icews", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("accepted 2, duplicate 0, rejected 0"), std::string::npos) << r.out;
+  // Lavrov in Russia (once); Ukraine is the country itself; Atlantis is no
+  // country the server knows.
+  EXPECT_NE(r.out.find("memberships: 1 set from the country columns (icews-country), 1 skipped"),
+            std::string::npos)
+      << r.out;
+  r = Cli({"members", "Sergey Lavrov", "--exact", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::Membership m;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &m).ok()) << r.out;
+  EXPECT_EQ(m.parent().name(), "Russia");
+  EXPECT_EQ(m.role(), "Government");
+  EXPECT_EQ(m.origin(), "icews-country");
+  r = Cli({"statements", "Russia", "--rollup", "country"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 statements"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -467,6 +467,115 @@ class ClaimsTest(unittest.TestCase):
         self.assertEqual(out.splitlines()[-1], "2 claims", out)
 
 
+class GroupsTest(unittest.TestCase):
+    """Who is who (groups.proto) on a server of its own holding the seed:
+    memberships that rollup= follows, merges and their undo, the fields bad
+    input names, and the commands. The tests run in name order."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="entente-pygroups-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        cls.ec, cls.grpc = load_client(cls.tmp)
+        cls.server = ServerProcess(ARGS.server_bin, os.path.join(cls.tmp, "db"),
+                                   ARGS.startup_timeout)
+        cls.addClassCleanup(cls.server.kill)
+        cls.client = cls.ec.Client(cls.server.address,
+                                   options=[("grpc.enable_http_proxy", 0)], timeout=30)
+        cls.addClassCleanup(cls.client.close)
+        cls.client.wait_ready(timeout=10)
+        summary = cls.client.ingest(cls.ec.read_jsonl(ARGS.fixture))
+        assert summary.accepted == 26, summary
+
+    run_command = ClaimsTest.run_command
+
+    def fields_of(self, call, *args, **kwargs):
+        """The BadRequest fields of a call that must fail with INVALID_ARGUMENT."""
+        with self.assertRaises(self.grpc.RpcError) as raised:
+            call(*args, **kwargs)
+        self.assertEqual(raised.exception.code(), self.grpc.StatusCode.INVALID_ARGUMENT,
+                         raised.exception.details())
+        return [v.field for v in self.ec.field_violations(raised.exception)]
+
+    def test_1_rollup_follows_a_membership(self):
+        client = self.client
+        m = client.member("Yoon Suk Yeol", "South Korea", role="president", since="2022-05")
+        self.assertEqual((m.member.name, m.parent.name, m.role), ("Yoon Suk Yeol", "South Korea",
+                                                                  "president"))
+        self.assertEqual((m.since.year, m.since.month), (2022, 5))
+        self.assertFalse(m.HasField("until"))
+        self.assertEqual(m.origin, "rpc")
+        plain = client.relation_timeline("South Korea", "Russia")
+        rolled = client.relation_timeline("South Korea", "Russia", rollup="country")
+        self.assertEqual((len(plain.statements), len(rolled.statements)), (1, 3))
+        self.assertIn("Yoon Suk Yeol", {s.actor.name for s in rolled.statements})
+        yoon = {s.id for s in client.iter_statements("Yoon Suk Yeol")}
+        group = {s.id for s in client.iter_statements("South Korea", rollup="parent")}
+        self.assertTrue(yoon <= group)
+        depth = {n.entity.name for c in client.traverse(["South Korea"], max_depth=1,
+                                                         rollup="country") for n in c.nodes}
+        self.assertIn("Mark Rutte", depth)
+        alone = client.entity_profile("South Korea")
+        whole = client.entity_profile("South Korea", rollup="country")
+        self.assertGreater(whole.out_statements, alone.out_statements)
+        with self.assertRaises(self.grpc.RpcError) as same:
+            client.find_paths("Yoon Suk Yeol", "South Korea", rollup="country")
+        self.assertEqual(same.exception.code(), self.grpc.StatusCode.INVALID_ARGUMENT)
+        with self.assertRaises(ValueError):
+            client.relation_timeline("South Korea", "Russia", rollup="galaxy")
+        self.assertEqual([(x.member.name, x.parent.name) for x in client.memberships("South Korea")],
+                         [("Yoon Suk Yeol", "South Korea")])
+
+    def test_2_merge_and_unmerge(self):
+        client = self.client
+        before = [s.SerializeToString() for s in client.iter_statements("NATO")]
+        merge = client.merge("Mark Rutte", "NATO", reason="one voice in this story")
+        self.assertEqual((getattr(merge, "from").name, merge.into.name), ("Mark Rutte", "NATO"))
+        self.assertEqual(merge.merged_by, "")
+        self.assertEqual(merge.reason, "one voice in this story")
+        merged = list(client.iter_statements("NATO"))
+        self.assertGreater(len(merged), len(before))
+        self.assertNotIn("Mark Rutte", {s.actor.name for s in merged})
+        undone = client.unmerge(merge.id)
+        self.assertGreater(undone.undone_at_micros, 0)
+        self.assertEqual([s.SerializeToString() for s in client.iter_statements("NATO")], before)
+        self.assertEqual([(m.id, m.undone_at_micros > 0) for m in client.merges()],
+                         [(merge.id, True)])
+        with self.assertRaises(self.grpc.RpcError) as unknown:
+            client.unmerge(999)
+        self.assertEqual(unknown.exception.code(), self.grpc.StatusCode.NOT_FOUND)
+        self.assertTrue(unknown.exception.details().startswith("merge_id"))
+
+    def test_3_bad_input_names_the_field(self):
+        client = self.client
+        self.assertEqual(self.fields_of(client.merge, "NATO", "NATO", "why not"), ["into"])
+        self.assertEqual(self.fields_of(client.merge, "Mark Rutte", "NATO", ""), ["reason"])
+        self.assertEqual(self.fields_of(client.unmerge, 1), ["merge_id"])  # already undone
+        self.assertEqual(self.fields_of(client.member, "David Lammy", "United Kingdom",
+                                        since="2024", until="2020"), ["until"])
+        self.assertEqual(self.fields_of(client.member, "South Korea", "Yoon Suk Yeol"),
+                         ["parent"])  # a cycle
+
+    def test_4_command_line(self):
+        out = self.run_command("member", "David Lammy", "United Kingdom", "--role", "minister")
+        self.assertIn("David Lammy", out)
+        self.assertIn(" as minister", out)
+        out = self.run_command("members", "United Kingdom")
+        self.assertEqual(out.splitlines()[-1], "1 membership", out)
+        out = self.run_command("timeline", "United Kingdom", "South Korea", "--rollup", "country")
+        self.assertIn("United Kingdom (A) and South Korea (B)", out)
+        out = self.run_command("merge", "Mark Rutte", "NATO", "--reason", "again")
+        self.assertTrue(out.startswith("merge 2: Mark Rutte"), out)
+        out = self.run_command("merges")
+        self.assertEqual(out.splitlines()[-1], "2 merges", out)
+        out = self.run_command("unmerge", "2")
+        self.assertIn("undone", out)
+        out = self.run_command("member", "David Lammy", "United Kingdom", "--remove")
+        self.assertIn("removed", out)
+        out = self.run_command("statements", "United Kingdom", "--rollup", "parent")
+        self.assertTrue(out.splitlines()[-1].endswith("statements"), out)
+
+
 def openssl(*args):
     subprocess.run(["openssl", *args], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)

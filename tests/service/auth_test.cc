@@ -38,6 +38,13 @@ TEST(RuleForTest, MapsEachServiceToItsRole) {
   EXPECT_EQ(RuleFor("/entente.v1.GraphService/Traverse").role, Role::kReader);
   EXPECT_EQ(RuleFor("/entente.v1.IngestService/Ingest").role, Role::kWriter);
   EXPECT_EQ(RuleFor("/entente.v1.IngestService/Retract").role, Role::kWriter);
+  // Who is who: writes are a writer's, lists a reader's.
+  EXPECT_EQ(RuleFor("/entente.v1.IngestService/MergeEntities").role, Role::kWriter);
+  EXPECT_EQ(RuleFor("/entente.v1.IngestService/UnmergeEntities").role, Role::kWriter);
+  EXPECT_EQ(RuleFor("/entente.v1.IngestService/SetMembership").role, Role::kWriter);
+  EXPECT_EQ(RuleFor("/entente.v1.IngestService/RemoveMembership").role, Role::kWriter);
+  EXPECT_EQ(RuleFor("/entente.v1.GraphService/ListMerges").role, Role::kReader);
+  EXPECT_EQ(RuleFor("/entente.v1.GraphService/ListMemberships").role, Role::kReader);
   EXPECT_EQ(RuleFor("/entente.v1.AdminService/CreateBackup").role, Role::kAdmin);
   EXPECT_EQ(RuleFor("/grpc.health.v1.Health/Check").role, Role::kOpen);
   EXPECT_EQ(RuleFor("/grpc.health.v1.Health/Watch").role, Role::kOpen);
@@ -207,6 +214,64 @@ TEST_F(AuthorizeTest, RolesIncludeTheOnesBelow) {
   EXPECT_THAT(std::string(s.message()), HasSubstr("requires role admin"));
   EXPECT_EQ(Check("/entente.v1.NoSuchService/Do", writer).code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+// ---- Who called: the token's name, never the token ----
+
+// A GraphService whose GetEntity answers with what its handler sees: the
+// caller's name as `name`, and every metadata entry as an alias "KEY=VALUE".
+class MetadataEcho final : public v1::GraphService::Service {
+ public:
+  grpc::Status GetEntity(grpc::ServerContext* ctx, const v1::GetEntityRequest*,
+                         v1::Entity* out) override {
+    out->set_name(CallerName(*ctx));
+    for (const auto& [key, value] : ctx->client_metadata()) {
+      out->add_aliases(std::string(key.data(), key.size()) + "=" +
+                       std::string(value.data(), value.size()));
+    }
+    return grpc::Status::OK;
+  }
+};
+
+TEST(CallerTest, HandlersSeeTheTokensNameAndNeverTheToken) {
+  testing::TempDir dir;
+  const std::string path = dir.Sub("tokens.txt");
+  constexpr char kNamed[] = "writer-token-named-0123456789";
+  std::ofstream(path) << "reader " << kReaderToken << "\nwriter " << kNamed << " Wendy W.\n";
+  auto access = MakeServerAccess(AccessOptions{.tokens_file = path});
+  ASSERT_OK(access);
+  MetadataEcho echo;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", access->credentials, &port);
+  builder.RegisterService(&echo);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  factories.push_back(std::make_unique<CallerInterceptorFactory>(access->tokens));
+  builder.experimental().SetInterceptorCreators(std::move(factories));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+  auto stub = v1::GraphService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  const auto seen = [&](const std::string& token, v1::Entity* out) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    ctx.AddMetadata(kCallerMetadataKey, "Mallory");  // what a client claims is dropped
+    return stub->GetEntity(&ctx, v1::GetEntityRequest(), out);
+  };
+  v1::Entity named, unnamed;
+  ASSERT_TRUE(seen(kNamed, &named).ok());
+  ASSERT_TRUE(seen(kReaderToken, &unnamed).ok());
+  EXPECT_EQ(named.name(), "Wendy W.");
+  EXPECT_EQ(unnamed.name(), "");
+  for (const v1::Entity* e : {&named, &unnamed}) {
+    for (const std::string& entry : e->aliases()) {
+      EXPECT_THAT(entry, Not(HasSubstr("authorization")));
+      EXPECT_THAT(entry, Not(HasSubstr("0123456789")));
+      EXPECT_THAT(entry, Not(HasSubstr("Mallory")));
+    }
+  }
+  EXPECT_THAT(named.aliases(), ::testing::Contains(std::string(kCallerMetadataKey) + "=Wendy W."));
+  server->Shutdown();
 }
 
 // ---- Where the server may listen ----

@@ -66,6 +66,7 @@ class ServiceFixture : public ::testing::Test {
     reader_ = std::make_unique<graph::GraphReader>(store_.get());
     ServerOptions options;
     options.listen = "127.0.0.1:0";
+    ConfigureServer(&options);
     auto server = Server::Start(ingestor_.get(), reader_.get(), options);
     ASSERT_OK(server);
     server_ = std::move(*server);
@@ -83,6 +84,8 @@ class ServiceFixture : public ::testing::Test {
 
   // The claim window of the database (docs/claims.md); none keeps no claims.
   virtual std::optional<int32_t> ClaimWindow() const { return std::nullopt; }
+  // Changes the server's options (tokens, say) before it starts.
+  virtual void ConfigureServer(ServerOptions* options) {}
 
   v1::IngestResponse IngestSeed(const std::string& fixture = "seed-2024-10-22.jsonl") {
     v1::IngestRequest req;
