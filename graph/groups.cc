@@ -27,10 +27,10 @@ std::optional<SectorName> ParseSectorName(std::string_view name) {
 }
 
 absl::StatusOr<uint64_t> Groups::VersionOf(const storage::ReadView& view) {
-  auto v = view.GetMeta(kMetaGroupsVersion);
-  if (absl::IsNotFound(v.status())) return 0;
+  auto v = view.FindMeta(kMetaGroupsVersion);
   if (!v.ok()) return v.status();
-  auto n = storage::DecodeId(*v);
+  if (!v->has_value()) return 0;
+  auto n = storage::DecodeId(**v);
   if (!n) return absl::DataLossError("corrupt meta groups_version");
   return *n;
 }
@@ -146,6 +146,23 @@ std::vector<model::EntityId> Groups::MergedInto(model::EntityId survivor) const 
 const model::EntityMerge* Groups::MergeOf(model::EntityId raw) const {
   auto it = merged_.find(raw);
   return it == merged_.end() ? nullptr : it->second;
+}
+
+bool Groups::Reaches(model::EntityId from, model::EntityId to) const {
+  std::vector<model::EntityId> todo = {from};
+  absl::flat_hash_set<model::EntityId> seen = {from};
+  while (!todo.empty()) {
+    const model::EntityId at = todo.back();
+    todo.pop_back();
+    if (at == to) return true;
+    auto it = parents_.find(at);
+    if (it == parents_.end()) continue;
+    for (const model::Membership* m : it->second) {
+      const model::EntityId parent = Canonical(m->parent);
+      if (seen.insert(parent).second) todo.push_back(parent);
+    }
+  }
+  return false;
 }
 
 bool Groups::HasCycle(const std::vector<model::Membership>& memberships,

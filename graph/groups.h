@@ -74,6 +74,10 @@ class Groups {
   const std::vector<model::Membership>& memberships() const { return memberships_; }
   const std::vector<model::EntityMerge>& merges() const { return merges_; }  // by id
 
+  // Whether `from`'s chain of parents, on any day, reaches `to` (both
+  // canonical): a membership of `to` in `from` would close a cycle.
+  bool Reaches(model::EntityId from, model::EntityId to) const;
+
   // Whether the memberships, seen through the merges in force, would hold
   // a cycle (a chain of parents back to where it began; an entity
   // belonging to itself through a merge is ignored). For a write to check

@@ -213,6 +213,9 @@ class Ingestor {
   // their own: those of a bulk load (graph/bulk_loader.h), or of a store
   // made before names implied memberships.
   absl::Status ExamineNewNames() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The groups last loaded, for the next write to check against (a bulk
+  // import sets thousands of memberships, one call each).
+  std::shared_ptr<const Groups> groups_ ABSL_GUARDED_BY(mu_);
   // Commits `ws` with the groups version bumped. REQUIRES: mu_ held.
   absl::Status CommitGroups(storage::WriteSet& ws, const Groups& before)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

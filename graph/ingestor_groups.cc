@@ -107,7 +107,17 @@ absl::Status Ingestor::ExamineNewNames() {
 }
 
 absl::StatusOr<std::shared_ptr<const Groups>> Ingestor::LoadGroups() {
-  return Groups::Load(*store_->Latest());
+  // Every write of group rows bumps the version in its commit, so the
+  // snapshot of the same version is the store's.
+  const auto view = store_->Latest();
+  auto version = Groups::VersionOf(*view);
+  if (!version.ok()) return version.status();
+  if (groups_ == nullptr || groups_->version() != *version) {
+    auto loaded = Groups::Load(*view);
+    if (!loaded.ok()) return loaded.status();
+    groups_ = *std::move(loaded);
+  }
+  return groups_;
 }
 
 absl::Status Ingestor::CommitGroups(storage::WriteSet& ws, const Groups& before) {
@@ -143,15 +153,12 @@ absl::StatusOr<model::Membership> Ingestor::SetMembership(model::Membership m) {
   if (!groups.ok()) return groups.status();
   if (absl::Status s = CheckNotMerged(**groups, m.member, "member"); !s.ok()) return s;
   if (absl::Status s = CheckNotMerged(**groups, m.parent, "parent"); !s.ok()) return s;
-  std::vector<model::Membership> after;
-  for (const model::Membership& old : (*groups)->memberships()) {
-    if (old.member != m.member || old.parent != m.parent) after.push_back(old);
-  }
-  after.push_back(m);
-  model::EntityId where = 0;
-  if (Groups::HasCycle(after, (*groups)->merges(), &where)) {
-    return Invalid("parent", "would make a cycle of memberships through entity " +
-                                 std::to_string(where));
+  // Neither is merged away, so both are their own canonical ids; replacing
+  // the row of the same pair adds no link.
+  if ((*groups)->Reaches(m.parent, m.member)) {
+    return Invalid("parent", "would make a cycle: entity " + std::to_string(m.parent) +
+                                 " already belongs, through its parents, to entity " +
+                                 std::to_string(m.member));
   }
   m.recorded_micros = m.recorded_micros != 0 ? m.recorded_micros : Now();
   storage::WriteSet ws = store_->NewWriteSet();

@@ -209,6 +209,9 @@ class ReadView {
 
   // NotFound if the meta value was never written.
   absl::StatusOr<std::string> GetMeta(std::string_view name) const;
+  // None if the meta value was never written: for a read on every query,
+  // which must not build a NotFound status each time.
+  absl::StatusOr<std::optional<std::string>> FindMeta(std::string_view name) const;
   // Group rows (key_codec.h; storage/store_groups.cc): every membership, by
   // member then parent; every merge, by id; one merge (NotFound if none).
   absl::Status ScanMemberships(const std::function<bool(const model::Membership&)>& visit) const;

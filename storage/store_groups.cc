@@ -37,6 +37,17 @@ absl::StatusOr<std::string> ReadView::GetMeta(std::string_view name) const {
   return Get(store_->meta_, MetaKey(name), "meta " + std::string(name));
 }
 
+absl::StatusOr<std::optional<std::string>> ReadView::FindMeta(std::string_view name) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  std::string value;
+  const std::string key = MetaKey(name);
+  rocksdb::Status s = store_->db_->Get(ro, store_->meta_, rocksdb::Slice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksDb(s, "read meta " + std::string(name));
+  return value;
+}
+
 absl::Status ReadView::ScanMemberships(
     const std::function<bool(const model::Membership&)>& visit) const {
   absl::Status corrupt;
