@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """What roll-up costs: the same timelines, neighbourhoods and profiles with
 and without --rollup country, over gRPC, against a running entente-server.
 

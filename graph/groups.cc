@@ -113,8 +113,7 @@ model::EntityId Groups::GroupOf(model::EntityId raw, int32_t day, model::Rollup 
   return c;
 }
 
-std::vector<model::EntityId> Groups::MembersOf(model::EntityId group,
-                                               model::Rollup rollup) const {
+std::vector<model::EntityId> Groups::MembersOf(model::EntityId group, model::Rollup rollup) const {
   std::vector<model::EntityId> canonical = {group};
   if (rollup != model::Rollup::kNone) {
     absl::flat_hash_set<model::EntityId> seen = {group};

@@ -20,8 +20,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "graph/groups.h"
-#include "storage/statement_rows.h"
 #include "model/types.h"
+#include "storage/statement_rows.h"
 #include "storage/store.h"
 
 namespace entente::graph {

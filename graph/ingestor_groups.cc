@@ -31,8 +31,8 @@ absl::Status CheckExists(const storage::ReadView& view, model::EntityId id,
 absl::Status CheckNotMerged(const Groups& g, model::EntityId id, const std::string& field) {
   if (const model::EntityMerge* m = g.MergeOf(id)) {
     return Invalid(field, "entity " + std::to_string(id) + " is merged into " +
-                              std::to_string(g.Canonical(id)) + " (merge " +
-                              std::to_string(m->id) + "); name that entity, or undo the merge");
+                              std::to_string(g.Canonical(id)) + " (merge " + std::to_string(m->id) +
+                              "); name that entity, or undo the merge");
   }
   return absl::OkStatus();
 }
@@ -188,8 +188,7 @@ absl::Status Ingestor::RemoveMembership(model::EntityId member, model::EntityId 
 }
 
 absl::StatusOr<model::EntityMerge> Ingestor::Merge(model::EntityId from, model::EntityId into,
-                                                   std::string_view reason,
-                                                   std::string_view by) {
+                                                   std::string_view reason, std::string_view by) {
   std::lock_guard<std::mutex> lock(mu_);
   if (mode_ == Mode::kBulk) {
     return absl::FailedPreconditionError("entities cannot be merged during a bulk load");
@@ -219,8 +218,8 @@ absl::StatusOr<model::EntityMerge> Ingestor::Merge(model::EntityId from, model::
   after.push_back(m);
   model::EntityId where = 0;
   if (Groups::HasCycle((*groups)->memberships(), after, &where)) {
-    return Invalid("into", "would make a cycle of memberships through entity " +
-                               std::to_string(where));
+    return Invalid("into",
+                   "would make a cycle of memberships through entity " + std::to_string(where));
   }
   m.merged_micros = Now();
   storage::WriteSet ws = store_->NewWriteSet();

@@ -72,9 +72,9 @@ absl::StatusOr<std::shared_ptr<const model::Entity>> CachedEntity(const storage:
 // none), its survivor, with the names and aliases of every entity merged
 // into that among its aliases.
 absl::StatusOr<std::shared_ptr<const model::Entity>> EntityAsSeen(const storage::ReadView& view,
-                                                                 EntityCache* cache,
-                                                                 const Groups* groups,
-                                                                 model::EntityId id) {
+                                                                  EntityCache* cache,
+                                                                  const Groups* groups,
+                                                                  model::EntityId id) {
   if (groups == nullptr || !groups->has_merges()) return CachedEntity(view, cache, id);
   const model::EntityId survivor = groups->Canonical(id);
   auto e = CachedEntity(view, cache, survivor);
@@ -390,7 +390,6 @@ absl::StatusOr<std::map<model::EntityId, model::Entity>> LoadEntities(
   return out;
 }
 
-
 }  // namespace
 
 void ValidateStatementQuery(const StatementQuery& q, std::vector<model::FieldViolation>* out) {
@@ -424,8 +423,8 @@ absl::StatusOr<model::Entity> GraphReader::FindIn(const Scope& scope, const mode
   if (!e.ok()) return e.status();
   const Groups& g = *scope.groups;
   if (g.Trivial(scope.rollup)) return e;
-  auto seen = EntityAsSeen(*scope.view, &entities_, &g,
-                           g.GroupOf(e->id, model::kMaxDay, scope.rollup));
+  auto seen =
+      EntityAsSeen(*scope.view, &entities_, &g, g.GroupOf(e->id, model::kMaxDay, scope.rollup));
   if (!seen.ok()) return seen.status();
   return **seen;
 }
@@ -706,9 +705,9 @@ absl::StatusOr<PathAnswer> GraphReader::FindPaths(const PathQuery& q, const Stop
   if (!to.ok()) return to.status();
   if (from->id == to->id) {
     return model::InvalidArgument(
-        {{"to", scope->under ? "is, after merges and roll-up, the same entity as `from` (" +
-                                   from->name + ")"
-                             : "must differ from `from`"}});
+        {{"to", scope->under
+                    ? "is, after merges and roll-up, the same entity as `from` (" + from->name + ")"
+                    : "must differ from `from`"}});
   }
 
   WorkLease own = NewLease();

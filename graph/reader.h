@@ -188,8 +188,8 @@ inline constexpr int kMaxPageSize = 1000;
 
 // ListMerges and ListMemberships (graph/groups.h).
 struct GroupsAnswer {
-  std::vector<model::EntityMerge> merges;         // by id
-  std::vector<model::Membership> memberships;     // by member, then parent
+  std::vector<model::EntityMerge> merges;             // by id
+  std::vector<model::Membership> memberships;         // by member, then parent
   std::map<model::EntityId, model::Entity> entities;  // every one they name, as stored
 };
 

@@ -119,8 +119,8 @@ struct Membership {
   EntityId member = 0;
   EntityId parent = 0;
   std::string role;
-  Date since;  // year 0: open
-  Date until;  // year 0: open
+  Date since;          // year 0: open
+  Date until;          // year 0: open
   std::string origin;  // who or what said so: a token name, "icews-name"
   int64_t recorded_micros = 0;
   friend bool operator==(const Membership&, const Membership&) = default;

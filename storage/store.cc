@@ -421,8 +421,8 @@ std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {
     return out;
   }
   if (scan.pair_with) {
-    ranges.push_back({std::min(scan.entity, *scan.pair_with),
-                      std::max(scan.entity, *scan.pair_with), false});
+    ranges.push_back(
+        {std::min(scan.entity, *scan.pair_with), std::max(scan.entity, *scan.pair_with), false});
   } else {
     ranges.push_back({scan.entity, std::nullopt, scan.direction == model::Direction::kIn});
   }
@@ -443,8 +443,9 @@ void ReadView::OpenSources(const EdgeScan& scan, const std::vector<EdgeRange>& r
     // history, where their entries keep the same keys behind a tag.
     std::vector<std::string> tags = {""};
     if (as_of_) {
-      tags.emplace_back(
-          1, r.pair_hi ? kHistoryPairEdges : r.in ? kHistoryInEdges : kHistoryOutEdges);
+      tags.emplace_back(1, r.pair_hi ? kHistoryPairEdges
+                           : r.in    ? kHistoryInEdges
+                                     : kHistoryOutEdges);
     }
     for (const std::string& tag : tags) {
       auto s = std::make_unique<EdgeIterator::Source>();
@@ -470,10 +471,10 @@ void ReadView::OpenSources(const EdgeScan& scan, const std::vector<EdgeRange>& r
     const std::string tag = s->history ? s->lower.substr(0, 1) : "";
     if (scan.resume_after) {
       const std::string at =
-          tag + (s->pair_hi ? PairKey(s->entity, *s->pair_hi, scan.resume_after->day,
-                                      scan.resume_after->statement)
-                            : EdgeKey(s->entity, scan.resume_after->day,
-                                      scan.resume_after->statement));
+          tag + (s->pair_hi
+                     ? PairKey(s->entity, *s->pair_hi, scan.resume_after->day,
+                               scan.resume_after->statement)
+                     : EdgeKey(s->entity, scan.resume_after->day, scan.resume_after->statement));
       if (scan.newest_first) {
         it->SeekForPrev(at);
         if (it->Valid() && it->key() == rocksdb::Slice(at)) it->Prev();

@@ -166,8 +166,8 @@ class EdgeIterator {
   Source* current_ = nullptr;
   bool reverse_;
   std::optional<AsOf> as_of_;
-  const EntityGroups* groups_;  // null: ungrouped
-  model::EntityId group_ = 0;   // scanned, with groups_
+  const EntityGroups* groups_;                 // null: ungrouped
+  model::EntityId group_ = 0;                  // scanned, with groups_
   std::optional<model::EntityId> pair_group_;  // with groups_: a pair scan's other group
   bool corrupt_ = false;
 };

@@ -51,19 +51,18 @@ absl::StatusOr<std::optional<std::string>> ReadView::FindMeta(std::string_view n
 absl::Status ReadView::ScanMemberships(
     const std::function<bool(const model::Membership&)>& visit) const {
   absl::Status corrupt;
-  absl::Status s = ScanPrefix(
-      store_->db_.get(), store_->meta_, snapshot_, MembershipPrefix(),
-      [&](std::string_view key, std::string_view value) {
-        auto k = DecodeMembershipKey(key);
-        model::Membership m;
-        if (!k || !DecodeMembership(value, &m)) {
-          corrupt = absl::DataLossError("corrupt membership row");
-          return false;
-        }
-        m.member = k->member;
-        m.parent = k->parent;
-        return visit(m);
-      });
+  absl::Status s = ScanPrefix(store_->db_.get(), store_->meta_, snapshot_, MembershipPrefix(),
+                              [&](std::string_view key, std::string_view value) {
+                                auto k = DecodeMembershipKey(key);
+                                model::Membership m;
+                                if (!k || !DecodeMembership(value, &m)) {
+                                  corrupt = absl::DataLossError("corrupt membership row");
+                                  return false;
+                                }
+                                m.member = k->member;
+                                m.parent = k->parent;
+                                return visit(m);
+                              });
   return corrupt.ok() ? s : corrupt;
 }
 

@@ -3,6 +3,8 @@
 // each roll-up compared with the brute-force reference of the statements
 // rewritten to their groups, and after reopening; the writes' refusals;
 // the memberships ICEWS names imply; and check.
+#include "graph/groups.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,7 +17,6 @@
 #include <vector>
 
 #include "graph/check.h"
-#include "graph/groups.h"
 #include "model/violations.h"
 #include "tests/graph/query_maker.h"
 #include "tests/graph/random_graph.h"
@@ -25,9 +26,9 @@
 namespace entente::graph {
 namespace {
 
+using ::entente::testing::StatusIs;
 using model::EntityId;
 using model::Rollup;
-using ::entente::testing::StatusIs;
 
 // The rules of graph/groups.h restated by brute force over plain lists:
 // the reference's side of every comparison.
@@ -180,7 +181,8 @@ class GroupsTest : public ::testing::Test {
       m.member = pick();
       m.parent = pick();
       m.role = "role" + std::to_string(rng() % 3);
-      if (rng() % 3 == 0) m.since = model::DateOfDay(model::DaysFromCivil(2023, 1, 1) + rng() % 700);
+      if (rng() % 3 == 0)
+        m.since = model::DateOfDay(model::DaysFromCivil(2023, 1, 1) + rng() % 700);
       if (rng() % 3 == 0) {
         m.until = {2024, static_cast<int32_t>(1 + rng() % 12), 0};
         if (m.since.year != 0 && model::FirstDay(m.since) > model::LastDay(m.until)) {
@@ -188,15 +190,14 @@ class GroupsTest : public ::testing::Test {
         }
       }
       RefGroups after = groups_;
-      std::erase_if(after.memberships, [&](const auto& x) {
-        return x.member == m.member && x.parent == m.parent;
-      });
+      std::erase_if(after.memberships,
+                    [&](const auto& x) { return x.member == m.member && x.parent == m.parent; });
       after.memberships.push_back(m);
       const bool refused = m.member == m.parent || groups_.Merged(m.member) ||
                            groups_.Merged(m.parent) || after.HasCycle();
       auto got = w_->ingestor().SetMembership(m);
-      EXPECT_EQ(got.ok(), !refused) << got.status() << " member " << m.member << " parent "
-                                    << m.parent;
+      EXPECT_EQ(got.ok(), !refused)
+          << got.status() << " member " << m.member << " parent " << m.parent;
       if (got.ok()) groups_ = after;
       if (!got.ok()) EXPECT_TRUE(absl::IsInvalidArgument(got.status())) << got.status();
       ++memberships_tried_;
@@ -251,8 +252,8 @@ TEST_F(GroupsTest, EveryQueryUnderEachRollupAnswersWhatTheRegroupedReferenceAnsw
     for (int round = 0; round < 4 && !HasFailure(); ++round) {
       for (int i = 0; i < 12; ++i) RandomGroupWrite(rng, entities);
       // Statements keep coming and going under the groups.
-      ASSERT_OK(w_->Load(RandomStatements({seed * 100 + round, 40, 60}),
-                        model::NameResolution::kExact));
+      ASSERT_OK(
+          w_->Load(RandomStatements({seed * 100 + round, 40, 60}), model::NameResolution::kExact));
       std::vector<model::StatementId> doomed;
       for (const auto& s : w_->reference().statements()) {
         if (rng() % 40 == 0) doomed.push_back(s.id);
@@ -282,7 +283,8 @@ std::string Answers(const GraphReader& r, EntityId a, EntityId b) {
   t.seeds[0].id = a;
   auto tr = r.Traverse(t, nullptr);
   if (!tr.ok()) return tr.status().ToString();
-  for (const auto& n : tr->result.nodes) out += std::to_string(n.id) + ":" + tr->entities.at(n.id).name + " ";
+  for (const auto& n : tr->result.nodes)
+    out += std::to_string(n.id) + ":" + tr->entities.at(n.id).name + " ";
   for (const auto& e : tr->result.edges) {
     out += std::to_string(e.actor) + ">" + std::to_string(e.target) + "=" +
            std::to_string(e.count) + " ";
