@@ -397,7 +397,7 @@ TEST_F(GroupsTest, BadWritesNameTheirFieldAndChangeNothing) {
   ASSERT_OK(in.RemoveMembership(a, b));
 }
 
-TEST_F(GroupsTest, IcewsSectorNamesBelongToTheirCountryFromIngestAndFromReopen) {
+TEST_F(GroupsTest, IcewsSectorNamesBelongToTheirCountryAsTheyAreIngested) {
   std::vector<model::StatementInput> batch;
   for (auto [actor, target] : {std::pair{"Military (Russia)", "Military (North Korea)"},
                                std::pair{"Foreign Affairs (Russia)", "Korea (Kinshasa)"},
