@@ -175,8 +175,11 @@ absl::Status ExpandFromSummaries(const storage::ReadView& view, model::EntityId 
   ScratchCharge scratch(memory);
   // A node's cells come in key order (summaries: entity | dir | counterpart
   // | root | month), so one counterpart's cells of one direction are
-  // adjacent and add up into the last Delta.
+  // adjacent and add up into the last Delta. A group's come member by
+  // member (storage::ReadView::ScanSummaries): their Deltas are found by
+  // counterpart.
   std::vector<Delta> order;
+  std::unordered_map<model::EntityId, size_t> grouped;  // counterpart -> its Delta
   for (auto dir : {model::Direction::kOut, model::Direction::kIn}) {
     if (direction != model::Direction::kBoth && direction != dir) continue;
     bool stopped = false;
@@ -184,14 +187,23 @@ absl::Status ExpandFromSummaries(const storage::ReadView& view, model::EntityId 
     const bool forward = dir == model::Direction::kOut;
     const uint8_t which = forward ? storage::kSummaryOut : storage::kSummaryIn;
     const size_t first = order.size();
+    grouped.clear();
     absl::Status s = view.ScanSummaries(u, which, [&](const storage::SummaryCell& c) {
       if (stop->Step()) return !(stopped = true);
       if (c.month < cells.month_lo || c.month > cells.month_hi || !cells.roots[c.root]) return true;
+      size_t at = order.size() - 1;
       if (order.size() == first || order.back().other != c.counterpart) {
-        if (charged = scratch.Charge(kCounterpartBytes); !charged.ok()) return false;
-        order.push_back(Delta{c.counterpart, forward, 0, c.first_day, c.last_day, 0, 0, 0});
+        auto found = view.groups() != nullptr ? grouped.find(c.counterpart) : grouped.end();
+        if (found != grouped.end()) {
+          at = found->second;
+        } else {
+          if (charged = scratch.Charge(kCounterpartBytes); !charged.ok()) return false;
+          order.push_back(Delta{c.counterpart, forward, 0, c.first_day, c.last_day, 0, 0, 0});
+          at = order.size() - 1;
+          if (view.groups() != nullptr) grouped.emplace(c.counterpart, at);
+        }
       }
-      Delta& d = order.back();
+      Delta& d = order[at];
       d.count += c.count;
       d.first_day = std::min(d.first_day, c.first_day);
       d.last_day = std::max(d.last_day, c.last_day);

@@ -69,6 +69,7 @@ void Groups::Index() {
   }
   for (auto& [survivor, raws] : absorbed_) std::sort(raws.begin(), raws.end());
   for (const model::Membership& m : memberships_) {
+    has_periods_ = has_periods_ || m.since.year != 0 || m.until.year != 0;
     const model::EntityId member = Canonical(m.member);
     const model::EntityId parent = Canonical(m.parent);
     if (member == parent) continue;  // one entity through a merge

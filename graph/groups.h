@@ -53,6 +53,9 @@ class Groups {
   uint64_t version() const { return version_; }
   bool has_merges() const { return !merged_.empty(); }
   bool has_memberships() const { return !memberships_.empty(); }
+  // Whether a membership has a since or an until: roll-up then depends on
+  // the day.
+  bool has_periods() const { return has_periods_; }
   // Queries under `rollup` see every entity as itself.
   bool Trivial(model::Rollup rollup) const {
     return !has_merges() && (rollup == model::Rollup::kNone || !has_memberships());
@@ -90,6 +93,7 @@ class Groups {
   void Index();
 
   uint64_t version_ = 0;
+  bool has_periods_ = false;
   std::vector<model::Membership> memberships_;
   std::vector<model::EntityMerge> merges_;
   absl::flat_hash_map<model::EntityId, const model::EntityMerge*> merged_;  // in force, by from
@@ -111,6 +115,9 @@ class GroupsUnder : public storage::EntityGroups {
   }
   std::vector<model::EntityId> MembersOf(model::EntityId group) const override {
     return groups_->MembersOf(group, rollup_);
+  }
+  bool ByDay() const override {
+    return rollup_ != model::Rollup::kNone && groups_->has_periods();
   }
 
  private:

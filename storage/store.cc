@@ -494,6 +494,26 @@ void ReadView::OpenSources(const EdgeScan& scan, const std::vector<EdgeRange>& r
 
 absl::Status ReadView::ScanSummaries(model::EntityId entity, uint8_t dir,
                                      const std::function<bool(const SummaryCell&)>& visit) const {
+  if (groups_ == nullptr) return ScanCells(entity, dir, visit);
+  // A group's cells are its members', each kept if the member stands for
+  // the group, its counterpart given as its group: any day of the cell
+  // tells, since the caller only reads cells when no group changes by day.
+  bool stopped = false;
+  for (model::EntityId member : groups_->MembersOf(entity)) {
+    absl::Status s = ScanCells(member, dir, [&](const SummaryCell& c) {
+      if (groups_->GroupOf(member, c.first_day) != entity) return true;
+      SummaryCell cell = c;
+      cell.entity = entity;
+      cell.counterpart = groups_->GroupOf(c.counterpart, c.first_day);
+      return !(stopped = !visit(cell));
+    });
+    if (!s.ok() || stopped) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadView::ScanCells(model::EntityId entity, uint8_t dir,
+                                 const std::function<bool(const SummaryCell&)>& visit) const {
   const std::string lower = SummaryPrefix(entity, dir);
   const std::string upper = PrefixUpperBound(lower);
   rocksdb::Slice upper_slice(upper);

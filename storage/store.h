@@ -99,6 +99,10 @@ class EntityGroups {
   // Every raw id whose group is `group` on some day, `group` among them if
   // it stands for itself on some day; ascending.
   virtual std::vector<model::EntityId> MembersOf(model::EntityId group) const = 0;
+  // Whether some raw id stands for different groups on different days
+  // (memberships with a period): summary cells, which add up months, cannot
+  // be regrouped then.
+  virtual bool ByDay() const = 0;
 };
 
 // Iterates the index entries of one entity (or one pair) in (day,
@@ -198,14 +202,16 @@ class ReadView {
   // scans are not restricted: callers must not use them on such a view.
   void RestrictTo(const AsOf& as_of) { as_of_ = as_of; }
   const std::optional<AsOf>& as_of() const { return as_of_; }
-  // Makes this view's index scans see groups (EntityGroups), which must
-  // outlive it. Summaries, claims and statement reads are not grouped:
-  // callers must not use summaries or claims on such a view.
+  // Makes this view's index scans and summaries see groups (EntityGroups),
+  // which must outlive it. Claims and statement reads are not grouped:
+  // callers must not use claims on such a view.
   void GroupBy(const EntityGroups* groups) { groups_ = groups; }
   const EntityGroups* groups() const { return groups_; }
   // True when summary cells cannot answer for this view: as of an instant,
-  // or grouped.
-  bool IndexOnly() const { return as_of_.has_value() || groups_ != nullptr; }
+  // or grouped by day.
+  bool IndexOnly() const {
+    return as_of_.has_value() || (groups_ != nullptr && groups_->ByDay());
+  }
 
   // NotFound if the meta value was never written.
   absl::StatusOr<std::string> GetMeta(std::string_view name) const;
@@ -268,7 +274,10 @@ class ReadView {
 
   // Visits the summary cells of `entity` in direction kSummaryOut or
   // kSummaryIn, in (counterpart, root, month) order, until `visit` returns
-  // false.
+  // false. On a grouped view (not IndexOnly()), the cells of the group's
+  // members, member by member, with counterparts as groups: one
+  // counterpart's cells are then not all adjacent, and one (counterpart,
+  // root, month) may come several times.
   absl::Status ScanSummaries(model::EntityId entity, uint8_t dir,
                              const std::function<bool(const SummaryCell&)>& visit) const;
 
@@ -318,6 +327,9 @@ class ReadView {
     std::optional<model::EntityId> pair_hi;
     bool in;  // in_edges (else out_edges, or pair_edges with pair_hi)
   };
+  // ScanSummaries of one raw entity, in key order.
+  absl::Status ScanCells(model::EntityId entity, uint8_t dir,
+                         const std::function<bool(const SummaryCell&)>& visit) const;
   // Opens one source per range (and per history tag, as of an instant) in
   // `out`, positioned for `scan`.
   void OpenSources(const EdgeScan& scan, const std::vector<EdgeRange>& ranges,

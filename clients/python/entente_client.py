@@ -671,7 +671,7 @@ class Client:
         """An entity's degree, dates, quad mix and top counterparts.
 
         ``rollup``: the profile of its group today, counterparts as groups
-        (see rollup_value), counted from every member's statements.
+        (see rollup_value), added up over every member.
         """
         request = graph_pb2.GetEntityProfileRequest(entity=ref(entity), top=top,
                                                     rollup=rollup_value(rollup))

@@ -181,9 +181,10 @@ class GroupsTest : public ::testing::Test {
       m.member = pick();
       m.parent = pick();
       m.role = "role" + std::to_string(rng() % 3);
-      if (rng() % 3 == 0)
+      // Without periods, roll-up reads summary cells; with one, the index.
+      if (periods_ && rng() % 3 == 0)
         m.since = model::DateOfDay(model::DaysFromCivil(2023, 1, 1) + rng() % 700);
-      if (rng() % 3 == 0) {
+      if (periods_ && rng() % 3 == 0) {
         m.until = {2024, static_cast<int32_t>(1 + rng() % 12), 0};
         if (m.since.year != 0 && model::FirstDay(m.since) > model::LastDay(m.until)) {
           m.until = {};
@@ -232,6 +233,7 @@ class GroupsTest : public ::testing::Test {
 
   std::unique_ptr<World> w_;
   RefGroups groups_;
+  bool periods_ = true;  // memberships may have a since and an until
   int memberships_tried_ = 0;
   int merges_done_ = 0;
   int unmerges_done_ = 0;
@@ -247,6 +249,7 @@ TEST_F(GroupsTest, EveryQueryUnderEachRollupAnswersWhatTheRegroupedReferenceAnsw
   for (uint32_t seed : {3u, 4u}) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     std::mt19937 rng(seed);
+    periods_ = seed % 2 == 1;
     ASSERT_OK(w_->Load(RandomStatements({seed, 40, 500}), model::NameResolution::kExact));
     const std::vector<EntityId> entities = Mentioned(w_->reference());
     for (int round = 0; round < 4 && !HasFailure(); ++round) {
