@@ -258,10 +258,14 @@ class Traversal {
         filter_(filter),
         limits_(limits),
         sources_(sources),
-        // Summary cells know no statements, hence no sources, only the
-        // present, hence nothing as of an instant, and only raw entities,
-        // hence no groups.
-        cells_(sources != nullptr || view.IndexOnly() ? std::nullopt : filter.ForSummaries()),
+        // Summary cells know no statements, hence no sources, and only the
+        // present, hence nothing as of an instant. An edge built from cells
+        // reads its evidence from its pair, which costs a whole group's
+        // statements under roll-up: a rolled-up traversal reads the index.
+        cells_(sources != nullptr || view.IndexOnly() ||
+                       (view.groups() != nullptr && view.groups()->Large())
+                   ? std::nullopt
+                   : filter.ForSummaries()),
         check_(stop),
         memory_(memory != nullptr ? memory : &unlimited_),
         scratch_(memory_) {}

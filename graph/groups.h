@@ -119,6 +119,9 @@ class GroupsUnder : public storage::EntityGroups {
   bool ByDay() const override {
     return rollup_ != model::Rollup::kNone && groups_->has_periods();
   }
+  bool Large() const override {
+    return rollup_ != model::Rollup::kNone && groups_->has_memberships();
+  }
 
  private:
   std::shared_ptr<const Groups> groups_;

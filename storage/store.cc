@@ -1,6 +1,7 @@
 #include "storage/store.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 
 #include "rocksdb/cache.h"
@@ -176,6 +177,18 @@ void EdgeIterator::Load(Source* s) {
 bool EdgeIterator::Regroup(const Source& s, model::EdgeEntry* e) const {
   // Keys are of raw ids; the entry's actor and target stay raw (a list shows
   // who acted), and its entity and counterpart become groups.
+  if (s.pair_hi) {
+    // A raw pair of a pair of groups: its statements between the two.
+    const model::EntityId actor = groups_->GroupOf(e->actor, e->day);
+    const model::EntityId target = groups_->GroupOf(e->target, e->day);
+    if (!((actor == group_ && target == *pair_group_) ||
+          (actor == *pair_group_ && target == group_))) {
+      return false;
+    }
+    e->entity = std::min(actor, target);
+    e->counterpart = actor;
+    return true;
+  }
   const model::EntityId own = groups_->GroupOf(s.entity, e->day);
   const model::EntityId other = groups_->GroupOf(e->counterpart, e->day);
   if (own != group_) return false;
@@ -406,6 +419,19 @@ std::unique_ptr<EdgeIterator> ReadView::ScanEdges(const EdgeScan& scan) const {
     if (scan.pair_with) {
       std::vector<model::EntityId> others = groups_->MembersOf(*scan.pair_with);
       pair_group = *scan.pair_with;
+      if (members.size() * others.size() <= kMaxRawPairs) {
+        // Few members (merges, small groups): the pairs of their members,
+        // each one key range of pair_edges, as an ungrouped dyad reads.
+        std::set<std::pair<model::EntityId, model::EntityId>> pairs;
+        for (model::EntityId m : members) {
+          for (model::EntityId n : others) pairs.insert({std::min(m, n), std::max(m, n)});
+        }
+        for (const auto& [lo, hi] : pairs) ranges.push_back({lo, hi, false});
+        std::unique_ptr<EdgeIterator> out(
+            new EdgeIterator(scan.newest_first, as_of_, groups_, group, pair_group));
+        OpenSources(scan, ranges, out.get());
+        return out;
+      }
       if (others.size() < members.size()) {
         std::swap(group, *pair_group);
         members.swap(others);

@@ -103,6 +103,9 @@ class EntityGroups {
   // (memberships with a period): summary cells, which add up months, cannot
   // be regrouped then.
   virtual bool ByDay() const = 0;
+  // Whether groups may be large (roll-up), not only a few merged entities:
+  // a pair of groups then costs the statements of the smaller one.
+  virtual bool Large() const = 0;
 };
 
 // Iterates the index entries of one entity (or one pair) in (day,
@@ -321,6 +324,10 @@ class ReadView {
  private:
   friend class Store;
   ReadView(const Store* store, const rocksdb::Snapshot* snapshot);
+  // A pair of groups whose members make at most this many pairs is read
+  // from those pairs' key ranges; a larger one from the out and in entries
+  // of the smaller group's members.
+  static constexpr size_t kMaxRawPairs = 16;
   // One entity's (or pair's) index range, as ScanEdges reads it.
   struct EdgeRange {
     model::EntityId entity;  // for pairs: the lower id
