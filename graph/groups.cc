@@ -40,6 +40,15 @@ std::shared_ptr<const Groups> Groups::Empty() {
   return *empty;
 }
 
+absl::StatusOr<std::shared_ptr<const Groups>> Groups::Current(
+    const storage::ReadView& view, const std::shared_ptr<const Groups>& cached) {
+  auto version = VersionOf(view);
+  if (!version.ok()) return version.status();
+  if (*version == 0) return Empty();
+  if (cached != nullptr && cached->version() == *version) return cached;
+  return Load(view);
+}
+
 absl::StatusOr<std::shared_ptr<const Groups>> Groups::Load(const storage::ReadView& view) {
   std::shared_ptr<Groups> g(new Groups());
   auto version = VersionOf(view);

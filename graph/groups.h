@@ -49,6 +49,11 @@ class Groups {
   // The meta/groups_version of `view`; 0 before any group row.
   static absl::StatusOr<uint64_t> VersionOf(const storage::ReadView& view);
   static std::shared_ptr<const Groups> Empty();
+  // The groups of `view`: `cached` if it is of the view's version, else
+  // loaded (Empty() before any group row). Every write of group rows bumps
+  // the version in its commit, so one of the same version is the view's.
+  static absl::StatusOr<std::shared_ptr<const Groups>> Current(
+      const storage::ReadView& view, const std::shared_ptr<const Groups>& cached);
 
   uint64_t version() const { return version_; }
   bool has_merges() const { return !merged_.empty(); }

@@ -107,16 +107,9 @@ absl::Status Ingestor::ExamineNewNames() {
 }
 
 absl::StatusOr<std::shared_ptr<const Groups>> Ingestor::LoadGroups() {
-  // Every write of group rows bumps the version in its commit, so the
-  // snapshot of the same version is the store's.
-  const auto view = store_->Latest();
-  auto version = Groups::VersionOf(*view);
-  if (!version.ok()) return version.status();
-  if (groups_ == nullptr || groups_->version() != *version) {
-    auto loaded = Groups::Load(*view);
-    if (!loaded.ok()) return loaded.status();
-    groups_ = *std::move(loaded);
-  }
+  auto current = Groups::Current(*store_->Latest(), groups_);
+  if (!current.ok()) return current.status();
+  groups_ = *std::move(current);
   return groups_;
 }
 

@@ -451,15 +451,13 @@ absl::StatusOr<GroupsAnswer> GraphReader::ListGroups(std::optional<model::Entity
 
 absl::StatusOr<std::shared_ptr<const Groups>> GraphReader::GroupsOf(
     const storage::ReadView& view) const {
-  auto version = Groups::VersionOf(view);
-  if (!version.ok()) return version.status();
-  if (*version == 0) return Groups::Empty();
+  std::shared_ptr<const Groups> cached;
   {
     absl::MutexLock lock(&groups_mu_);
-    if (groups_ != nullptr && groups_->version() == *version) return groups_;
+    cached = groups_;
   }
-  auto loaded = Groups::Load(view);
-  if (!loaded.ok()) return loaded.status();
+  auto loaded = Groups::Current(view, cached);
+  if (!loaded.ok() || *loaded == cached) return loaded;
   absl::MutexLock lock(&groups_mu_);
   // Versions only grow: keep the newest of two loads that raced.
   if (groups_ == nullptr || groups_->version() < (*loaded)->version()) groups_ = *loaded;
