@@ -35,6 +35,10 @@ PACKAGES=(
   # make test-sanitize / make fuzz: clang++, its sanitizer and libFuzzer
   # runtimes, llvm-symbolizer for readable stacks.
   clang libclang-rt-14-dev llvm
+  # The explorer's browser test (tests/browser, ctest label browser): Debian's
+  # Chromium, driven headless by playwright-core from npm; no browser is
+  # ever downloaded.
+  chromium
 )
 
 case "${1:-}" in
