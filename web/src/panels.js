@@ -96,23 +96,32 @@ export async function edgePanel(container, { a, b, names, edge, state, onError, 
 }
 
 // Stacked bars of the quad classes per month, and the mean Goldstein score
-// as a line on its own axis (-10..10). uPlot has no stacking: each series is
-// the running sum, drawn tallest first so the shorter ones sit on top.
+// as a line on its own axis (-10..10). Every month from the first bucket to
+// the last is on the x axis, empty ones too, so that gaps look like gaps.
+// uPlot has no stacking: each series is the running sum, drawn tallest
+// first so the shorter ones sit on top.
 function drawTimeline(container, buckets) {
   container.replaceChildren();
   if (!buckets.length) { container.append(el('p', { class: 'hint' }, 'No statements.')); return; }
-  const xs = buckets.map((b) => Date.UTC(b.start.year, (b.start.month || 1) - 1, b.start.day || 1) / 1000);
+  const key = (d) => d.year * 12 + (d.month || 1) - 1;
+  const first = key(buckets[0].start), last = key(buckets.at(-1).start);
+  const months = [];
+  for (let k = first; k <= last && months.length < 2400; k++) months.push(k);
+  const byMonth = new Map(buckets.map((b) => [key(b.start), b]));
+  const rows = months.map((k) => byMonth.get(k) || null);
+  const label = (k) => `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
   const order = [['verbal_cooperation', 1], ['material_cooperation', 2], ['verbal_conflict', 3],
     ['material_conflict', 4], ['unclassified', 0]];
+  const raw = Object.fromEntries(order.map(([field]) => [field, rows.map((b) => (b ? num(b[field]) : 0))]));
   const sums = [];
-  let running = buckets.map(() => 0);
+  let running = rows.map(() => 0);
   for (const [field] of order) {
-    running = running.map((v, i) => v + num(buckets[i][field]));
+    running = running.map((v, i) => v + raw[field][i]);
     sums.push(running);
   }
-  const raw = Object.fromEntries(order.map(([field]) => [field, buckets.map((b) => num(b[field]))]));
+  const xs = months.map((_, i) => i);
   const bars = uPlot.paths.bars({ size: [0.8, 40] });
-  const series = [{}];
+  const series = [{ label: 'month', value: (u, v) => (v === null || v === undefined ? '' : label(months[v])) }];
   const data = [xs];
   for (let k = order.length - 1; k >= 0; k--) {
     const [field, q] = order[k];
@@ -122,16 +131,20 @@ function drawTimeline(container, buckets) {
     });
     data.push(sums[k]);
   }
-  series.push({ label: 'mean Goldstein', stroke: '#111', width: 2, scale: 'g',
+  series.push({ label: 'mean Goldstein', stroke: '#111', width: 2, scale: 'g', spanGaps: true,
+    points: { show: true, size: 5, fill: '#111' },
     value: (u, v) => (v === null || v === undefined ? '' : v.toFixed(1)) });
-  data.push(buckets.map((b) => (num(b.total) - num(b.unclassified) > 0 ? b.mean_goldstein : null)));
+  data.push(rows.map((b) => (b && num(b.total) - num(b.unclassified) > 0 ? b.mean_goldstein : null)));
   const width = Math.max(260, container.clientWidth || 320);
   const u = new uPlot({
     width, height: 180, series, legend: { live: true },
     // Half a month either side, so that a single bar has room.
-    scales: { x: { time: true, range: (_, lo, hi) => [lo - 16 * 86400, hi + 16 * 86400] },
-      g: { range: [-10, 10] } },
-    axes: [{}, { label: 'statements', size: 40 }, { side: 1, scale: 'g', label: 'Goldstein', grid: { show: false }, size: 40 }],
+    scales: { x: { time: false, range: (_, lo, hi) => [lo - 0.6, hi + 0.6] }, g: { range: [-10, 10] } },
+    axes: [
+      { values: (_, ticks) => ticks.map((t) => (Number.isInteger(t) && months[t] !== undefined ? label(months[t]) : '')) },
+      { label: 'statements', size: 40 },
+      { side: 1, scale: 'g', label: 'Goldstein', grid: { show: false }, size: 40 },
+    ],
   }, data, container);
   container.dataset.buckets = String(buckets.length);
   return u;

@@ -99,6 +99,13 @@ export class GraphView {
       degree.set(e.b, (degree.get(e.b) || 0) + 1);
     }
     const added = [];
+    const neighbours = new Map();
+    for (const e of view.edges.values()) {
+      if (!neighbours.has(e.a)) neighbours.set(e.a, []);
+      if (!neighbours.has(e.b)) neighbours.set(e.b, []);
+      neighbours.get(e.a).push(e.b);
+      neighbours.get(e.b).push(e.a);
+    }
     for (const [id, n] of view.nodes) {
       const e = n.entity;
       const pinned = state.pinned.has(id);
@@ -114,7 +121,11 @@ export class GraphView {
         forceLabel: state.expanded.has(id) || n.depth === 0,
       };
       if (g.hasNode(id)) g.mergeNodeAttributes(id, attrs);
-      else { g.addNode(id, attrs); added.push(id); }
+      else {
+        // sigma needs a position from the start.
+        g.addNode(id, { ...attrs, ...this.position(neighbours.get(id) || [], added.length) });
+        added.push(id);
+      }
     }
     const edgeKeys = new Set();
     for (const e of view.edges.values()) {
@@ -130,25 +141,20 @@ export class GraphView {
       else g.addDirectedEdgeWithKey(e.key, e.a, e.b, attrs);
     }
     for (const key of g.edges()) if (!edgeKeys.has(key)) g.dropEdge(key);
-    this.place(added);
     if (added.length) this.startLayout();
     this.renderer.setCustomBBox(null);
     this.renderer.refresh();
   }
 
-  // New nodes go in a small circle around a placed neighbour, or around the
-  // origin: ForceAtlas2 then only has to spread them.
-  place(added) {
+  // A new node goes in a small circle around a neighbour already placed,
+  // or around the origin: ForceAtlas2 then only has to spread them.
+  position(neighbours, i) {
     const g = this.graph;
-    const fresh = new Set(added);
-    let i = 0;
-    for (const id of added) {
-      const anchor = g.neighbors(id).find((n) => !fresh.has(n));
-      const a = anchor ? g.getNodeAttributes(anchor) : { x: 0, y: 0 };
-      const angle = (i++ * 2.399963) % (2 * Math.PI);  // golden angle: no two in a row overlap
-      const r = anchor ? 1 + Math.random() : 5 * Math.sqrt(i);
-      g.mergeNodeAttributes(id, { x: a.x + r * Math.cos(angle), y: a.y + r * Math.sin(angle) });
-    }
+    const anchor = neighbours.find((n) => g.hasNode(n));
+    const a = anchor ? g.getNodeAttributes(anchor) : { x: 0, y: 0 };
+    const angle = (i * 2.399963) % (2 * Math.PI);  // golden angle: no two in a row overlap
+    const r = anchor ? 1 + Math.random() : 5 * Math.sqrt(i + 1);
+    return { x: a.x + r * Math.cos(angle), y: a.y + r * Math.sin(angle) };
   }
 
   startLayout(ms = LAYOUT_MS) {
