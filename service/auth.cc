@@ -366,6 +366,15 @@ absl::Status CheckListenAllowed(absl::string_view listen, const AccessOptions& o
       "trusted (see docs/security.md)"));
 }
 
+absl::Status CheckHttpListenAllowed(absl::string_view listen, const AccessOptions& options) {
+  if (IsLoopbackListen(listen) || options.allow_insecure_remote) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "refusing to serve HTTP on ", listen,
+      ", which is not a loopback address: the HTTP port has no TLS, so tokens and answers "
+      "would cross the network in clear. Listen on 127.0.0.1 behind a TLS proxy, or pass "
+      "--allow_insecure_remote if the network itself is trusted (see docs/http.md)"));
+}
+
 std::string InsecureRemoteWarning(absl::string_view listen, const AccessOptions& options) {
   AccessOptions without_flag = options;
   without_flag.allow_insecure_remote = false;

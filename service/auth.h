@@ -123,6 +123,10 @@ bool IsLoopbackListen(absl::string_view listen);
 // TLS or tokens are missing, unless allow_insecure_remote.
 absl::Status CheckListenAllowed(absl::string_view listen, const AccessOptions& options);
 
+// The same for the HTTP port (--http_listen), which has no TLS: loopback
+// only, unless allow_insecure_remote.
+absl::Status CheckHttpListenAllowed(absl::string_view listen, const AccessOptions& options);
+
 // The warning to print when --allow_insecure_remote is what lets the server
 // listen on `listen`; "" when it is not needed.
 std::string InsecureRemoteWarning(absl::string_view listen, const AccessOptions& options);
