@@ -58,6 +58,11 @@ def _optional_date(value: statement_pb2.Date, present: bool):
     return date_start(value) if present else None
 
 
+def _kind(entity) -> Optional[str]:
+    """"country", "person", ... of an Entity or EntityRef; None if unset."""
+    return statement_pb2.EntityKind.Name(entity.kind).lower() if entity.kind else None
+
+
 def _quad_name(action: statement_pb2.Action) -> Optional[str]:
     return QUAD_CLASS_NAMES.get(action.quad_class) if action.HasField("quad_class") else None
 
@@ -66,12 +71,13 @@ def _quad_name(action: statement_pb2.Action) -> Optional[str]:
 # Statements
 
 STATEMENT_COLUMNS = [
-    "id", "date", "date_precision", "actor_id", "actor", "action", "cameo_code", "quad_class",
-    "goldstein", "target_id", "target", "modality", "confidence", "attributed_to", "quote",
+    "id", "date", "date_precision", "actor_id", "actor", "actor_kind", "action", "cameo_code",
+    "quad_class", "goldstein", "target_id", "target", "target_kind", "modality", "confidence", "attributed_to", "quote",
     "document_id", "publisher", "title", "url", "published", "ingested_at"]
 _STATEMENT_DTYPES = {
     "id": "int64", "date": "datetime64[ns]", "date_precision": "category",
-    "actor_id": "int64", "target_id": "int64", "quad_class": "category", "goldstein": "float64",
+    "actor_id": "int64", "target_id": "int64", "actor_kind": "category",
+    "target_kind": "category", "quad_class": "category", "goldstein": "float64",
     "modality": "category", "confidence": "float64", "published": "datetime64[ns]",
     "ingested_at": "datetime64[ns, UTC]"}
 
@@ -84,6 +90,7 @@ def statement_row(s: statement_pb2.Statement) -> Dict[str, Any]:
         "date_precision": date_precision(s.date),
         "actor_id": s.actor.id,
         "actor": s.actor.name,
+        "actor_kind": _kind(s.actor),
         "action": s.action.text,
         "cameo_code": s.action.cameo_code or None,
         "quad_class": _quad_name(s.action),
@@ -91,6 +98,7 @@ def statement_row(s: statement_pb2.Statement) -> Dict[str, Any]:
         "goldstein": s.action.goldstein if s.action.HasField("goldstein") else float("nan"),
         "target_id": s.target.id,
         "target": s.target.name,
+        "target_kind": _kind(s.target),
         "modality": statement_pb2.Modality.Name(s.modality).lower() if s.modality else None,
         "confidence": s.confidence if s.HasField("confidence") else float("nan"),
         "attributed_to": s.attributed_to.name if s.HasField("attributed_to") else None,
@@ -112,6 +120,8 @@ class Statements(List[statement_pb2.Statement]):
 
         id, actor_id, target_id (int64); date (datetime64, first day of the
         period) and date_precision; actor, action, target (names and text);
+        actor_kind, target_kind ("country", "person", "organization",
+        "group", "other");
         cameo_code, quad_class ("material_cooperation", ...; None when
         unclassified), goldstein (float, NaN when unclassified or not sent);
         modality ("asserted", ...), confidence; attributed_to (who says so;
@@ -205,9 +215,7 @@ class Edge:
 
 def _node_attributes(entity: statement_pb2.Entity) -> Dict[str, Any]:
     """A node's attributes: `label` is what Gephi and yEd show."""
-    attributes = {"label": entity.name,
-                  "kind": statement_pb2.EntityKind.Name(entity.kind).lower()
-                  if entity.HasField("kind") else "entity_kind_unspecified"}
+    attributes = {"label": entity.name, "kind": _kind(entity) or "unspecified"}
     if entity.country_code:
         attributes["country_code"] = entity.country_code
     return attributes
