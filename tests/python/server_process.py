@@ -3,6 +3,7 @@
 Starts the real server with a database directory of the test's, reads the
 address it prints ("listening on 127.0.0.1:PORT"), and stops it with
 SIGTERM (terminate(), which returns the exit code) or SIGKILL (kill()).
+make_tls_files() writes a CA and a server certificate for 127.0.0.1.
 """
 
 import re
@@ -57,3 +58,23 @@ class ServerProcess:
             self.proc.wait()
         self._reader.join(5)
         self.proc.stderr.close()
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+def make_tls_files(d):
+    """Writes d/ca.pem (a CA of two days) and d/server.pem, d/server.key
+    (signed by it, for IP 127.0.0.1 and localhost), with the openssl CLI."""
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *key, "-keyout", f"{d}/ca.key", "-out", f"{d}/ca.pem",
+            "-days", "2", "-subj", "/CN=Python Test CA")
+    with open(f"{d}/server.ext", "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    openssl("req", "-new", *key, "-keyout", f"{d}/server.key", "-out", f"{d}/server.csr",
+            "-subj", "/CN=localhost")
+    openssl("x509", "-req", "-in", f"{d}/server.csr", "-CA", f"{d}/ca.pem", "-CAkey",
+            f"{d}/ca.key", "-set_serial", "2", "-days", "2", "-extfile", f"{d}/server.ext",
+            "-out", f"{d}/server.pem")

@@ -34,7 +34,7 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 CLIENT_DIR = os.path.join(ROOT, "clients", "python")
 
 sys.path.insert(0, HERE)
-from server_process import ServerProcess  # noqa: E402  (tests/python, shared)
+from server_process import ServerProcess, make_tls_files  # noqa: E402  (tests/python, shared)
 
 # Set from the command line in __main__.
 ARGS = argparse.Namespace(
@@ -527,11 +527,6 @@ class GroupsTest(unittest.TestCase):
         self.assertTrue(out.splitlines()[-1].endswith("statements"), out)
 
 
-def openssl(*args):
-    subprocess.run(["openssl", *args], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-
-
 class TokenAndTlsTest(unittest.TestCase):
     """The client's token and TLS options against servers with --tokens_file
     and TLS (docs/security.md), with certificates made by openssl here."""
@@ -545,16 +540,7 @@ class TokenAndTlsTest(unittest.TestCase):
         cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
         cls.ec, cls.grpc = load_client(cls.tmp)
         d = cls.tmp
-        key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        openssl("req", "-x509", *key, "-keyout", f"{d}/ca.key", "-out", f"{d}/ca.pem",
-                "-days", "2", "-subj", "/CN=Python Test CA")
-        with open(f"{d}/server.ext", "w") as f:
-            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-        openssl("req", "-new", *key, "-keyout", f"{d}/server.key", "-out", f"{d}/server.csr",
-                "-subj", "/CN=localhost")
-        openssl("x509", "-req", "-in", f"{d}/server.csr", "-CA", f"{d}/ca.pem", "-CAkey",
-                f"{d}/ca.key", "-set_serial", "2", "-days", "2", "-extfile", f"{d}/server.ext",
-                "-out", f"{d}/server.pem")
+        make_tls_files(d)
         cls.tokens = f"{d}/tokens.txt"
         with open(cls.tokens, "w") as f:
             f.write(f"reader {cls.READER} python reader\nwriter {cls.WRITER}\n")

@@ -25,7 +25,7 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
-from server_process import ServerProcess  # noqa: E402
+from server_process import ServerProcess, make_tls_files  # noqa: E402
 
 ARGS = argparse.Namespace(
     server_bin=os.path.join(ROOT, "build", "server", "entente-server"),
@@ -386,9 +386,12 @@ class NoClaimsTest(ServerTest):
             self.client.claims("Russia")
 
 
-class TokenTest(unittest.TestCase):
-    """A server with --tokens_file: tokens go over local credentials on
-    loopback; a missing token and a too-low role are typed errors."""
+class TokenAndTlsTest(unittest.TestCase):
+    """Servers with --tokens_file, in plaintext on loopback (tokens over
+    local credentials) and with TLS (tls_ca): a missing token and a
+    too-low role are typed errors."""
+    READER = "reader-token-0123456789abcdef"
+    WRITER = "writer-token-0123456789abcdef"
 
     @classmethod
     def setUpClass(cls):
@@ -396,30 +399,39 @@ class TokenTest(unittest.TestCase):
         cls.entente = entente
         cls.tmp = tempfile.mkdtemp(prefix="entente-pkgtoken-")
         cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
-        tokens = os.path.join(cls.tmp, "tokens.txt")
-        with open(tokens, "w") as f:
-            f.write("reader reader-token-0123456789abcdef analyst\n"
-                    "writer writer-token-0123456789abcdef loader\n")
-        os.chmod(tokens, 0o600)
-        cls.server = ServerProcess(ARGS.server_bin, os.path.join(cls.tmp, "db"), 60,
-                                   extra=("--tokens_file", tokens))
-        cls.addClassCleanup(cls.server.kill)
+        make_tls_files(cls.tmp)
+        cls.tokens = os.path.join(cls.tmp, "tokens.txt")
+        with open(cls.tokens, "w") as f:
+            f.write(f"reader {cls.READER} analyst\nwriter {cls.WRITER} loader\n")
 
-    def client(self, token=None):
-        client = self.entente.Client(self.server.address, token=token)
-        self.addCleanup(client.close)
-        return client
+    def start(self, name, *extra):
+        server = ServerProcess(ARGS.server_bin, os.path.join(self.tmp, name), 60,
+                               extra=("--tokens_file", self.tokens, *extra))
+        self.addCleanup(server.kill)
+        return server
 
-    def test_roles(self):
+    def check_roles(self, server, **tls):
+        def client(token=None):
+            c = self.entente.Client(server.address, token=token, **tls)
+            self.addCleanup(c.close)
+            return c
         line = fixture_lines(ARGS.fixture)[0]
-        writer = self.client("writer-token-0123456789abcdef")
-        self.assertEqual(writer.ingest([line]).accepted, 1)
-        reader = self.client("reader-token-0123456789abcdef")
+        self.assertEqual(client(self.WRITER).ingest([line]).accepted, 1)
+        reader = client(self.READER)
         self.assertEqual(len(reader.statements(line["actor"]["name"])), 1)
-        with self.assertRaises(self.entente.PermissionDenied):
+        with self.assertRaises(self.entente.PermissionDenied) as denied:
             reader.ingest([line])
+        self.assertIn("writer", denied.exception.message)
         with self.assertRaises(self.entente.Unauthenticated):
-            self.client().search("north")
+            client().search("north")
+
+    def test_tokens_over_plaintext_on_loopback(self):
+        self.check_roles(self.start("plain"))
+
+    def test_tokens_over_tls(self):
+        server = self.start("tls", "--tls_cert", f"{self.tmp}/server.pem",
+                            "--tls_key", f"{self.tmp}/server.key")
+        self.check_roles(server, tls_ca=f"{self.tmp}/ca.pem")
 
 
 def main():
