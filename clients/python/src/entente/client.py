@@ -379,6 +379,9 @@ class Client:
         any class reached, at their smallest depth; unclassified statements
         are left out. It costs one traversal per class.
         """
+        # Collected, a traversal is one bounded answer: the client's deadline
+        # applies, unlike iter_traverse's open stream.
+        kwargs.setdefault("timeout", self.timeout)
         if not split_quads:
             return _collect(self.iter_traverse(seeds, **kwargs))
         base = edge_filter(kwargs.pop("filter", None), {

@@ -26,7 +26,8 @@ def _pandas():
     try:
         import pandas
     except ImportError as e:  # pragma: no cover - depends on the machine
-        raise ImportError("to_pandas() needs pandas (Debian: apt-get install python3-pandas)") from e
+        raise ImportError(
+            "to_pandas() needs pandas (Debian: apt-get install python3-pandas)") from e
     return pandas
 
 
@@ -72,7 +73,8 @@ def _quad_name(action: statement_pb2.Action) -> Optional[str]:
 
 STATEMENT_COLUMNS = [
     "id", "date", "date_precision", "actor_id", "actor", "actor_kind", "action", "cameo_code",
-    "quad_class", "goldstein", "target_id", "target", "target_kind", "modality", "confidence", "attributed_to", "quote",
+    "quad_class", "goldstein", "target_id", "target", "target_kind", "modality", "confidence",
+    "attributed_to", "quote",
     "document_id", "publisher", "title", "url", "published", "ingested_at"]
 _STATEMENT_DTYPES = {
     "id": "int64", "date": "datetime64[ns]", "date_precision": "category",
