@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import tempfile
 
-from setuptools import setup
+from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -100,4 +100,5 @@ class BuildPyWithProtos(build_py):
         generate(self.build_lib)
 
 
-setup(cmdclass={"build_py": BuildPyWithProtos})
+setup(package_dir={"": "src"}, packages=find_packages("src"),
+      cmdclass={"build_py": BuildPyWithProtos})

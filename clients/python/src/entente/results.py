@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import importlib
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional
 
@@ -22,22 +23,20 @@ from entente.v1 import claims_pb2, graph_pb2, statement_pb2
 from entente.values import (QUAD_CLASS_NAMES, date_precision, date_start, date_text)
 
 
-def _pandas():
+def _optional_module(name: str, debian: str, needed_by: str):
+    """Imports pandas or networkx when a conversion first needs it."""
     try:
-        import pandas
+        return importlib.import_module(name)
     except ImportError as e:  # pragma: no cover - depends on the machine
-        raise ImportError(
-            "to_pandas() needs pandas (Debian: apt-get install python3-pandas)") from e
-    return pandas
+        raise ImportError(f"{needed_by} needs {name} (Debian: apt-get install {debian})") from e
+
+
+def _pandas():
+    return _optional_module("pandas", "python3-pandas", "to_pandas()")
 
 
 def _networkx():
-    try:
-        import networkx
-    except ImportError as e:  # pragma: no cover - depends on the machine
-        raise ImportError(
-            "to_networkx() needs networkx (Debian: apt-get install python3-networkx)") from e
-    return networkx
+    return _optional_module("networkx", "python3-networkx", "to_networkx()")
 
 
 def _frame(rows: List[Dict[str, Any]], columns: List[str], dtypes: Dict[str, str]):
