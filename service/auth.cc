@@ -366,15 +366,6 @@ absl::Status CheckListenAllowed(absl::string_view listen, const AccessOptions& o
       "trusted (see docs/security.md)"));
 }
 
-absl::Status CheckHttpListenAllowed(absl::string_view listen, const AccessOptions& options) {
-  if (IsLoopbackListen(listen) || options.allow_insecure_remote) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "refusing to serve HTTP on ", listen,
-      ", which is not a loopback address: the HTTP port has no TLS, so tokens and answers "
-      "would cross the network in clear. Listen on 127.0.0.1 behind a TLS proxy, or pass "
-      "--allow_insecure_remote if the network itself is trusted (see docs/http.md)"));
-}
-
 std::string InsecureRemoteWarning(absl::string_view listen, const AccessOptions& options) {
   AccessOptions without_flag = options;
   without_flag.allow_insecure_remote = false;
@@ -426,6 +417,9 @@ absl::StatusOr<ServerAccess> MakeServerAccess(const AccessOptions& o) {
   access.credentials = std::make_shared<AccessCredentials>(
       tls ? &cert_pem : nullptr, tls ? &key_pem : nullptr,
       o.tls_client_ca_file.empty() ? nullptr : &client_ca_pem, access.tokens);
+  access.tls_cert_pem = std::move(cert_pem);
+  access.tls_key_pem = std::move(key_pem);
+  access.tls_client_ca_pem = std::move(client_ca_pem);
   return access;
 }
 

@@ -123,10 +123,6 @@ bool IsLoopbackListen(absl::string_view listen);
 // TLS or tokens are missing, unless allow_insecure_remote.
 absl::Status CheckListenAllowed(absl::string_view listen, const AccessOptions& options);
 
-// The same for the HTTP port (--http_listen), which has no TLS: loopback
-// only, unless allow_insecure_remote.
-absl::Status CheckHttpListenAllowed(absl::string_view listen, const AccessOptions& options);
-
 // The warning to print when --allow_insecure_remote is what lets the server
 // listen on `listen`; "" when it is not needed.
 std::string InsecureRemoteWarning(absl::string_view listen, const AccessOptions& options);
@@ -137,6 +133,11 @@ std::string InsecureRemoteWarning(absl::string_view listen, const AccessOptions&
 struct ServerAccess {
   std::shared_ptr<grpc::ServerCredentials> credentials;
   std::shared_ptr<const TokenTable> tokens;
+  // The PEM files' contents, for the HTTP port's TLS (http_server.h); empty
+  // without TLS or without mutual TLS.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  std::string tls_client_ca_pem;
 };
 
 // InvalidArgument naming the flag and file for a missing, unreadable or

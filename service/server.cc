@@ -37,10 +37,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   if (absl::Status allowed = CheckListenAllowed(options.listen, options.access); !allowed.ok()) {
     return allowed;
   }
+  // The HTTP port has the gRPC port's TLS and tokens, so the same rule.
   if (!options.http_listen.empty()) {
-    if (absl::Status allowed = CheckHttpListenAllowed(options.http_listen, options.access);
+    if (absl::Status allowed = CheckListenAllowed(options.http_listen, options.access);
         !allowed.ok()) {
-      return allowed;
+      return absl::Status(allowed.code(), "--http_listen: " + std::string(allowed.message()));
     }
   }
   auto access = MakeServerAccess(options.access);
@@ -149,6 +150,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
     site.http.connection_deadline = std::chrono::seconds(35);
     site.http.io_timeout = std::chrono::seconds(5);
     site.http.max_request_bytes = size_t{8} << 20;
+    site.http.tls_cert_pem = access->tls_cert_pem;
+    site.http.tls_key_pem = access->tls_key_pem;
+    site.http.tls_client_ca_pem = access->tls_client_ca_pem;
     auto http = StartHttpSite(site);
     if (!http.ok()) return http.status();
     s->http_ = std::move(*http);

@@ -59,8 +59,8 @@ struct ServerOptions {
   std::string metrics_listen;
   // HOST:PORT of the HTTP port of /metrics, the JSON API (/v1/...) and the
   // explorer (service/http_site.h; port 0: a free one, see http_port());
-  // empty: none. Loopback only, unless access.allow_insecure_remote: HTTP
-  // is served without TLS.
+  // empty: none. With the gRPC port's TLS (HTTPS) and tokens, and the same
+  // rule on where it may listen.
   std::string http_listen;
   // The explorer's files, served at / of http_listen.
   std::string http_assets;

@@ -29,6 +29,7 @@
 #include "google/rpc/status.pb.h"
 #include "service/http_site.h"
 #include "tests/service/ops_fixture.h"
+#include "tests/testing/test_certs.h"
 #include "tests/testing/test_tokens.h"
 
 namespace entente::service {
@@ -440,19 +441,55 @@ TEST_F(HttpTest, ServesTheExplorerFilesAndRefusesPathsOutsideThem) {
   EXPECT_NE(escape->status, 200);
 }
 
-TEST(HttpListenTest, RefusesANonLoopbackAddressUnlessAllowed) {
-  AccessOptions access;
-  EXPECT_TRUE(CheckHttpListenAllowed("127.0.0.1:0", access).ok());
-  EXPECT_TRUE(CheckHttpListenAllowed("[::1]:8080", access).ok());
-  const absl::Status refused = CheckHttpListenAllowed("0.0.0.0:8080", access);
-  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(refused.message()), HasSubstr("TLS"));
-  // TLS on the gRPC port does not cover HTTP.
-  access.tls_cert_file = "cert.pem";
-  access.tokens_file = "tokens";
-  EXPECT_FALSE(CheckHttpListenAllowed("0.0.0.0:8080", access).ok());
-  access.allow_insecure_remote = true;
-  EXPECT_TRUE(CheckHttpListenAllowed("0.0.0.0:8080", access).ok());
+TEST(HttpListenTest, HasTheRuleOfTheGrpcPort) {
+  ServerOptions options = HttpOptions();
+  options.listen = "127.0.0.1:0";
+  options.http_listen = "0.0.0.0:0";
+  const auto started = Server::Start(nullptr, nullptr, options);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(started.status().message()), HasSubstr("--http_listen"));
+}
+
+// With the gRPC port's certificate, the HTTP port speaks HTTPS only; with a
+// client CA, only to clients with a certificate it signed.
+TEST_F(HttpTest, ServesHttpsWithTheServersCertificate) {
+  const testing::TestCerts& certs = testing::SharedTestCerts();
+  ASSERT_TRUE(certs.error.empty()) << certs.error;
+  for (const bool mutual : {false, true}) {
+    SCOPED_TRACE(mutual ? "mutual TLS" : "TLS");
+    ServerOptions options = HttpOptions();
+    options.access.tls_cert_file = certs.server_cert;
+    options.access.tls_key_file = certs.server_key;
+    if (mutual) options.access.tls_client_ca_file = certs.ca_cert;
+    RunningServer server(options);
+    ASSERT_TRUE(server.ok());
+    const int port = server.server().http_port();
+    httplib::SSLClient https("127.0.0.1", port, mutual ? certs.client_cert : "",
+                             mutual ? certs.client_key : "");
+    https.set_ca_cert_path(certs.ca_cert.c_str());
+    https.enable_server_certificate_verification(true);
+    auto r = https.Post("/v1/GraphService/SearchEntities", R"({"prefix":"x"})", "application/json");
+    ASSERT_TRUE(r) << httplib::to_string(r.error());
+    EXPECT_EQ(r->status, 200) << r->body;
+    auto metrics = https.Get("/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_EQ(metrics->status, 200);
+    // Plain HTTP to the TLS port gets no answer.
+    httplib::Client plain("127.0.0.1", port);
+    plain.set_read_timeout(std::chrono::seconds(3));
+    auto p = plain.Get("/v1");
+    EXPECT_TRUE(!p || p->status != 200);
+    if (mutual) {
+      httplib::SSLClient stranger("127.0.0.1", port, certs.stranger_cert, certs.stranger_key);
+      stranger.set_ca_cert_path(certs.ca_cert.c_str());
+      auto s = stranger.Get("/v1");
+      EXPECT_FALSE(s) << "a client of another CA was answered";
+      httplib::SSLClient anonymous("127.0.0.1", port);
+      anonymous.set_ca_cert_path(certs.ca_cert.c_str());
+      EXPECT_FALSE(anonymous.Get("/v1")) << "a client without certificate was answered";
+    }
+  }
 }
 
 TEST(HttpStatusTest, MapsEveryCode) {
