@@ -466,10 +466,10 @@ Command NeighborsCommand() {
           "\"Traverse\", has the exact rule.\n"
           "\n"
           "--format csv prints the statements behind the relations instead: for each\n"
-          "relation, busiest first, its --evidence newest statements (fetched one by\n"
-          "one), one CSV row each with the columns of `statements --format csv` and the\n"
-          "relation's edge_actor_id, edge_actor, edge_target_id, edge_target and\n"
-          "edge_count. For the graph itself, see `entente export`.\n" +
+          "relation, busiest first, its --evidence newest statements (one call each,\n"
+          "many at a time), one CSV row each with the columns of `statements --format\n"
+          "csv` and the relation's edge_actor_id, edge_actor, edge_target_id,\n"
+          "edge_target and edge_count. For the graph itself, see `entente export`.\n" +
           FilterDetails(),
       .options = WithFilterOptions(
           {

@@ -68,13 +68,14 @@ std::string ToGraphMl(const ExportGraph& graph);
 // A GEXF 1.2 document (the version Gephi 0.8 and later and networkx read)
 // of a dynamic directed graph with timeformat "date", so that Gephi's
 // timeline plays it. Nodes: id "n" + entity id, label the name, attributes
-// entity_id, name, kind, depth, and the interval of their edges. Edges: weight the
-// count, attributes count, first, last, goldstein, and start/end the first
-// day of `first` and the last day of `last` (a statement dated 2024-10 may
-// be any day of October). Dates are per edge, not per statement: a
-// traversal returns an edge's first and last date, not each statement's.
-// An edge without dates, and a node without dated edges, has no interval
-// (Gephi shows it at every time).
+// entity_id, name, kind, depth, and the interval of their edges. Edges:
+// weight the count, attributes count, first, last, goldstein, and start/end
+// the first day of `first` and the last day of `last` (a statement dated
+// 2024-10 may be any day of October; a traversal's edges carry the first
+// day of their statements' periods, so there it ends on the 1st). Dates are
+// per edge, not per statement: a traversal returns an edge's first and last
+// date, not each statement's. An edge without dates, and a node without
+// dated edges, has no interval (Gephi shows it at every time).
 std::string ToGexf(const ExportGraph& graph);
 
 // A Graphviz digraph: nodes "n" + entity id labelled with the name, edges
