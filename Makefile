@@ -8,6 +8,8 @@
 BUILD  ?= build
 JOBS   ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:50051
+# The explorer, the JSON API and /metrics (docs/http.md).
+HTTP_LISTEN ?= 127.0.0.1:8080
 DATA   ?= ./data
 # Extra server flags, e.g. make run ARGS="--sync --block_cache_mb 128"
 ARGS   ?=
@@ -37,7 +39,7 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/server/entente-server --listen $(LISTEN) --data $(DATA) $(ARGS)
+	$(BUILD)/server/entente-server --listen $(LISTEN) --http_listen $(HTTP_LISTEN) --data $(DATA) $(ARGS)
 
 test: build proto-compat
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600

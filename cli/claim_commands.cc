@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "cli/commands.h"
+#include "cli/csv.h"
 #include "cli/filter_options.h"
 #include "cli/format.h"
 #include "cli/progress.h"
@@ -23,6 +24,7 @@ namespace {
 constexpr int64_t kDefaultClaimsLimit = 20;
 constexpr int kMaxPageSize = 1000;  // The server's limit.
 constexpr int64_t kDefaultClaimStatements = 20;
+constexpr int64_t kDefaultClaimsEvidence = 3;
 
 std::string Message(const absl::Status& s) { return std::string(s.message()); }
 
@@ -82,6 +84,51 @@ std::string RenderClaimantProfile(const v1::ClaimantProfile& p, const std::strin
   return out + "\n";
 }
 
+// The CSV writer of `claim` and `claims`: the statement columns, then the
+// claim's id, the side a statement is on, and the claim's counts.
+const StatementCsv& ClaimCsv() {
+  static const auto* writer = new StatementCsv(
+      {"claim_id", "side", "claim_statements", "claim_sources", "claim_contested"});
+  return *writer;
+}
+
+// A claim's statements as CSV rows: asserting, denying, then the others.
+std::string ClaimRows(const v1::GetClaimResponse& r) {
+  const v1::Claim& c = r.claim();
+  std::string out;
+  for (const auto& [side, statements] :
+       {std::pair{"asserting", &r.asserting()}, std::pair{"denying", &r.denying()},
+        std::pair{"other", &r.other()}}) {
+    for (const auto& s : *statements) {
+      out += ClaimCsv().Row(s, {absl::StrCat(c.id()), side, absl::StrCat(c.statements()),
+                                absl::StrCat(c.sources()), c.contested() ? "true" : "false"});
+    }
+  }
+  return out;
+}
+
+// --format csv of `claims`: for each claim listed, GetClaim's first
+// `per_side` statements of each side (oldest first).
+int PrintClaimsCsv(const Context& ctx, const std::vector<v1::Claim>& claims, int per_side) {
+  auto stub = v1::GraphService::NewStub(ctx.channel());
+  std::string out = ClaimCsv().Header();
+  for (const auto& c : claims) {
+    v1::GetClaimRequest request;
+    request.set_id(c.id());
+    request.set_max_statements(per_side);
+    grpc::ClientContext call;
+    Context::SetUnaryDeadline(&call);
+    v1::GetClaimResponse response;
+    grpc::Status status = stub->GetClaim(&call, request, &response);
+    // NOT_FOUND: the claim lost its statements since it was listed.
+    if (status.error_code() == grpc::StatusCode::NOT_FOUND) continue;
+    if (!status.ok()) return ctx.ReportError(status, "fetching evidence: ");
+    out += ClaimRows(response);
+  }
+  std::fputs(out.c_str(), stdout);
+  return kExitOk;
+}
+
 int RunClaims(const Context& ctx, const ParsedArgs& args) {
   const auto usage = [](const absl::Status& s) { return UsageError("claims", Message(s)); };
   const size_t given = args.positional().size();
@@ -127,6 +174,14 @@ int RunClaims(const Context& ctx, const ParsedArgs& args) {
   auto limit = ParseIntOption("limit", args.Get("limit", std::to_string(kDefaultClaimsLimit)), 1,
                               int64_t{1} << 40);
   if (!limit.ok()) return usage(limit.status());
+  auto format = ParseOutputFormat(args);
+  if (!format.ok()) return usage(format.status());
+  auto evidence = ParseIntOption(
+      "evidence", args.Get("evidence", std::to_string(kDefaultClaimsEvidence)), 1, kMaxPageSize);
+  if (!evidence.ok()) return usage(evidence.status());
+  if (args.Has("evidence") && *format != OutputFormat::kCsv) {
+    return UsageError("claims", "--evidence needs --format csv");
+  }
   const bool json = args.Has("json");
 
   auto stub = v1::GraphService::NewStub(ctx.channel());
@@ -150,6 +205,11 @@ int RunClaims(const Context& ctx, const ParsedArgs& args) {
     request.set_page_token(response.next_page_token());
   } while (static_cast<int64_t>(claims.size()) < *limit && !request.page_token().empty());
   if (json) return kExitOk;
+  if (*format == OutputFormat::kCsv) {
+    absl::FPrintF(stderr, "%s of %s claim%s%s\n", FormatCount(claims.size()), FormatCount(total),
+                  total == 1 ? "" : "s", claims.size() < total ? " (raise --limit for more)" : "");
+    return PrintClaimsCsv(ctx, claims, static_cast<int>(*evidence));
+  }
   std::string out;
   if (profile) out = RenderClaimantProfile(*profile, args.Get("claimant"), names);
   if (!claims.empty()) out += RenderClaims(claims, names);
@@ -220,6 +280,8 @@ int RunClaim(const Context& ctx, const ParsedArgs& args) {
   auto limit = ParseIntOption("limit", args.Get("limit", std::to_string(kDefaultClaimStatements)),
                               1, kMaxPageSize);
   if (!limit.ok()) return UsageError("claim", Message(limit.status()));
+  auto format = ParseOutputFormat(args);
+  if (!format.ok()) return UsageError("claim", Message(format.status()));
   v1::GetClaimRequest request;
   request.set_id(*id);
   request.set_max_statements(static_cast<int32_t>(*limit));
@@ -229,7 +291,10 @@ int RunClaim(const Context& ctx, const ParsedArgs& args) {
   v1::GetClaimResponse response;
   grpc::Status status = stub->GetClaim(&call, request, &response);
   if (!status.ok()) return ctx.ReportError(status);
-  const std::string text = args.Has("json") ? ToJson(response) + "\n" : RenderClaim(response);
+  const std::string text = args.Has("json") ? ToJson(response) + "\n"
+                           : *format == OutputFormat::kCsv
+                               ? ClaimCsv().Header() + ClaimRows(response)
+                               : RenderClaim(response);
   std::fputs(text.c_str(), stdout);
   return kExitOk;
 }
@@ -253,7 +318,12 @@ Command ClaimsCommand() {
           "claims where NAME is actor or target).\n"
           "Needs a server started with --claims.\n"
           "\nDATE is YYYY, YYYY-MM or YYYY-MM-DD; a claim is listed when some day of it\n"
-          "falls between --since and --until.\n",
+          "falls between --since and --until.\n"
+          "\n--format csv prints the statements behind the claims instead: for each claim\n"
+          "listed, the --evidence oldest statements of each side (asserting, denying,\n"
+          "other), one CSV row each with the columns of `statements --format csv` and\n"
+          "claim_id, side, claim_statements, claim_sources and claim_contested. One more\n"
+          "call per claim.\n",
       .options =
           {
               {"since", "DATE", "only claims with a day on or after DATE"},
@@ -261,12 +331,16 @@ Command ClaimsCommand() {
               {"min-sources", "N", "only claims with at least N independent sources"},
               {"contested", "", "only contested claims"},
               {"claimant", "WHO", "only the claims WHO is a claimant of"},
-              {"order", "sources|recent",
-               "most sources first (default), or latest first"},
+              {"order", "sources|recent", "most sources first (default), or latest first"},
               {"limit", "N",
                absl::StrCat("print at most N claims (default ", kDefaultClaimsLimit, ")")},
               {"exact", "", "match names exactly, byte for byte, not by alias"},
               {"id", "", "NAME and OTHER are entity ids"},
+              OutputFormatOption(),
+              {"evidence", "N",
+               absl::StrCat("with --format csv: statements per side of each claim, 1..1000 "
+                            "(default ",
+                            kDefaultClaimsEvidence, ")")},
               {"json", "", "print the server's answers as JSON lines (one per page)"},
           },
       .examples =
@@ -275,6 +349,7 @@ Command ClaimsCommand() {
               "claims \"North Korea\" --contested",
               "claims Russia --min-sources 3 --since 2024-10 --order recent",
               "claims --claimant \"David Lammy\"",
+              "claims \"North Korea\" --contested --format csv > nk-contested.csv",
           },
       .run = RunClaims,
   };
@@ -283,22 +358,25 @@ Command ClaimsCommand() {
 Command ClaimCommand() {
   return {
       .name = "claim",
-      .synopsis = "claim ID [--limit N] [--json]",
+      .synopsis = "claim ID [--limit N] [--format table|csv] [--json]",
       .summary = "One claim: who asserts it, who denies it, with quotes and sources",
       .details =
           "ID is a claim id from `entente claims` (the smallest id among its\n"
           "statements). Prints the claim's counts, then its statements side by side:\n"
           "asserting, denying, and the others (intended, hypothetical), oldest first,\n"
           "each with its publisher, document, who says so and its quote.\n"
-          "Needs a server started with --claims.\n",
+          "Needs a server started with --claims.\n"
+          "--format csv prints the statements as CSV rows (the columns of `claims\n"
+          "--format csv`).\n",
       .options =
           {
               {"limit", "N",
                absl::StrCat("print at most N statements per side, 1..1000 (default ",
                             kDefaultClaimStatements, ")")},
+              OutputFormatOption(),
               {"json", "", "print the server's answer as one JSON object"},
           },
-      .examples = {"claim 1", "claim 1 --json"},
+      .examples = {"claim 1", "claim 1 --json", "claim 1 --format csv"},
       .run = RunClaim,
   };
 }

@@ -1,5 +1,5 @@
 // entente export: a neighbourhood or the paths between two entities as
-// GraphML, Graphviz DOT or CSV, for other tools.
+// GraphML, GEXF, Graphviz DOT or CSV, for other tools.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -29,7 +29,7 @@ std::vector<OptionSpec> QueryOptions(const Command& command) {
 // The options of `export`: its own, then those of neighbors and of path.
 std::vector<OptionSpec> ExportOptions() {
   std::vector<OptionSpec> out = {
-      {"format", "FORMAT", "graphml, dot or csv (required)"},
+      {"format", "FORMAT", "graphml, gexf, dot or csv (required)"},
       {"out", "FILE|PREFIX",
        "write to FILE (default: standard output); for csv, write PREFIX-nodes.csv and\n"
        "PREFIX-edges.csv (required)"},
@@ -104,7 +104,9 @@ std::vector<std::string> Write(const ExportGraph& graph, ExportFormat format,
     if (!WriteFile(nodes, NodesCsv(graph)) || !WriteFile(edges, EdgesCsv(graph))) return {};
     return {nodes, edges};
   }
-  const std::string text = format == ExportFormat::kGraphMl ? ToGraphMl(graph) : ToDot(graph);
+  const std::string text = format == ExportFormat::kGraphMl ? ToGraphMl(graph)
+                           : format == ExportFormat::kGexf  ? ToGexf(graph)
+                                                            : ToDot(graph);
   if (out.empty() || out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
@@ -163,9 +165,11 @@ int RunExport(const Context& ctx, const ParsedArgs& args) {
 Command ExportCommand() {
   return {
       .name = "export",
-      .synopsis = "export neighbors NAME... | path A B --format graphml|dot|csv [--out FILE] "
-                  "[options]",
-      .summary = "Write a neighbourhood or the paths between two entities as GraphML, DOT or CSV",
+      .synopsis =
+          "export neighbors NAME... | path A B --format graphml|gexf|dot|csv "
+          "[--out FILE] [options]",
+      .summary =
+          "Write a neighbourhood or the paths between two entities as GraphML, GEXF, DOT or CSV",
       .details =
           "'export neighbors' sends what `entente neighbors` sends (same options: --depth,\n"
           "--direction, the filter and the limits) and 'export path' what `entente path`\n"
@@ -176,7 +180,14 @@ Command ExportCommand() {
           "         and the dates and score are those of the statements shown per hop\n"
           "         (--evidence), not of all `count`.\n"
           "Formats:\n"
-          "  graphml  GraphML with typed attributes (networkx.read_graphml, Gephi, yEd)\n"
+          "  graphml  GraphML with typed attributes (networkx.read_graphml, Gephi, yEd);\n"
+          "           'label' (the name) and 'weight' (the count) are what Gephi and\n"
+          "           yEd show as a node's label and use as an edge's weight\n"
+          "  gexf     GEXF 1.2, a dynamic graph for Gephi: each edge lives from the first\n"
+          "           day of its first date to the last day of its last, each node from\n"
+          "           its first edge to its last, so Gephi's timeline (Window > Timeline)\n"
+          "           plays it. A path's 2024-10 ends on October 31; a neighbourhood's\n"
+          "           dates are those of `neighbors`, the first day of their period\n"
           "  dot      a Graphviz digraph, labelled with names and counts (dot -Tsvg)\n"
           "  csv      PREFIX-nodes.csv (id,name,kind,depth) and PREFIX-edges.csv\n"
           "           (actor_id,target_id,actor,target,count,first,last,goldstein), RFC 4180\n"
@@ -187,6 +198,7 @@ Command ExportCommand() {
           {
               "export neighbors \"North Korea\" --depth 2 --format graphml --out nk.graphml",
               "export neighbors Russia --depth 1 --quad mx --format dot | dot -Tsvg > ru.svg",
+              "export neighbors China --depth 2 --since 2014 --format gexf --out china.gexf",
               "export path \"South Korea\" Russia --max-hops 3 --format csv --out kr-ru",
           },
       .run = RunExport,

@@ -8,10 +8,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "cli/commands.h"
+#include "cli/csv.h"
 #include "cli/filter_options.h"
 #include "cli/format.h"
 #include "cli/graph_requests.h"
 #include "cli/progress.h"
+#include "cli/statement_fetch.h"
 #include "cli/table.h"
 #include "entente/v1/graph.grpc.pb.h"
 
@@ -118,9 +120,54 @@ std::string RenderTraversal(std::vector<v1::TraversedNode> nodes,
   return out;
 }
 
+// --format csv: the evidence of each edge (its newest statements, at most
+// --evidence of its `count`), fetched by id, the busiest edge first, each
+// row with the edge it supports. Counts and the limit that cut the
+// traversal go to stderr.
+int PrintTraversalCsv(const Context& ctx, const v1::TraverseRequest& request,
+                      const std::vector<v1::TraversedNode>& nodes,
+                      std::vector<v1::AggregatedEdge> edges, const std::string& truncated) {
+  std::stable_sort(edges.begin(), edges.end(),
+                   [](const auto& a, const auto& b) { return a.count() > b.count(); });
+  std::vector<uint64_t> ids;
+  for (const auto& e : edges) {
+    ids.insert(ids.end(), e.evidence_statement_ids().begin(), e.evidence_statement_ids().end());
+  }
+  std::map<uint64_t, v1::Statement> statements;
+  grpc::Status status =
+      FetchStatements(ctx, ids, request.has_as_of() ? &request.as_of() : nullptr, &statements);
+  if (!status.ok()) return ctx.ReportError(status, "fetching evidence: ");
+  std::map<uint64_t, std::string> names;
+  for (const auto& n : nodes) names[n.entity().id()] = n.entity().name();
+  const StatementCsv writer(
+      {"edge_actor_id", "edge_actor", "edge_target_id", "edge_target", "edge_count"});
+  std::string out = writer.Header();
+  size_t rows = 0;
+  uint64_t behind = 0;
+  for (const auto& e : edges) {
+    behind += e.count();
+    const std::vector<std::string> edge = {absl::StrCat(e.actor_id()), names[e.actor_id()],
+                                           absl::StrCat(e.target_id()), names[e.target_id()],
+                                           absl::StrCat(e.count())};
+    for (uint64_t id : e.evidence_statement_ids()) {
+      auto it = statements.find(id);
+      if (it == statements.end()) continue;  // Retracted since.
+      out += writer.Row(it->second, edge);
+      ++rows;
+    }
+  }
+  std::fputs(out.c_str(), stdout);
+  absl::FPrintF(stderr, "%s of the %s behind %s (raise --evidence for more per edge)\n",
+                Counted(rows, "statement"), FormatCount(behind), Counted(edges.size(), "edge"));
+  if (!truncated.empty()) absl::FPrintF(stderr, "%s\n", TruncationNote(truncated));
+  return kExitOk;
+}
+
 int RunNeighbors(const Context& ctx, const ParsedArgs& args) {
   auto request = BuildTraverseRequest(args, args.positional());
   if (!request.ok()) return UsageError("neighbors", Message(request.status()));
+  auto format = ParseOutputFormat(args);
+  if (!format.ok()) return UsageError("neighbors", Message(format.status()));
   request->set_count_sources(args.Has("sources"));
   const bool json = args.Has("json");
   auto stub = v1::GraphService::NewStub(ctx.channel());
@@ -143,6 +190,9 @@ int RunNeighbors(const Context& ctx, const ParsedArgs& args) {
   }
   grpc::Status status = reader->Finish();
   if (!status.ok()) return ctx.ReportError(status);
+  if (*format == OutputFormat::kCsv) {
+    return PrintTraversalCsv(ctx, *request, nodes, std::move(edges), truncated);
+  }
   if (!json) {
     std::fputs(
         RenderTraversal(std::move(nodes), std::move(edges), truncated, request->count_sources(),
@@ -263,21 +313,51 @@ std::string RenderPaths(const v1::FindPathsResponse& response,
   return out;
 }
 
+// --format csv: each hop's statements (the newest --evidence of its count),
+// path by path, each row with its path's and hop's number (from 1) and the
+// hop's count. A statement that supports a hop of several paths has a row
+// for each. How many paths, or that there are none, goes to stderr.
+std::string PathsCsv(const v1::FindPathsResponse& response, const v1::FindPathsRequest& request) {
+  const StatementCsv writer({"path", "hop", "hop_count"});
+  std::string out = writer.Header();
+  for (int p = 0; p < response.paths_size(); ++p) {
+    const v1::Path& path = response.paths(p);
+    for (int h = 0; h < path.hops_size(); ++h) {
+      const v1::PathHop& hop = path.hops(h);
+      for (const auto& s : hop.statements()) {
+        out += writer.Row(s, {absl::StrCat(p + 1), absl::StrCat(h + 1), absl::StrCat(hop.count())});
+      }
+    }
+  }
+  if (response.distance() < 0) {
+    absl::FPrintF(stderr, "no path within %s\n", Counted(request.max_hops(), "hop"));
+  } else {
+    absl::FPrintF(stderr, "%s of distance %d (raise --evidence for more statements per hop)\n",
+                  Counted(response.paths_size(), "path"), response.distance());
+  }
+  return out;
+}
+
 int RunPath(const Context& ctx, const ParsedArgs& args) {
   auto request = BuildPathsRequest(args, args.positional());
   if (!request.ok()) return UsageError("path", Message(request.status()));
+  auto format = ParseOutputFormat(args);
+  if (!format.ok()) return UsageError("path", Message(format.status()));
+  const bool csv = *format == OutputFormat::kCsv;
   request->set_count_sources(args.Has("sources"));
   // The text shows each statement's date, ends, action and quote: not its
-  // source, extractor or Goldstein score (export, which does, keeps FULL).
-  if (!args.Has("json")) request->set_statement_view(v1::STATEMENT_VIEW_BASIC);
+  // source, extractor or Goldstein score (export and CSV, which do, keep
+  // FULL).
+  if (!args.Has("json") && !csv) request->set_statement_view(v1::STATEMENT_VIEW_BASIC);
   auto stub = v1::GraphService::NewStub(ctx.channel());
   grpc::ClientContext call;
   Context::SetUnaryDeadline(&call);
   v1::FindPathsResponse response;
   grpc::Status status = stub->FindPaths(&call, *request, &response);
   if (!status.ok()) return ctx.ReportError(status);
-  const std::string text =
-      args.Has("json") ? ToJson(response) + "\n" : RenderPaths(response, *request);
+  const std::string text = args.Has("json") ? ToJson(response) + "\n"
+                           : csv            ? PathsCsv(response, *request)
+                                            : RenderPaths(response, *request);
   std::fputs(text.c_str(), stdout);
   return kExitOk;
 }
@@ -383,7 +463,13 @@ Command NeighborsCommand() {
           "earlier than the one before (as for `path --temporal`), and each entity shows\n"
           "the earliest day one arrived. --start DATE starts the clock; --max-gap DAYS\n"
           "bounds the days between two hops. docs/queries.md, \"Time-respecting paths\",\n"
-          "\"Traverse\", has the exact rule.\n" +
+          "\"Traverse\", has the exact rule.\n"
+          "\n"
+          "--format csv prints the statements behind the relations instead: for each\n"
+          "relation, busiest first, its --evidence newest statements (one call each,\n"
+          "many at a time), one CSV row each with the columns of `statements --format\n"
+          "csv` and the relation's edge_actor_id, edge_actor, edge_target_id,\n"
+          "edge_target and edge_count. For the graph itself, see `entente export`.\n" +
           FilterDetails(),
       .options = WithFilterOptions(
           {
@@ -406,6 +492,7 @@ Command NeighborsCommand() {
               RollupOption(),
               AsOfOption(),
               {"id", "", "the NAMEs are entity ids"},
+              OutputFormatOption(),
               {"json", "", "print the server's answer as JSON lines (one per chunk)"},
           }),
       .examples =
@@ -415,6 +502,7 @@ Command NeighborsCommand() {
               "neighbors --id 4 --max-nodes 100 --json",
               "neighbors \"North Korea\" --depth 3 --temporal --start 2024-10 --max-gap 30",
               "neighbors Russia --depth 1 --rollup country --quad mx",
+              "neighbors \"North Korea\" --depth 1 --evidence 20 --format csv > nk-evidence.csv",
           },
       .run = RunNeighbors,
   };
@@ -436,7 +524,11 @@ Command PathCommand() {
           "best by MODE: earliest (arrival), latest (departure), fastest (fewest days\n"
           "from first to last hop) or shortest (fewest hops). Each hop shows the day it\n"
           "used. --start DATE starts the clock; --max-gap DAYS bounds the days between\n"
-          "two hops. docs/queries.md, \"Time-respecting paths\", has the exact rule.\n" +
+          "two hops. docs/queries.md, \"Time-respecting paths\", has the exact rule.\n"
+          "\n"
+          "--format csv prints the statements shown per hop, one CSV row each with the\n"
+          "columns of `statements --format csv` and the path (1, 2, ...), hop (1 from A)\n"
+          "and hop_count; a statement on a hop of several paths has a row per path.\n" +
           FilterDetails(),
       .options = WithFilterOptions(
           {
@@ -456,11 +548,13 @@ Command PathCommand() {
               RollupOption(),
               AsOfOption(),
               {"id", "", "A and B are entity ids"},
+              OutputFormatOption(),
               {"json", "", "print the server's answer as one JSON object"},
           }),
       .examples =
           {
               "path \"South Korea\" Russia --max-hops 3",
+              "path \"Mark Rutte\" Ukraine --evidence 10 --format csv > rutte-ukraine.csv",
               "path \"Yoon Suk Yeol\" \"Kim Jong Un\" --paths 10 --since 2024-10",
               "path Russia NATO --direction out --quad vx,mx",
               "path \"North Korea\" Ukraine --temporal earliest --start 2024-10 --max-gap 30",

@@ -30,6 +30,24 @@ void AddMissingEnds(ExportGraph* graph) {
   }
 }
 
+// The attributes GraphML and GEXF give a node and an edge, by name, in the
+// order of their declarations.
+using Attributes = std::vector<std::pair<const char*, std::string>>;
+
+Attributes NodeAttributes(const ExportNode& n) {
+  return {{"entity_id", absl::StrCat(n.id)},
+          {"name", n.name},
+          {"kind", n.kind},
+          {"depth", absl::StrCat(n.depth)}};
+}
+
+Attributes EdgeAttributes(const ExportEdge& e) {
+  return {{"count", absl::StrCat(e.count)},
+          {"first", e.first},
+          {"last", e.last},
+          {"goldstein", FormatGoldstein(e.goldstein)}};
+}
+
 void AppendGraphMlKey(std::string* out, const char* id, const char* domain, const char* name,
                       const char* type) {
   absl::StrAppendFormat(out, "  <key id=\"%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n",
@@ -38,6 +56,33 @@ void AppendGraphMlKey(std::string* out, const char* id, const char* domain, cons
 
 void AppendGraphMlData(std::string* out, const char* key, std::string_view value) {
   absl::StrAppend(out, "      <data key=\"", key, "\">", EscapeXml(value), "</data>\n");
+}
+
+// The first (or, with `last`, the last) day of the period a date as
+// FormatDate writes it stands for: "2024-10" -> 2024-10-01 or 2024-10-31.
+// GEXF's timeformat "date" wants whole days; "" for no date.
+std::string GexfDay(const std::string& date, bool last) {
+  auto parsed = ParseDate(date);
+  if (!parsed.ok()) return "";
+  v1::Date day = last ? EndOfPeriod(*parsed) : *parsed;
+  if (day.month() == 0) day.set_month(1);
+  if (day.day() == 0) day.set_day(1);
+  return FormatDate(day);
+}
+
+// start="..." end="..." for an interval, nothing without one.
+std::string GexfInterval(const std::string& start, const std::string& end) {
+  if (start.empty()) return "";
+  return absl::StrCat(" start=\"", start, "\" end=\"", end, "\"");
+}
+
+void AppendGexfAttribute(std::string* out, const char* id, const char* type) {
+  absl::StrAppendFormat(out, "      <attribute id=\"%s\" title=\"%s\" type=\"%s\"/>\n", id, id,
+                        type);
+}
+
+void AppendGexfValue(std::string* out, const char* id, std::string_view value) {
+  absl::StrAppend(out, "          <attvalue for=\"", id, "\" value=\"", EscapeXml(value), "\"/>\n");
 }
 
 }  // namespace
@@ -97,10 +142,11 @@ ExportGraph GraphFromPaths(const v1::FindPathsResponse& response) {
 
 absl::StatusOr<ExportFormat> ParseExportFormat(std::string_view text) {
   if (text == "graphml") return ExportFormat::kGraphMl;
+  if (text == "gexf") return ExportFormat::kGexf;
   if (text == "dot") return ExportFormat::kDot;
   if (text == "csv") return ExportFormat::kCsv;
   return absl::InvalidArgumentError("--format: '" + std::string(text) +
-                                    "' is not one of graphml, dot, csv");
+                                    "' is not one of graphml, gexf, dot, csv");
 }
 
 std::string EscapeXml(std::string_view text) {
@@ -152,16 +198,6 @@ std::string QuoteDot(std::string_view text) {
   return out + "\"";
 }
 
-std::string QuoteCsv(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string ToGraphMl(const ExportGraph& graph) {
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -169,10 +205,13 @@ std::string ToGraphMl(const ExportGraph& graph) {
       "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
       "    xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
       "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n";
+  // Gephi and yEd map `label` and `weight` by name; the rest are ours.
+  AppendGraphMlKey(&out, "label", "node", "label", "string");
   AppendGraphMlKey(&out, "entity_id", "node", "entity_id", "long");
   AppendGraphMlKey(&out, "name", "node", "name", "string");
   AppendGraphMlKey(&out, "kind", "node", "kind", "string");
   AppendGraphMlKey(&out, "depth", "node", "depth", "int");
+  AppendGraphMlKey(&out, "weight", "edge", "weight", "double");
   AppendGraphMlKey(&out, "count", "edge", "count", "long");
   AppendGraphMlKey(&out, "first", "edge", "first", "string");
   AppendGraphMlKey(&out, "last", "edge", "last", "string");
@@ -180,22 +219,77 @@ std::string ToGraphMl(const ExportGraph& graph) {
   out += "  <graph id=\"entente\" edgedefault=\"directed\">\n";
   for (const auto& n : graph.nodes) {
     absl::StrAppend(&out, "    <node id=\"", NodeId(n.id), "\">\n");
-    AppendGraphMlData(&out, "entity_id", absl::StrCat(n.id));
-    AppendGraphMlData(&out, "name", n.name);
-    AppendGraphMlData(&out, "kind", n.kind);
-    AppendGraphMlData(&out, "depth", absl::StrCat(n.depth));
+    AppendGraphMlData(&out, "label", n.name);
+    for (const auto& [key, value] : NodeAttributes(n)) AppendGraphMlData(&out, key, value);
     out += "    </node>\n";
   }
   for (const auto& e : graph.edges) {
     absl::StrAppend(&out, "    <edge source=\"", NodeId(e.actor), "\" target=\"",
                     NodeId(e.target), "\">\n");
-    AppendGraphMlData(&out, "count", absl::StrCat(e.count));
-    AppendGraphMlData(&out, "first", e.first);
-    AppendGraphMlData(&out, "last", e.last);
-    AppendGraphMlData(&out, "goldstein", FormatGoldstein(e.goldstein));
+    AppendGraphMlData(&out, "weight", absl::StrCat(e.count));
+    for (const auto& [key, value] : EdgeAttributes(e)) AppendGraphMlData(&out, key, value);
     out += "    </edge>\n";
   }
   out += "  </graph>\n</graphml>\n";
+  return out;
+}
+
+std::string ToGexf(const ExportGraph& graph) {
+  // Each edge's days, and each node's span over the edges it is an end of,
+  // so that a node appears on Gephi's timeline with its first edge.
+  std::vector<std::pair<std::string, std::string>> days;
+  std::map<uint64_t, std::pair<std::string, std::string>> spans;
+  for (const auto& e : graph.edges) {
+    days.emplace_back(GexfDay(e.first, false), GexfDay(e.last, true));
+    const auto& [start, end] = days.back();
+    if (start.empty() || end.empty()) continue;
+    for (uint64_t id : {e.actor, e.target}) {
+      auto [it, added] = spans.emplace(id, days.back());
+      if (added) continue;
+      it->second.first = std::min(it->second.first, start);
+      it->second.second = std::max(it->second.second, end);
+    }
+  }
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<gexf xmlns=\"http://www.gexf.net/1.2draft\"\n"
+      "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+      "    xsi:schemaLocation=\"http://www.gexf.net/1.2draft "
+      "http://www.gexf.net/1.2draft/gexf.xsd\"\n"
+      "    version=\"1.2\">\n"
+      "  <meta>\n    <creator>entente</creator>\n  </meta>\n"
+      "  <graph mode=\"dynamic\" defaultedgetype=\"directed\" timeformat=\"date\">\n"
+      "    <attributes class=\"node\" mode=\"static\">\n";
+  AppendGexfAttribute(&out, "entity_id", "long");
+  AppendGexfAttribute(&out, "name", "string");
+  AppendGexfAttribute(&out, "kind", "string");
+  AppendGexfAttribute(&out, "depth", "integer");
+  out += "    </attributes>\n    <attributes class=\"edge\" mode=\"static\">\n";
+  AppendGexfAttribute(&out, "count", "long");
+  AppendGexfAttribute(&out, "first", "string");
+  AppendGexfAttribute(&out, "last", "string");
+  AppendGexfAttribute(&out, "goldstein", "double");
+  out += "    </attributes>\n    <nodes>\n";
+  for (const auto& n : graph.nodes) {
+    auto span = spans.find(n.id);
+    absl::StrAppend(
+        &out, "      <node id=\"", NodeId(n.id), "\" label=\"", EscapeXml(n.name), "\"",
+        span == spans.end() ? "" : GexfInterval(span->second.first, span->second.second),
+        ">\n        <attvalues>\n");
+    for (const auto& [key, value] : NodeAttributes(n)) AppendGexfValue(&out, key, value);
+    out += "        </attvalues>\n      </node>\n";
+  }
+  out += "    </nodes>\n    <edges>\n";
+  for (size_t i = 0; i < graph.edges.size(); ++i) {
+    const ExportEdge& e = graph.edges[i];
+    const auto& [start, end] = days[i];
+    absl::StrAppend(&out, "      <edge id=\"e", i, "\" source=\"", NodeId(e.actor), "\" target=\"",
+                    NodeId(e.target), "\" weight=\"", e.count, "\"",
+                    end.empty() ? "" : GexfInterval(start, end), ">\n        <attvalues>\n");
+    for (const auto& [key, value] : EdgeAttributes(e)) AppendGexfValue(&out, key, value);
+    out += "        </attvalues>\n      </edge>\n";
+  }
+  out += "    </edges>\n  </graph>\n</gexf>\n";
   return out;
 }
 

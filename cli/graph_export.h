@@ -1,6 +1,7 @@
 // Writing a part of the graph (a traversal's neighbourhood, a set of paths)
-// in formats other tools read: GraphML (networkx, Gephi, yEd), Graphviz DOT,
-// and CSV node and edge lists (RFC 4180).
+// in formats other tools read: GraphML (networkx, Gephi, yEd), GEXF (Gephi,
+// with dated edges for its timeline), Graphviz DOT, and CSV node and edge
+// lists (RFC 4180).
 #ifndef ENTENTE_CLI_GRAPH_EXPORT_H_
 #define ENTENTE_CLI_GRAPH_EXPORT_H_
 
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "cli/csv.h"
 #include "entente/v1/graph.pb.h"
 
 namespace entente::cli {
@@ -49,15 +51,32 @@ ExportGraph GraphFromTraversal(const std::vector<v1::TraversedNode>& nodes,
 // of them, the newest), not all `count`.
 ExportGraph GraphFromPaths(const v1::FindPathsResponse& response);
 
-enum class ExportFormat { kGraphMl, kDot, kCsv };
+enum class ExportFormat { kGraphMl, kGexf, kDot, kCsv };
 
-// "graphml", "dot" or "csv"; InvalidArgument naming --format otherwise.
+// "graphml", "gexf", "dot" or "csv"; InvalidArgument naming --format and
+// the allowed values otherwise.
 absl::StatusOr<ExportFormat> ParseExportFormat(std::string_view text);
 
 // A GraphML document: a directed graph, node ids "n" + entity id, with
-// <key>s declaring the attributes and their types (node: entity_id long,
-// name, kind, depth int; edge: count long, first, last, goldstein double).
+// <key>s declaring the attributes and their types (node: label, entity_id
+// long, name, kind, depth int; edge: weight double, count long, first,
+// last, goldstein double). `label` (the name) and `weight` (the count) are
+// the keys Gephi and yEd map to a node's label and an edge's weight without
+// being told; the others stay as they were for existing readers.
 std::string ToGraphMl(const ExportGraph& graph);
+
+// A GEXF 1.2 document (the version Gephi 0.8 and later and networkx read)
+// of a dynamic directed graph with timeformat "date", so that Gephi's
+// timeline plays it. Nodes: id "n" + entity id, label the name, attributes
+// entity_id, name, kind, depth, and the interval of their edges. Edges:
+// weight the count, attributes count, first, last, goldstein, and start/end
+// the first day of `first` and the last day of `last` (a statement dated
+// 2024-10 may be any day of October; a traversal's edges carry the first
+// day of their statements' periods, so there it ends on the 1st). Dates are
+// per edge, not per statement: a traversal returns an edge's first and last
+// date, not each statement's. An edge without dates, and a node without
+// dated edges, has no interval (Gephi shows it at every time).
+std::string ToGexf(const ExportGraph& graph);
 
 // A Graphviz digraph: nodes "n" + entity id labelled with the name, edges
 // labelled with the count; the other attributes as DOT attributes.
@@ -68,13 +87,11 @@ std::string ToDot(const ExportGraph& graph);
 std::string NodesCsv(const ExportGraph& graph);
 std::string EdgesCsv(const ExportGraph& graph);
 
-// Escapers, exposed for tests. XML: &, <, >, " and ' as entities; control
-// characters XML 1.0 forbids become U+FFFD. DOT: a double-quoted string with
-// " and \ escaped and line breaks as \n. CSV: the field in double quotes
-// (inner ones doubled) when it holds a comma, quote, CR or LF, else as is.
+// Escapers, exposed for tests (CSV's QuoteCsv is in cli/csv.h). XML: &, <,
+// >, " and ' as entities; control characters XML 1.0 forbids become U+FFFD.
+// DOT: a double-quoted string with " and \ escaped and line breaks as \n.
 std::string EscapeXml(std::string_view text);
 std::string QuoteDot(std::string_view text);
-std::string QuoteCsv(std::string_view text);
 
 }  // namespace entente::cli
 

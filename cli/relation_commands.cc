@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
+#include "cli/csv.h"
 #include "cli/filter_options.h"
 #include "cli/format.h"
 #include "cli/progress.h"
@@ -21,6 +22,7 @@ namespace {
 constexpr int64_t kDefaultTimelineLimit = 10;
 constexpr int kMaxPageSize = 1000;  // The server's limit.
 constexpr int kDefaultTop = 10;
+constexpr int kDefaultProfileEvidence = 3;
 // The chart's bars take what the other columns leave, within these bounds.
 constexpr int kMinBar = 10;
 constexpr int kMaxBar = 50;
@@ -152,11 +154,14 @@ int RunTimeline(const Context& ctx, const ParsedArgs& args) {
   auto limit = ParseIntOption("limit", args.Get("limit", std::to_string(kDefaultTimelineLimit)), 0,
                               int64_t{1} << 40);
   if (!limit.ok()) return usage(limit.status());
+  auto format = ParseOutputFormat(args);
+  if (!format.ok()) return usage(format.status());
   const bool json = args.Has("json");
-  // Only --json prints the aliases of A and B, and the statements' source,
-  // extractor and scores; the table shows the rest.
+  const bool csv = *format == OutputFormat::kCsv;
+  // Only --json prints the aliases of A and B; it and CSV print the
+  // statements' source, extractor and scores; the table shows the rest.
   request.set_entity_view(json ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
-  request.set_statement_view(json ? v1::STATEMENT_VIEW_FULL : v1::STATEMENT_VIEW_BASIC);
+  request.set_statement_view(json || csv ? v1::STATEMENT_VIEW_FULL : v1::STATEMENT_VIEW_BASIC);
 
   auto stub = v1::GraphService::NewStub(ctx.channel());
   v1::GetRelationTimelineResponse first;
@@ -187,6 +192,18 @@ int RunTimeline(const Context& ctx, const ParsedArgs& args) {
 
   uint64_t total = 0;
   for (const auto& bucket : first.buckets()) total += bucket.total();
+  if (csv) {
+    // The statements the table lists under the chart; the chart's counts
+    // are the buckets of --json.
+    const StatementCsv writer;
+    std::string out = writer.Header();
+    for (const auto& s : statements) out += writer.Row(s);
+    std::fputs(out.c_str(), stdout);
+    absl::FPrintF(stderr, "%s of %s statement%s%s\n", FormatCount(count), FormatCount(total),
+                  total == 1 ? "" : "s",
+                  static_cast<uint64_t>(count) < total ? " (raise --limit for more)" : "");
+    return kExitOk;
+  }
   std::string out = RenderChart(first, *by, total, request.count_sources());
   if (!statements.empty()) {
     out += "\nNewest statements\n" + RenderStatements(statements, OutputWidth());
@@ -259,6 +276,44 @@ std::string RenderProfile(const v1::GetEntityProfileResponse& p, bool with_sourc
   return out + "\nTop counterparts\n" + top.Render(OutputWidth());
 }
 
+// --format csv: the evidence behind the top counterparts, the profile's
+// only list: for each, the newest `per_counterpart` statements between the
+// entity and it (GetRelationTimeline, both ways, under the same --as-of and
+// --rollup), one row each with the counterpart's id, name and statement
+// count. The profile's own counts are in --json.
+int PrintProfileCsv(const Context& ctx, const v1::GetEntityProfileRequest& profile_request,
+                    const v1::GetEntityProfileResponse& profile, int per_counterpart) {
+  const StatementCsv writer({"counterpart_id", "counterpart", "counterpart_count"});
+  std::string out = writer.Header();
+  auto stub = v1::GraphService::NewStub(ctx.channel());
+  size_t rows = 0;
+  for (const auto& c : profile.top_counterparts()) {
+    v1::GetRelationTimelineRequest request;
+    request.mutable_a()->set_id(profile.entity().id());
+    request.mutable_b()->set_id(c.entity().id());
+    request.set_granularity(v1::YEAR);  // Buckets are not used: the fewest.
+    request.set_page_size(per_counterpart);
+    request.set_entity_view(v1::ENTITY_VIEW_BASIC);
+    request.set_statement_view(v1::STATEMENT_VIEW_FULL);
+    request.set_rollup(profile_request.rollup());
+    if (profile_request.has_as_of()) *request.mutable_as_of() = profile_request.as_of();
+    grpc::ClientContext call;
+    Context::SetUnaryDeadline(&call);
+    v1::GetRelationTimelineResponse response;
+    grpc::Status status = stub->GetRelationTimeline(&call, request, &response);
+    if (!status.ok()) return ctx.ReportError(status, "fetching evidence: ");
+    const std::vector<std::string> extra = {absl::StrCat(c.entity().id()), c.entity().name(),
+                                            absl::StrCat(c.out_count() + c.in_count())};
+    for (const auto& s : response.statements()) out += writer.Row(s, extra);
+    rows += response.statements_size();
+  }
+  std::fputs(out.c_str(), stdout);
+  absl::FPrintF(stderr, "%s with %s (raise --evidence or --top for more)\n",
+                Counted(rows, "statement"),
+                Counted(profile.top_counterparts_size(), "counterpart"));
+  return kExitOk;
+}
+
 int RunProfile(const Context& ctx, const ParsedArgs& args) {
   if (args.positional().size() != 1) return UsageError("profile", "expected one NAME");
   v1::GetEntityProfileRequest request;
@@ -272,6 +327,14 @@ int RunProfile(const Context& ctx, const ParsedArgs& args) {
   for (absl::Status s : {SetAsOf(args, &request), SetRollup(args, &request)}) {
     if (!s.ok()) return UsageError("profile", std::string(s.message()));
   }
+  auto format = ParseOutputFormat(args);
+  if (!format.ok()) return UsageError("profile", Message(format.status()));
+  auto evidence = ParseIntOption(
+      "evidence", args.Get("evidence", std::to_string(kDefaultProfileEvidence)), 1, kMaxPageSize);
+  if (!evidence.ok()) return UsageError("profile", Message(evidence.status()));
+  if (args.Has("evidence") && *format != OutputFormat::kCsv) {
+    return UsageError("profile", "--evidence needs --format csv");
+  }
   request.set_count_sources(args.Has("sources"));
   // Only --json prints the aliases of the entity and its counterparts.
   request.set_entity_view(args.Has("json") ? v1::ENTITY_VIEW_FULL : v1::ENTITY_VIEW_BASIC);
@@ -281,6 +344,9 @@ int RunProfile(const Context& ctx, const ParsedArgs& args) {
   v1::GetEntityProfileResponse response;
   grpc::Status status = stub->GetEntityProfile(&call, request, &response);
   if (!status.ok()) return ctx.ReportError(status);
+  if (*format == OutputFormat::kCsv) {
+    return PrintProfileCsv(ctx, request, response, static_cast<int>(*evidence));
+  }
   const std::string text =
       args.Has("json") ? ToJson(response) + "\n" : RenderProfile(response, request.count_sources());
   std::fputs(text.c_str(), stdout);
@@ -299,7 +365,10 @@ Command TimelineCommand() {
           "Monday), month or year: per quad class, per direction (A>B, B>A) and their\n"
           "mean Goldstein score (-10 conflict .. +10 cooperation), with a bar whose '+'\n"
           "part is cooperation and '-' part conflict. Then prints the newest statements.\n"
-          "A and B are names or aliases, or ids with --id.\n" +
+          "A and B are names or aliases, or ids with --id.\n"
+          "--format csv prints only those newest statements (--limit of them), one CSV\n"
+          "row each with the columns of `statements --format csv`; --json has the\n"
+          "chart's counts.\n" +
           FilterDetails(),
       .options = WithFilterOptions(
           {
@@ -315,6 +384,7 @@ Command TimelineCommand() {
               RollupOption(),
               AsOfOption(),
               {"id", "", "A and B are entity ids"},
+              OutputFormatOption(),
               {"json", "", "print the server's answers as JSON lines (one per page)"},
           }),
       .examples =
@@ -323,6 +393,7 @@ Command TimelineCommand() {
               "timeline \"South Korea\" \"North Korea\" --by week --since 2024-10 --quad vx,mx",
               "timeline Russia Ukraine --by year --limit 0",
               "timeline \"South Korea\" \"North Korea\" --rollup country --by year",
+              "timeline Russia \"North Korea\" --limit 500 --format csv > ru-nk.csv",
           },
       .run = RunTimeline,
   };
@@ -333,14 +404,20 @@ Command ProfileCommand() {
       .name = "profile",
       .synopsis =
           "profile NAME [--top N] [--sources] [--rollup country|parent] [--exact] [--id] "
-          "[--json]",
+          "[--format table|csv [--evidence N]] [--json]",
       .summary = "An entity's statements, degree, dates, quad mix and top counterparts",
       .details =
           "NAME is a name or alias, or an id with --id. The profile counts all of the\n"
           "entity's statements, from summaries the server keeps: the filter options of\n"
           "the other commands do not apply. With --rollup it profiles the entity's group\n"
           "today (a minister's country, say), counterparts as groups, counted from every\n"
-          "member's statements rather than the summaries: slower on a large group.\n",
+          "member's statements rather than the summaries: slower on a large group.\n"
+          "\n"
+          "--format csv prints the evidence behind the top counterparts instead: for\n"
+          "each, the --evidence newest statements between the entity and it (either\n"
+          "way), one CSV row each with the columns of `statements --format csv` and\n"
+          "counterpart_id, counterpart and counterpart_count (its statements with the\n"
+          "entity). One more call per counterpart.\n",
       .options =
           {
               {"top", "N",
@@ -353,10 +430,15 @@ Command ProfileCommand() {
               AsOfOption(),
               {"exact", "", "match NAME exactly, byte for byte, not by alias"},
               {"id", "", "NAME is an entity id"},
+              OutputFormatOption(),
+              {"evidence", "N",
+               absl::StrCat("with --format csv: statements per counterpart, 1..1000 (default ",
+                            kDefaultProfileEvidence, ")")},
               {"json", "", "print the server's answer as one JSON object"},
           },
       .examples = {"profile China --top 5", "profile \"North Korea\" --sources",
-                   "profile \"North Korea\" --json", "profile Russia --rollup country"},
+                   "profile \"North Korea\" --json", "profile Russia --rollup country",
+                   "profile \"North Korea\" --top 20 --evidence 5 --format csv > nk-top.csv"},
       .run = RunProfile,
   };
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
+#include "cli/csv.h"
 #include "cli/filter_options.h"
 #include "cli/format.h"
 #include "cli/progress.h"
@@ -47,9 +48,15 @@ int RunStatements(const Context& ctx, const ParsedArgs& args) {
   auto limit = ParseIntOption("limit", args.Get("limit", std::to_string(kDefaultLimit)), 1,
                               int64_t{1} << 40);
   if (!limit.ok()) return UsageError("statements", Message(limit.status()));
+  auto format = ParseOutputFormat(args);
+  if (!format.ok()) return UsageError("statements", Message(format.status()));
   const bool json = args.Has("json");
-  // The table shows what STATEMENT_VIEW_BASIC carries; --json prints all.
-  request.set_statement_view(json ? v1::STATEMENT_VIEW_FULL : v1::STATEMENT_VIEW_BASIC);
+  const bool csv = *format == OutputFormat::kCsv;
+  // The table shows what STATEMENT_VIEW_BASIC carries; --json and CSV (with
+  // source, quad class and score) print all.
+  request.set_statement_view(json || csv ? v1::STATEMENT_VIEW_FULL : v1::STATEMENT_VIEW_BASIC);
+  const StatementCsv writer;
+  if (csv) std::fputs(writer.Header().c_str(), stdout);
   auto stub = v1::GraphService::NewStub(ctx.channel());
   std::vector<v1::Statement> statements;
   int64_t count = 0;
@@ -64,9 +71,12 @@ int RunStatements(const Context& ctx, const ParsedArgs& args) {
     for (auto& s : *response.mutable_statements()) {
       if (count == *limit) break;
       ++count;
-      // JSON lines go out page by page; a table needs every row for its widths.
+      // JSON lines and CSV rows go out page by page; a table needs every row
+      // for its widths.
       if (json) {
         absl::PrintF("%s\n", ToJson(s));
+      } else if (csv) {
+        std::fputs(writer.Row(s).c_str(), stdout);
       } else {
         statements.push_back(std::move(s));
       }
@@ -77,8 +87,9 @@ int RunStatements(const Context& ctx, const ParsedArgs& args) {
   }
   if (json) return kExitOk;
   if (!statements.empty()) std::fputs(RenderStatements(statements, OutputWidth()).c_str(), stdout);
-  absl::PrintF("%d statement%s%s\n", count, count == 1 ? "" : "s",
-               more ? " (there are more: raise --limit)" : "");
+  // Standard output holds only the CSV; the count goes to stderr then.
+  absl::FPrintF(csv ? stderr : stdout, "%d statement%s%s\n", count, count == 1 ? "" : "s",
+                more ? " (there are more: raise --limit)" : "");
   return kExitOk;
 }
 
@@ -137,10 +148,15 @@ int RunStatement(const Context& ctx, const ParsedArgs& args) {
   if (absl::Status s = SetAsOf(args, &request); !s.ok()) {
     return UsageError("statement", std::string(s.message()));
   }
+  auto format = ParseOutputFormat(args);
+  if (!format.ok()) return UsageError("statement", Message(format.status()));
   v1::Statement statement;
   grpc::Status status = stub->GetStatement(&call, request, &statement);
   if (!status.ok()) return ctx.ReportError(status);
-  const std::string text = args.Has("json") ? ToJson(statement) + "\n" : RenderStatement(statement);
+  const StatementCsv writer;
+  const std::string text = args.Has("json")                ? ToJson(statement) + "\n"
+                           : *format == OutputFormat::kCsv ? writer.Header() + writer.Row(statement)
+                                                           : RenderStatement(statement);
   std::fputs(text.c_str(), stdout);
   return kExitOk;
 }
@@ -154,7 +170,11 @@ Command StatementsCommand() {
       .summary = "List an entity's statements, newest first",
       .details =
           "NAME is an entity's name or alias (\"north korea\", \"PRK\"), or its id with --id.\n"
-          "Prints a table with each statement's quote under it, or JSON lines with --json.\n" +
+          "Prints a table with each statement's quote under it, JSON lines with --json,\n"
+          "or with --format csv one CSV row per statement: id, date, actor, action code\n"
+          "and text, quad class, Goldstein score, target, quote, source document (id,\n"
+          "url, publisher, title, published), who says so, confidence, modality,\n"
+          "extractor and ingestion time (docs/cli.md, \"CSV\").\n" +
           FilterDetails(),
       .options = WithFilterOptions(
           {
@@ -166,6 +186,7 @@ Command StatementsCommand() {
               RollupOption(),
               AsOfOption(),
               {"id", "", "NAME is an entity id"},
+              OutputFormatOption(),
               {"json", "", "print one JSON object per line instead of a table"},
           }),
       .examples =
@@ -175,6 +196,7 @@ Command StatementsCommand() {
               "statements China --quad vx,mx --modality asserted,denied --until 2024",
               "statements --id 4 --limit 1000 --json > statements.jsonl",
               "statements Russia --rollup country --code 19 --since 2014",
+              "statements \"North Korea\" --limit 1000 --format csv > nk.csv",
           },
       .run = RunStatements,
   };
@@ -183,11 +205,16 @@ Command StatementsCommand() {
 Command StatementCommand() {
   return {
       .name = "statement",
-      .synopsis = "statement ID [--json]",
+      .synopsis = "statement ID [--format table|csv] [--json]",
       .summary = "Show one statement with its source document and full quote",
-      .details = "ID is a statement id, as in the first column of `entente statements`.\n",
-      .options = {AsOfOption(), {"json", "", "print the statement as one JSON object"}},
-      .examples = {"statement 17", "statement 17 --json"},
+      .details =
+          "ID is a statement id, as in the first column of `entente statements`.\n"
+          "--format csv prints it as a header and one row (the columns of\n"
+          "`statements --format csv`).\n",
+      .options = {AsOfOption(),
+                  OutputFormatOption(),
+                  {"json", "", "print the statement as one JSON object"}},
+      .examples = {"statement 17", "statement 17 --json", "statement 17 --format csv"},
       .run = RunStatement,
   };
 }

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
+#include "cli/csv.h"
 #include "cli/filter_options.h"
 #include "cli/format.h"
 #include "cli/table.h"
@@ -29,13 +30,31 @@ std::string ChangeLine(const v1::StatementChange& c) {
   return line + "\n";
 }
 
-// Prints one response; false if stdout is gone.
-bool Print(const v1::WatchStatementsResponse& r, bool json) {
+// The CSV writer of --format csv: the statement columns, then what
+// happened to it and the cursor to resume after it.
+const StatementCsv& ChangeCsv() {
+  static const auto* writer =
+      new StatementCsv({"change", "retracted_at", "retraction_reason", "cursor"});
+  return *writer;
+}
+
+std::string ChangeRow(const v1::StatementChange& c) {
+  const bool retracted = c.kind() == v1::StatementChange::RETRACTED;
+  return ChangeCsv().Row(
+      c.statement(), {retracted ? "retracted" : "ingested", FormatMicros(c.retracted_at_micros()),
+                      c.retraction_reason(), c.cursor()});
+}
+
+// Prints one response; false if stdout is gone. With CSV, standard output
+// holds only rows: the caught-up note goes to stderr.
+bool Print(const v1::WatchStatementsResponse& r, bool json, bool csv) {
   for (const auto& c : r.changes()) {
-    const std::string text = json ? ToJson(c) + "\n" : ChangeLine(c);
+    const std::string text = json ? ToJson(c) + "\n" : csv ? ChangeRow(c) : ChangeLine(c);
     if (std::fputs(text.c_str(), stdout) < 0) return false;
   }
-  if (!json && r.caught_up()) absl::PrintF("# caught up; resume with --from %s\n", r.cursor());
+  if (!json && r.caught_up()) {
+    absl::FPrintF(csv ? stderr : stdout, "# caught up; resume with --from %s\n", r.cursor());
+  }
   return std::fflush(stdout) == 0;
 }
 
@@ -53,8 +72,12 @@ int RunWatch(const Context& ctx, const ParsedArgs& args) {
   *request.mutable_filter() = *filter;
   request.set_cursor(args.Get("from", ""));
   request.set_stop_when_caught_up(args.Has("once"));
+  auto format = ParseOutputFormat(args);
+  if (!format.ok()) return UsageError("watch", std::string(format.status().message()));
   const bool json = args.Has("json");
-  request.set_statement_view(json ? v1::STATEMENT_VIEW_FULL : v1::STATEMENT_VIEW_BASIC);
+  const bool csv = *format == OutputFormat::kCsv;
+  request.set_statement_view(json || csv ? v1::STATEMENT_VIEW_FULL : v1::STATEMENT_VIEW_BASIC);
+  if (csv) std::fputs(ChangeCsv().Header().c_str(), stdout);
   auto stub = v1::GraphService::NewStub(ctx.channel());
   grpc::ClientContext call;  // no deadline: a watch lasts until stopped
   auto reader = stub->WatchStatements(&call, request);
@@ -62,7 +85,7 @@ int RunWatch(const Context& ctx, const ParsedArgs& args) {
   std::string cursor = request.cursor();
   while (reader->Read(&response)) {
     cursor = response.cursor();
-    if (!Print(response, json)) {
+    if (!Print(response, json, csv)) {
       call.TryCancel();
       break;
     }
@@ -81,7 +104,8 @@ int RunWatch(const Context& ctx, const ParsedArgs& args) {
 Command WatchCommand() {
   return {
       .name = "watch",
-      .synopsis = "watch [NAME] [--from CURSOR] [--once] [filter options] [--json]",
+      .synopsis =
+          "watch [NAME] [--from CURSOR] [--once] [filter options] [--format table|csv] [--json]",
       .summary = "Follow statements as they are ingested and retracted",
       .details =
           "Prints every statement ingested (+) and retracted (-) after --from, oldest\n"
@@ -90,7 +114,10 @@ Command WatchCommand() {
           "moment prints a '# caught up' line with the cursor to resume from; with\n"
           "--json every change is one JSON line carrying its own cursor. Resuming from a\n"
           "cursor, after a disconnect or a server restart, misses nothing and repeats\n"
-          "nothing. The claim criteria (--min-sources, --contested) do not apply here.\n" +
+          "nothing. The claim criteria (--min-sources, --contested) do not apply here.\n"
+          "--format csv prints a header, then one CSV row per change as it comes: the\n"
+          "columns of `statements --format csv` and change (ingested or retracted),\n"
+          "retracted_at, retraction_reason and cursor.\n" +
           FilterDetails(),
       .options = WithFilterOptions(
           {
@@ -99,6 +126,7 @@ Command WatchCommand() {
           },
           {
               {"id", "", "NAME is an entity id"},
+              OutputFormatOption(),
               {"json", "", "print each change as one JSON line, with its cursor"},
           }),
       .examples =
@@ -106,6 +134,7 @@ Command WatchCommand() {
               "watch --once",
               "watch \"North Korea\" --quad mc",
               "watch --from ZjE6... --json",
+              "watch \"North Korea\" --once --format csv > nk-feed.csv",
           },
       .run = RunWatch,
   };

@@ -41,6 +41,17 @@ PACKAGES=(
   chromium
 )
 
+# --- issue 14, notebooks: the `entente` Python package and its example
+# notebook (clients/python; tests/python/test_package.py, test_notebook.py).
+# setuptools builds it offline (pip --no-build-isolation), python3-venv and
+# python3-pip install it into a venv; pandas and networkx back to_pandas()
+# and to_networkx(); nbclient, ipykernel and nbformat execute the notebook.
+PACKAGES+=(
+  python3-setuptools python3-venv python3-pip python3-pandas
+  python3-nbclient python3-ipykernel python3-nbformat
+)
+# --- end issue 14, notebooks ---
+
 case "${1:-}" in
   --print-runtime) printf '%s\n' "${RUNTIME_PACKAGES[@]}"; exit 0 ;;
   --runtime) PACKAGES=("${RUNTIME_PACKAGES[@]}") ;;

@@ -45,6 +45,13 @@ ABSL_FLAG(bool, allow_insecure_remote, false,
 ABSL_FLAG(std::string, metrics_listen, "",
           "HOST:PORT serving Prometheus metrics at GET /metrics (port 0 picks a free port, "
           "printed at start); empty: off. Example: 127.0.0.1:9464");
+ABSL_FLAG(std::string, http_listen, "",
+          "HOST:PORT serving HTTP: the explorer at /, the JSON API at /v1/... and /metrics "
+          "(docs/http.md; port 0 picks a free port, printed at start); loopback only unless "
+          "--allow_insecure_remote; empty: off. Example: 127.0.0.1:8080");
+ABSL_FLAG(std::string, http_assets, "",
+          "directory of the explorer's files served at / of --http_listen; default: web/dist "
+          "of the build tree beside this binary, else share/entente/explorer of its install");
 ABSL_FLAG(std::string, log_format, "text",
           "text: human-readable lines; json: one JSON object per line on stderr, including "
           "one per finished call (ts, level, msg, rpc, peer, code, duration_ms)");
@@ -91,6 +98,20 @@ void Log(const char* level, const std::string& text,
   entente::service::WriteStderrLine(line.Finish());
 }
 
+// Where the explorer's files are when --http_assets is not given: the
+// build tree's web/dist (build/server/entente-server, build/web/dist), else
+// an install's share/entente/explorer (bin/entente-server). "" if neither.
+std::string DefaultHttpAssets() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  for (const char* relative : {"../web/dist", "../share/entente/explorer"}) {
+    const std::filesystem::path dir = (exe.parent_path() / relative).lexically_normal();
+    if (std::filesystem::is_regular_file(dir / "index.html", ec)) return dir.string();
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -100,7 +121,8 @@ int main(int argc, char** argv) {
       "Examples:\n  entente-server --listen 127.0.0.1:50051 --data ./data\n"
       "  entente-server --listen 0.0.0.0:50051 --tls_cert server.pem --tls_key server.key \\\n"
       "      --tokens_file tokens.txt\n"
-      "  entente-server --metrics-listen 127.0.0.1:9464 --log-format json\n\n"
+      "  entente-server --metrics-listen 127.0.0.1:9464 --log-format json\n"
+      "  entente-server --http-listen 127.0.0.1:8080   # explorer at http://127.0.0.1:8080/\n\n"
       "Long flags may be spelled with dashes or underscores: --block-cache-mb 64 is\n"
       "--block_cache_mb=64. See docs/operations.md for metrics, logs and limits.\n");
   // absl's --help lists only flags of a file named like the program
@@ -203,6 +225,9 @@ int main(int argc, char** argv) {
   server_options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   server_options.stream_idle = std::chrono::seconds(absl::GetFlag(FLAGS_stream_idle_s));
   server_options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  server_options.http_listen = absl::GetFlag(FLAGS_http_listen);
+  server_options.http_assets = absl::GetFlag(FLAGS_http_assets);
+  if (server_options.http_assets.empty()) server_options.http_assets = DefaultHttpAssets();
   server_options.store = store->get();
   server_options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   if (server_options.backup_dir.empty()) {
@@ -229,6 +254,13 @@ int main(int argc, char** argv) {
                                 std::to_string((*server)->metrics_port());
     Log("info", "metrics on http://" + metrics + "/metrics",
         {{"metrics_listen", metrics}});
+  }
+  if ((*server)->http_port() != 0) {
+    const std::string& h = server_options.http_listen;
+    const std::string http =
+        h.substr(0, h.rfind(':')) + ":" + std::to_string((*server)->http_port());
+    Log("info", "http on http://" + http + "/ (explorer, /v1 JSON API, /metrics)",
+        {{"http_listen", http}});
   }
   Log("info", "listening on " + address + ", data in " + dir,
       {{"listen", address}, {"data", dir}});

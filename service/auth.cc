@@ -417,6 +417,9 @@ absl::StatusOr<ServerAccess> MakeServerAccess(const AccessOptions& o) {
   access.credentials = std::make_shared<AccessCredentials>(
       tls ? &cert_pem : nullptr, tls ? &key_pem : nullptr,
       o.tls_client_ca_file.empty() ? nullptr : &client_ca_pem, access.tokens);
+  access.tls_cert_pem = std::move(cert_pem);
+  access.tls_key_pem = std::move(key_pem);
+  access.tls_client_ca_pem = std::move(client_ca_pem);
   return access;
 }
 

@@ -133,6 +133,11 @@ std::string InsecureRemoteWarning(absl::string_view listen, const AccessOptions&
 struct ServerAccess {
   std::shared_ptr<grpc::ServerCredentials> credentials;
   std::shared_ptr<const TokenTable> tokens;
+  // The PEM files' contents, for the HTTP port's TLS (http_server.h); empty
+  // without TLS or without mutual TLS.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  std::string tls_client_ca_pem;
 };
 
 // InvalidArgument naming the flag and file for a missing, unreadable or

@@ -1,14 +1,21 @@
 #include "service/http_server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
 #include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <condition_variable>
+#include <csignal>
 #include <functional>
 #include <iterator>
 #include <list>
@@ -140,6 +147,126 @@ class BoundedStream final : public httplib::Stream {
   const std::atomic<::socket_t>& listening_;
 };
 
+// A TLS connection as cpp-httplib reads and writes a stream. Its header
+// does not export the SSL stream it uses itself (its SSLServer serves
+// connections its own way, which HttpServer's bounds replace), hence this
+// one: the socket has SO_RCVTIMEO and SO_SNDTIMEO of io_timeout, so every
+// SSL_read, SSL_write and the handshake end within it.
+class TlsStream final : public httplib::Stream {
+ public:
+  TlsStream(SSL* ssl, ::socket_t sock, int timeout_ms)
+      : ssl_(ssl), sock_(sock), timeout_ms_(timeout_ms) {}
+
+  bool is_readable() const override { return SSL_pending(ssl_) > 0 || Poll(POLLIN); }
+  bool is_writable() const override { return Poll(POLLOUT); }
+  ssize_t read(char* ptr, size_t size) override {
+    if (SSL_pending(ssl_) == 0 && !Poll(POLLIN)) return -1;
+    const int n = SSL_read(ssl_, ptr, static_cast<int>(std::min<size_t>(size, INT_MAX)));
+    return n > 0 ? n : -1;
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    const int n = SSL_write(ssl_, ptr, static_cast<int>(std::min<size_t>(size, INT_MAX)));
+    return n > 0 ? n : -1;
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      Describe(addr, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      Describe(addr, ip, port);
+  }
+  ::socket_t socket() const override { return sock_; }
+
+ private:
+  bool Poll(short events) const {
+    pollfd p{sock_, events, 0};
+    return ::poll(&p, 1, timeout_ms_) > 0 && (p.revents & events) != 0;
+  }
+  static void Describe(const sockaddr_storage& addr, std::string& ip, int& port) {
+    char text[INET6_ADDRSTRLEN] = "";
+    if (addr.ss_family == AF_INET) {
+      const auto& v4 = reinterpret_cast<const sockaddr_in&>(addr);
+      ::inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
+      port = ntohs(v4.sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+      const auto& v6 = reinterpret_cast<const sockaddr_in6&>(addr);
+      ::inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
+      port = ntohs(v6.sin6_port);
+    }
+    ip = text;
+  }
+
+  SSL* const ssl_;
+  const ::socket_t sock_;
+  const int timeout_ms_;
+};
+
+struct SslCtxFree {
+  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+};
+using SslCtx = std::unique_ptr<SSL_CTX, SslCtxFree>;
+
+// The first error OpenSSL queued, as text.
+std::string OpenSslError() {
+  char text[256] = "unknown error";
+  if (const unsigned long e = ERR_get_error(); e != 0) ERR_error_string_n(e, text, sizeof text);
+  ERR_clear_error();
+  return text;
+}
+
+// The server context of `options`' PEMs: TLS 1.2 or later, the
+// certificate chain and key, and the client CA if any.
+absl::StatusOr<SslCtx> MakeSslCtx(const HttpServerOptions& options) {
+  SslCtx ctx(SSL_CTX_new(TLS_server_method()));
+  if (!ctx) return absl::InternalError("TLS: " + OpenSslError());
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  auto bio = [](const std::string& pem) {
+    return std::unique_ptr<BIO, decltype(&BIO_free)>(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  };
+  auto cert_bio = bio(options.tls_cert_pem);
+  X509* cert = PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr);
+  if (cert == nullptr || SSL_CTX_use_certificate(ctx.get(), cert) != 1) {
+    X509_free(cert);
+    return absl::InvalidArgumentError("HTTP TLS certificate: " + OpenSslError());
+  }
+  X509_free(cert);
+  // The rest of the PEM is the chain.
+  while (X509* extra = PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr)) {
+    if (SSL_CTX_add0_chain_cert(ctx.get(), extra) != 1) {
+      X509_free(extra);
+      return absl::InvalidArgumentError("HTTP TLS certificate chain: " + OpenSslError());
+    }
+  }
+  ERR_clear_error();  // the end of the PEM reads as an error
+  auto key_bio = bio(options.tls_key_pem);
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr);
+  if (key == nullptr || SSL_CTX_use_PrivateKey(ctx.get(), key) != 1 ||
+      SSL_CTX_check_private_key(ctx.get()) != 1) {
+    EVP_PKEY_free(key);
+    return absl::InvalidArgumentError("HTTP TLS key: " + OpenSslError());
+  }
+  EVP_PKEY_free(key);
+  if (!options.tls_client_ca_pem.empty()) {
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx.get());
+    auto ca_bio = bio(options.tls_client_ca_pem);
+    int added = 0;
+    while (X509* ca = PEM_read_bio_X509(ca_bio.get(), nullptr, nullptr, nullptr)) {
+      added += X509_STORE_add_cert(store, ca) == 1;
+      X509_free(ca);
+    }
+    ERR_clear_error();
+    if (added == 0) return absl::InvalidArgumentError("HTTP TLS client CA: no certificate");
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  }
+  return ctx;
+}
+
 absl::StatusOr<std::pair<std::string, int>> ParseListen(const std::string& listen) {
   const size_t colon = listen.rfind(':');
   int port = 0;
@@ -163,7 +290,7 @@ absl::StatusOr<std::pair<std::string, int>> ParseListen(const std::string& liste
 // BoundedStream, then the socket is closed.
 class HttpServer::Listener final : public httplib::Server {
  public:
-  explicit Listener(const HttpServerOptions& options) : options_(options) {
+  Listener(const HttpServerOptions& options, SslCtx tls) : options_(options), tls_(std::move(tls)) {
     set_read_timeout(options.io_timeout);
     set_write_timeout(options.io_timeout);
     set_payload_max_length(options.max_request_bytes);
@@ -192,7 +319,9 @@ class HttpServer::Listener final : public httplib::Server {
   bool process_and_close_socket(::socket_t sock) override {
     const auto deadline = Clock::now() + options_.connection_deadline;
     bool ok = false;
-    if (svr_sock_ != INVALID_SOCKET) {  // not stopped while it waited to be served
+    if (tls_ && svr_sock_ != INVALID_SOCKET) {
+      ok = ServeTls(sock, deadline);
+    } else if (svr_sock_ != INVALID_SOCKET) {  // not stopped while it waited to be served
       const auto io_us =
           std::chrono::duration_cast<std::chrono::microseconds>(options_.io_timeout).count();
       // The one way cpp-httplib's header offers to wrap a socket in its own
@@ -211,7 +340,29 @@ class HttpServer::Listener final : public httplib::Server {
     return ok;
   }
 
+  // One request over TLS, bounded as a plain one.
+  bool ServeTls(::socket_t sock, Clock::time_point deadline) {
+    const auto io_ms = options_.io_timeout.count();
+    const timeval tv{static_cast<time_t>(io_ms / 1000),
+                     static_cast<suseconds_t>(io_ms % 1000 * 1000)};
+    ::setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(tls_.get()), &SSL_free);
+    if (!ssl || SSL_set_fd(ssl.get(), sock) != 1 || SSL_accept(ssl.get()) != 1) {
+      ERR_clear_error();  // a client that fails the handshake gets no answer
+      return false;
+    }
+    TlsStream socket(ssl.get(), sock, static_cast<int>(io_ms));
+    BoundedStream stream(socket, deadline, options_.max_request_bytes, svr_sock_);
+    bool client_closed = false;
+    const bool ok = process_request(stream, /*close_connection=*/true, client_closed, nullptr);
+    SSL_shutdown(ssl.get());
+    ERR_clear_error();
+    return ok;
+  }
+
   const HttpServerOptions options_;
+  const SslCtx tls_;  // null: plain HTTP
 };
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
@@ -219,8 +370,17 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
                                                               const Routes& routes) {
   auto address = ParseListen(listen);
   if (!address.ok()) return address.status();
+  SslCtx tls;
+  if (!options.tls_cert_pem.empty()) {
+    auto ctx = MakeSslCtx(options);
+    if (!ctx.ok()) return ctx.status();
+    tls = std::move(*ctx);
+    // SSL_write to a client that has gone writes to a closed socket, which
+    // raises SIGPIPE; cpp-httplib's plain writes pass MSG_NOSIGNAL instead.
+    std::signal(SIGPIPE, SIG_IGN);
+  }
   std::unique_ptr<HttpServer> s(new HttpServer());
-  s->listener_ = std::make_unique<Listener>(options);
+  s->listener_ = std::make_unique<Listener>(options, std::move(tls));
   routes(*s->listener_);
   s->port_ = s->listener_->Bind(address->first, address->second);
   if (s->port_ == 0) {

@@ -48,6 +48,11 @@ struct HttpServerOptions {
   // Request line, headers and body together; a request whose body is
   // declared larger is answered 413, one that sends more is dropped.
   size_t max_request_bytes = 64 * 1024;
+  // PEM: with a certificate and key, HTTPS only (TLS 1.2 or later); with a
+  // client CA too, every client must present a certificate it signed.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  std::string tls_client_ca_pem;
 };
 
 class HttpServer {
@@ -59,7 +64,8 @@ class HttpServer {
 
   // Listens on `listen` (HOST:PORT; port 0 picks a free one; [::1]:P for
   // IPv6; an empty HOST is every IPv4 address). InvalidArgument if `listen`
-  // is not HOST:PORT, Unavailable naming the address if it cannot be bound.
+  // is not HOST:PORT or the TLS PEMs do not load, Unavailable naming the
+  // address if it cannot be bound.
   static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const std::string& listen,
                                                            const HttpServerOptions& options,
                                                            const Routes& routes);

@@ -21,7 +21,20 @@
 #include "absl/status/statusor.h"
 #include "service/http_server.h"
 
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
 namespace entente::service {
+
+// Registers GET (and so HEAD) /metrics answering render()'s text on an HTTP
+// server being set up (also the --http_listen one, service/http_site.h).
+void AddMetricsRoutes(httplib::Server& server, std::function<std::string()> render);
+// For a pre-routing handler: answers 405 and returns true for a method other
+// than GET or HEAD on /metrics.
+bool RefuseOtherMetricsMethods(const httplib::Request& req, httplib::Response& res);
 
 class MetricsHttpServer {
  public:

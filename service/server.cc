@@ -1,7 +1,7 @@
 #include "service/server.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpc/grpc.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -15,6 +15,8 @@
 #include "service/auth.h"
 #include "service/graph_service.h"
 #include "service/health_service.h"
+#include "service/http_gateway.h"
+#include "service/http_site.h"
 #include "service/ingest_service.h"
 #include "service/metrics.h"
 #include "service/metrics_http.h"
@@ -34,6 +36,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
                                                       const ServerOptions& options) {
   if (absl::Status allowed = CheckListenAllowed(options.listen, options.access); !allowed.ok()) {
     return allowed;
+  }
+  // The HTTP port has the gRPC port's TLS and tokens, so the same rule.
+  if (!options.http_listen.empty()) {
+    if (absl::Status allowed = CheckListenAllowed(options.http_listen, options.access);
+        !allowed.ok()) {
+      return absl::Status(allowed.code(), "--http_listen: " + std::string(allowed.message()));
+    }
   }
   auto access = MakeServerAccess(options.access);
   if (!access.ok()) return access.status();
@@ -107,18 +116,46 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
                                   ": the address is in use (another entente-server?) or not "
                                   "valid here");
   }
+  const Metrics* metrics = s->metrics_.get();
+  const storage::Store* store = options.store;
+  auto render_metrics = [metrics, store] {
+    std::string text;
+    metrics->Render(&text);
+    if (store != nullptr) RenderStoreStats(store->Stats(), &text);
+    RenderProcessStats(&text);
+    return text;
+  };
   if (!options.metrics_listen.empty()) {
-    const Metrics* metrics = s->metrics_.get();
-    const storage::Store* store = options.store;
-    auto http = MetricsHttpServer::Start(options.metrics_listen, [metrics, store] {
-      std::string text;
-      metrics->Render(&text);
-      if (store != nullptr) RenderStoreStats(store->Stats(), &text);
-      RenderProcessStats(&text);
-      return text;
-    });
+    auto http = MetricsHttpServer::Start(options.metrics_listen, render_metrics);
     if (!http.ok()) return http.status();
     s->metrics_http_ = std::move(*http);
+  }
+  if (!options.http_listen.empty()) {
+    HttpGatewayOptions gateway;
+    grpc::ChannelArguments args;
+    // The gateway answers what the server answers, of any size.
+    args.SetMaxReceiveMessageSize(-1);
+    args.SetMaxSendMessageSize(-1);
+    gateway.channel = s->server_->InProcessChannel(args);
+    gateway.tokens = access->tokens;
+    s->gateway_ = std::make_unique<HttpGateway>(std::move(gateway));
+    HttpSiteOptions site;
+    site.listen = options.http_listen;
+    site.metrics = render_metrics;
+    site.gateway = s->gateway_.get();
+    site.assets_dir = options.http_assets;
+    site.any_host = access->tokens != nullptr;
+    // A query may run up to the gateway's deadline; requests carry JSON
+    // statements, up to what an Ingest call sends in practice.
+    site.http.connection_deadline = std::chrono::seconds(35);
+    site.http.io_timeout = std::chrono::seconds(5);
+    site.http.max_request_bytes = size_t{8} << 20;
+    site.http.tls_cert_pem = access->tls_cert_pem;
+    site.http.tls_key_pem = access->tls_key_pem;
+    site.http.tls_client_ca_pem = access->tls_client_ca_pem;
+    auto http = StartHttpSite(site);
+    if (!http.ok()) return http.status();
+    s->http_ = std::move(*http);
   }
   return s;
 }
@@ -126,6 +163,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
 Server::Server() = default;
 
 int Server::metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
+
+int Server::http_port() const { return http_ ? http_->port() : 0; }
 
 Server::~Server() {
   if (server_) Shutdown(std::chrono::milliseconds(0));

@@ -30,6 +30,8 @@ class GraphServiceImpl;
 class AdminServiceImpl;
 class Metrics;
 class MetricsHttpServer;
+class HttpGateway;
+class HttpServer;
 
 struct ServerOptions {
   // host:port; port 0 picks a free one (see Server::port()).
@@ -55,6 +57,13 @@ struct ServerOptions {
   // HOST:PORT of the Prometheus endpoint GET /metrics (port 0: a free one,
   // see metrics_port()); empty: none.
   std::string metrics_listen;
+  // HOST:PORT of the HTTP port of /metrics, the JSON API (/v1/...) and the
+  // explorer (service/http_site.h; port 0: a free one, see http_port());
+  // empty: none. With the gRPC port's TLS (HTTPS) and tokens, and the same
+  // rule on where it may listen.
+  std::string http_listen;
+  // The explorer's files, served at / of http_listen.
+  std::string http_assets;
   // Whose RocksDB figures /metrics reports; none if null. Must outlive the
   // Server.
   const storage::Store* store = nullptr;
@@ -84,6 +93,8 @@ class Server {
   int port() const { return port_; }
   // The port of /metrics; 0 if ServerOptions::metrics_listen was empty.
   int metrics_port() const;
+  // The port of http_listen; 0 if ServerOptions::http_listen was empty.
+  int http_port() const;
   // What /metrics reports of the calls (without the RocksDB figures).
   const Metrics& metrics() const { return *metrics_; }
   // Stops accepting calls, lets in-flight ones finish until `grace` has
@@ -106,6 +117,10 @@ class Server {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::unique_ptr<MetricsHttpServer> metrics_http_;
+  // After server_, whose in-process channel the gateway calls: destroyed
+  // before it.
+  std::unique_ptr<HttpGateway> gateway_;
+  std::unique_ptr<HttpServer> http_;
 };
 
 }  // namespace entente::service

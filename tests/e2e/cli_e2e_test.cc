@@ -2,17 +2,22 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "entente/v1/graph.pb.h"
 #include "entente/v1/groups.pb.h"
@@ -505,12 +510,21 @@ std::pair<int, int> ExportedCounts(const std::string& err) {
 constexpr char kDebianPython[] = "/usr/bin/python3";
 
 // What networkx makes of a GraphML file: "NODES EDGES\n", then the node
-// names (by node id), one a line.
+// names (by node id), one a line. It fails unless the file declares the
+// `label` and `weight` keys Gephi and yEd map by name, every node's label is
+// its name, and every edge's weight its count.
 testing::RunResult ReadGraphMl(const std::string& path) {
   return testing::Run(
       {kDebianPython, "-c",
-       "import networkx,sys; g=networkx.read_graphml(sys.argv[1]); "
-       "print(g.number_of_nodes(), g.number_of_edges()); "
+       "import networkx,sys,xml.etree.ElementTree as ET\n"
+       "ns={'g':'http://graphml.graphdrawing.org/xmlns'}\n"
+       "keys={(k.get('for'),k.get('attr.name')):k.get('attr.type')\n"
+       "      for k in ET.parse(sys.argv[1]).getroot().iterfind('g:key',ns)}\n"
+       "assert keys[('node','label')]=='string' and keys[('edge','weight')]=='double', keys\n"
+       "g=networkx.read_graphml(sys.argv[1])\n"
+       "assert all(d['label']==d['name'] for _,d in g.nodes(data=True))\n"
+       "assert all(d['weight']==d['count']>0 for _,_,d in g.edges(data=True))\n"
+       "print(g.number_of_nodes(), g.number_of_edges())\n"
        "[print(d['name']) for _, d in sorted(g.nodes(data=True))]",
        path});
 }
@@ -839,6 +853,397 @@ TEST_F(CliE2eTest, ImportRecordsTheCountriesOfIcewsActors) {
   r = Cli({"statements", "Russia", "--rollup", "country"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("2 statements"), std::string::npos) << r.out;
+}
+
+// ---- Gephi-ready exports and --format csv ----
+
+// What the seed fixture holds, read as the server reads it.
+std::vector<v1::Statement> ReadStatements(const std::string& path) {
+  std::vector<v1::Statement> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    v1::Statement s;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(line, &s).ok()) << line;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// A date as the CLI writes it: YYYY, YYYY-MM or YYYY-MM-DD.
+std::string DateText(const v1::Date& d) {
+  if (d.month() == 0) return absl::StrFormat("%04d", d.year());
+  if (d.day() == 0) return absl::StrFormat("%04d-%02d", d.year(), d.month());
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+// The records of RFC 4180 text: CRLF between records, commas between
+// fields, a quoted field holding commas, line breaks and doubled quotes.
+// Written here, apart from the CLI's writer, so that each checks the other.
+// Sets *error for what the RFC does not allow (a bare LF outside quotes, a
+// quote inside an unquoted field, an unclosed quote, no final CRLF).
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text, std::string* error) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false, was_quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c != '"') {
+        field += c;
+      } else if (i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else {
+        quoted = false;
+      }
+    } else if (c == '"' && field.empty() && !was_quoted) {
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+      was_quoted = false;
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      record.push_back(std::move(field));
+      records.push_back(std::move(record));
+      field.clear();
+      record.clear();
+      was_quoted = false;
+      ++i;
+    } else if (c == '"' || c == '\n' || c == '\r' || was_quoted) {
+      *error = absl::StrCat("unexpected character at offset ", i);
+      return records;
+    } else {
+      field += c;
+    }
+  }
+  if (quoted || !field.empty() || !record.empty()) *error = "the last record is not ended by CRLF";
+  return records;
+}
+
+// The statement columns every --format csv starts with (docs/cli.md).
+const std::vector<std::string> kStatementColumns = {
+    "statement_id", "date",      "actor_id",  "actor",      "action_code", "action",
+    "quad_class",   "goldstein", "target_id", "target",     "quote",       "document_id",
+    "url",          "publisher", "title",     "published",  "said_by_id",  "said_by",
+    "confidence",   "modality",  "extractor", "ingested_at"};
+
+using CsvRow = std::map<std::string, std::string>;
+
+// Parses a command's CSV into rows by column name; fails unless it is valid
+// RFC 4180 with the header kStatementColumns + `extra` and every row as
+// wide.
+::testing::AssertionResult ParseStatementCsv(const std::string& text,
+                                             const std::vector<std::string>& extra,
+                                             std::vector<CsvRow>* rows) {
+  std::string error;
+  auto records = ParseCsv(text, &error);
+  if (!error.empty()) return ::testing::AssertionFailure() << error << " in:\n" << text;
+  std::vector<std::string> header = kStatementColumns;
+  header.insert(header.end(), extra.begin(), extra.end());
+  if (records.empty() || records[0] != header) {
+    return ::testing::AssertionFailure() << "header is not as documented:\n" << text;
+  }
+  for (size_t i = 1; i < records.size(); ++i) {
+    if (records[i].size() != header.size()) {
+      return ::testing::AssertionFailure() << "record " << i << " has " << records[i].size()
+                                           << " fields, the header " << header.size();
+    }
+    CsvRow row;
+    for (size_t j = 0; j < header.size(); ++j) row[header[j]] = records[i][j];
+    rows->push_back(std::move(row));
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Whether each row is one of `statements`: one with the row's actor,
+// action, target and date has the row's quote, document, publisher, speaker
+// and modality.
+::testing::AssertionResult RowsAreStatementsOf(const std::vector<CsvRow>& rows,
+                                               const std::vector<v1::Statement>& statements) {
+  for (const CsvRow& row : rows) {
+    bool found = false;
+    for (const v1::Statement& s : statements) {
+      found |= row.at("actor") == s.actor().name() && row.at("action") == s.action().text() &&
+               row.at("target") == s.target().name() && row.at("date") == DateText(s.date()) &&
+               row.at("quote") == s.quote() && row.at("document_id") == s.source().document_id() &&
+               row.at("publisher") == s.source().publisher() &&
+               row.at("said_by") == s.attributed_to().name() &&
+               row.at("modality") == (s.modality() == v1::MODALITY_UNSPECIFIED
+                                          ? "asserted"
+                                          : absl::AsciiStrToLower(v1::Modality_Name(s.modality())));
+    }
+    if (!found) {
+      return ::testing::AssertionFailure()
+             << "no statement " << row.at("actor") << " -" << row.at("action") << "-> "
+             << row.at("target") << " on " << row.at("date") << " with quote '" << row.at("quote")
+             << "'";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// The statements with `entity` as actor or target.
+size_t CountWith(const std::vector<v1::Statement>& statements, const std::string& entity) {
+  return std::count_if(statements.begin(), statements.end(), [&](const v1::Statement& s) {
+    return s.actor().name() == entity || s.target().name() == entity;
+  });
+}
+
+TEST_F(CliE2eTest, StatementsStatementAndWatchCsvAreTheFixtureStatements) {
+  IngestSeed();
+  const auto seed = ReadStatements(fixture_);
+  auto r = Cli({"statements", "North Korea", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<CsvRow> rows;
+  ASSERT_TRUE(ParseStatementCsv(r.out, {}, &rows));
+  EXPECT_EQ(rows.size(), CountWith(seed, "North Korea"));
+  EXPECT_TRUE(RowsAreStatementsOf(rows, seed));
+  ASSERT_FALSE(rows.empty());
+  // The table's counts go to stderr, so stdout stays one CSV document.
+  EXPECT_NE(r.err.find(absl::StrCat(rows.size(), " statements")), std::string::npos) << r.err;
+
+  r = Cli({"statement", rows[0].at("statement_id"), "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<CsvRow> one;
+  ASSERT_TRUE(ParseStatementCsv(r.out, {}, &one));
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0], rows[0]);
+
+  // The change feed: a row per statement ingested.
+  r = Cli({"watch", "--once", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  rows.clear();
+  ASSERT_TRUE(
+      ParseStatementCsv(r.out, {"change", "retracted_at", "retraction_reason", "cursor"}, &rows));
+  EXPECT_EQ(rows.size(), seed.size());
+  EXPECT_TRUE(RowsAreStatementsOf(rows, seed));
+  for (const CsvRow& row : rows) EXPECT_EQ(row.at("change"), "ingested");
+}
+
+TEST_F(CliE2eTest, NeighborsPathTimelineAndProfileCsvCarryTheirEvidence) {
+  IngestSeed();
+  const auto seed = ReadStatements(fixture_);
+  // A depth-1 traversal follows the relations of North Korea: each shows
+  // its newest --evidence (default 3) statements.
+  std::map<std::pair<std::string, std::string>, size_t> pairs;
+  for (const auto& s : seed) {
+    if (s.actor().name() == "North Korea" || s.target().name() == "North Korea") {
+      ++pairs[{s.actor().name(), s.target().name()}];
+    }
+  }
+  size_t evidence = 0;
+  for (const auto& [pair, n] : pairs) evidence += std::min<size_t>(n, 3);
+  auto r = Cli({"neighbors", "North Korea", "--depth", "1", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<CsvRow> rows;
+  ASSERT_TRUE(ParseStatementCsv(
+      r.out, {"edge_actor_id", "edge_actor", "edge_target_id", "edge_target", "edge_count"},
+      &rows));
+  EXPECT_EQ(rows.size(), evidence) << r.out;
+  EXPECT_TRUE(RowsAreStatementsOf(rows, seed));
+  for (const CsvRow& row : rows) {
+    EXPECT_EQ(row.at("edge_actor_id"), row.at("actor_id"));
+    EXPECT_EQ(row.at("edge_target"), row.at("target"));
+    EXPECT_EQ(row.at("edge_count"), std::to_string(pairs[{row.at("actor"), row.at("target")}]));
+  }
+
+  r = Cli({"path", "Mark Rutte", "Ukraine", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  rows.clear();
+  ASSERT_TRUE(ParseStatementCsv(r.out, {"path", "hop", "hop_count"}, &rows));
+  EXPECT_TRUE(RowsAreStatementsOf(rows, seed));
+  std::set<std::string> hops;
+  for (const CsvRow& row : rows) hops.insert(row.at("hop"));
+  EXPECT_EQ(hops, (std::set<std::string>{"1", "2"})) << r.out;
+
+  r = Cli({"timeline", "Russia", "North Korea", "--limit", "100", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  rows.clear();
+  ASSERT_TRUE(ParseStatementCsv(r.out, {}, &rows));
+  const size_t between = pairs[{"Russia", "North Korea"}] + pairs[{"North Korea", "Russia"}];
+  EXPECT_EQ(rows.size(), between);
+  EXPECT_TRUE(RowsAreStatementsOf(rows, seed));
+
+  // Every counterpart of North Korea is in its top 10, so with enough
+  // evidence per counterpart the rows are all its statements.
+  r = Cli({"profile", "North Korea", "--evidence", "100", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  rows.clear();
+  ASSERT_TRUE(
+      ParseStatementCsv(r.out, {"counterpart_id", "counterpart", "counterpart_count"}, &rows));
+  EXPECT_EQ(rows.size(), CountWith(seed, "North Korea"));
+  EXPECT_TRUE(RowsAreStatementsOf(rows, seed));
+  for (const CsvRow& row : rows) {
+    EXPECT_TRUE(row.at("counterpart") == row.at("actor") ||
+                row.at("counterpart") == row.at("target"))
+        << row.at("counterpart");
+  }
+}
+
+TEST_F(CliE2eTest, ClaimsCsvHasEachSideWithItsStatements) {
+  testing::ServerProcess server(ENTENTE_SERVER_BIN, dir_.Sub("claims-db"), {"--claims"});
+  ASSERT_NE(server.port(), 0) << server.log();
+  auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {ENTENTE_CLI_BIN, "--server", server.address()});
+    return testing::Run(args);
+  };
+  const std::string fixture = std::string(ENTENTE_FIXTURES_DIR) + "/claims-2024-10.jsonl";
+  auto r = cli({"ingest", fixture});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto statements = ReadStatements(fixture);
+  const std::vector<std::string> extra = {"claim_id", "side", "claim_statements", "claim_sources",
+                                          "claim_contested"};
+  r = cli({"claims", "North Korea", "Russia", "--evidence", "100", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<CsvRow> rows;
+  ASSERT_TRUE(ParseStatementCsv(r.out, extra, &rows));
+  ASSERT_FALSE(rows.empty());
+  EXPECT_TRUE(RowsAreStatementsOf(rows, statements));
+  std::map<std::string, std::vector<CsvRow>> by_claim;
+  for (const CsvRow& row : rows) {
+    const std::string& m = row.at("modality");
+    EXPECT_EQ(row.at("side"), m == "asserted" ? "asserting" : m == "denied" ? "denying" : "other");
+    by_claim[row.at("claim_id")].push_back(row);
+  }
+  // A claim's rows are all its statements (at most 100 a side): what
+  // `claim ID --format csv` prints.
+  for (const auto& [id, claim_rows] : by_claim) {
+    EXPECT_EQ(std::to_string(claim_rows.size()), claim_rows[0].at("claim_statements"));
+    r = cli({"claim", id, "--format", "csv"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<CsvRow> one;
+    ASSERT_TRUE(ParseStatementCsv(r.out, extra, &one));
+    EXPECT_EQ(one, claim_rows) << id;
+  }
+}
+
+TEST_F(CliE2eTest, CsvQuotesCommasQuotesAndLineBreaks) {
+  if (access(kDebianPython, X_OK) != 0) GTEST_SKIP() << "no " << kDebianPython;
+  const std::string quote = "He said, \"no\"\r\nand left;\nthen: \"twice\", ok";
+  const std::string actor = "Tom \"T\", Ltd";
+  v1::Statement s;
+  s.mutable_actor()->set_name(actor);
+  s.mutable_action()->set_text("met");
+  s.mutable_target()->set_name("Beta");
+  s.mutable_date()->set_year(2024);
+  s.mutable_source()->set_document_id("doc,1");
+  s.set_quote(quote);
+  std::string line;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(s, &line).ok());
+  const std::string path = dir_.Sub("odd.jsonl");
+  std::ofstream(path) << line << "\n";
+  auto r = Cli({"ingest", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  r = Cli({"statements", actor, "--exact", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<CsvRow> rows;
+  ASSERT_TRUE(ParseStatementCsv(r.out, {}, &rows));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at("quote"), quote);
+  EXPECT_EQ(rows[0].at("actor"), actor);
+  EXPECT_EQ(rows[0].at("document_id"), "doc,1");
+  // Python's csv module, another reader, gets the same fields back.
+  const std::string csv = dir_.Sub("odd.csv");
+  std::ofstream(csv, std::ios::binary) << r.out;
+  auto py = testing::Run({kDebianPython, "-c",
+                          "import csv,sys; r=list(csv.DictReader(open(sys.argv[1],newline=''))); "
+                          "sys.stdout.write(r[0]['actor']+'|'+r[0]['quote'])",
+                          csv});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  EXPECT_EQ(py.out, actor + "|" + quote);
+}
+
+TEST_F(CliE2eTest, BadFormatIsAUsageErrorNamingTheAllowedValues) {
+  for (std::vector<std::string> command : {
+           std::vector<std::string>{"statements", "Russia"},
+           {"statement", "1"},
+           {"neighbors", "Russia"},
+           {"path", "Russia", "NATO"},
+           {"timeline", "Russia", "NATO"},
+           {"profile", "Russia"},
+           {"claims", "Russia"},
+           {"claim", "1"},
+           {"watch", "--once"},
+       }) {
+    command.insert(command.end(), {"--format", "xml"});
+    auto r = Cli(command);
+    EXPECT_EQ(r.exit_code, 2) << command[0];
+    EXPECT_NE(r.err.find("--format: 'xml' is not one of table, csv"), std::string::npos)
+        << command[0] << ": " << r.err;
+    command.back() = "csv";
+    command.push_back("--json");
+    EXPECT_EQ(Cli(command).exit_code, 2) << command[0];
+  }
+  auto r = Cli({"export", "neighbors", "Russia", "--format", "xml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("graphml, gexf, dot, csv"), std::string::npos) << r.err;
+}
+
+// Checks a GEXF file against the fixture the graph came from, and prints
+// "NODES EDGES" as networkx reads it. argv: the file, the fixture, and
+// "out" (an edge counts actor -> target statements, as a traversal does) or
+// "either" (both ways, as a path's hop does). An edge must have the
+// statements' count as weight, start on the first day of the earliest and
+// end on the last day of the latest (a traversal dates statements by the
+// first day of their period, so then within the latest's period).
+constexpr char kCheckGexf[] = R"(
+import calendar, json, re, sys, xml.etree.ElementTree as ET
+import networkx
+path, fixture, mode = sys.argv[1:4]
+ns = {'g': 'http://www.gexf.net/1.2draft'}
+root = ET.parse(path).getroot()
+assert root.tag == '{http://www.gexf.net/1.2draft}gexf', root.tag
+graph = root.find('g:graph', ns)
+assert graph.get('mode') == 'dynamic' and graph.get('timeformat') == 'date', graph.attrib
+labels = {n.get('id'): n.get('label') for n in graph.iterfind('g:nodes/g:node', ns)}
+def days(d):
+    y, m, dd = d['year'], d.get('month', 0), d.get('day', 0)
+    last = dd or calendar.monthrange(y, m or 12)[1]
+    return '%04d-%02d-%02d' % (y, m or 1, dd or 1), '%04d-%02d-%02d' % (y, m or 12, last)
+stmts = [json.loads(l) for l in open(fixture) if l.strip()]
+edges = list(graph.iterfind('g:edges/g:edge', ns))
+assert edges
+for e in edges:
+    a, t = labels[e.get('source')], labels[e.get('target')]
+    ends = lambda s: (s['actor']['name'], s['target']['name'])
+    mine = [s for s in stmts if ends(s) == (a, t) or (mode == 'either' and ends(s) == (t, a))]
+    count = {v.get('for'): v.get('value') for v in e.iterfind('g:attvalues/g:attvalue', ns)}
+    assert float(e.get('weight')) == len(mine) == int(count['count']), (a, t, e.attrib)
+    spans = sorted(days(s['date']) for s in mine)
+    assert re.fullmatch(r'\d{4}-\d\d-\d\d', e.get('end')), e.attrib
+    assert e.get('start') == spans[0][0], (a, t, e.attrib, spans)
+    latest = max(spans)
+    if mode == 'either':
+        assert e.get('end') == latest[1], (a, t, e.attrib, spans)
+    else:
+        assert latest[0] <= e.get('end') <= latest[1], (a, t, e.attrib, spans)
+g = networkx.read_gexf(path)
+print(g.number_of_nodes(), g.number_of_edges())
+)";
+
+TEST_F(CliE2eTest, ExportGexfIsADynamicGraphWithDatedEdges) {
+  if (access(kDebianPython, X_OK) != 0) GTEST_SKIP() << "no " << kDebianPython;
+  IngestSeed();
+  const std::string path = dir_.Sub("nk.gexf");
+  auto r = Cli(
+      {"export", "neighbors", "North Korea", "--depth", "1", "--format", "gexf", "--out", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto py = testing::Run({kDebianPython, "-c", kCheckGexf, path, fixture_, "out"});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  auto [nodes, edges] = ExportedCounts(r.err);
+  EXPECT_EQ(py.out, absl::StrCat(nodes, " ", edges, "\n"));
+
+  // A path's hops carry their statements, so their dates keep their
+  // precision: "2024-10" ends on October 31.
+  r = Cli({"export", "path", "Mark Rutte", "Ukraine", "--format", "gexf", "--out", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  py = testing::Run({kDebianPython, "-c", kCheckGexf, path, fixture_, "either"});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  std::tie(nodes, edges) = ExportedCounts(r.err);
+  EXPECT_EQ(py.out, absl::StrCat(nodes, " ", edges, "\n"));
 }
 
 }  // namespace

@@ -19,13 +19,10 @@ import datetime
 import importlib
 import io
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
@@ -36,61 +33,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 CLIENT_DIR = os.path.join(ROOT, "clients", "python")
 
+sys.path.insert(0, HERE)
+from server_process import ServerProcess, make_tls_files  # noqa: E402  (tests/python, shared)
+
 # Set from the command line in __main__.
 ARGS = argparse.Namespace(
     server_bin=os.path.join(ROOT, "build", "server", "entente-server"),
     fixture=os.path.join(ROOT, "tests", "fixtures", "seed-2024-10-22.jsonl"),
     claims_fixture=os.path.join(ROOT, "tests", "fixtures", "claims-2024-10.jsonl"),
     startup_timeout=60.0)
-
-LISTENING = re.compile(r"listening on (\S+):(\d+)")
-
-
-class ServerProcess:
-    """entente-server on 127.0.0.1:0; its stderr is collected in a thread."""
-
-    def __init__(self, binary, data_dir, timeout, extra=()):
-        self.stderr_lines = []
-        self.address = None
-        self._ready = threading.Event()
-        self.proc = subprocess.Popen(
-            [binary, "--listen", "127.0.0.1:0", "--data", data_dir, *extra],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, text=True, errors="replace")
-        self._reader = threading.Thread(target=self._read_stderr, daemon=True)
-        self._reader.start()
-        if not self._ready.wait(timeout) or self.address is None:
-            self.kill()
-            raise RuntimeError(f"entente-server did not report its port (exit code "
-                               f"{self.proc.returncode}):\n" + self.stderr())
-
-    def _read_stderr(self):
-        for line in self.proc.stderr:
-            self.stderr_lines.append(line)
-            match = LISTENING.search(line)
-            if match and self.address is None:
-                self.address = f"{match.group(1)}:{match.group(2)}"
-                self._ready.set()
-        self._ready.set()  # EOF: the process is gone
-
-    def stderr(self):
-        return "".join(self.stderr_lines)
-
-    def terminate(self, timeout=30):
-        """SIGTERM, then the exit code."""
-        self.proc.send_signal(signal.SIGTERM)
-        code = self.proc.wait(timeout)
-        self._reader.join(5)
-        self.proc.stderr.close()
-        return code
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self._reader.join(5)
-        self.proc.stderr.close()
-
 
 def load_client(tmp):
     """Generates the Python modules once and imports entente_client and grpc."""
@@ -576,11 +527,6 @@ class GroupsTest(unittest.TestCase):
         self.assertTrue(out.splitlines()[-1].endswith("statements"), out)
 
 
-def openssl(*args):
-    subprocess.run(["openssl", *args], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-
-
 class TokenAndTlsTest(unittest.TestCase):
     """The client's token and TLS options against servers with --tokens_file
     and TLS (docs/security.md), with certificates made by openssl here."""
@@ -594,16 +540,7 @@ class TokenAndTlsTest(unittest.TestCase):
         cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
         cls.ec, cls.grpc = load_client(cls.tmp)
         d = cls.tmp
-        key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        openssl("req", "-x509", *key, "-keyout", f"{d}/ca.key", "-out", f"{d}/ca.pem",
-                "-days", "2", "-subj", "/CN=Python Test CA")
-        with open(f"{d}/server.ext", "w") as f:
-            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-        openssl("req", "-new", *key, "-keyout", f"{d}/server.key", "-out", f"{d}/server.csr",
-                "-subj", "/CN=localhost")
-        openssl("x509", "-req", "-in", f"{d}/server.csr", "-CA", f"{d}/ca.pem", "-CAkey",
-                f"{d}/ca.key", "-set_serial", "2", "-days", "2", "-extfile", f"{d}/server.ext",
-                "-out", f"{d}/server.pem")
+        make_tls_files(d)
         cls.tokens = f"{d}/tokens.txt"
         with open(cls.tokens, "w") as f:
             f.write(f"reader {cls.READER} python reader\nwriter {cls.WRITER}\n")
