@@ -13,12 +13,14 @@ const args = process.argv.slice(2);
 const opt = (name) => {
   const i = args.indexOf(name);
   if (i < 0 || i + 1 >= args.length) {
-    console.error(`usage: node build.mjs --modules NODE_MODULES_DIR --out DIST_DIR`);
+    console.error('usage: node build.mjs --modules NODE_MODULES_DIR --out DIST_DIR [--dev]');
     process.exit(2);
   }
   return path.resolve(args[i + 1]);
 };
 const modules = opt('--modules');
+// --dev: readable output, for profiling in the browser.
+const dev = args.includes('--dev');
 const out = opt('--out');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(modules, 'package.json'));
@@ -31,7 +33,7 @@ await esbuild.build({
   bundle: true,
   format: 'esm',
   target: ['chrome110', 'firefox115', 'safari16'],
-  minify: true,
+  minify: !dev,
   sourcemap: 'linked',
   nodePaths: [modules],
   outdir: out,

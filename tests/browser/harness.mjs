@@ -36,6 +36,7 @@ export function startServer({ serverBin, data, assets, extraArgs = [], timeoutMs
   if (assets) args.push('--http_assets', assets);
   const child = spawn(serverBin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
+  let started = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -50,7 +51,8 @@ export function startServer({ serverBin, data, assets, extraArgs = [], timeoutMs
       // Plain or JSON log lines: both carry these phrases.
       const grpc = /listening on ([^,"\s]+),/.exec(stderr);
       const http = /http on (http:\/\/[^ "]*:(\d+)\/)/.exec(stderr);
-      if (grpc && http) {
+      if (grpc && http && !started) {
+        started = true;
         clearTimeout(timer);
         child.removeAllListeners('exit');
         resolve({

@@ -31,7 +31,8 @@ function describe(method, status, body, fallback) {
   let text = `${what} failed (${code}): ${body.message || fallback || ''}`.trim();
   for (const d of body.details || []) {
     for (const v of d.field_violations || d.fieldViolations || []) {
-      text += ` [${v.field}: ${v.description}]`;
+      // The message often is the first violation already.
+      if (!text.includes(v.description)) text += ` [${v.field}: ${v.description}]`;
     }
   }
   if (status === 401 || status === 403) text += ' (set a token with the Token button)';

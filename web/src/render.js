@@ -11,6 +11,8 @@ const KIND_COLOURS = {
 };
 // A layout this long settles a few thousand nodes; the user can restart it.
 const LAYOUT_MS = 6000;
+// Above this many edges the view is "large" (see tune()).
+const LARGE_EDGES = 5000;
 
 export class GraphView {
   constructor(container, handlers) {
@@ -22,6 +24,7 @@ export class GraphView {
       defaultEdgeType: 'arrow',
       renderEdgeLabels: false,
       labelRenderedSizeThreshold: 7,
+      stagePadding: 50,  // room for the labels of the outermost nodes
       zIndex: true,
       // A neighbourhood of thousands: hide edges while the camera moves.
       hideEdgesOnMove: false,
@@ -114,11 +117,13 @@ export class GraphView {
         name: e.name,
         kind: e.kind,
         country: e.country_code || '',
-        size: 3 + 2.2 * Math.sqrt(degree.get(id) || 0),
+        // Capped: a hub of thousands would cover the others.
+        size: Math.min(24, 3 + 2.2 * Math.sqrt(degree.get(id) || 0)),
         color: KIND_COLOURS[e.kind] || KIND_COLOURS.OTHER,
         expanded: state.expanded.has(id),
         fixed: pinned,
-        forceLabel: state.expanded.has(id) || n.depth === 0,
+        // Every name in a small view; in a large one, sigma's label grid.
+        forceLabel: view.nodes.size <= 150 || state.expanded.has(id) || n.depth === 0,
       };
       if (g.hasNode(id)) g.mergeNodeAttributes(id, attrs);
       else {
@@ -141,9 +146,23 @@ export class GraphView {
       else g.addDirectedEdgeWithKey(e.key, e.a, e.b, attrs);
     }
     for (const key of g.edges()) if (!edgeKeys.has(key)) g.dropEdge(key);
+    this.tune();
     if (added.length) this.startLayout();
     this.renderer.setCustomBBox(null);
     this.renderer.refresh();
+  }
+
+  // Large views: edges and labels are left out while the camera moves, and
+  // edges are not hit-tested under the mouse (sigma draws a picking buffer
+  // for them at every frame); the Relations list still opens any edge.
+  tune() {
+    const large = this.graph.size > LARGE_EDGES;
+    const r = this.renderer;
+    if (r.getSetting('hideEdgesOnMove') !== large) {
+      r.setSetting('hideEdgesOnMove', large);
+      r.setSetting('hideLabelsOnMove', large);
+      r.setSetting('enableEdgeEvents', !large);
+    }
   }
 
   // A new node goes in a small circle around a neighbour already placed,
