@@ -29,6 +29,7 @@ const bin = (p) => path.join(opt.build, p);
 const files = fs.readdirSync(opt.data).filter((f) => f.endsWith('.tsv')).sort().map((f) => path.join(opt.data, f));
 if (!files.length) throw new Error(`no .tsv files in ${opt.data}`);
 
+const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
 const work = tempDir('entente-render-');
 const db = path.join(work, 'db');
 const t0 = Date.now();
@@ -67,7 +68,7 @@ try {
       .reduce((m, e) => Math.max(m, e.responseEnd), 0),
     apiCalls: performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/')).length,
     apiBytes: performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/'))
-      .reduce((s, e) => s + e.encodedBodySize, 0),
+      .reduce((s, e) => s + e.decodedBodySize, 0),
   }));
   Object.assign(result, loaded);
 
@@ -76,21 +77,37 @@ try {
   const layoutEnd = await page.evaluate(() => performance.now());
   result.layout = await page.evaluate(([a, b]) => window.__frames.filter((t) => t >= a && t <= b), [loaded.firstRender, layoutEnd]);
 
-  // A scripted pan (drags) and zoom (wheel), with real mouse events.
+  // A scripted pan (one drag) and zoom (wheel in, then out), with real mouse
+  // events; each waits for the page to take it, so a slow frame shows.
   const panStart = await page.evaluate(() => performance.now());
   const box = await page.locator('#graph').boundingBox();
   const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
-  for (let round = 0; round < 3; round++) {
-    await page.mouse.move(cx, cy);
-    await page.mouse.down();
-    for (let i = 1; i <= 30; i++) await page.mouse.move(cx + i * 8, cy + i * 4);
-    await page.mouse.up();
-    for (let i = 0; i < 10; i++) { await page.mouse.wheel(0, -120); await page.waitForTimeout(30); }
-    for (let i = 0; i < 10; i++) { await page.mouse.wheel(0, 120); await page.waitForTimeout(30); }
-  }
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) await page.mouse.move(cx + i * 25, cy + i * 12);
+  await page.mouse.up();
+  for (let i = 0; i < 4; i++) { await page.mouse.wheel(0, -240); await page.waitForTimeout(50); }
+  for (let i = 0; i < 4; i++) { await page.mouse.wheel(0, 240); await page.waitForTimeout(50); }
   await page.waitForTimeout(300);
   const panEnd = await page.evaluate(() => performance.now());
   result.pan = await page.evaluate(([a, b]) => window.__frames.filter((t) => t >= a && t <= b), [panStart, panEnd]);
+  // A frame drawn to the end: a redraw, then a one-pixel read of each WebGL
+  // layer, which waits until the GPU (here SwiftShader) has finished it.
+  // rAF intervals alone understate this when the GPU process lags behind.
+  result.drawn = await page.evaluate(() => {
+    const r = window.entente.renderer;
+    const out = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      r.refresh();
+      for (const c of Object.values(r.getCanvases())) {
+        const gl = c.getContext('webgl2');
+        if (gl) gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+      }
+      out.push(performance.now() - t);
+    }
+    return out;
+  });
   await page.evaluate(() => window.entente.graphView.fit());
   await page.waitForTimeout(600);
   const stamp = new Date().toISOString().slice(0, 10);
@@ -125,6 +142,7 @@ Command: \`${command}\`
 Commit: ${commit}${dirty}; ${new Date().toISOString()}
 Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GB; Chromium ${result.chromium}
 headless (--headless=new --disable-gpu: WebGL on SwiftShader, the CPU), window 1600×1000.
+Load average at the start: ${load} (the machine is shared; other builds ran alongside).
 Data: ${files.map((f) => path.basename(f)).join(', ')} (${importLine})
 View: \`${result.url}\` (depth-${opt.depth} neighbourhood, both directions, max_nodes ${opt.limit})
 
@@ -136,6 +154,7 @@ View: \`${result.url}\` (depth-${opt.depth} neighbourhood, both directions, max_
 | JSON API calls, bytes | ${result.apiCalls}, ${(result.apiBytes / 1e6).toFixed(1)} MB |
 | last API answer received | ${ms(result.apiMs)} ms after navigation start |
 | time to first render | ${ms(result.firstRender)} ms after navigation start |
+| a frame drawn to the end (redraw + GPU finish), 3 tries | ${result.drawn.map(ms).join(', ')} ms |
 
 Frame times (requestAnimationFrame intervals, ms):
 

@@ -53,7 +53,7 @@ function refresh() {
   loadController = controller;
   document.body.classList.add('busy');
   $('status').textContent = 'Loading…';
-  loading = loadView(state, { signal: controller.signal }).then((v) => {
+  const show = (v) => {
     if (controller.signal.aborted) return;
     view = v;
     graphView.update(view, state);
@@ -62,7 +62,11 @@ function refresh() {
     renderPaths();
     renderSelection();
     updateSliderRange();
-  }).catch((e) => {
+  };
+  loading = loadView(state, {
+    signal: controller.signal,
+    onFirst: (v) => { show(v); $('status').textContent += ' (colouring by quad class…)'; },
+  }).then(show).catch((e) => {
     if (e.name === 'AbortError') return;
     report(e.message);
     $('status').textContent = 'The view could not be loaded; see the message above.';
@@ -389,7 +393,8 @@ $('export-statements-csv').addEventListener('click', async () => {
 });
 
 $('token-button').addEventListener('click', () => { $('token-panel').hidden = !$('token-panel').hidden; });
-$('token-save').addEventListener('click', () => {
+$('token-panel').addEventListener('submit', (ev) => {
+  ev.preventDefault();
   setToken($('token').value.trim());
   $('token').value = '';
   $('token-panel').hidden = true;

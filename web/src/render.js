@@ -117,8 +117,10 @@ export class GraphView {
         name: e.name,
         kind: e.kind,
         country: e.country_code || '',
-        // Capped: a hub of thousands would cover the others.
-        size: Math.min(24, 3 + 2.2 * Math.sqrt(degree.get(id) || 0)),
+        // Capped: a hub of thousands would cover the others; smaller in a
+        // large view, where overlapping discs also cost drawing time.
+        size: Math.min(view.nodes.size > 1000 ? 10 : 24,
+          (view.nodes.size > 1000 ? 1.5 : 3) + 2.2 * Math.sqrt(degree.get(id) || 0)),
         color: KIND_COLOURS[e.kind] || KIND_COLOURS.OTHER,
         expanded: state.expanded.has(id),
         fixed: pinned,

@@ -68,7 +68,11 @@ function splitClasses(filter) {
 
 // Loads the view; resolves to {nodes: Map id -> {entity, depth}, edges: Map
 // "a>b" -> edge, paths, truncated}. Rejects with the first ApiError.
-export async function loadView(state, { signal } = {}) {
+// In two steps, so that a large neighbourhood is drawn as soon as its own
+// traversal is in: onFirst(view) gets the view with every edge coloured as
+// unclassified, then the per-class traversals (one at a time, as they cost
+// as much as the first) colour the edges already there.
+export async function loadView(state, { signal, onFirst } = {}) {
   const filter = edgeFilter(state.filter);
   const rollup = state.filter.rollup || undefined;
   const nodes = new Map();
@@ -92,6 +96,7 @@ export async function loadView(state, { signal } = {}) {
   const opts = { signal };
 
   const work = [];
+  const split = [];  // functions starting the per-class traversals
   for (const base of traverseRequests(state)) {
     const request = { ...base, filter, rollup };
     work.push(Api.traverse(request, opts).then((answer) => {
@@ -111,9 +116,10 @@ export async function loadView(state, { signal } = {}) {
       const one = { ...base, filter: { ...filter, quad_classes: [q] }, rollup,
         evidence_per_edge: 1 };
       const qi = QUADS.indexOf(q);
-      work.push(Api.traverse(one, opts).then((answer) => {
+      split.push(() => Api.traverse(one, opts).then((answer) => {
         for (const e of chunks(answer).edges) {
-          edgeOf(String(e.actor_id), String(e.target_id)).classes[qi] += num(e.count);
+          const edge = edges.get(`${e.actor_id}>${e.target_id}`);
+          if (edge) edge.classes[qi] += num(e.count);
         }
       }));
     }
@@ -152,14 +158,22 @@ export async function loadView(state, { signal } = {}) {
       }
     }
   }
-  // Edges to removed or unknown entities go; an edge only the class split
-  // found (the main traversal stopped at a limit) keeps its split total.
+  // Edges to removed or unknown entities go.
   for (const [key, e] of edges) {
     if (!nodes.has(e.a) || !nodes.has(e.b)) { edges.delete(key); continue; }
     if (!e.count) e.count = e.pathCount || e.classes.reduce((x, y) => x + y, 0) || 1;
-    const best = e.classes.indexOf(Math.max(...e.classes));
-    e.quad = e.classes[best] > 0 ? best : (state.filter.quads.length === 1
-      ? QUADS.indexOf(state.filter.quads[0]) : 0);
   }
-  return { nodes, edges, paths, truncated: [...truncated] };
+  const view = { nodes, edges, paths, truncated: [...truncated] };
+  const colour = () => {
+    for (const e of edges.values()) {
+      const best = e.classes.indexOf(Math.max(...e.classes));
+      e.quad = e.classes[best] > 0 ? best : (state.filter.quads.length === 1
+        ? QUADS.indexOf(state.filter.quads[0]) : 0);
+    }
+  };
+  colour();
+  if (split.length && onFirst) onFirst(view);
+  for (const start of split) await start();
+  colour();
+  return view;
 }
