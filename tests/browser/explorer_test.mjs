@@ -233,6 +233,30 @@ try {
   await page.press('#search', 'Enter');
   await waitFor('a no-match message', () => /No entity/.test(document.querySelector('#message').textContent));
 
+  // A server with tokens: the page says the call needs one, and works once
+  // one is pasted (kept in sessionStorage, never in the URL).
+  const tokens = path.join(work, 'tokens.txt');
+  const readerToken = `reader-${process.pid}-${Date.now()}`;
+  fs.writeFileSync(tokens, `reader ${readerToken} browser test\n`);
+  const guarded = await startServer({ serverBin: opt['server-bin'], data: path.join(work, 'db2'),
+    assets: opt.dist, extraArgs: ['--tokens_file', tokens] });
+  try {
+    await page.goto(guarded.http);
+    await page.fill('#search', 'north k');
+    await page.press('#search', 'Enter');
+    await waitFor('an authentication message', () => /UNAUTHENTICATED/.test(document.querySelector('#message').textContent));
+    await shot('token-needed');
+    await page.click('#token-button');
+    await page.fill('#token', readerToken);
+    await page.click('#token-save');
+    await pick('#search', 'north k', 'North Korea');
+    await waitFor('North Korea on the guarded server', () => window.entente.graph.order === 1);
+    check(await page.evaluate(() => sessionStorage.getItem('entente.token')) === readerToken, 'token not in sessionStorage');
+    check(!page.url().includes(readerToken), 'the token leaked into the URL');
+  } finally {
+    await guarded.stop();
+  }
+
   check(pageErrors.length === 0, `errors in the page: ${pageErrors.join('; ')}`);
   console.log(`PASS in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (e) {
