@@ -89,7 +89,8 @@ int UsageError(std::string_view command, std::string_view message) {
 std::string TopLevelHelp() {
   std::string out =
       "entente: command-line client of the Entente diplomatic-event knowledge graph.\n\n"
-      "Usage: entente [--server HOST:PORT] COMMAND [options] ARGS\n\nCommands:\n";
+      "Usage: entente [--server HOST:PORT] COMMAND [options] ARGS\n"
+      "       entente --version\n\nCommands:\n";
   size_t width = 0;
   for (const auto& c : AllCommands()) width = std::max(width, c.name.size());
   for (const auto& c : AllCommands()) {

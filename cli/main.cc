@@ -7,6 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "server/version.h"
 
 namespace entente::cli {
 namespace {
@@ -60,6 +61,10 @@ int Main(const std::vector<std::string>& args) {
   for (; i < args.size() && args[i].size() > 1 && args[i][0] == '-'; ++i) {
     const std::string& arg = args[i];
     if (arg == "-h" || arg == "--help") return RunHelp({});
+    if (arg == "--version") {
+      std::fputs(VersionLine("entente").c_str(), stdout);
+      return kExitOk;
+    }
     if (arg.rfind("--server=", 0) == 0) {
       server = arg.substr(9);
     } else if (arg == "--server" && i + 1 < args.size()) {

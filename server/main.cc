@@ -14,6 +14,7 @@
 #include "graph/work_budget.h"
 #include "model/claim.h"
 #include "server/flag_spelling.h"
+#include "server/version.h"
 #include "service/json_log.h"
 #include "service/server.h"
 #include "storage/store.h"
@@ -132,6 +133,7 @@ int main(int argc, char** argv) {
     return std::string_view(file.data(), file.size()).ends_with("server/main.cc");
   };
   usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  usage_config.version_string = [] { return entente::VersionLine("entente-server"); };
   absl::SetFlagsUsageConfig(usage_config);
   entente::server::UnderscoreFlagNames(argc, argv);
   absl::ParseCommandLine(argc, argv);

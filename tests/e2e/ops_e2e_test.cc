@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "entente/v1/graph.grpc.pb.h"
@@ -101,6 +102,29 @@ TEST(OpsE2eTest, HelpTeachesBothSpellingsAndBadValuesAreExplained) {
       {ENTENTE_SERVER_BIN, "--data", dir.path(), "--log-format", "yaml"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("--log_format must be text or json, not 'yaml'"));
+}
+
+// One line on stdout, exit 0, the same version and commit from all four
+// programs (one generated header, server/version.h.in).
+TEST(OpsE2eTest, EveryProgramPrintsTheProjectVersionAndCommit) {
+  // The commit: `git describe --always --dirty` (a hash, or TAG-N-gHASH once
+  // tagged), or "unknown" outside a checkout.
+  const std::regex line(R"(([a-z-]+) (\S+) \(git ([^ ()]+)\)\n)");
+  std::set<std::string> commits;
+  for (const auto& [program, binary] : std::vector<std::pair<std::string, std::string>>{
+           {"entente-server", ENTENTE_SERVER_BIN},
+           {"entente", ENTENTE_CLI_BIN},
+           {"entente-admin", ENTENTE_ADMIN_BIN},
+           {"entente-healthcheck", ENTENTE_HEALTHCHECK_BIN}}) {
+    const testing::RunResult r = testing::Run({binary, "--version"});
+    EXPECT_EQ(r.exit_code, 0) << program << ": " << r.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(r.out, m, line)) << program << ": '" << r.out << "'";
+    EXPECT_EQ(m[1], program);
+    EXPECT_EQ(m[2], ENTENTE_PROJECT_VERSION) << program;
+    commits.insert(m[3]);
+  }
+  EXPECT_EQ(commits.size(), 1u) << "the programs disagree on the commit";
 }
 
 // gRPC allows SO_REUSEPORT by default: a second server on a port in use
