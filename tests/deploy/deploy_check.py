@@ -231,6 +231,33 @@ class ScriptsTest(unittest.TestCase):
         self.assertIn("usage", r.stderr)
 
 
+def install_deps_set(option):
+    r = run(["bash", source("deploy", "install-deps.sh"), option])
+    assert r.returncode == 0, r.stderr
+    return r.stdout.split()
+
+
+class InstallDepsSetsTest(unittest.TestCase):
+    # Packages that only test, fuzz or render: none belongs in the image's
+    # build stage (install-deps.sh --build-only).
+    NOT_FOR_BUILDING = r"^(clang|llvm|libclang|python3|chromium|libgtest|libgmock|libbenchmark" \
+                       r"|iso-codes|openssl$|npm$|nodejs$)"
+
+    def test_build_only_is_the_build_part_of_the_full_set(self):
+        build, full = install_deps_set("--print-build-only"), install_deps_set("--print-all")
+        self.assertTrue(build)
+        self.assertLess(set(build), set(full))
+        for package in build:
+            self.assertNotRegex(package, self.NOT_FOR_BUILDING)
+        # The full set (make, CI) still has the fuzz and test toolchains.
+        for package in ("clang", "llvm", "libgtest-dev", "python3-yaml"):
+            self.assertIn(package, full)
+        # What CMakeLists.txt finds for the programs.
+        for package in ("cmake", "ninja-build", "libgrpc++-dev", "protobuf-compiler-grpc",
+                        "librocksdb-dev", "libabsl-dev", "libcpp-httplib-dev", "libssl-dev"):
+            self.assertIn(package, build)
+
+
 class DockerfileTest(unittest.TestCase):
     def test_stages_are_debian_bookworm_and_use_install_deps(self):
         stages = dockerfile_stages()
@@ -246,7 +273,7 @@ class DockerfileTest(unittest.TestCase):
         build, runtime = stages[0][1], stages[-1][1]
         self.assertRegex(stages[-1][0], r"^debian:bookworm-\d{8}-slim\b")
         build_runs = " ".join(instruction(build, "RUN"))
-        self.assertRegex(build_runs, r"deploy/install-deps\.sh(?! --runtime)")
+        self.assertRegex(build_runs, r"deploy/install-deps\.sh --build-only\b")
         self.assertIn("-DENTENTE_BUILD_TESTS=OFF", build_runs)
         self.assertRegex(build_runs, r"-DCMAKE_BUILD_TYPE=(Release|RelWithDebInfo)")
         self.assertIn("install-deps.sh --runtime", " ".join(instruction(runtime, "RUN")))
