@@ -29,12 +29,13 @@ RUNTIME_PACKAGES=(
 
 # What `cmake -DENTENTE_BUILD_TESTS=OFF` and the build of the four programs
 # need: compilers, the libraries' headers, protoc with the gRPC plugin, and
-# the .proto files the protocol imports (grpc-proto: grpc/health/v1).
+# the .proto files the protocol imports (grpc-proto: grpc/health/v1; google/rpc
+# is vendored in third_party/googleapis).
 BUILD_PACKAGES=(
   build-essential cmake pkg-config ninja-build
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libutf8proc-dev libxxhash-dev libcpp-httplib-dev libjemalloc-dev
-  libssl-dev golang-github-gogo-googleapis-dev grpc-proto
+  libssl-dev grpc-proto
 )
 
 # Everything: the build, then the tests (GoogleTest, Google Benchmark, the
