@@ -143,5 +143,40 @@ TEST(OpsE2eTest, ASecondServerOnAPortInUseExitsSayingSo) {
   EXPECT_EQ(first.Stop(SIGTERM), 0) << first.log();
 }
 
+// gRPC logs in its own text format ("E1205 14:01:11.699 ... chttp2_server.cc:
+// 1045] ..."); failing to bind is one of its error lines. With
+// --log_format json that line is JSON like the server's own.
+TEST(OpsE2eTest, WithJsonLogsGrpcsOwnLinesAreJsonToo) {
+  testing::TempDir dir;
+  testing::ServerProcess first(ENTENTE_SERVER_BIN, dir.path() + "/db1");
+  ASSERT_NE(first.port(), 0) << first.log();
+  const testing::RunResult second =
+      testing::Run({"/usr/bin/timeout", "20", ENTENTE_SERVER_BIN, "--listen", first.address(),
+                    "--data", dir.path() + "/db2", "--log-format", "json"});
+  EXPECT_EQ(second.exit_code, 1) << second.err;
+  std::istringstream lines(second.err);
+  std::string line;
+  int grpc_lines = 0, lines_seen = 0;
+  while (std::getline(lines, line)) {
+    ++lines_seen;
+    google::protobuf::Struct obj;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &obj).ok()) << line;
+    const auto& f = obj.fields();
+    ASSERT_TRUE(f.count("ts") && f.count("level") && f.count("msg")) << line;
+    if (f.count("logger") && f.at("logger").string_value() == "grpc") {
+      ++grpc_lines;
+      EXPECT_EQ(f.at("level").string_value(), "error") << line;
+      EXPECT_THAT(f.at("file").string_value(), HasSubstr(".cc")) << line;
+      EXPECT_GT(f.at("line").number_value(), 0) << line;
+    }
+  }
+  EXPECT_GE(lines_seen, 2) << second.err;
+  // gRPC's own error, and ours after it.
+  EXPECT_GE(grpc_lines, 1) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("Address already in use"));
+  EXPECT_THAT(second.err, HasSubstr("cannot listen on " + first.address()));
+  EXPECT_EQ(first.Stop(SIGTERM), 0) << first.log();
+}
+
 }  // namespace
 }  // namespace entente
