@@ -82,9 +82,13 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# tools/proto-compat takes buf from the npm registry: any npm will do (a
-# machine's Node.js may ship its own), else Debian's.
-if [ "${1:-}" = "" ] && ! command -v npm > /dev/null; then missing+=(npm); fi
+# tools/proto-compat takes buf from the npm registry, and the explorer's
+# build (web/CMakeLists.txt, which finds node and npm) its packages: any npm
+# will do (a machine's Node.js may ship its own), else Debian's. So the build
+# set needs it as well.
+case "${1:-}" in
+  "" | --build-only) command -v npm > /dev/null || missing+=(npm) ;;
+esac
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -241,7 +241,7 @@ class InstallDepsSetsTest(unittest.TestCase):
     # Packages that only test, fuzz or render: none belongs in the image's
     # build stage (install-deps.sh --build-only).
     NOT_FOR_BUILDING = r"^(clang|llvm|libclang|python3|chromium|libgtest|libgmock|libbenchmark" \
-                       r"|iso-codes|openssl$|npm$|nodejs$)"
+                       r"|iso-codes|openssl$)"
 
     def test_build_only_is_the_build_part_of_the_full_set(self):
         build, full = install_deps_set("--print-build-only"), install_deps_set("--print-all")
