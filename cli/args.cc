@@ -1,11 +1,13 @@
 #include "cli/args.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
 
 namespace entente::cli {
 namespace {
@@ -116,6 +118,29 @@ std::string FormatOptionsHelp(const std::vector<OptionSpec>& specs) {
                     "\n");
   }
   return out;
+}
+
+absl::StatusOr<std::chrono::milliseconds> ParseTimeout(std::string_view text_view) {
+  const std::string text(text_view);  // absl 20220623's string_view is not std's
+  const auto bad = [&](const char* why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--timeout '", text, "' ", why,
+                     ": give seconds (30, 2.5) or a number with a unit (500ms, 30s, 2m, 1h)"));
+  };
+  absl::Duration timeout;
+  double seconds = 0;
+  // A bare number is seconds, as the default 30 s reads; absl::ParseDuration
+  // wants a unit on anything but "0".
+  if (absl::SimpleAtod(text, &seconds)) {
+    if (!std::isfinite(seconds)) return bad("is not a duration");
+    timeout = absl::Seconds(seconds);
+  } else if (!absl::ParseDuration(text, &timeout) || timeout == absl::InfiniteDuration()) {
+    return bad("is not a duration");
+  }
+  if (timeout < absl::Milliseconds(1)) return bad("is too short (1ms at least)");
+  // Also keeps now() + timeout far from overflowing the clock.
+  if (timeout > absl::Hours(24)) return bad("is too long (24h at most)");
+  return std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout));
 }
 
 }  // namespace entente::cli

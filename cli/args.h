@@ -6,6 +6,7 @@
 #ifndef ENTENTE_CLI_ARGS_H_
 #define ENTENTE_CLI_ARGS_H_
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -58,6 +59,11 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<OptionSpec>& specs,
 absl::StatusOr<int64_t> ParseIntOption(std::string_view option, std::string_view text, int64_t min,
                                        int64_t max);
 absl::StatusOr<uint64_t> ParseIdOption(std::string_view option, std::string_view text);
+
+// The --timeout of a call: seconds ("30", "2.5") or a number with a unit
+// ("500ms", "30s", "2m", "1h30m"), from 1 ms to 24 hours. InvalidArgument
+// naming --timeout and what it accepts otherwise.
+absl::StatusOr<std::chrono::milliseconds> ParseTimeout(std::string_view text);
 absl::StatusOr<double> ParseDoubleOption(std::string_view option, std::string_view text);
 
 // The help text of a list of options: one "  --name VALUE  help" line each,

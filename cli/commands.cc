@@ -16,21 +16,24 @@
 namespace entente::cli {
 namespace {
 
-constexpr auto kUnaryDeadline = std::chrono::seconds(30);
+// The --timeout of the command this process runs (Context::Open).
+std::chrono::milliseconds g_unary_timeout = Context::kDefaultTimeout;
 // A page of 1,000 statements with long quotes can pass gRPC's default 4 MiB;
 // this matches the server's own receive limit.
 constexpr int kMaxReceiveBytes = 64 << 20;
 
 }  // namespace
 
-absl::StatusOr<Context> Context::Open(const ConnectionOptions& options) {
+absl::StatusOr<Context> Context::Open(const ConnectionOptions& options,
+                                      std::chrono::milliseconds unary_timeout) {
   auto channel = OpenChannel(options, kMaxReceiveBytes);
   if (!channel.ok()) return channel.status();
+  g_unary_timeout = unary_timeout;
   return Context(options.server, *std::move(channel));
 }
 
 void Context::SetUnaryDeadline(grpc::ClientContext* ctx) {
-  ctx->set_deadline(std::chrono::system_clock::now() + kUnaryDeadline);
+  ctx->set_deadline(std::chrono::system_clock::now() + g_unary_timeout);
 }
 
 int Context::ReportError(const grpc::Status& status, std::string_view prefix) const {
@@ -60,6 +63,10 @@ const std::vector<OptionSpec>& CommonOptions() {
   static const auto* options = [] {
     auto* specs = new std::vector<OptionSpec>{
         {"server", "HOST:PORT", "server to call (default: $ENTENTE_SERVER, else 127.0.0.1:50051)"},
+        {"timeout", "DURATION",
+         "give up on each request/response call after this long: seconds or with a unit, "
+         "500ms, 30s, 2m (default 30s; the streams of ingest, import and watch have none; "
+         "admin check and backup 30 min)"},
     };
     specs->insert(specs->end(), ConnectionOptionSpecs().begin(), ConnectionOptionSpecs().end());
     specs->push_back({"help", "", "show this help"});
@@ -89,7 +96,8 @@ int UsageError(std::string_view command, std::string_view message) {
 std::string TopLevelHelp() {
   std::string out =
       "entente: command-line client of the Entente diplomatic-event knowledge graph.\n\n"
-      "Usage: entente [--server HOST:PORT] COMMAND [options] ARGS\n\nCommands:\n";
+      "Usage: entente [--server HOST:PORT] [--timeout DURATION] COMMAND [options] ARGS\n"
+      "       entente --version\n\nCommands:\n";
   size_t width = 0;
   for (const auto& c : AllCommands()) width = std::max(width, c.name.size());
   for (const auto& c : AllCommands()) {

@@ -4,6 +4,7 @@
 #ifndef ENTENTE_CLI_COMMANDS_H_
 #define ENTENTE_CLI_COMMANDS_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,13 +26,20 @@ inline constexpr int kExitUsage = 2;
 class Context {
  public:
   // Connects lazily: nothing is sent until the first call. InvalidArgument
-  // naming the option for an unreadable TLS file.
-  static absl::StatusOr<Context> Open(const ConnectionOptions& options);
+  // naming the option for an unreadable TLS file. `unary_timeout` (--timeout)
+  // is the deadline SetUnaryDeadline gives from then on.
+  static absl::StatusOr<Context> Open(const ConnectionOptions& options,
+                                      std::chrono::milliseconds unary_timeout = kDefaultTimeout);
+
+  // --timeout when not given.
+  static constexpr std::chrono::milliseconds kDefaultTimeout = std::chrono::seconds(30);
 
   const std::string& server() const { return server_; }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
-  // Gives a unary call its 30 s deadline.
+  // Gives a unary call the deadline of --timeout (30 s by default), counted
+  // from now. Static because every command calls it so; a process runs one
+  // command, with the timeout of the last Open.
   static void SetUnaryDeadline(grpc::ClientContext* ctx);
 
   // Prints why `status` failed to stderr ("entente: PREFIXCODE: message" and

@@ -7,6 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "server/version.h"
 
 namespace entente::cli {
 namespace {
@@ -37,7 +38,8 @@ int RunHelp(const std::vector<std::string>& rest) {
   return kExitOk;
 }
 
-int RunCommand(const Command& command, const std::vector<std::string>& rest, std::string server) {
+int RunCommand(const Command& command, const std::vector<std::string>& rest, std::string server,
+               std::string timeout) {
   std::vector<OptionSpec> specs = command.options;
   specs.insert(specs.end(), CommonOptions().begin(), CommonOptions().end());
   auto parsed = ParseArgs(specs, rest);
@@ -48,24 +50,39 @@ int RunCommand(const Command& command, const std::vector<std::string>& rest, std
   }
   server = parsed->Get("server", server);
   if (server.empty()) return UsageError(command.name, "--server is empty");
-  auto context = Context::Open(ConnectionOptionsFrom(*parsed, server));
+  auto unary_timeout = ParseTimeout(parsed->Get("timeout", timeout));
+  if (!unary_timeout.ok()) {
+    return UsageError(command.name, std::string(unary_timeout.status().message()));
+  }
+  auto context = Context::Open(ConnectionOptionsFrom(*parsed, server), *unary_timeout);
   if (!context.ok()) return UsageError(command.name, std::string(context.status().message()));
   return command.run(*context, *parsed);
 }
 
 int Main(const std::vector<std::string>& args) {
   std::string server = DefaultServer();
+  std::string timeout = "30s";  // Context::kDefaultTimeout
   size_t i = 0;
   // Global options come before the command.
   for (; i < args.size() && args[i].size() > 1 && args[i][0] == '-'; ++i) {
     const std::string& arg = args[i];
     if (arg == "-h" || arg == "--help") return RunHelp({});
+    if (arg == "--version") {
+      std::fputs(VersionLine("entente").c_str(), stdout);
+      return kExitOk;
+    }
     if (arg.rfind("--server=", 0) == 0) {
       server = arg.substr(9);
     } else if (arg == "--server" && i + 1 < args.size()) {
       server = args[++i];
     } else if (arg == "--server") {
       return UsageError("", "option '--server' needs a value (HOST:PORT)");
+    } else if (arg.rfind("--timeout=", 0) == 0) {
+      timeout = arg.substr(10);
+    } else if (arg == "--timeout" && i + 1 < args.size()) {
+      timeout = args[++i];
+    } else if (arg == "--timeout") {
+      return UsageError("", "option '--timeout' needs a value (DURATION: 30s, 500ms)");
     } else {
       return UsageError("", "unknown option '" + arg + "'");
     }
@@ -79,7 +96,7 @@ int Main(const std::vector<std::string>& args) {
   if (name == "help") return RunHelp(rest);
   const Command* command = FindCommand(name);
   if (command == nullptr) return UsageError("", "unknown command '" + name + "'");
-  return RunCommand(*command, rest, server);
+  return RunCommand(*command, rest, server, timeout);
 }
 
 }  // namespace

@@ -3,12 +3,16 @@
 # Idempotent: installs only what is missing, so `make run` stays fast on a
 # machine that already has them. Used by the Makefile and the Dockerfile.
 #
-#   install-deps.sh                 what builds, tests and runs (make, CI, the
-#                                   Dockerfile's build stage)
+#   install-deps.sh                 everything: what builds, tests, fuzzes and
+#                                   runs (make, CI)
+#   install-deps.sh --build-only    only what builds the programs: no test,
+#                                   fuzz or notebook toolchain (the Dockerfile's
+#                                   build stage)
 #   install-deps.sh --runtime       only the shared libraries the built
 #                                   programs load (the Dockerfile's runtime stage)
-#   install-deps.sh --print-runtime lists those, one a line (tests/deploy checks
-#                                   them against ldd of the built binaries)
+#   install-deps.sh --print-runtime, --print-build-only, --print-all
+#                                   list a set, one a line (tests/deploy checks
+#                                   them against ldd and against each other)
 set -euo pipefail
 
 # The Debian 12 runtime packages of gRPC++ 1.51, Protobuf 3.21, RocksDB 7.8,
@@ -23,14 +27,25 @@ RUNTIME_PACKAGES=(
   libjemalloc2  # entente-server's malloc (CMakeLists.txt, ENTENTE_JEMALLOC)
 )
 
-PACKAGES=(
+# What `cmake -DENTENTE_BUILD_TESTS=OFF` and the build of the four programs
+# need: compilers, the libraries' headers, protoc with the gRPC plugin, and
+# the .proto files the protocol imports (grpc-proto: grpc/health/v1; google/rpc
+# is vendored in third_party/googleapis).
+BUILD_PACKAGES=(
   build-essential cmake pkg-config ninja-build
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libabsl-dev libutf8proc-dev libxxhash-dev libcpp-httplib-dev libjemalloc-dev
-  golang-github-gogo-googleapis-dev grpc-proto
+  librocksdb-dev libabsl-dev libutf8proc-dev libxxhash-dev libcpp-httplib-dev libjemalloc-dev
+  libssl-dev grpc-proto
+)
+
+# Everything: the build, then the tests (GoogleTest, Google Benchmark, the
+# Python client's and tests/deploy's Python packages, openssl for test
+# certificates, iso-codes for tools/gen_countries.py) and the fuzz toolchain.
+PACKAGES=(
+  "${BUILD_PACKAGES[@]}"
+  libgtest-dev libgmock-dev libbenchmark-dev
   iso-codes python3 python3-grpcio python3-protobuf python3-networkx
-  openssl libssl-dev
+  openssl
   python3-yaml  # tests/deploy: parses compose.yaml and the Kubernetes manifests
   # make test-sanitize / make fuzz: clang++, its sanitizer and libFuzzer
   # runtimes, llvm-symbolizer for readable stacks.
@@ -52,20 +67,32 @@ PACKAGES+=(
 )
 # --- end issue 14, notebooks ---
 
+# Blocks that add to PACKAGES above this line add to the full set only:
+# --build-only installs BUILD_PACKAGES alone.
 case "${1:-}" in
   --print-runtime) printf '%s\n' "${RUNTIME_PACKAGES[@]}"; exit 0 ;;
+  --print-build-only) printf '%s\n' "${BUILD_PACKAGES[@]}"; exit 0 ;;
+  --print-all) printf '%s\n' "${PACKAGES[@]}"; exit 0 ;;
   --runtime) PACKAGES=("${RUNTIME_PACKAGES[@]}") ;;
+  --build-only) PACKAGES=("${BUILD_PACKAGES[@]}") ;;
   "") ;;
-  *) echo "usage: install-deps.sh [--runtime | --print-runtime]" >&2; exit 2 ;;
+  *)
+    echo "usage: install-deps.sh [--build-only | --runtime | --print-runtime |" \
+         "--print-build-only | --print-all]" >&2
+    exit 2 ;;
 esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# tools/proto-compat takes buf from the npm registry: any npm will do (a
-# machine's Node.js may ship its own), else Debian's.
-if [ "${1:-}" = "" ] && ! command -v npm > /dev/null; then missing+=(npm); fi
+# tools/proto-compat takes buf from the npm registry, and the explorer's
+# build (web/CMakeLists.txt, which finds node and npm) its packages: any npm
+# will do (a machine's Node.js may ship its own), else Debian's. So the build
+# set needs it as well.
+case "${1:-}" in
+  "" | --build-only) command -v npm > /dev/null || missing+=(npm) ;;
+esac
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

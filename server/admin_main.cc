@@ -27,6 +27,7 @@
 #include "model/claim.h"
 #include "server/admin_durability.h"
 #include "server/flag_spelling.h"
+#include "server/version.h"
 #include "storage/claim_book.h"
 #include "storage/store.h"
 
@@ -264,6 +265,10 @@ int main(int argc, char** argv) {
   // Options are matched with underscores; --some-option is accepted too.
   entente::server::UnderscoreFlagNames(argc, argv);
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "--version") {
+    std::fputs(entente::VersionLine("entente-admin").c_str(), stdout);
+    return 0;
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "help" ||
       (args.size() > 1 && args[1] == "--help")) {
     std::FILE* out = args.empty() ? stderr : stdout;
@@ -274,7 +279,8 @@ int main(int argc, char** argv) {
                  "  entente-admin check --data ./data\n"
                  "  entente-admin claims --data ./data --claim_window_days 2\n"
                  "  entente-admin claims-report --data ./data --top 20\n"
-                 "  entente-admin restore --backup_dir ./data-backups --data ./data-restored\n",
+                 "  entente-admin restore --backup_dir ./data-backups --data ./data-restored\n"
+                 "  entente-admin --version\n",
                  entente::server::kCheckRestoreUsage);
     return args.empty() ? 2 : 0;
   }

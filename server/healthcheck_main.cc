@@ -15,7 +15,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "server/version.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "HOST:PORT of the entente-server to ask");
 ABSL_FLAG(std::string, service, "",
@@ -62,6 +64,9 @@ int main(int argc, char** argv) {
       "  entente-healthcheck --server 127.0.0.1:50051\n"
       "  entente-healthcheck --tls_ca /etc/entente/tls/ca.crt "
       "--tls_server_name entente.example.org\n");
+  absl::FlagsUsageConfig usage_config;
+  usage_config.version_string = [] { return entente::VersionLine("entente-healthcheck"); };
+  absl::SetFlagsUsageConfig(usage_config);
   absl::ParseCommandLine(argc, argv);
   const std::string server = absl::GetFlag(FLAGS_server);
   const std::string ca = absl::GetFlag(FLAGS_tls_ca), cert = absl::GetFlag(FLAGS_tls_cert),

@@ -14,6 +14,8 @@
 #include "graph/work_budget.h"
 #include "model/claim.h"
 #include "server/flag_spelling.h"
+#include "server/version.h"
+#include "service/grpc_log.h"
 #include "service/json_log.h"
 #include "service/server.h"
 #include "storage/store.h"
@@ -132,6 +134,7 @@ int main(int argc, char** argv) {
     return std::string_view(file.data(), file.size()).ends_with("server/main.cc");
   };
   usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  usage_config.version_string = [] { return entente::VersionLine("entente-server"); };
   absl::SetFlagsUsageConfig(usage_config);
   entente::server::UnderscoreFlagNames(argc, argv);
   absl::ParseCommandLine(argc, argv);
@@ -142,6 +145,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (log_format == "json") g_log_format = entente::service::LogFormat::kJson;
+  // gRPC's own lines too, so that with json every stderr line is JSON.
+  entente::service::RouteGrpcLogs(g_log_format);
   const int max_message_mb = absl::GetFlag(FLAGS_max_message_mb);
   if (max_message_mb < 1 || max_message_mb > 2047) {
     std::fprintf(stderr, "entente-server: --max_message_mb must be in 1..2047, not %d\n",

@@ -1,6 +1,11 @@
 // Metrics: what the server counts about its calls and ingest, rendered in
 // the Prometheus text exposition format (version 0.0.4) for /metrics.
 //
+// Every call is rendered twice from the same counters: as entente_rpc_*
+// (labelled by full method name) and as the grpc_server_* series of
+// go-grpc-prometheus and its ports (grpc_service, grpc_method, grpc_type,
+// grpc_code), which the usual gRPC dashboards and alerts query.
+//
 // Thread-safe. Kept free of gRPC so that it is cheap to test and to feed
 // from any layer's hook (the RPC interceptor, the ingest service).
 #ifndef ENTENTE_SERVICE_METRICS_H_
@@ -31,6 +36,11 @@ inline constexpr std::array<double, 16> kRpcDurationBuckets = {
 inline constexpr int kRpcCodeCount = 17;
 const char* RpcCodeName(int code);
 
+// Which side of a call streams: the grpc_type label ("unary",
+// "client_stream", "server_stream", "bidi_stream").
+enum class RpcKind : uint8_t { kUnary, kClientStream, kServerStream, kBidiStream };
+const char* RpcKindName(RpcKind kind);
+
 class Metrics {
  public:
   // Methods counted apart at most; calls of any further method names are
@@ -45,20 +55,27 @@ class Metrics {
   class MethodStats {
    private:
     friend class Metrics;
+    RpcKind kind = RpcKind::kUnary;  // of the first call; constant after ForMethod
+    std::atomic<uint64_t> started{0};
     std::array<std::atomic<uint64_t>, kRpcCodeCount> requests{};  // by status code
     std::array<std::atomic<uint64_t>, kRpcDurationBuckets.size()> buckets{};  // not cumulative
     std::atomic<uint64_t> count{0};
     std::atomic<double> sum{0};
   };
 
-  // A call arrived: it is in flight until FinishRpc. (Whether it is
-  // admitted is service/admission.h's decision; a refused call is in
-  // flight until its refusal is sent.)
-  void StartRpc() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+  // A call of `method` (from ForMethod) arrived: it is counted as started
+  // and is in flight until FinishRpc. (Whether it is admitted is
+  // service/admission.h's decision; a refused call is in flight until its
+  // refusal is sent.) Lock-free.
+  void StartRpc(MethodStats* method) {
+    method->started.fetch_add(1, std::memory_order_relaxed);
+    in_flight_.fetch_add(1, std::memory_order_relaxed);
+  }
   // The counters of `method` (e.g. "/entente.v1.GraphService/GetEntity"),
-  // created if new. Takes a shared lock: concurrent calls do not wait for
-  // each other.
-  MethodStats* ForMethod(std::string_view method);
+  // created if new with `kind` (the entry of kOtherMethods keeps the kind
+  // of its first call). Takes a shared lock: concurrent calls do not wait
+  // for each other.
+  MethodStats* ForMethod(std::string_view method, RpcKind kind = RpcKind::kUnary);
   // A call started by StartRpc ended with status `code` (0..16; anything
   // else counts as UNKNOWN) after `seconds`. Lock-free.
   void FinishRpc(MethodStats* method, int code, double seconds);
@@ -84,7 +101,10 @@ class Metrics {
 // counters.
 void RenderStoreStats(const storage::StoreStats& stats, std::string* out);
 
-// Appends process_resident_memory_bytes and process_open_fds (Linux /proc).
+// Appends the standard process metrics of Prometheus' client libraries, from
+// Linux /proc: process_cpu_seconds_total, process_resident_memory_bytes,
+// process_virtual_memory_bytes, process_open_fds, process_max_fds and
+// process_start_time_seconds. A figure /proc does not give is left out.
 void RenderProcessStats(std::string* out);
 
 // `value` escaped for use inside a label's double quotes.

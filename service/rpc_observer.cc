@@ -17,6 +17,21 @@ namespace {
 using Hook = grpc::experimental::InterceptionHookPoints;
 using RpcType = grpc::experimental::ServerRpcInfo::Type;
 
+// The grpc_type of the grpc_server_* metrics.
+RpcKind KindOf(RpcType type) {
+  switch (type) {
+    case RpcType::UNARY:
+      return RpcKind::kUnary;
+    case RpcType::CLIENT_STREAMING:
+      return RpcKind::kClientStream;
+    case RpcType::SERVER_STREAMING:
+      return RpcKind::kServerStream;
+    case RpcType::BIDI_STREAMING:
+      return RpcKind::kBidiStream;
+  }
+  return RpcKind::kUnary;
+}
+
 const char* CodeName(grpc::StatusCode code) {
   switch (code) {
     case grpc::StatusCode::OK: return "OK";
@@ -134,8 +149,8 @@ class RpcObserver : public grpc::experimental::Interceptor {
     start_ = std::chrono::steady_clock::now();
     grpc::ServerContextBase* ctx = info_->server_context();
     deadline_ = ctx->deadline();
-    stats_ = options_->metrics->ForMethod(method_);
-    options_->metrics->StartRpc();
+    stats_ = options_->metrics->ForMethod(method_, KindOf(info_->type()));
+    options_->metrics->StartRpc(stats_);
     class_ = CallClassOf(method_);
     // gRPC builds the peer string anew at each ctx->peer(): read it only
     // when it is used, by a log line or by the per-address Watch limit.

@@ -13,8 +13,9 @@
 # google.rpc (here) and google.protobuf (python3-protobuf) import side by side.
 #
 # Environment overrides: PROTOC (default protoc), GRPC_PYTHON_PLUGIN (default
-# /usr/bin/grpc_python_plugin), GOOGLEAPIS_PROTO_DIR (default Debian's
-# golang-github-gogo-googleapis-dev), GRPC_PROTO_DIR (default /usr/share/grpc-proto).
+# /usr/bin/grpc_python_plugin), GOOGLEAPIS_PROTO_DIR (default the checkout's
+# third_party/googleapis, vendored from googleapis/googleapis), GRPC_PROTO_DIR
+# (default /usr/share/grpc-proto).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +24,7 @@ out=${1:-$here/gen}
 
 PROTOC=${PROTOC:-protoc}
 GRPC_PYTHON_PLUGIN=${GRPC_PYTHON_PLUGIN:-/usr/bin/grpc_python_plugin}
-GOOGLEAPIS_PROTO_DIR=${GOOGLEAPIS_PROTO_DIR:-/usr/share/gocode/src/github.com/gogo/googleapis}
+GOOGLEAPIS_PROTO_DIR=${GOOGLEAPIS_PROTO_DIR:-$root/third_party/googleapis}
 GRPC_PROTO_DIR=${GRPC_PROTO_DIR:-/usr/share/grpc-proto}
 
 mkdir -p "$out"

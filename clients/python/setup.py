@@ -14,8 +14,9 @@ modules made from the protos of its own checkout.
   (ingest_pb2: `from google.rpc import status_pb2`) is rewritten.
 
 Environment overrides, as for clients/python/generate.sh: PROTOC,
-GRPC_PYTHON_PLUGIN, GOOGLEAPIS_PROTO_DIR, and ENTENTE_PROTO_DIR (default: the
-checkout's proto/, two levels up: build from the checkout, not an sdist).
+GRPC_PYTHON_PLUGIN, GOOGLEAPIS_PROTO_DIR (default: the checkout's
+third_party/googleapis), and ENTENTE_PROTO_DIR (default: the checkout's proto/,
+two levels up: build from the checkout, not an sdist).
 """
 
 import glob
@@ -57,8 +58,10 @@ def generate(out_dir: str) -> None:
     plugin = _tool("GRPC_PYTHON_PLUGIN", "grpc_python_plugin")
     proto_dir = _dir("ENTENTE_PROTO_DIR", os.path.join(HERE, "..", "..", "proto"),
                      "entente/v1/ingest.proto")
+    # google/rpc, vendored from googleapis/googleapis in the checkout
+    # (third_party/googleapis/README.md).
     googleapis = _dir("GOOGLEAPIS_PROTO_DIR",
-                      "/usr/share/gocode/src/github.com/gogo/googleapis",
+                      os.path.join(HERE, "..", "..", "third_party", "googleapis"),
                       "google/rpc/status.proto")
     protos = sorted(os.path.relpath(p, proto_dir)
                     for p in glob.glob(os.path.join(proto_dir, "entente", "v1", "*.proto")))

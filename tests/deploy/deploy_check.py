@@ -38,7 +38,7 @@ ARGS = argparse.Namespace()
 DATA_DIR = "/var/lib/entente"
 BACKUP_DIR = "/var/lib/entente-backups"
 GRPC_PORT = 50051
-METRICS_PORT = 9090
+METRICS_PORT = 9464
 LISTENING = re.compile(r"listening on (\S+):(\d+),")
 METRICS_ON = re.compile(r"metrics on http://(\S+):(\d+)/metrics")
 # Base of every Debian image: not listed among the runtime packages.
@@ -231,16 +231,49 @@ class ScriptsTest(unittest.TestCase):
         self.assertIn("usage", r.stderr)
 
 
+def install_deps_set(option):
+    r = run(["bash", source("deploy", "install-deps.sh"), option])
+    assert r.returncode == 0, r.stderr
+    return r.stdout.split()
+
+
+class InstallDepsSetsTest(unittest.TestCase):
+    # Packages that only test, fuzz or render: none belongs in the image's
+    # build stage (install-deps.sh --build-only).
+    NOT_FOR_BUILDING = r"^(clang|llvm|libclang|python3|chromium|libgtest|libgmock|libbenchmark" \
+                       r"|iso-codes|openssl$)"
+
+    def test_build_only_is_the_build_part_of_the_full_set(self):
+        build, full = install_deps_set("--print-build-only"), install_deps_set("--print-all")
+        self.assertTrue(build)
+        self.assertLess(set(build), set(full))
+        for package in build:
+            self.assertNotRegex(package, self.NOT_FOR_BUILDING)
+        # The full set (make, CI) still has the fuzz and test toolchains.
+        for package in ("clang", "llvm", "libgtest-dev", "python3-yaml"):
+            self.assertIn(package, full)
+        # What CMakeLists.txt finds for the programs.
+        for package in ("cmake", "ninja-build", "libgrpc++-dev", "protobuf-compiler-grpc",
+                        "librocksdb-dev", "libabsl-dev", "libcpp-httplib-dev", "libssl-dev"):
+            self.assertIn(package, build)
+
+
 class DockerfileTest(unittest.TestCase):
     def test_stages_are_debian_bookworm_and_use_install_deps(self):
         stages = dockerfile_stages()
         self.assertGreaterEqual(len(stages), 2)
+        # Pinned to one dated snapshot (deploy/README.md, "Refreshing the base
+        # images"): a floating tag would change the packages under a rebuild.
+        dates = set()
         for image, _ in stages:
-            self.assertRegex(image, r"^debian:bookworm(-slim)?$")
+            m = re.fullmatch(r"debian:bookworm-(\d{8})(-slim)?(@sha256:[0-9a-f]{64})?", image)
+            self.assertIsNotNone(m, f"FROM {image}: not a dated debian:bookworm-YYYYMMDD tag")
+            dates.add(m.group(1))
+        self.assertEqual(len(dates), 1, f"the stages' dates differ: {sorted(dates)}")
         build, runtime = stages[0][1], stages[-1][1]
-        self.assertEqual(stages[-1][0], "debian:bookworm-slim")
+        self.assertRegex(stages[-1][0], r"^debian:bookworm-\d{8}-slim\b")
         build_runs = " ".join(instruction(build, "RUN"))
-        self.assertRegex(build_runs, r"deploy/install-deps\.sh(?! --runtime)")
+        self.assertRegex(build_runs, r"deploy/install-deps\.sh --build-only\b")
         self.assertIn("-DENTENTE_BUILD_TESTS=OFF", build_runs)
         self.assertRegex(build_runs, r"-DCMAKE_BUILD_TYPE=(Release|RelWithDebInfo)")
         self.assertIn("install-deps.sh --runtime", " ".join(instruction(runtime, "RUN")))
@@ -373,7 +406,65 @@ class ComposeTest(unittest.TestCase):
         self.assertEqual(service["stop_signal"], "SIGTERM")
 
 
+class MetricsPortTest(unittest.TestCase):
+    """9464, as the server's --help says; 9090 is the Prometheus server's own
+    port, so a unit on 9090 restart-loops on a host that runs Prometheus."""
+
+    def test_every_file_uses_the_documented_metrics_port(self):
+        help_text = run([ARGS.server_bin, "--help"])
+        help_text = help_text.stdout + help_text.stderr
+        self.assertIn(f":{METRICS_PORT}", help_text, "--help names another metrics port")
+        _, service = compose_service()
+        _, container = statefulset_container()
+        listens = {
+            "Dockerfile ENTRYPOINT": flag_value(entrypoint(), "metrics_listen"),
+            "systemd ExecStart": flag_value(unit_exec_start(), "metrics_listen"),
+        }
+        for where, value in listens.items():
+            self.assertIsNotNone(value, where)
+            self.assertEqual(value.rsplit(":", 1)[1], str(METRICS_PORT), where)
+        _, runtime = dockerfile_stages()[-1]
+        exposed = " ".join(instruction(runtime, "EXPOSE")).split()
+        self.assertIn(str(METRICS_PORT), exposed)
+        published = [str(p) for p in service["ports"]]
+        self.assertIn(f"127.0.0.1:{METRICS_PORT}:{METRICS_PORT}", published)
+        sts, _ = statefulset_container()
+        annotations = sts["spec"]["template"]["metadata"]["annotations"]
+        self.assertEqual(annotations["prometheus.io/port"], str(METRICS_PORT))
+        for name, doc in k8s_docs():
+            if doc.get("kind") == "Service":
+                for p in doc["spec"]["ports"]:
+                    if p["targetPort"] == "metrics":
+                        self.assertEqual(p["port"], METRICS_PORT, name)
+        # No setting in deploy/ may still use Prometheus' own port (comments
+        # and the README may name it to say why not).
+        for d, _, files in os.walk(source("deploy")):
+            for f in files:
+                if f.endswith(".md"):
+                    continue
+                with open(os.path.join(d, f), encoding="utf-8", errors="replace") as fh:
+                    for n, line in enumerate(fh, 1):
+                        if not line.lstrip().startswith("#"):
+                            self.assertNotRegex(line, r"\b9090\b", f"{os.path.join(d, f)}:{n}")
+
+
 class KubernetesTest(unittest.TestCase):
+    def test_kustomization_applies_existing_files_and_no_example_secret(self):
+        with open(source("deploy", "k8s", "kustomization.yaml"), encoding="utf-8") as f:
+            kustomization = yaml.safe_load(f)
+        resources = kustomization["resources"]
+        self.assertTrue(resources)
+        for name in resources:
+            self.assertTrue(os.path.isfile(source("deploy", "k8s", name)), name)
+            # The example's placeholder tokens are valid tokens: applying
+            # them would hand out admin. Secrets are created by hand.
+            self.assertNotIn("example", name)
+            with open(source("deploy", "k8s", name), encoding="utf-8") as f:
+                kinds = [d.get("kind") for d in yaml.safe_load_all(f) if d]
+            self.assertNotIn("Secret", kinds, f"{name}: kustomization applies a Secret")
+        for key in ("secretGenerator", "generators", "components"):
+            self.assertNotIn(key, kustomization)
+
     def test_statefulset_keeps_data_on_a_claim_and_runs_unprivileged(self):
         sts, container = statefulset_container()
         spec = sts["spec"]

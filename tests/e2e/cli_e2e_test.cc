@@ -1,5 +1,8 @@
 // The built `entente` command line against a started entente-server.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -100,6 +103,57 @@ TEST_F(CliE2eTest, UnknownEntityAndUnreachableServerFailWithMessages) {
   r = testing::Run({ENTENTE_CLI_BIN, "--server", "127.0.0.1:1", "search", "kor"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("cannot reach"), std::string::npos) << r.err;
+}
+
+// --timeout against a server that accepts connections and never answers, so
+// only the deadline ends the call: its length is the option's.
+TEST_F(CliE2eTest, TimeoutBoundsACallAndBadValuesAreUsageErrors) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(fd, 16), 0);  // the kernel completes handshakes; nobody reads
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string silent = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  const auto timed = [](std::vector<std::string> argv) {
+    const auto start = std::chrono::steady_clock::now();
+    testing::RunResult r = testing::Run(argv);
+    return std::make_pair(
+        r, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  };
+
+  auto [fast, fast_s] =
+      timed({ENTENTE_CLI_BIN, "--server", silent, "search", "kor", "--timeout", "500ms"});
+  EXPECT_EQ(fast.exit_code, 1) << fast.err;
+  EXPECT_NE(fast.err.find("DEADLINE_EXCEEDED"), std::string::npos) << fast.err;
+  EXPECT_GE(fast_s, 0.45);
+  EXPECT_LT(fast_s, 2.5);
+  // A bare number is seconds; before the command it applies as well.
+  auto [slow, slow_s] =
+      timed({ENTENTE_CLI_BIN, "--timeout", "3", "--server", silent, "search", "kor"});
+  EXPECT_EQ(slow.exit_code, 1) << slow.err;
+  EXPECT_NE(slow.err.find("DEADLINE_EXCEEDED"), std::string::npos) << slow.err;
+  EXPECT_GE(slow_s, 2.9);
+  EXPECT_LT(slow_s, 15);
+  close(fd);
+
+  IngestSeed();
+  auto r = Cli({"search", "kor", "--timeout=10s"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Korea"), std::string::npos) << r.out;
+
+  for (const std::string bad : {"abc", "0", "-1s", "25h", "inf", "", "10 parsecs"}) {
+    r = Cli({"search", "kor", "--timeout", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    EXPECT_NE(r.err.find("--timeout '" + bad + "'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("500ms"), std::string::npos) << r.err;
+  }
+  r = testing::Run({ENTENTE_CLI_BIN, "--timeout"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("'--timeout' needs a value"), std::string::npos) << r.err;
 }
 
 TEST_F(CliE2eTest, HelpHasExamplesAndBadUsageExits2) {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "entente/v1/graph.grpc.pb.h"
@@ -103,6 +104,29 @@ TEST(OpsE2eTest, HelpTeachesBothSpellingsAndBadValuesAreExplained) {
   EXPECT_THAT(bad.err, HasSubstr("--log_format must be text or json, not 'yaml'"));
 }
 
+// One line on stdout, exit 0, the same version and commit from all four
+// programs (one generated header, server/version.h.in).
+TEST(OpsE2eTest, EveryProgramPrintsTheProjectVersionAndCommit) {
+  // The commit: `git describe --always --dirty` (a hash, or TAG-N-gHASH once
+  // tagged), or "unknown" outside a checkout.
+  const std::regex line(R"(([a-z-]+) (\S+) \(git ([^ ()]+)\)\n)");
+  std::set<std::string> commits;
+  for (const auto& [program, binary] : std::vector<std::pair<std::string, std::string>>{
+           {"entente-server", ENTENTE_SERVER_BIN},
+           {"entente", ENTENTE_CLI_BIN},
+           {"entente-admin", ENTENTE_ADMIN_BIN},
+           {"entente-healthcheck", ENTENTE_HEALTHCHECK_BIN}}) {
+    const testing::RunResult r = testing::Run({binary, "--version"});
+    EXPECT_EQ(r.exit_code, 0) << program << ": " << r.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(r.out, m, line)) << program << ": '" << r.out << "'";
+    EXPECT_EQ(m[1], program);
+    EXPECT_EQ(m[2], ENTENTE_PROJECT_VERSION) << program;
+    commits.insert(m[3]);
+  }
+  EXPECT_EQ(commits.size(), 1u) << "the programs disagree on the commit";
+}
+
 // gRPC allows SO_REUSEPORT by default: a second server on a port in use
 // would start and take half of the connections, with other data.
 TEST(OpsE2eTest, ASecondServerOnAPortInUseExitsSayingSo) {
@@ -116,6 +140,41 @@ TEST(OpsE2eTest, ASecondServerOnAPortInUseExitsSayingSo) {
   EXPECT_EQ(second.exit_code, 1) << second.err;
   EXPECT_THAT(second.err, HasSubstr("cannot listen on " + first.address()));
   EXPECT_THAT(second.err, HasSubstr("in use"));
+  EXPECT_EQ(first.Stop(SIGTERM), 0) << first.log();
+}
+
+// gRPC logs in its own text format ("E1205 14:01:11.699 ... chttp2_server.cc:
+// 1045] ..."); failing to bind is one of its error lines. With
+// --log_format json that line is JSON like the server's own.
+TEST(OpsE2eTest, WithJsonLogsGrpcsOwnLinesAreJsonToo) {
+  testing::TempDir dir;
+  testing::ServerProcess first(ENTENTE_SERVER_BIN, dir.path() + "/db1");
+  ASSERT_NE(first.port(), 0) << first.log();
+  const testing::RunResult second =
+      testing::Run({"/usr/bin/timeout", "20", ENTENTE_SERVER_BIN, "--listen", first.address(),
+                    "--data", dir.path() + "/db2", "--log-format", "json"});
+  EXPECT_EQ(second.exit_code, 1) << second.err;
+  std::istringstream lines(second.err);
+  std::string line;
+  int grpc_lines = 0, lines_seen = 0;
+  while (std::getline(lines, line)) {
+    ++lines_seen;
+    google::protobuf::Struct obj;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &obj).ok()) << line;
+    const auto& f = obj.fields();
+    ASSERT_TRUE(f.count("ts") && f.count("level") && f.count("msg")) << line;
+    if (f.count("logger") && f.at("logger").string_value() == "grpc") {
+      ++grpc_lines;
+      EXPECT_EQ(f.at("level").string_value(), "error") << line;
+      EXPECT_THAT(f.at("file").string_value(), HasSubstr(".cc")) << line;
+      EXPECT_GT(f.at("line").number_value(), 0) << line;
+    }
+  }
+  EXPECT_GE(lines_seen, 2) << second.err;
+  // gRPC's own error, and ours after it.
+  EXPECT_GE(grpc_lines, 1) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("Address already in use"));
+  EXPECT_THAT(second.err, HasSubstr("cannot listen on " + first.address()));
   EXPECT_EQ(first.Stop(SIGTERM), 0) << first.log();
 }
 

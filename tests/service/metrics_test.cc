@@ -4,6 +4,7 @@
 #include "service/metrics.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -64,12 +65,12 @@ std::string Scrape(int port) {
 
 TEST(MetricsTest, RendersCountersAndACumulativeHistogram) {
   Metrics m;
-  m.StartRpc();
-  m.StartRpc();
+  m.StartRpc(m.ForMethod("/p.S/A"));
+  m.StartRpc(m.ForMethod("/p.S/A"));
   EXPECT_EQ(m.in_flight(), 2);
   m.FinishRpc("/p.S/A", "OK", 0.0003);  // in the 0.0005 bucket
   m.FinishRpc("/p.S/A", "NOT_FOUND", 3.0);
-  m.StartRpc();
+  m.StartRpc(m.ForMethod("/p.S/B"));
   m.AddStatements(5, 2, 1);
   std::string text;
   m.Render(&text);
@@ -98,10 +99,10 @@ TEST(MetricsTest, MethodNamesPastTheBoundShareOneEntry) {
   Metrics m;
   const size_t names = Metrics::kMaxMethods + 50;
   for (size_t i = 0; i < names; ++i) {
-    m.StartRpc();
+    m.StartRpc(m.ForMethod("/x.Y/M" + std::to_string(i)));
     m.FinishRpc("/x.Y/M" + std::to_string(i), "UNIMPLEMENTED", 0.001);
   }
-  m.StartRpc();
+  m.StartRpc(m.ForMethod("/x.Y/M0"));
   m.FinishRpc("/x.Y/M0", "OK", 0.001);  // a name seen before keeps its entry
   std::string text;
   m.Render(&text);
@@ -113,6 +114,73 @@ TEST(MetricsTest, MethodNamesPastTheBoundShareOneEntry) {
                                 "\",code=\"UNIMPLEMENTED\"}")
                    .has_value());
   EXPECT_EQ(Sample(text, "entente_rpc_in_flight"), 0);
+}
+
+// The grpc_server_* series (go-grpc-prometheus' names, which the usual
+// dashboards query) carry the same counts as the entente_rpc_* ones.
+TEST(MetricsTest, RendersTheGrpcServerSeriesFromTheSameCounts) {
+  Metrics m;
+  for (int i = 0; i < 3; ++i) m.StartRpc(m.ForMethod("/p.S/Watch", RpcKind::kServerStream));
+  m.FinishRpc("/p.S/Watch", "OK", 0.002);
+  m.FinishRpc("/p.S/Watch", "CANCELLED", 7.0);
+  m.StartRpc(m.ForMethod("/p.S/Put", RpcKind::kClientStream));
+  m.FinishRpc("/p.S/Put", "OK", 0.01);
+  std::string text;
+  m.Render(&text);
+  const std::string watch = R"(grpc_service="p.S",grpc_method="Watch",grpc_type="server_stream")";
+  EXPECT_EQ(Sample(text, "grpc_server_started_total{" + watch + "}"), 3);
+  EXPECT_EQ(Sample(text, "grpc_server_handled_total{" + watch + R"(,grpc_code="OK"})"), 1);
+  EXPECT_EQ(Sample(text, "grpc_server_handled_total{" + watch + R"(,grpc_code="CANCELLED"})"), 1);
+  EXPECT_FALSE(Sample(text, "grpc_server_handled_total{" + watch + R"(,grpc_code="UNKNOWN"})"));
+  EXPECT_EQ(Sample(text, "grpc_server_handling_seconds_bucket{" + watch + R"(,le="0.001"})"), 0);
+  EXPECT_EQ(Sample(text, "grpc_server_handling_seconds_bucket{" + watch + R"(,le="0.0025"})"), 1);
+  EXPECT_EQ(Sample(text, "grpc_server_handling_seconds_bucket{" + watch + R"(,le="10"})"), 2);
+  EXPECT_EQ(Sample(text, "grpc_server_handling_seconds_bucket{" + watch + R"(,le="+Inf"})"), 2);
+  EXPECT_EQ(Sample(text, "grpc_server_handling_seconds_count{" + watch + "}"), 2);
+  EXPECT_DOUBLE_EQ(*Sample(text, "grpc_server_handling_seconds_sum{" + watch + "}"), 7.002);
+  const std::string put = R"(grpc_service="p.S",grpc_method="Put",grpc_type="client_stream")";
+  EXPECT_EQ(Sample(text, "grpc_server_handled_total{" + put + R"(,grpc_code="OK"})"), 1);
+  EXPECT_EQ(Sample(text, "entente_rpc_in_flight"), 1);  // one Watch still open
+  EXPECT_THAT(text, HasSubstr("# TYPE grpc_server_started_total counter\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE grpc_server_handled_total counter\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE grpc_server_handling_seconds histogram\n"));
+}
+
+TEST(MetricsTest, RendersTheStandardProcessMetrics) {
+  std::string text;
+  RenderProcessStats(&text);
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  // This test process started before now, and not days ago.
+  const std::optional<double> start = Sample(text, "process_start_time_seconds");
+  ASSERT_TRUE(start.has_value()) << text;
+  EXPECT_LE(*start, now + 1);
+  EXPECT_GT(*start, now - 86400);
+  // Burn some CPU: the counter moves.
+  const double cpu = *Sample(text, "process_cpu_seconds_total");
+  volatile double x = 0;
+  const auto until = Clock::now() + milliseconds(300);
+  while (Clock::now() < until) x = x + 1;
+  std::string later;
+  RenderProcessStats(&later);
+  EXPECT_GT(*Sample(later, "process_cpu_seconds_total"), cpu + 0.1);
+  EXPECT_GT(*Sample(text, "process_resident_memory_bytes"), 1 << 20);
+  EXPECT_GE(*Sample(text, "process_virtual_memory_bytes"),
+            *Sample(text, "process_resident_memory_bytes"));
+  const double fds = *Sample(text, "process_open_fds");
+  EXPECT_GE(fds, 3);  // stdin, stdout, stderr
+  const int extra = open("/dev/null", O_RDONLY);
+  ASSERT_GE(extra, 0);
+  std::string with_extra;
+  RenderProcessStats(&with_extra);
+  close(extra);
+  EXPECT_EQ(*Sample(with_extra, "process_open_fds"), fds + 1);
+  EXPECT_GE(*Sample(text, "process_max_fds"), fds);
+  for (const char* type :
+       {"# TYPE process_cpu_seconds_total counter\n", "# TYPE process_start_time_seconds gauge\n",
+        "# TYPE process_max_fds gauge\n"}) {
+    EXPECT_THAT(text, HasSubstr(type));
+  }
 }
 
 TEST(MetricsTest, EscapesLabelValues) {
@@ -176,6 +244,22 @@ TEST_F(ScrapeTest, CountsCallsStatementsAndStorage) {
   EXPECT_EQ(Sample(text, "entente_rpc_duration_seconds_bucket{" + ingest + R"(,le="+Inf"})"), 2);
   EXPECT_GT(*Sample(text, "entente_rpc_duration_seconds_sum{" + ingest + "}"), 0);
   EXPECT_EQ(Sample(text, "entente_rpc_in_flight"), 0);
+  // The same calls under go-grpc-prometheus' names, typed by the interceptor.
+  const std::string grpc_ingest =
+      R"(grpc_service="entente.v1.IngestService",grpc_method="Ingest",grpc_type="unary")";
+  const std::string grpc_stream =
+      R"(grpc_service="entente.v1.IngestService",grpc_method="IngestStream",)"
+      R"(grpc_type="client_stream")";
+  EXPECT_EQ(Sample(text, "grpc_server_started_total{" + grpc_ingest + "}"), 2);
+  EXPECT_EQ(Sample(text, "grpc_server_handled_total{" + grpc_ingest + R"(,grpc_code="OK"})"), 2);
+  EXPECT_EQ(Sample(text, "grpc_server_handled_total{" + grpc_stream + R"(,grpc_code="OK"})"), 1);
+  EXPECT_EQ(Sample(text, R"(grpc_server_handled_total{grpc_service="entente.v1.GraphService",)"
+                         R"(grpc_method="GetStatement",grpc_type="unary",)"
+                         R"(grpc_code="INVALID_ARGUMENT"})"),
+            1);
+  EXPECT_EQ(Sample(text, "grpc_server_handling_seconds_count{" + grpc_ingest + "}"), 2);
+  EXPECT_EQ(Sample(text, "grpc_server_handling_seconds_sum{" + grpc_ingest + "}"),
+            Sample(text, "entente_rpc_duration_seconds_sum{" + ingest + "}"));
   EXPECT_EQ(Sample(text, R"(entente_statements_ingested_total{result="accepted"})"), 4);
   EXPECT_EQ(Sample(text, R"(entente_statements_ingested_total{result="duplicate"})"), 3);
   EXPECT_EQ(Sample(text, R"(entente_statements_ingested_total{result="rejected"})"), 1);

@@ -34,12 +34,10 @@ fi
 git -C "$REPO" rev-parse -q --verify "$AGAINST^{commit}" > /dev/null \
   || { echo "check.sh: no commit $AGAINST in $REPO (a shallow clone?)" >&2; exit 2; }
 
-# google/rpc/status.proto, as proto/CMakeLists.txt finds it.
-GOOGLEAPIS=""
-for d in /usr/share/gocode/src/github.com/gogo/googleapis /usr/include; do
-  [ -f "$d/google/rpc/status.proto" ] && { GOOGLEAPIS=$d; break; }
-done
-[ -n "$GOOGLEAPIS" ] || { echo "check.sh: google/rpc/status.proto not found (deploy/install-deps.sh)" >&2; exit 2; }
+# google/rpc/status.proto, vendored as proto/CMakeLists.txt reads it.
+GOOGLEAPIS=$REPO/third_party/googleapis
+[ -f "$GOOGLEAPIS/google/rpc/status.proto" ] \
+  || { echo "check.sh: $GOOGLEAPIS/google/rpc/status.proto not found" >&2; exit 2; }
 
 # The pinned buf, installed from the npm registry at build time.
 if [ ! -x "$HERE/node_modules/.bin/buf" ]; then
