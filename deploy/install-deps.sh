@@ -48,6 +48,14 @@ PACKAGES+=(
 )
 # --- end issue 14, notebooks ---
 
+# --- issue 15, replication: the replicated write log on NATS JetStream
+# (replication/, docs/scaling.md). entente-server links the NATS C client
+# (libnats-dev; libnats3.4 at run time); the cluster tests (ctest -L cluster)
+# start nats-server processes themselves.
+PACKAGES+=(libnats-dev nats-server)
+RUNTIME_PACKAGES+=(libnats3.4)
+# --- end issue 15, replication ---
+
 case "${1:-}" in
   --print-runtime) printf '%s\n' "${RUNTIME_PACKAGES[@]}"; exit 0 ;;
   --runtime) PACKAGES=("${RUNTIME_PACKAGES[@]}") ;;

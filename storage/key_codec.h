@@ -204,6 +204,13 @@ std::optional<uint64_t> DecodeId(std::string_view value);
 
 std::string MetaKey(std::string_view name);
 
+// The replicated write log (replication/, docs/scaling.md): meta/ of this
+// name holds the stream sequence (EncodeId) of the last log entry applied
+// to this store, written in the WriteBatch of the entry's own commit
+// (storage::ScopedCommitMeta), so that after a crash the store says exactly
+// which entries it holds. DO NOT CHANGE.
+inline constexpr char kMetaLogApplied[] = "log_applied_seq";
+
 // Group rows (default family, "group/" then a tag; DO NOT CHANGE).
 std::string MembershipKey(model::EntityId member, model::EntityId parent);
 // Every membership key; of one member.

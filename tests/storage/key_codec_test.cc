@@ -168,6 +168,18 @@ TEST(KeyCodecTest, AliasKeysOfOneNameSortBeforeLongerNames) {
   EXPECT_FALSE(DecodeAliasKey(ExactNameKey("north korea")).has_value());
 }
 
+TEST(KeyCodecTest, LogAppliedSequenceSortsNumerically) {
+  // The applied sequence is compared as a number after decoding, but its
+  // key must stay fixed and its value order numeric (replication/).
+  EXPECT_EQ(MetaKey(kMetaLogApplied), "meta/log_applied_seq");
+  uint64_t previous = 0;
+  for (uint64_t seq : {1ull, 255ull, 256ull, 65536ull, 1ull << 40, ~0ull}) {
+    EXPECT_LT(EncodeId(previous), EncodeId(seq));
+    EXPECT_EQ(DecodeId(EncodeId(seq)), seq);
+    previous = seq;
+  }
+}
+
 TEST(KeyCodecTest, IdsAreBigEndian) {
   EXPECT_EQ(EncodeId(1), std::string("\0\0\0\0\0\0\0\x01", 8));
   EXPECT_LT(EncodeId(255), EncodeId(256));
