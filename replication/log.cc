@@ -66,7 +66,9 @@ absl::StatusOr<std::vector<std::string>> ParseServerList(std::string_view list) 
 Log::Log(const LogOptions& options)
     : options_(options), subject_(options.stream + ".writes"), nats_(std::make_unique<Nats>()) {}
 
-Log::~Log() {
+Log::~Log() { Stop(); }
+
+void Log::Stop() {
   stop_ = true;
   if (follower_.joinable()) follower_.join();
 }
@@ -250,9 +252,12 @@ void Log::FollowLoop() {
       }
       absl::Status st;
       {
-        const Entry entry{seq, std::string_view(natsMsg_GetData(msg),
-                                                static_cast<size_t>(natsMsg_GetDataLength(msg)))};
-        storage::ScopedCommitMeta stamp(storage::kMetaLogApplied, storage::EncodeId(seq));
+        storage::ScopedCommitMeta stamp(storage::kMetaLogApplied,
+                                        storage::EncodeLogApplied({seq, 0}));
+        const Entry entry{
+            seq,
+            std::string_view(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg))),
+            &stamp};
         st = apply_(entry);
       }
       if (!st.ok()) {

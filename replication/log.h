@@ -33,6 +33,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "storage/store.h"
 
 namespace entente::replication {
 
@@ -55,6 +56,10 @@ struct LogOptions {
 struct Entry {
   uint64_t sequence = 0;  // the stream sequence, 1, 2, ...
   std::string_view data;
+  // The stamp that the entry's commits carry: meta kMetaLogApplied with
+  // EncodeLogApplied({sequence, 0}). The apply may set_value() it to carry
+  // its clock too (storage/key_codec.h).
+  storage::ScopedCommitMeta* stamp = nullptr;
 };
 
 // Parses "nats://h1:4222,nats://h2:4222" (comma separated, none empty).
@@ -66,7 +71,7 @@ class Log {
   // answers within options.timeout; FailedPrecondition if the stream exists
   // with another subject.
   static absl::StatusOr<std::unique_ptr<Log>> Open(const LogOptions& options);
-  ~Log();  // stops following
+  ~Log();  // Stop()
   Log(const Log&) = delete;
   Log& operator=(const Log&) = delete;
 
@@ -88,6 +93,10 @@ class Log {
   // with this node's durable consumer. `log` receives one line per event
   // worth an operator's eye (reconnects, retries).
   absl::Status Follow(uint64_t applied, ApplyFn apply, std::function<void(const std::string&)> log);
+
+  // Stops the follower (after the entry it is applying) and waits for it.
+  // The apply function is not called after. Idempotent.
+  void Stop();
 
   // The last sequence applied here.
   uint64_t applied() const { return applied_.load(); }

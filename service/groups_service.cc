@@ -34,8 +34,15 @@ using Named = std::map<model::EntityId, model::Entity>;
 
 // A call refused by the concurrency limit (service/rpc_observer.cc) is
 // already failed for its client: it must not write.
-grpc::Status Refused(grpc::ServerContext* ctx) {
+grpc::Status Refused(grpc::ServerContext* ctx, bool replicated) {
   if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+  // Not yet through the replicated log: written on this node alone, these
+  // would fork it from the others (docs/scaling.md).
+  if (replicated) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "the writes of who is who are not replicated yet: refused on a server "
+                        "with --replication");
+  }
   return grpc::Status::OK;
 }
 
@@ -129,7 +136,7 @@ absl::StatusOr<model::Membership> MembershipOf(const graph::GraphReader& reader,
 grpc::Status IngestServiceImpl::SetMembership(grpc::ServerContext* ctx,
                                               const v1::SetMembershipRequest* req,
                                               v1::SetMembershipResponse* resp) {
-  if (grpc::Status s = Refused(ctx); !s.ok()) return s;
+  if (grpc::Status s = Refused(ctx, replicated_ != nullptr); !s.ok()) return s;
   Named named;
   auto m = MembershipOf(*reader_, *req, CallerName(*ctx), &named);
   if (!m.ok()) return ToGrpcStatus(m.status());
@@ -142,7 +149,7 @@ grpc::Status IngestServiceImpl::SetMembership(grpc::ServerContext* ctx,
 grpc::Status IngestServiceImpl::RemoveMembership(grpc::ServerContext* ctx,
                                                  const v1::RemoveMembershipRequest* req,
                                                  v1::RemoveMembershipResponse*) {
-  if (grpc::Status s = Refused(ctx); !s.ok()) return s;
+  if (grpc::Status s = Refused(ctx, replicated_ != nullptr); !s.ok()) return s;
   Named named;
   model::EntityId member = 0, parent = 0;
   if (absl::Status s = ResolvePair(*reader_, req->name_resolution(), req->member(), "member",
@@ -156,7 +163,7 @@ grpc::Status IngestServiceImpl::RemoveMembership(grpc::ServerContext* ctx,
 grpc::Status IngestServiceImpl::MergeEntities(grpc::ServerContext* ctx,
                                               const v1::MergeEntitiesRequest* req,
                                               v1::MergeEntitiesResponse* resp) {
-  if (grpc::Status s = Refused(ctx); !s.ok()) return s;
+  if (grpc::Status s = Refused(ctx, replicated_ != nullptr); !s.ok()) return s;
   Named named;
   model::EntityId from = 0, into = 0;
   if (absl::Status s = ResolvePair(*reader_, req->name_resolution(), req->from(), "from", &from,
@@ -176,7 +183,7 @@ grpc::Status IngestServiceImpl::UnmergeEntities(grpc::ServerContext* ctx,
   if (req->merge_id() == 0) {
     return BadRequest({{"merge_id", "is required: the id of a merge (ListMerges)"}});
   }
-  if (grpc::Status s = Refused(ctx); !s.ok()) return s;
+  if (grpc::Status s = Refused(ctx, replicated_ != nullptr); !s.ok()) return s;
   auto merge = ingestor_->Unmerge(req->merge_id(), CallerName(*ctx));
   if (!merge.ok()) return ToGrpcStatus(merge.status());
   auto named = NamesOf(*reader_, {merge->from, merge->into});

@@ -445,11 +445,13 @@ class ScopedCommitMeta {
 
   // How many commits carried the stamp so far.
   int commits() const { return commits_; }
+  // Replaces the value for the commits to come.
+  void set_value(std::string value) { value_ = std::move(value); }
 
  private:
   friend class Store;
   const std::string name_;
-  const std::string value_;
+  std::string value_;
   int commits_ = 0;
 };
 

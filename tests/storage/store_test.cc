@@ -93,7 +93,8 @@ TEST_F(StoreTest, StatementSurvivesReopen) {
 
 TEST_F(StoreTest, ScopedCommitMetaStampsCommitsOfItsThreadOnly) {
   {
-    ScopedCommitMeta stamp(kMetaLogApplied, EncodeId(7));
+    ScopedCommitMeta stamp(kMetaLogApplied, EncodeId(6));
+    stamp.set_value(EncodeId(7));
     WriteSet empty = store_->NewWriteSet();
     ASSERT_OK(store_->Commit(empty));  // nothing to write: stays empty
     EXPECT_EQ(stamp.commits(), 0);
