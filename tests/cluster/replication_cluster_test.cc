@@ -1,0 +1,443 @@
+// The replicated write log with every part real (docs/scaling.md): three
+// nats-server processes clustered with JetStream and three entente-server
+// replicas with --replication, all on 127.0.0.1 with ports chosen here.
+// Clients ingest through every node at once; one NATS server and one
+// Entente node are killed with SIGKILL in the middle and restarted on
+// their data; at the end every acknowledged statement is on every replica,
+// each replica's store is consistent (graph::CheckStore), and the replicas'
+// stores are equal key by key (all but each database's random id).
+//
+// Figures (statements acknowledged, calls refused while a node was down,
+// time) are printed to stdout.
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <rocksdb/db.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "entente/v1/graph.grpc.pb.h"
+#include "entente/v1/ingest.grpc.pb.h"
+#include "graph/check.h"
+#include "graph/ingestor.h"
+#include "storage/key_codec.h"
+#include "storage/store.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace entente {
+namespace {
+
+constexpr int kNodes = 3;
+constexpr int kEntities = 10;
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof a;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+    port = ntohs(a.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+// One nats-server of the cluster: its ports and store stay the same across
+// restarts, as a real server's would.
+class NatsServer {
+ public:
+  NatsServer(std::string name, std::string store_dir, std::string log_file)
+      : name_(std::move(name)),
+        store_dir_(std::move(store_dir)),
+        log_file_(std::move(log_file)),
+        client_port_(FreePort()),
+        cluster_port_(FreePort()) {}
+  ~NatsServer() { Kill(); }
+
+  std::string url() const { return "nats://127.0.0.1:" + std::to_string(client_port_); }
+  std::string route() const { return "nats://127.0.0.1:" + std::to_string(cluster_port_); }
+
+  void Start(const std::string& routes, const std::string& cluster_name) {
+    std::vector<std::string> argv = {ENTENTE_NATS_SERVER_BIN,
+                                     "-a",
+                                     "127.0.0.1",
+                                     "-p",
+                                     std::to_string(client_port_),
+                                     "-n",
+                                     name_,
+                                     "-js",
+                                     "-sd",
+                                     store_dir_,
+                                     "--cluster_name",
+                                     cluster_name,
+                                     "-cluster",
+                                     route(),
+                                     "-routes",
+                                     routes};
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int fd = open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      std::vector<char*> args;
+      for (auto& a : argv) args.push_back(a.data());
+      args.push_back(nullptr);
+      execvp(args[0], args.data());
+      _exit(127);
+    }
+  }
+  void Kill() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+ private:
+  const std::string name_, store_dir_, log_file_;
+  const int client_port_, cluster_port_;
+  pid_t pid_ = -1;
+};
+
+struct Sent {
+  std::string key;  // idempotency key; also the quote
+  int actor;
+  int target;
+};
+
+std::string Name(int e) { return "Cluster entity " + std::to_string(e); }
+
+v1::IngestRequest Request(const std::vector<Sent>& batch) {
+  v1::IngestRequest req;
+  req.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
+  for (const auto& s : batch) {
+    v1::Statement* p = req.add_statements();
+    p->mutable_actor()->set_name(Name(s.actor));
+    p->mutable_target()->set_name(Name(s.target));
+    p->mutable_action()->set_cameo_code(s.actor % 2 ? "042" : "190");
+    p->mutable_date()->set_year(2020 + s.actor % 5);
+    p->mutable_date()->set_month(1 + s.target % 12);
+    p->mutable_source()->set_document_id("cluster-doc-" + std::to_string(s.target % 4));
+    p->set_quote(s.key);
+    p->set_idempotency_key(s.key);
+  }
+  return req;
+}
+
+// The entente-server replicas, each restartable on its data directory.
+class Replicas {
+ public:
+  Replicas(const testing::TempDir& dir, std::string nats_urls)
+      : dir_(dir), nats_urls_(std::move(nats_urls)) {
+    servers_.resize(kNodes);
+  }
+
+  // Starts node i; retries while JetStream elects its leaders after the
+  // NATS servers' own start.
+  bool Start(int i) {
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      auto s = std::make_unique<testing::ServerProcess>(
+          ENTENTE_SERVER_BIN, dir_.Sub("entente-" + std::to_string(i)),
+          std::vector<std::string>{"--replication", nats_urls_});
+      if (s->port() != 0) {
+        std::lock_guard<std::mutex> lock(mu_);
+        servers_[i] = std::move(s);
+        return true;
+      }
+      last_failure_ = s->log();
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    return false;
+  }
+  void Kill(int i) {
+    std::unique_ptr<testing::ServerProcess> s;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      s = std::move(servers_[i]);
+    }
+    if (s) s->Stop(SIGKILL);
+  }
+  void StopAll() {
+    for (int i = 0; i < kNodes; ++i) {
+      std::unique_ptr<testing::ServerProcess> s;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        s = std::move(servers_[i]);
+      }
+      if (s) EXPECT_EQ(s->Stop(SIGTERM), 0) << s->log();
+    }
+  }
+  // The address of node i; empty while it is down.
+  std::string Address(int i) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return servers_[i] ? servers_[i]->address() : "";
+  }
+  std::string data(int i) const { return dir_.Sub("entente-" + std::to_string(i)); }
+  const std::string& last_failure() const { return last_failure_; }
+
+ private:
+  const testing::TempDir& dir_;
+  const std::string nats_urls_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<testing::ServerProcess>> servers_;
+  std::string last_failure_;
+};
+
+grpc::Status Ingest(const std::string& address, const v1::IngestRequest& req,
+                    v1::IngestResponse* resp) {
+  auto stub =
+      v1::IngestService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(8));
+  return stub->Ingest(&ctx, req, resp);
+}
+
+// What the test knows: the id of each acknowledged statement, and the
+// batches never acknowledged (to resend with the same keys).
+struct Ledger {
+  std::mutex mu;
+  std::map<std::string, uint64_t> acknowledged;
+  std::vector<std::vector<Sent>> pending;
+  uint64_t max_sequence = 0;
+  uint64_t refused = 0;
+};
+
+// Every row of every column family of the database in `dir`, with each
+// database's own random id left out.
+using Dump = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
+Dump DumpDatabase(const std::string& dir) {
+  std::vector<std::string> names;
+  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const auto& n : names) {
+    rocksdb::ColumnFamilyOptions o;
+    o.merge_operator = storage::NewSummaryMergeOperator();
+    cfs.emplace_back(n, o);
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, cfs, &handles, &raw);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  Dump out;
+  if (!s.ok()) return out;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  for (size_t i = 0; i < handles.size(); ++i) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
+    auto& rows = out[names[i]];
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      rows.emplace_back(it->key().ToString(), it->value().ToString());
+    }
+    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  std::erase_if(out["default"], [](const auto& row) {
+    return row.first == storage::MetaKey(graph::kMetaDatabaseId);
+  });
+  return out;
+}
+
+uint64_t Digest(const Dump& dump) {
+  XXH64_state_t* st = XXH64_createState();
+  XXH64_reset(st, 0);
+  for (const auto& [cf, rows] : dump) {
+    XXH64_update(st, cf.data(), cf.size() + 1);
+    for (const auto& [k, v] : rows) {
+      const uint64_t sizes[2] = {k.size(), v.size()};
+      XXH64_update(st, sizes, sizeof sizes);
+      XXH64_update(st, k.data(), k.size());
+      XXH64_update(st, v.data(), v.size());
+    }
+  }
+  const uint64_t d = XXH64_digest(st);
+  XXH64_freeState(st);
+  return d;
+}
+
+TEST(ReplicationClusterTest, AcknowledgedWritesReachEveryReplicaThroughKills) {
+  ASSERT_EQ(testing::Run({ENTENTE_NATS_SERVER_BIN, "--version"}).exit_code, 0)
+      << "nats-server not found: deploy/install-deps.sh installs it (Debian nats-server)";
+  testing::TempDir dir;
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::unique_ptr<NatsServer>> nats;
+  for (int i = 0; i < kNodes; ++i) {
+    nats.push_back(std::make_unique<NatsServer>("n" + std::to_string(i),
+                                                dir.Sub("nats-" + std::to_string(i)),
+                                                dir.Sub("nats-" + std::to_string(i) + ".log")));
+  }
+  std::string routes, urls;
+  for (const auto& n : nats) {
+    routes += (routes.empty() ? "" : ",") + n->route();
+    urls += (urls.empty() ? "" : ",") + n->url();
+  }
+  for (auto& n : nats) n->Start(routes, "entente-test");
+
+  Replicas replicas(dir, urls);
+  for (int i = 0; i < kNodes; ++i) {
+    ASSERT_TRUE(replicas.Start(i)) << "node " << i << ": " << replicas.last_failure();
+  }
+
+  Ledger ledger;
+  std::atomic<uint64_t> next_key{0};
+  std::atomic<bool> stop{false};
+  // Client c sends each batch to node (c + n) % 3, n counting its batches:
+  // every node takes writes from every client.
+  auto client = [&](int c) {
+    std::mt19937 rng(c + 1);
+    uint64_t n = 0;
+    while (!stop) {
+      std::vector<Sent> batch(1 + rng() % 30);
+      for (auto& s : batch) {
+        s.key = "cluster-" + std::to_string(next_key++);
+        s.actor = static_cast<int>(rng() % kEntities);
+        s.target = static_cast<int>(rng() % kEntities);
+      }
+      const std::string address = replicas.Address(static_cast<int>((c + n++) % kNodes));
+      v1::IngestResponse resp;
+      const grpc::Status st = address.empty()
+                                  ? grpc::Status(grpc::StatusCode::UNAVAILABLE, "node down")
+                                  : Ingest(address, Request(batch), &resp);
+      std::lock_guard<std::mutex> lock(ledger.mu);
+      if (!st.ok()) {
+        ++ledger.refused;
+        ledger.pending.push_back(std::move(batch));
+        continue;
+      }
+      EXPECT_EQ(resp.accepted(), batch.size());
+      EXPECT_GT(resp.log_sequence(), 0u);
+      ledger.max_sequence = std::max(ledger.max_sequence, resp.log_sequence());
+      for (size_t i = 0; i < batch.size(); ++i) {
+        ledger.acknowledged[batch[i].key] = resp.statement_ids(static_cast<int>(i));
+      }
+    }
+  };
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kNodes; ++c) clients.emplace_back(client, c);
+
+  // Mid-ingest: kill one NATS server and one Entente node, let the others
+  // go on without them, then restart both on their data.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  nats[1]->Kill();
+  replicas.Kill(2);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  nats[1]->Start(routes, "entente-test");
+  ASSERT_TRUE(replicas.Start(2)) << replicas.last_failure();
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  stop = true;
+  for (auto& t : clients) t.join();
+
+  // Resend what was never acknowledged, with the same keys: each statement
+  // is stored once whether or not its first try reached the log.
+  uint64_t resent_duplicates = 0;
+  for (const auto& batch : ledger.pending) {
+    v1::IngestResponse resp;
+    grpc::Status st = grpc::Status::CANCELLED;
+    for (int attempt = 0; attempt < 20 && !st.ok(); ++attempt) {
+      resp.Clear();
+      st = Ingest(replicas.Address(0), Request(batch), &resp);
+      if (!st.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    ASSERT_EQ(resp.accepted() + resp.duplicate(), batch.size());
+    resent_duplicates += resp.duplicate();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      ledger.acknowledged[batch[i].key] = resp.statement_ids(static_cast<int>(i));
+    }
+  }
+
+  // A write through each node returns once that node applied everything
+  // before it: then every node holds the whole log.
+  for (int i = 0; i < kNodes; ++i) {
+    v1::IngestResponse resp;
+    grpc::Status st = Ingest(replicas.Address(i), v1::IngestRequest(), &resp);
+    ASSERT_TRUE(st.ok()) << "node " << i << ": " << st.error_message();
+    EXPECT_GE(resp.log_sequence(), ledger.max_sequence);
+  }
+  // Every acknowledged statement, by the id it was acknowledged with, on
+  // every node.
+  for (int i = 0; i < kNodes; ++i) {
+    auto graph = v1::GraphService::NewStub(
+        grpc::CreateChannel(replicas.Address(i), grpc::InsecureChannelCredentials()));
+    size_t found = 0;
+    for (const auto& [key, id] : ledger.acknowledged) {
+      v1::GetStatementRequest req;
+      req.set_id(id);
+      v1::Statement s;
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      if (graph->GetStatement(&ctx, req, &s).ok() && s.quote() == key) ++found;
+    }
+    EXPECT_EQ(found, ledger.acknowledged.size()) << "node " << i;
+  }
+  replicas.StopAll();
+  for (auto& n : nats) n->Kill();
+
+  // Each store consistent, and all three equal.
+  std::vector<uint64_t> digests;
+  for (int i = 0; i < kNodes; ++i) {
+    {
+      auto store = storage::Store::Open(replicas.data(i), storage::StoreOptions());
+      ASSERT_TRUE(store.ok()) << store.status();
+      auto report = graph::CheckStore(**store, 10);
+      ASSERT_TRUE(report.ok()) << report.status();
+      EXPECT_TRUE(report->consistent())
+          << "node " << i << ": " << report->problems_total << " problems";
+    }
+    digests.push_back(Digest(DumpDatabase(replicas.data(i))));
+  }
+  EXPECT_EQ(digests[0], digests[1]);
+  EXPECT_EQ(digests[0], digests[2]);
+  if (digests[0] != digests[1] || digests[0] != digests[2]) {
+    // Name the first differing rows, to know what diverged.
+    const Dump a = DumpDatabase(replicas.data(0));
+    for (int i = 1; i < kNodes; ++i) {
+      const Dump b = DumpDatabase(replicas.data(i));
+      for (const auto& [cf, rows] : a) {
+        const auto& other = b.at(cf);
+        if (rows != other) {
+          ADD_FAILURE() << "node 0 and " << i << " differ in " << cf << " (" << rows.size()
+                        << " vs " << other.size() << " rows)";
+          for (size_t r = 0; r < std::min(rows.size(), other.size()); ++r) {
+            if (rows[r] != other[r]) {
+              ADD_FAILURE() << "first at key of " << rows[r].first.size() << " bytes: "
+                            << storage::DecodeId(rows[r].first.substr(0, 8)).value_or(0);
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf(
+      "replication cluster test: %zu statements acknowledged (log sequence %llu), 1 NATS "
+      "server and 1 Entente node killed -9 and restarted, %llu calls refused or cut and "
+      "resent (%llu statements already stored), digests %016llx %016llx %016llx, %.1f s\n",
+      ledger.acknowledged.size(), static_cast<unsigned long long>(ledger.max_sequence),
+      static_cast<unsigned long long>(ledger.refused),
+      static_cast<unsigned long long>(resent_duplicates),
+      static_cast<unsigned long long>(digests[0]), static_cast<unsigned long long>(digests[1]),
+      static_cast<unsigned long long>(digests[2]), seconds);
+}
+
+}  // namespace
+}  // namespace entente
