@@ -144,9 +144,26 @@ absl::StatusOr<uint64_t> Log::Append(std::string_view data, const std::string& m
   jsPubOptions_Init(&po);
   po.MaxWait = options_.timeout.count();
   if (!msg_id.empty()) po.MsgId = msg_id.c_str();
+  // While the stream elects a leader (a NATS server died) an append fails
+  // at once with "no responders", or times out: try again with the same
+  // message id until options_.timeout, so that JetStream stores it once
+  // even if an earlier try got through unacknowledged.
+  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
   jsPubAck* ack = nullptr;
   jsErrCode jerr = static_cast<jsErrCode>(0);
-  s = js_PublishMsg(&ack, nats_->js, msg, &po, &jerr);
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    po.MaxWait = std::max<int64_t>(left.count(), 1);
+    jerr = static_cast<jsErrCode>(0);
+    s = js_PublishMsg(&ack, nats_->js, msg, &po, &jerr);
+    if (s == NATS_OK || std::chrono::steady_clock::now() + kRetryPause >= deadline) break;
+    const bool transient = s == NATS_NO_RESPONDERS || s == NATS_TIMEOUT ||
+                           s == NATS_CONNECTION_DISCONNECTED || s == NATS_NO_SERVER ||
+                           s == NATS_STALE_CONNECTION;
+    if (!transient) break;
+    std::this_thread::sleep_for(kRetryPause / 2);
+  }
   natsMsg_Destroy(msg);
   if (s != NATS_OK) return NatsError("append to " + options_.stream, s, jerr);
   const uint64_t seq = ack->Sequence;

@@ -132,8 +132,13 @@ grpc::Status ReplicatedWrites::WaitApplied(uint64_t sequence,
   // gRPC gives deadlines on the system clock; the wait runs on the steady one.
   const auto now = std::chrono::system_clock::now();
   const auto left = deadline > now ? deadline - now : std::chrono::system_clock::duration(0);
-  // No deadline: wait a bounded time, as a client would have set one.
-  const auto wait = std::min<std::chrono::system_clock::duration>(left, std::chrono::seconds(60));
+  // No deadline: wait a bounded time, as a client would have set one. Give
+  // up a little before the deadline, so that the client gets the answer
+  // naming the lag rather than its own DEADLINE_EXCEEDED.
+  const auto margin = std::min<std::chrono::system_clock::duration>(
+      left / 10, std::chrono::milliseconds(100));
+  const auto wait =
+      std::min<std::chrono::system_clock::duration>(left - margin, std::chrono::seconds(60));
   if (log_->WaitApplied(sequence, std::chrono::steady_clock::now() + wait)) {
     return grpc::Status::OK;
   }

@@ -69,7 +69,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   }
   s->ingest_ = std::make_unique<IngestServiceImpl>(ingestor, reader, s->metrics_.get(),
                                                    options.log_format, s->replicated_.get());
-  s->graph_ = std::make_unique<GraphServiceImpl>(reader);
+  s->graph_ = std::make_unique<GraphServiceImpl>(reader, s->replicated_.get());
   if (options.store != nullptr) {
     s->admin_ = std::make_unique<AdminServiceImpl>(options.store, options.backup_dir);
   }
