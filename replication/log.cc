@@ -100,26 +100,37 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(const LogOptions& options) {
   s = natsConnection_JetStream(&n.js, n.conn, &jo);
   if (s != NATS_OK) return NatsError("JetStream context", s);
 
+  // Right after the NATS servers start, or when the server this client
+  // reached is still rejoining its cluster, JetStream's API does not answer
+  // yet: ask again, a short wait each time, until options.startup_timeout.
+  const auto give_up = std::chrono::steady_clock::now() + options.startup_timeout;
+  jsOptions ask;
+  jsOptions_Init(&ask);
+  ask.Wait = std::min<int64_t>(2000, options.timeout.count());
   jsStreamInfo* si = nullptr;
   jsErrCode jerr = static_cast<jsErrCode>(0);
-  s = js_GetStreamInfo(&si, n.js, options.stream.c_str(), nullptr, &jerr);
-  if (s == NATS_NOT_FOUND || jerr == JSStreamNotFoundErr) {
-    jsStreamConfig cfg;
-    jsStreamConfig_Init(&cfg);
-    const char* subjects[] = {log->subject_.c_str()};
-    cfg.Name = options.stream.c_str();
-    cfg.Subjects = subjects;
-    cfg.SubjectsLen = 1;
-    // On disk on each of `replicas` servers: the log is the writes' only
-    // copy until every node has applied them.
-    cfg.Storage = js_FileStorage;
-    cfg.Replicas = options.replicas;
+  while (true) {
     jerr = static_cast<jsErrCode>(0);
-    s = js_AddStream(&si, n.js, &cfg, nullptr, &jerr);
-    if (jerr == JSStreamNameExistErr) {  // another node made it meanwhile
+    s = js_GetStreamInfo(&si, n.js, options.stream.c_str(), &ask, &jerr);
+    if (s == NATS_NOT_FOUND || jerr == JSStreamNotFoundErr) {
+      jsStreamConfig cfg;
+      jsStreamConfig_Init(&cfg);
+      const char* subjects[] = {log->subject_.c_str()};
+      cfg.Name = options.stream.c_str();
+      cfg.Subjects = subjects;
+      cfg.SubjectsLen = 1;
+      // On disk on each of `replicas` servers: the log is the writes' only
+      // copy until every node has applied them.
+      cfg.Storage = js_FileStorage;
+      cfg.Replicas = options.replicas;
       jerr = static_cast<jsErrCode>(0);
-      s = js_GetStreamInfo(&si, n.js, options.stream.c_str(), nullptr, &jerr);
+      s = js_AddStream(&si, n.js, &cfg, &ask, &jerr);
+      if (jerr == JSStreamNameExistErr) continue;  // another node made it meanwhile
     }
+    const bool transient =
+        s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS || s == NATS_CONNECTION_DISCONNECTED;
+    if (s == NATS_OK || !transient || std::chrono::steady_clock::now() >= give_up) break;
+    std::this_thread::sleep_for(kRetryPause);
   }
   if (s != NATS_OK) return NatsError("stream " + options.stream, s, jerr);
   bool subject_ok = false;
@@ -189,7 +200,9 @@ absl::Status Log::Follow(uint64_t applied, ApplyFn apply,
   stream_last_ = applied;
   apply_ = std::move(apply);
   log_ = std::move(log);
-  if (absl::Status st = Subscribe(); !st.ok()) return st;
+  // The follower subscribes itself, retrying: a NATS server that just
+  // restarted may keep the consumer API waiting for seconds, and the node
+  // can serve reads meanwhile.
   follower_ = std::thread([this] { FollowLoop(); });
   return absl::OkStatus();
 }
@@ -205,9 +218,12 @@ absl::Status Log::Subscribe() {
   // ahead of a store that lost its last commits (no --sync) or behind one
   // that committed and died before acking. So the durable consumer is made
   // anew at each start, after the store's sequence.
+  jsOptions ask;
+  jsOptions_Init(&ask);
+  ask.Wait = std::min<int64_t>(2000, options_.timeout.count());
   jsErrCode jerr = static_cast<jsErrCode>(0);
   natsStatus s =
-      js_DeleteConsumer(n.js, options_.stream.c_str(), options_.consumer.c_str(), nullptr, &jerr);
+      js_DeleteConsumer(n.js, options_.stream.c_str(), options_.consumer.c_str(), &ask, &jerr);
   if (s != NATS_OK && s != NATS_NOT_FOUND && jerr != JSConsumerNotFoundErr) {
     return NatsError("delete consumer " + options_.consumer, s, jerr);
   }
@@ -219,14 +235,13 @@ absl::Status Log::Subscribe() {
   so.Config.OptStartSeq = applied_.load() + 1;
   so.Config.AckPolicy = js_AckExplicit;
   jerr = static_cast<jsErrCode>(0);
-  s = js_PullSubscribe(&n.sub, n.js, subject_.c_str(), options_.consumer.c_str(), nullptr, &so,
-                       &jerr);
+  s = js_PullSubscribe(&n.sub, n.js, subject_.c_str(), options_.consumer.c_str(), &ask, &so, &jerr);
   if (s != NATS_OK) return NatsError("subscribe " + options_.consumer, s, jerr);
   return absl::OkStatus();
 }
 
 void Log::FollowLoop() {
-  bool resubscribe = false;
+  bool resubscribe = true;
   while (!stop_) {
     if (resubscribe) {
       if (absl::Status st = Subscribe(); !st.ok()) {

@@ -48,8 +48,11 @@ struct LogOptions {
   // This node's durable consumer on the stream. Unique per node: two nodes
   // sharing one would each see only part of the log.
   std::string consumer;
-  // How long a connect, a stream lookup and each append may wait for NATS.
+  // How long a connect and each append may wait for NATS.
   std::chrono::milliseconds timeout{5000};
+  // How long Open() asks again for the stream while JetStream does not
+  // answer (its servers just started, or the one reached is rejoining).
+  std::chrono::milliseconds startup_timeout{30000};
 };
 
 // One entry as the follower hands it over.
@@ -68,7 +71,8 @@ absl::StatusOr<std::vector<std::string>> ParseServerList(std::string_view list);
 class Log {
  public:
   // Connects and makes sure the stream exists. Unavailable if no server
-  // answers within options.timeout; FailedPrecondition if the stream exists
+  // answers within options.timeout, or JetStream not within
+  // options.startup_timeout; FailedPrecondition if the stream exists
   // with another subject.
   static absl::StatusOr<std::unique_ptr<Log>> Open(const LogOptions& options);
   ~Log();  // Stop()
@@ -90,8 +94,9 @@ class Log {
   using ApplyFn = std::function<absl::Status(const Entry&)>;
   // Starts the follower thread: consumes entries after `applied` (the
   // sequence the store holds, storage kMetaLogApplied, 0 if none) in order
-  // with this node's durable consumer. `log` receives one line per event
-  // worth an operator's eye (reconnects, retries).
+  // with this node's durable consumer, which it (re)creates itself,
+  // retrying until NATS answers. `log` receives one line per event worth an
+  // operator's eye (retries).
   absl::Status Follow(uint64_t applied, ApplyFn apply, std::function<void(const std::string&)> log);
 
   // Stops the follower (after the entry it is applying) and waits for it.

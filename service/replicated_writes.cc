@@ -135,8 +135,8 @@ grpc::Status ReplicatedWrites::WaitApplied(uint64_t sequence,
   // No deadline: wait a bounded time, as a client would have set one. Give
   // up a little before the deadline, so that the client gets the answer
   // naming the lag rather than its own DEADLINE_EXCEEDED.
-  const auto margin = std::min<std::chrono::system_clock::duration>(
-      left / 10, std::chrono::milliseconds(100));
+  const auto margin =
+      std::min<std::chrono::system_clock::duration>(left / 10, std::chrono::milliseconds(100));
   const auto wait =
       std::min<std::chrono::system_clock::duration>(left - margin, std::chrono::seconds(60));
   if (log_->WaitApplied(sequence, std::chrono::steady_clock::now() + wait)) {
