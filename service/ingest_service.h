@@ -39,15 +39,33 @@ absl::Status IngestLocally(graph::Ingestor* ingestor, Metrics* metrics,
 absl::Status RetractLocally(graph::Ingestor* ingestor, const v1::RetractRequest& req,
                             v1::RetractResponse* resp);
 
+// The writes of who is who on this server's store (groups_service.cc), as
+// IngestLocally; `caller` is the name the call's token gives (the origin of
+// a membership, who merged). The request's answer, errors included, in
+// `*answer`; not OK only if the store failed.
+absl::Status SetMembershipLocally(graph::Ingestor* ingestor, const graph::GraphReader& reader,
+                                  const v1::SetMembershipRequest& req, const std::string& caller,
+                                  grpc::Status* answer, v1::SetMembershipResponse* resp);
+absl::Status RemoveMembershipLocally(graph::Ingestor* ingestor, const graph::GraphReader& reader,
+                                     const v1::RemoveMembershipRequest& req,
+                                     const std::string& caller, grpc::Status* answer,
+                                     v1::RemoveMembershipResponse* resp);
+absl::Status MergeEntitiesLocally(graph::Ingestor* ingestor, const graph::GraphReader& reader,
+                                  const v1::MergeEntitiesRequest& req, const std::string& caller,
+                                  grpc::Status* answer, v1::MergeEntitiesResponse* resp);
+absl::Status UnmergeEntitiesLocally(graph::Ingestor* ingestor, const graph::GraphReader& reader,
+                                    const v1::UnmergeEntitiesRequest& req,
+                                    const std::string& caller, grpc::Status* answer,
+                                    v1::UnmergeEntitiesResponse* resp);
+
 // Stateless: handlers run concurrently; the Ingestor serialises the writes.
 class IngestServiceImpl final : public v1::IngestService::Service {
  public:
   // `reader` resolves the names that the writes of who is who give.
   // `metrics`, if not null, counts the statements' outcomes; retractions are
   // logged to stderr in `log_format`.
-  // `replicated`, if not null, takes Ingest, IngestStream and Retract
-  // through the replicated log (--replication); the writes of who is who
-  // are then refused with FAILED_PRECONDITION.
+  // `replicated`, if not null, takes every write through the replicated
+  // log (--replication).
   IngestServiceImpl(graph::Ingestor* ingestor, const graph::GraphReader* reader,
                     Metrics* metrics = nullptr, LogFormat log_format = LogFormat::kText,
                     ReplicatedWrites* replicated = nullptr)

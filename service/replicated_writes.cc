@@ -17,7 +17,16 @@ namespace {
 //   whole_call:u8 | the request, serialized (IngestRequest, RetractRequest)
 // Integers big-endian. micros: when the server took the write; origin: the
 // process that appended it; the rest: service/ingest_service.h IngestPart.
-enum class Kind : uint8_t { kIngest = 1, kRetract = 2 };
+// The writes of who is who (kinds 3..6) carry before their request the
+// caller's name (as CallerName gives it): caller_len:u32 | caller bytes.
+enum class Kind : uint8_t {
+  kIngest = 1,
+  kRetract = 2,
+  kSetMembership = 3,
+  kRemoveMembership = 4,
+  kMergeEntities = 5,
+  kUnmergeEntities = 6,
+};
 constexpr size_t kHeaderSize = 1 + 8 + 8 + 8 + 1 + 1;
 
 struct Header {
@@ -27,7 +36,7 @@ struct Header {
   IngestPart part;
 };
 
-std::string Encode(const Header& h, const google::protobuf::MessageLite& request) {
+std::string EncodeHeader(const Header& h) {
   std::string out;
   out.push_back(static_cast<char>(h.kind));
   out += storage::EncodeId(static_cast<uint64_t>(h.micros));
@@ -35,6 +44,11 @@ std::string Encode(const Header& h, const google::protobuf::MessageLite& request
   out += storage::EncodeId(h.part.index_base);
   out.push_back(static_cast<char>(h.part.resolution));
   out.push_back(h.part.whole_call ? 1 : 0);
+  return out;
+}
+
+std::string Encode(const Header& h, const google::protobuf::MessageLite& request) {
+  std::string out = EncodeHeader(h);
   request.AppendToString(&out);
   return out;
 }
@@ -70,9 +84,11 @@ constexpr size_t kMaxKeptAnswers = 4096;
 }  // namespace
 
 ReplicatedWrites::ReplicatedWrites(replication::Log* log, graph::Ingestor* ingestor,
-                                   Metrics* metrics, std::atomic<int64_t>* entry_micros)
+                                   const graph::GraphReader* reader, Metrics* metrics,
+                                   std::atomic<int64_t>* entry_micros)
     : log_(log),
       ingestor_(ingestor),
+      reader_(reader),
       metrics_(metrics),
       entry_micros_(entry_micros),
       origin_(RandomOrigin()) {}
@@ -118,6 +134,15 @@ absl::Status ReplicatedWrites::Apply(const replication::Entry& entry) {
       answer.response = resp.SerializeAsString();
       break;
     }
+    case Kind::kSetMembership:
+    case Kind::kRemoveMembership:
+    case Kind::kMergeEntities:
+    case Kind::kUnmergeEntities:
+      if (absl::Status st = ApplyGroup(static_cast<uint8_t>(header->kind), payload, &answer);
+          !st.ok()) {
+        return st;
+      }
+      break;
   }
   if (header->origin == origin_) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -125,6 +150,97 @@ absl::Status ReplicatedWrites::Apply(const replication::Entry& entry) {
     while (answers_.size() > kMaxKeptAnswers) answers_.erase(answers_.begin());
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// Parses the caller and the request of a write of who is who and applies it
+// with `local` (a ...Locally of ingest_service.h). A malformed one is
+// skipped, the same way on every replica.
+template <typename Req, typename Resp, typename Local>
+absl::Status ApplyOne(std::string_view payload, graph::Ingestor* ingestor,
+                      const graph::GraphReader& reader, Local local, grpc::Status* status,
+                      std::string* response) {
+  if (payload.size() < 4) return absl::OkStatus();  // malformed: skipped everywhere
+  const uint32_t caller_len = static_cast<uint32_t>(
+      *storage::DecodeId(std::string(4, '\0') + std::string(payload.substr(0, 4))));
+  if (payload.size() - 4 < caller_len) return absl::OkStatus();
+  const std::string caller(payload.substr(4, caller_len));
+  const std::string_view body = payload.substr(4 + caller_len);
+  Req req;
+  if (!req.ParseFromArray(body.data(), static_cast<int>(body.size()))) return absl::OkStatus();
+  Resp resp;
+  if (absl::Status st = local(ingestor, reader, req, caller, status, &resp); !st.ok()) return st;
+  *response = resp.SerializeAsString();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ReplicatedWrites::ApplyGroup(uint8_t kind, std::string_view payload, Answer* answer) {
+  switch (static_cast<Kind>(kind)) {
+    case Kind::kSetMembership:
+      return ApplyOne<v1::SetMembershipRequest, v1::SetMembershipResponse>(
+          payload, ingestor_, *reader_, SetMembershipLocally, &answer->status, &answer->response);
+    case Kind::kRemoveMembership:
+      return ApplyOne<v1::RemoveMembershipRequest, v1::RemoveMembershipResponse>(
+          payload, ingestor_, *reader_, RemoveMembershipLocally, &answer->status,
+          &answer->response);
+    case Kind::kMergeEntities:
+      return ApplyOne<v1::MergeEntitiesRequest, v1::MergeEntitiesResponse>(
+          payload, ingestor_, *reader_, MergeEntitiesLocally, &answer->status, &answer->response);
+    case Kind::kUnmergeEntities:
+      return ApplyOne<v1::UnmergeEntitiesRequest, v1::UnmergeEntitiesResponse>(
+          payload, ingestor_, *reader_, UnmergeEntitiesLocally, &answer->status, &answer->response);
+    default:
+      return absl::OkStatus();
+  }
+}
+
+grpc::Status ReplicatedWrites::Group(grpc::ServerContext* ctx, uint8_t kind,
+                                     const std::string& caller,
+                                     const google::protobuf::MessageLite& req,
+                                     google::protobuf::MessageLite* resp) {
+  Header h;
+  h.kind = static_cast<Kind>(kind);
+  h.micros = WallMicros();
+  h.origin = origin_;
+  std::string entry = EncodeHeader(h);
+  entry += storage::EncodeId(caller.size()).substr(4);  // u32
+  entry += caller;
+  req.AppendToString(&entry);
+  uint64_t seq = 0;
+  Answer answer;
+  if (grpc::Status s = Submit(ctx, entry, &seq, &answer); !s.ok()) return s;
+  if (!answer.status.ok()) return answer.status;
+  if (!resp->ParseFromString(answer.response)) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "unreadable answer of the replicated log");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ReplicatedWrites::GroupWrite(grpc::ServerContext* ctx, const std::string& caller,
+                                          const v1::SetMembershipRequest& req,
+                                          v1::SetMembershipResponse* resp) {
+  return Group(ctx, static_cast<uint8_t>(Kind::kSetMembership), caller, req, resp);
+}
+
+grpc::Status ReplicatedWrites::GroupWrite(grpc::ServerContext* ctx, const std::string& caller,
+                                          const v1::RemoveMembershipRequest& req,
+                                          v1::RemoveMembershipResponse* resp) {
+  return Group(ctx, static_cast<uint8_t>(Kind::kRemoveMembership), caller, req, resp);
+}
+
+grpc::Status ReplicatedWrites::GroupWrite(grpc::ServerContext* ctx, const std::string& caller,
+                                          const v1::MergeEntitiesRequest& req,
+                                          v1::MergeEntitiesResponse* resp) {
+  return Group(ctx, static_cast<uint8_t>(Kind::kMergeEntities), caller, req, resp);
+}
+
+grpc::Status ReplicatedWrites::GroupWrite(grpc::ServerContext* ctx, const std::string& caller,
+                                          const v1::UnmergeEntitiesRequest& req,
+                                          v1::UnmergeEntitiesResponse* resp) {
+  return Group(ctx, static_cast<uint8_t>(Kind::kUnmergeEntities), caller, req, resp);
 }
 
 grpc::Status ReplicatedWrites::WaitApplied(uint64_t sequence,

@@ -1,5 +1,6 @@
-// ReplicatedWrites: IngestService's writes when the server runs with
-// --replication (docs/scaling.md). A write is checked as without
+// ReplicatedWrites: IngestService's writes (Ingest, IngestStream, Retract
+// and the writes of who is who) when the server runs with --replication
+// (docs/scaling.md). A write is checked as without
 // replication, appended to the replicated log (replication/log.h) and
 // answered once JetStream acknowledged it and this server's own follower
 // applied it; every server applies every entry, in the log's order, with
@@ -29,6 +30,7 @@
 
 #include "entente/v1/ingest.pb.h"
 #include "graph/ingestor.h"
+#include "graph/reader.h"
 #include "replication/log.h"
 #include "service/ingest_service.h"
 #include "service/metrics.h"
@@ -39,7 +41,8 @@ class ReplicatedWrites {
  public:
   // `log`, `ingestor` and `entry_micros` (the Ingestor's clock) must
   // outlive this. Call Follow() before serving.
-  ReplicatedWrites(replication::Log* log, graph::Ingestor* ingestor, Metrics* metrics,
+  ReplicatedWrites(replication::Log* log, graph::Ingestor* ingestor,
+                   const graph::GraphReader* reader, Metrics* metrics,
                    std::atomic<int64_t>* entry_micros);
 
   // Starts applying the log after `applied` (the store's kMetaLogApplied,
@@ -57,6 +60,19 @@ class ReplicatedWrites {
   grpc::Status Retract(grpc::ServerContext* ctx, const v1::RetractRequest& req,
                        v1::RetractResponse* resp);
 
+  // The writes of who is who, the same way; `caller` as in
+  // SetMembershipLocally (ingest_service.h). Names are resolved when the
+  // entry is applied, on the state the log gives at that point.
+  grpc::Status GroupWrite(grpc::ServerContext* ctx, const std::string& caller,
+                          const v1::SetMembershipRequest& req, v1::SetMembershipResponse* resp);
+  grpc::Status GroupWrite(grpc::ServerContext* ctx, const std::string& caller,
+                          const v1::RemoveMembershipRequest& req,
+                          v1::RemoveMembershipResponse* resp);
+  grpc::Status GroupWrite(grpc::ServerContext* ctx, const std::string& caller,
+                          const v1::MergeEntitiesRequest& req, v1::MergeEntitiesResponse* resp);
+  grpc::Status GroupWrite(grpc::ServerContext* ctx, const std::string& caller,
+                          const v1::UnmergeEntitiesRequest& req, v1::UnmergeEntitiesResponse* resp);
+
   // The follower's apply function: one entry, on the store.
   absl::Status Apply(const replication::Entry& entry);
 
@@ -71,14 +87,20 @@ class ReplicatedWrites {
   // call waiting on it.
   struct Answer {
     grpc::Status status;
-    std::string response;  // serialized IngestResponse or RetractResponse
+    std::string response;  // the serialized response
   };
+  // Appends a write of who is who (kind 3..6) and parses its answer.
+  grpc::Status Group(grpc::ServerContext* ctx, uint8_t kind, const std::string& caller,
+                     const google::protobuf::MessageLite& req, google::protobuf::MessageLite* resp);
+  // Applies one (payload of a kind 3..6).
+  absl::Status ApplyGroup(uint8_t kind, std::string_view payload, Answer* answer);
   // Appends `entry` and waits for its Answer.
   grpc::Status Submit(grpc::ServerContext* ctx, const std::string& entry, uint64_t* sequence,
                       Answer* answer);
 
   replication::Log* const log_;
   graph::Ingestor* const ingestor_;
+  const graph::GraphReader* const reader_;
   Metrics* const metrics_;
   std::atomic<int64_t>* const entry_micros_;
   // Tells this process's entries from others' in the log (random at start).

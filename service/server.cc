@@ -52,7 +52,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   s->metrics_ = std::make_unique<Metrics>();
   if (options.replication_log != nullptr) {
     s->replicated_ = std::make_unique<ReplicatedWrites>(
-        options.replication_log, ingestor, s->metrics_.get(), options.replication_clock);
+        options.replication_log, ingestor, reader, s->metrics_.get(), options.replication_clock);
     const LogFormat format = options.log_format;
     if (absl::Status st =
             s->replicated_->Follow(options.replication_applied,

@@ -7,7 +7,8 @@
 // each replica's store is consistent (graph::CheckStore), and the replicas'
 // stores are equal key by key (all but each database's random id).
 //
-// Then: a write read from another node with the write's log_sequence as
+// Then: a retraction, a membership and a merge through different nodes; a
+// write read from another node with the write's log_sequence as
 // minimum; and with two NATS servers down (no quorum) a write fails with
 // UNAVAILABLE instead of being acknowledged, and succeeds once they are back.
 //
@@ -24,6 +25,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -450,6 +452,62 @@ TEST(ReplicationClusterTest, AcknowledgedWritesReachEveryReplicaThroughKills) {
     }
   }
 
+  // A retraction through node 2 reaches every node (the stores below).
+  std::vector<uint64_t> retracted;
+  {
+    v1::RetractRequest req;
+    for (const auto& [key, id] : ledger.acknowledged) {
+      if (req.statement_ids_size() == 5) break;
+      req.add_statement_ids(id);
+    }
+    req.set_reason("cluster test");
+    auto stub = v1::IngestService::NewStub(
+        grpc::CreateChannel(replicas.Address(2), grpc::InsecureChannelCredentials()));
+    v1::RetractResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(8));
+    grpc::Status st = stub->Retract(&ctx, req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(resp.retracted(), 5u);
+    EXPECT_GT(resp.log_sequence(), 0u);
+    retracted.assign(resp.retracted_ids().begin(), resp.retracted_ids().end());
+    std::erase_if(ledger.acknowledged, [&](const auto& kv) {
+      return std::find(retracted.begin(), retracted.end(), kv.second) != retracted.end();
+    });
+  }
+  // The writes of who is who go through the log too: a membership through
+  // node 0, a merge through node 1 (names resolved when applied), an
+  // unknown entity's NOT_FOUND answered as without replication.
+  {
+    auto stub0 = v1::IngestService::NewStub(
+        grpc::CreateChannel(replicas.Address(0), grpc::InsecureChannelCredentials()));
+    auto stub1 = v1::IngestService::NewStub(
+        grpc::CreateChannel(replicas.Address(1), grpc::InsecureChannelCredentials()));
+    v1::SetMembershipRequest member;
+    member.mutable_member()->set_name(Name(5));
+    member.mutable_parent()->set_name(Name(6));
+    member.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
+    member.set_role("unit");
+    v1::SetMembershipResponse member_resp;
+    grpc::ClientContext c1;
+    grpc::Status st = stub0->SetMembership(&c1, member, &member_resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(member_resp.membership().role(), "unit");
+    v1::MergeEntitiesRequest merge;
+    merge.mutable_from()->set_name(Name(7));
+    merge.mutable_into()->set_name(Name(8));
+    merge.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
+    merge.set_reason("cluster test");
+    v1::MergeEntitiesResponse merge_resp;
+    grpc::ClientContext c2;
+    st = stub1->MergeEntities(&c2, merge, &merge_resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_GT(merge_resp.merge().id(), 0u);
+    merge.mutable_from()->set_name("Cluster entity nobody");
+    grpc::ClientContext c3;
+    st = stub1->MergeEntities(&c3, merge, &merge_resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  }
   phase("read your writes checked");
   // Quorum lost (two of three NATS servers down): a write fails with
   // UNAVAILABLE, never acknowledged; once they are back, the same write
@@ -498,6 +556,9 @@ TEST(ReplicationClusterTest, AcknowledgedWritesReachEveryReplicaThroughKills) {
         if (st.ok() && st->quote == key) ++found;
       }
       EXPECT_EQ(found, ledger.acknowledged.size()) << "node " << i;
+      for (uint64_t id : retracted) {
+        EXPECT_FALSE(view->GetStatement(id).ok()) << "node " << i << ", retracted " << id;
+      }
       auto report = graph::CheckStore(**store, 10);
       ASSERT_TRUE(report.ok()) << report.status();
       EXPECT_TRUE(report->consistent())
