@@ -18,7 +18,6 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <rocksdb/db.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -41,6 +40,7 @@
 #include "graph/ingestor.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
+#include "tests/testing/db_dump.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -232,34 +232,12 @@ struct Ledger {
   uint64_t refused = 0;
 };
 
+using testing::Dump;
+
 // Every row of every column family of the database in `dir`, with each
 // database's own random id left out.
-using Dump = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
 Dump DumpDatabase(const std::string& dir) {
-  std::vector<std::string> names;
-  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const auto& n : names) {
-    rocksdb::ColumnFamilyOptions o;
-    o.merge_operator = storage::NewSummaryMergeOperator();
-    cfs.emplace_back(n, o);
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, cfs, &handles, &raw);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  Dump out;
-  if (!s.ok()) return out;
-  std::unique_ptr<rocksdb::DB> db(raw);
-  for (size_t i = 0; i < handles.size(); ++i) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
-    auto& rows = out[names[i]];
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      rows.emplace_back(it->key().ToString(), it->value().ToString());
-    }
-    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
-  }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  Dump out = testing::DumpDatabase(dir);
   std::erase_if(out["default"], [](const auto& row) {
     return row.first == storage::MetaKey(graph::kMetaDatabaseId);
   });
