@@ -53,7 +53,7 @@ PACKAGES+=(
 # (libnats-dev; libnats3.4 at run time); the cluster tests (ctest -L cluster)
 # start nats-server processes themselves.
 PACKAGES+=(libnats-dev nats-server)
-RUNTIME_PACKAGES+=(libnats3.4)
+RUNTIME_PACKAGES+=(libnats3.4 libprotobuf-c1)  # libnats loads libprotobuf-c
 # --- end issue 15, replication ---
 
 case "${1:-}" in
