@@ -67,6 +67,15 @@ PACKAGES+=(
 )
 # --- end issue 14, notebooks ---
 
+# --- issue 15, replication: the replicated write log on NATS JetStream
+# (replication/, docs/scaling.md). entente-server links the NATS C client
+# (libnats-dev, so the build set too; libnats3.4 at run time); the cluster
+# tests (ctest -L cluster) start nats-server processes themselves.
+BUILD_PACKAGES+=(libnats-dev)
+PACKAGES+=(libnats-dev nats-server)
+RUNTIME_PACKAGES+=(libnats3.4 libprotobuf-c1)  # libnats loads libprotobuf-c
+# --- end issue 15, replication ---
+
 # Blocks that add to PACKAGES above this line add to the full set only:
 # --build-only installs BUILD_PACKAGES alone.
 case "${1:-}" in

@@ -3,14 +3,14 @@
 // runtime image has no other gRPC client (no Python, no grpc_health_probe in
 // Debian) and because Kubernetes' built-in gRPC probes cannot speak TLS, so a
 // server with --tls_cert needs an exec probe that can (deploy/README.md).
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <tuple>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"

@@ -1,4 +1,5 @@
 // entente-server: opens the database, serves gRPC until SIGTERM or SIGINT.
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -13,11 +14,13 @@
 #include "graph/reader.h"
 #include "graph/work_budget.h"
 #include "model/claim.h"
+#include "replication/log.h"
 #include "server/flag_spelling.h"
 #include "server/version.h"
 #include "service/grpc_log.h"
 #include "service/json_log.h"
 #include "service/server.h"
+#include "storage/key_codec.h"
 #include "storage/store.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -81,6 +84,16 @@ ABSL_FLAG(int, query_memory_mb, 512,
           "ListStatements, and the responses built from them; a query that would pass it fails "
           "with RESOURCE_EXHAUSTED instead of growing the server (0: no limit). The block cache "
           "is apart (--block_cache_mb)");
+// --- issue 15: the replicated write log (docs/scaling.md) ---
+ABSL_FLAG(std::string, replication, "",
+          "comma-separated nats://HOST:PORT URLs of a NATS JetStream cluster: writes go "
+          "through a replicated log on it (stream --stream, 3 replicas) and every server "
+          "applies them all (docs/scaling.md); empty: this server alone (the default)");
+ABSL_FLAG(std::string, stream, "entente", "with --replication: the JetStream stream's name");
+ABSL_FLAG(std::string, replication_node, "",
+          "with --replication: this server's name in the log (its durable consumer), unique "
+          "per server; default: node- and the database's id");
+// --- end issue 15 ---
 
 namespace {
 
@@ -112,6 +125,40 @@ std::string DefaultHttpAssets() {
     if (std::filesystem::is_regular_file(dir / "index.html", ec)) return dir.string();
   }
   return "";
+}
+
+// Connects to --replication and reads where this store stands in the log.
+absl::StatusOr<std::unique_ptr<entente::replication::Log>> OpenReplicationLog(
+    const entente::storage::Store& store, entente::storage::LogApplied* applied) {
+  auto servers = entente::replication::ParseServerList(absl::GetFlag(FLAGS_replication));
+  if (!servers.ok()) return servers.status();
+  entente::replication::LogOptions options;
+  options.servers = *servers;
+  options.stream = absl::GetFlag(FLAGS_stream);
+  if (options.stream.empty() || options.stream.find_first_of(" .*>\t") != std::string::npos) {
+    return absl::InvalidArgumentError("--stream must be a name without spaces, '.', '*' or '>'");
+  }
+  options.consumer = absl::GetFlag(FLAGS_replication_node);
+  if (options.consumer.empty()) {
+    // The database's own id: unique per replica's store, and kept across
+    // restarts, so the node finds its consumer again.
+    auto id = store.GetMeta(entente::graph::kMetaDatabaseId);
+    if (!id.ok()) return id.status();
+    auto value = entente::storage::DecodeId(*id);
+    if (!value) return absl::DataLossError("corrupt meta database_id");
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(*value));
+    options.consumer = std::string("node-") + hex;
+  }
+  auto stamp = store.GetMeta(entente::storage::kMetaLogApplied);
+  if (stamp.ok()) {
+    auto decoded = entente::storage::DecodeLogApplied(*stamp);
+    if (!decoded) return absl::DataLossError("corrupt meta log_applied_seq");
+    *applied = *decoded;
+  } else if (!absl::IsNotFound(stamp.status())) {
+    return stamp.status();
+  }
+  return entente::replication::Log::Open(options);
 }
 
 }  // namespace
@@ -196,11 +243,27 @@ int main(int argc, char** argv) {
   }
   std::optional<int32_t> claim_window;
   if (absl::GetFlag(FLAGS_claims)) claim_window = claim_window_days;
-  entente::graph::Ingestor ingestor(store->get(), nullptr, entente::graph::Ingestor::Mode::kOnline,
+  // With --replication the Ingestor's clock is the log entry's time
+  // (service/replicated_writes.h), so that every replica stores the same.
+  const bool replicated = !absl::GetFlag(FLAGS_replication).empty();
+  std::atomic<int64_t> entry_micros{0};
+  entente::graph::Ingestor::Clock clock;
+  if (replicated) clock = [&entry_micros] { return entry_micros.load(); };
+  entente::graph::Ingestor ingestor(store->get(), clock, entente::graph::Ingestor::Mode::kOnline,
                                     claim_window);
   if (absl::Status s = ingestor.Init(); !s.ok()) {
     Log("error", s.ToString());
     return 1;
+  }
+  std::unique_ptr<entente::replication::Log> replication_log;
+  entente::storage::LogApplied applied;
+  if (replicated) {
+    auto opened = OpenReplicationLog(**store, &applied);
+    if (!opened.ok()) {
+      Log("error", "--replication: " + opened.status().ToString());
+      return 1;
+    }
+    replication_log = std::move(*opened);
   }
   // Shared by every query of every call (graph/work_budget.h).
   std::unique_ptr<entente::graph::WorkBudget> query_budget;
@@ -245,6 +308,9 @@ int main(int argc, char** argv) {
   }
   server_options.log_format = g_log_format;
   server_options.log_requests = absl::GetFlag(FLAGS_log_requests);
+  server_options.replication_log = replication_log.get();
+  server_options.replication_clock = &entry_micros;
+  server_options.replication_applied = applied;
   auto server = entente::service::Server::Start(&ingestor, &reader, server_options);
   if (!server.ok()) {
     Log("error", server.status().ToString());
@@ -279,6 +345,8 @@ int main(int argc, char** argv) {
   });
   (*server)->Wait();
   stopper.join();
+  // Before the server's services go: the follower applies through them.
+  if (replication_log) replication_log->Stop();
   if (absl::Status s = (*store)->Flush(); !s.ok()) {
     Log("error", "flush: " + s.ToString());
     return 1;

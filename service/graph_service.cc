@@ -6,6 +6,7 @@
 #include "graph/validate.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
+#include "service/replicated_writes.h"
 
 namespace entente::service {
 namespace {
@@ -122,8 +123,19 @@ void QuadCounts(const std::array<uint64_t, 5>& q, uint64_t* unclassified, uint64
 
 }  // namespace
 
-grpc::Status GraphServiceImpl::GetEntity(grpc::ServerContext*, const v1::GetEntityRequest* req,
+grpc::Status GraphServiceImpl::AwaitLog(const grpc::ServerContext& ctx,
+                                        uint64_t min_log_sequence) const {
+  if (min_log_sequence == 0) return grpc::Status::OK;
+  if (replicated_ == nullptr) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "min_log_sequence: this server has no replicated log (--replication)");
+  }
+  return replicated_->WaitApplied(min_log_sequence, ctx.deadline());
+}
+
+grpc::Status GraphServiceImpl::GetEntity(grpc::ServerContext* ctx, const v1::GetEntityRequest* req,
                                          v1::Entity* resp) {
+  if (grpc::Status s = AwaitLog(*ctx, req->min_log_sequence()); !s.ok()) return s;
   if ((req->id() != 0) == !req->name().empty()) {
     return BadRequest({{"id", "give exactly one of id and name"}});
   }
@@ -137,9 +149,10 @@ grpc::Status GraphServiceImpl::GetEntity(grpc::ServerContext*, const v1::GetEnti
   return grpc::Status::OK;
 }
 
-grpc::Status GraphServiceImpl::SearchEntities(grpc::ServerContext*,
+grpc::Status GraphServiceImpl::SearchEntities(grpc::ServerContext* ctx,
                                               const v1::SearchEntitiesRequest* req,
                                               v1::SearchEntitiesResponse* resp) {
+  if (grpc::Status s = AwaitLog(*ctx, req->min_log_sequence()); !s.ok()) return s;
   if (req->prefix().empty()) return BadRequest({{"prefix", "is required"}});
   if (grpc::Status s = CheckName("prefix", req->prefix()); !s.ok()) return s;
   if (req->page_size() < 0 || req->page_size() > graph::kMaxPageSize) {
@@ -151,9 +164,10 @@ grpc::Status GraphServiceImpl::SearchEntities(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status GraphServiceImpl::ListStatements(grpc::ServerContext*,
+grpc::Status GraphServiceImpl::ListStatements(grpc::ServerContext* ctx,
                                               const v1::ListStatementsRequest* req,
                                               v1::ListStatementsResponse* resp) {
+  if (grpc::Status s = AwaitLog(*ctx, req->min_log_sequence()); !s.ok()) return s;
   if (grpc::Status s = CheckName("entity.name", req->entity().name()); !s.ok()) return s;
   graph::StatementQuery q;
   q.entity = FromProto(req->entity());
@@ -179,9 +193,10 @@ grpc::Status GraphServiceImpl::ListStatements(grpc::ServerContext*,
   return ToGrpcStatus(ChargeResponse(*resp, &memory));
 }
 
-grpc::Status GraphServiceImpl::GetStatement(grpc::ServerContext*,
+grpc::Status GraphServiceImpl::GetStatement(grpc::ServerContext* ctx,
                                             const v1::GetStatementRequest* req,
                                             v1::Statement* resp) {
+  if (grpc::Status s = AwaitLog(*ctx, req->min_log_sequence()); !s.ok()) return s;
   if (req->id() == 0) return BadRequest({{"id", "is required"}});
   std::optional<int64_t> as_of;
   if (grpc::Status s = AsOfOf(*req, &as_of); !s.ok()) return s;
@@ -193,6 +208,7 @@ grpc::Status GraphServiceImpl::GetStatement(grpc::ServerContext*,
 
 grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::TraverseRequest* req,
                                         grpc::ServerWriter<v1::TraverseResponse>* writer) {
+  if (grpc::Status s = AwaitLog(*ctx, req->min_log_sequence()); !s.ok()) return s;
   graph::TraverseQuery q;
   for (int i = 0; i < req->seeds_size(); ++i) {
     const auto& seed = req->seeds(i);
@@ -254,6 +270,7 @@ grpc::Status GraphServiceImpl::Traverse(grpc::ServerContext* ctx, const v1::Trav
 
 grpc::Status GraphServiceImpl::FindPaths(grpc::ServerContext* ctx, const v1::FindPathsRequest* req,
                                          v1::FindPathsResponse* resp) {
+  if (grpc::Status s = AwaitLog(*ctx, req->min_log_sequence()); !s.ok()) return s;
   if (grpc::Status s = CheckName("from.name", req->from().name()); !s.ok()) return s;
   if (grpc::Status s = CheckName("to.name", req->to().name()); !s.ok()) return s;
   graph::PathQuery q;
@@ -373,6 +390,7 @@ grpc::Status GraphServiceImpl::WatchStatements(
 grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
                                                    const v1::GetRelationTimelineRequest* req,
                                                    v1::GetRelationTimelineResponse* resp) {
+  if (grpc::Status s = AwaitLog(*ctx, req->min_log_sequence()); !s.ok()) return s;
   if (grpc::Status s = CheckName("a.name", req->a().name()); !s.ok()) return s;
   if (grpc::Status s = CheckName("b.name", req->b().name()); !s.ok()) return s;
   graph::TimelineQuery q;
@@ -424,6 +442,7 @@ grpc::Status GraphServiceImpl::GetRelationTimeline(grpc::ServerContext* ctx,
 grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext* ctx,
                                                 const v1::GetEntityProfileRequest* req,
                                                 v1::GetEntityProfileResponse* resp) {
+  if (grpc::Status s = AwaitLog(*ctx, req->min_log_sequence()); !s.ok()) return s;
   if (grpc::Status s = CheckName("entity.name", req->entity().name()); !s.ok()) return s;
   // The response holds at most `top` (100) counterparts: only the query is
   // charged.
@@ -466,6 +485,7 @@ grpc::Status GraphServiceImpl::GetEntityProfile(grpc::ServerContext* ctx,
 grpc::Status GraphServiceImpl::ListClaims(grpc::ServerContext* ctx,
                                           const v1::ListClaimsRequest* req,
                                           v1::ListClaimsResponse* resp) {
+  if (grpc::Status s = AwaitLog(*ctx, req->min_log_sequence()); !s.ok()) return s;
   if (grpc::Status s = CheckName("entity.name", req->entity().name()); !s.ok()) return s;
   if (grpc::Status s = CheckName("other.name", req->other().name()); !s.ok()) return s;
   if (grpc::Status s = CheckName("claimant.name", req->claimant().name()); !s.ok()) return s;
@@ -514,8 +534,9 @@ grpc::Status GraphServiceImpl::ListClaims(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status GraphServiceImpl::GetClaim(grpc::ServerContext*, const v1::GetClaimRequest* req,
+grpc::Status GraphServiceImpl::GetClaim(grpc::ServerContext* ctx, const v1::GetClaimRequest* req,
                                         v1::GetClaimResponse* resp) {
+  if (grpc::Status s = AwaitLog(*ctx, req->min_log_sequence()); !s.ok()) return s;
   if (req->id() == 0) return BadRequest({{"id", "is required"}});
   graph::WorkLease memory = reader_->NewLease();
   auto answer = reader_->GetClaim(req->id(), OrDefault(req->max_statements(), 100), &memory);

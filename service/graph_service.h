@@ -7,10 +7,16 @@
 
 namespace entente::service {
 
+class ReplicatedWrites;  // service/replicated_writes.h
+
 // Stateless: handlers run concurrently.
 class GraphServiceImpl final : public v1::GraphService::Service {
  public:
-  explicit GraphServiceImpl(const graph::GraphReader* reader) : reader_(reader) {}
+  // `replicated`, if not null, is the replicated log that requests'
+  // min_log_sequence waits for (--replication).
+  explicit GraphServiceImpl(const graph::GraphReader* reader,
+                            const ReplicatedWrites* replicated = nullptr)
+      : reader_(reader), replicated_(replicated) {}
 
   grpc::Status GetEntity(grpc::ServerContext* ctx, const v1::GetEntityRequest* req,
                          v1::Entity* resp) override;
@@ -42,7 +48,12 @@ class GraphServiceImpl final : public v1::GraphService::Service {
                                v1::ListMembershipsResponse* resp) override;
 
  private:
+  // OK once this server applied the log up to `min_log_sequence` (0: at
+  // once); else the error the call returns.
+  grpc::Status AwaitLog(const grpc::ServerContext& ctx, uint64_t min_log_sequence) const;
+
   const graph::GraphReader* const reader_;
+  const ReplicatedWrites* const replicated_;
 };
 
 }  // namespace entente::service

@@ -19,6 +19,7 @@
 #include "service/graph_service.h"
 #include "service/grpc_status.h"
 #include "service/ingest_service.h"
+#include "service/replicated_writes.h"
 
 namespace entente::service {
 namespace {
@@ -126,48 +127,115 @@ absl::StatusOr<model::Membership> MembershipOf(const graph::GraphReader& reader,
 
 }  // namespace
 
+namespace {
+
+// Whether a failed write of who is who is the store's failure (the
+// replicated log's follower retries those) rather than the request's answer.
+bool StoreFailure(const absl::Status& s) {
+  return absl::IsInternal(s) || absl::IsDataLoss(s) || absl::IsUnavailable(s) ||
+         absl::IsUnknown(s) || absl::IsAborted(s);
+}
+
+// The answer of a write that failed: OK to go on (the call's answer is
+// set), or the store's failure.
+absl::Status Answer(const absl::Status& s, grpc::Status* answer) {
+  if (StoreFailure(s)) return s;
+  *answer = ToGrpcStatus(s);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status SetMembershipLocally(graph::Ingestor* ingestor, const graph::GraphReader& reader,
+                                  const v1::SetMembershipRequest& req, const std::string& caller,
+                                  grpc::Status* answer, v1::SetMembershipResponse* resp) {
+  *answer = grpc::Status::OK;
+  Named named;
+  auto m = MembershipOf(reader, req, caller, &named);
+  if (!m.ok()) return Answer(m.status(), answer);
+  auto recorded = ingestor->SetMembership(*std::move(m));
+  if (!recorded.ok()) return Answer(recorded.status(), answer);
+  ToProto(*recorded, named, resp->mutable_membership());
+  return absl::OkStatus();
+}
+
+absl::Status RemoveMembershipLocally(graph::Ingestor* ingestor, const graph::GraphReader& reader,
+                                     const v1::RemoveMembershipRequest& req, const std::string&,
+                                     grpc::Status* answer, v1::RemoveMembershipResponse*) {
+  *answer = grpc::Status::OK;
+  Named named;
+  model::EntityId member = 0, parent = 0;
+  if (absl::Status s = ResolvePair(reader, req.name_resolution(), req.member(), "member", &member,
+                                   req.parent(), "parent", &parent, {}, &named);
+      !s.ok()) {
+    return Answer(s, answer);
+  }
+  if (absl::Status s = ingestor->RemoveMembership(member, parent); !s.ok()) {
+    return Answer(s, answer);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MergeEntitiesLocally(graph::Ingestor* ingestor, const graph::GraphReader& reader,
+                                  const v1::MergeEntitiesRequest& req, const std::string& caller,
+                                  grpc::Status* answer, v1::MergeEntitiesResponse* resp) {
+  *answer = grpc::Status::OK;
+  Named named;
+  model::EntityId from = 0, into = 0;
+  if (absl::Status s = ResolvePair(reader, req.name_resolution(), req.from(), "from", &from,
+                                   req.into(), "into", &into, {}, &named);
+      !s.ok()) {
+    return Answer(s, answer);
+  }
+  auto merge = ingestor->Merge(from, into, req.reason(), caller);
+  if (!merge.ok()) return Answer(merge.status(), answer);
+  ToProto(*merge, named, resp->mutable_merge());
+  return absl::OkStatus();
+}
+
+absl::Status UnmergeEntitiesLocally(graph::Ingestor* ingestor, const graph::GraphReader& reader,
+                                    const v1::UnmergeEntitiesRequest& req,
+                                    const std::string& caller, grpc::Status* answer,
+                                    v1::UnmergeEntitiesResponse* resp) {
+  *answer = grpc::Status::OK;
+  auto merge = ingestor->Unmerge(req.merge_id(), caller);
+  if (!merge.ok()) return Answer(merge.status(), answer);
+  auto named = NamesOf(reader, {merge->from, merge->into});
+  if (!named.ok()) return Answer(named.status(), answer);
+  ToProto(*merge, *named, resp->mutable_merge());
+  return absl::OkStatus();
+}
+
+// Each handler: through the replicated log with --replication, else here.
+template <typename Req, typename Resp, typename Local>
+grpc::Status GroupWrite(grpc::ServerContext* ctx, ReplicatedWrites* replicated,
+                        graph::Ingestor* ingestor, const graph::GraphReader& reader, const Req& req,
+                        Resp* resp, Local local) {
+  if (grpc::Status s = Refused(ctx); !s.ok()) return s;
+  if (replicated != nullptr) return replicated->GroupWrite(ctx, CallerName(*ctx), req, resp);
+  grpc::Status answer;
+  if (absl::Status s = local(ingestor, reader, req, CallerName(*ctx), &answer, resp); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  return answer;
+}
+
 grpc::Status IngestServiceImpl::SetMembership(grpc::ServerContext* ctx,
                                               const v1::SetMembershipRequest* req,
                                               v1::SetMembershipResponse* resp) {
-  if (grpc::Status s = Refused(ctx); !s.ok()) return s;
-  Named named;
-  auto m = MembershipOf(*reader_, *req, CallerName(*ctx), &named);
-  if (!m.ok()) return ToGrpcStatus(m.status());
-  auto recorded = ingestor_->SetMembership(*std::move(m));
-  if (!recorded.ok()) return ToGrpcStatus(recorded.status());
-  ToProto(*recorded, named, resp->mutable_membership());
-  return grpc::Status::OK;
+  return GroupWrite(ctx, replicated_, ingestor_, *reader_, *req, resp, SetMembershipLocally);
 }
 
 grpc::Status IngestServiceImpl::RemoveMembership(grpc::ServerContext* ctx,
                                                  const v1::RemoveMembershipRequest* req,
-                                                 v1::RemoveMembershipResponse*) {
-  if (grpc::Status s = Refused(ctx); !s.ok()) return s;
-  Named named;
-  model::EntityId member = 0, parent = 0;
-  if (absl::Status s = ResolvePair(*reader_, req->name_resolution(), req->member(), "member",
-                                   &member, req->parent(), "parent", &parent, {}, &named);
-      !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  return ToGrpcStatus(ingestor_->RemoveMembership(member, parent));
+                                                 v1::RemoveMembershipResponse* resp) {
+  return GroupWrite(ctx, replicated_, ingestor_, *reader_, *req, resp, RemoveMembershipLocally);
 }
 
 grpc::Status IngestServiceImpl::MergeEntities(grpc::ServerContext* ctx,
                                               const v1::MergeEntitiesRequest* req,
                                               v1::MergeEntitiesResponse* resp) {
-  if (grpc::Status s = Refused(ctx); !s.ok()) return s;
-  Named named;
-  model::EntityId from = 0, into = 0;
-  if (absl::Status s = ResolvePair(*reader_, req->name_resolution(), req->from(), "from", &from,
-                                   req->into(), "into", &into, {}, &named);
-      !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  auto merge = ingestor_->Merge(from, into, req->reason(), CallerName(*ctx));
-  if (!merge.ok()) return ToGrpcStatus(merge.status());
-  ToProto(*merge, named, resp->mutable_merge());
-  return grpc::Status::OK;
+  return GroupWrite(ctx, replicated_, ingestor_, *reader_, *req, resp, MergeEntitiesLocally);
 }
 
 grpc::Status IngestServiceImpl::UnmergeEntities(grpc::ServerContext* ctx,
@@ -176,13 +244,7 @@ grpc::Status IngestServiceImpl::UnmergeEntities(grpc::ServerContext* ctx,
   if (req->merge_id() == 0) {
     return BadRequest({{"merge_id", "is required: the id of a merge (ListMerges)"}});
   }
-  if (grpc::Status s = Refused(ctx); !s.ok()) return s;
-  auto merge = ingestor_->Unmerge(req->merge_id(), CallerName(*ctx));
-  if (!merge.ok()) return ToGrpcStatus(merge.status());
-  auto named = NamesOf(*reader_, {merge->from, merge->into});
-  if (!named.ok()) return ToGrpcStatus(named.status());
-  ToProto(*merge, *named, resp->mutable_merge());
-  return grpc::Status::OK;
+  return GroupWrite(ctx, replicated_, ingestor_, *reader_, *req, resp, UnmergeEntitiesLocally);
 }
 
 grpc::Status GraphServiceImpl::ListMerges(grpc::ServerContext*, const v1::ListMergesRequest*,

@@ -7,6 +7,7 @@
 #include "model/violations.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
+#include "service/replicated_writes.h"
 
 namespace entente::service {
 namespace {
@@ -88,27 +89,58 @@ std::vector<model::FieldViolation> CheckRetract(const v1::RetractRequest& req) {
 
 }  // namespace
 
+absl::Status IngestLocally(graph::Ingestor* ingestor, Metrics* metrics,
+                           const v1::IngestRequest& req, const IngestPart& part,
+                           grpc::Status* answer, v1::IngestResponse* resp) {
+  auto outcome = Apply(ingestor, req, part.resolution, part.index_base);
+  if (!outcome.ok()) return outcome.status();
+  Count(metrics, *outcome);
+  *answer = grpc::Status::OK;
+  if (!part.whole_call) {
+    AddTo(*outcome, kMaxStreamRejections, resp);
+    return absl::OkStatus();
+  }
+  if (!outcome->rejections.empty() &&
+      outcome->rejected == static_cast<uint64_t>(req.statements_size())) {
+    // Nothing was stored: fail the call, naming every violation.
+    std::vector<model::FieldViolation> all;
+    for (const auto& r : outcome->rejections) {
+      all.insert(all.end(), r.violations.begin(), r.violations.end());
+    }
+    *answer = BadRequest(all);
+    return absl::OkStatus();
+  }
+  AddTo(*outcome, SIZE_MAX, resp);
+  for (auto id : outcome->ids) resp->add_statement_ids(id);
+  return absl::OkStatus();
+}
+
+absl::Status RetractLocally(graph::Ingestor* ingestor, const v1::RetractRequest& req,
+                            v1::RetractResponse* resp) {
+  const std::vector<model::StatementId> ids(req.statement_ids().begin(), req.statement_ids().end());
+  const std::vector<std::string> documents(req.document_ids().begin(), req.document_ids().end());
+  auto outcome = ingestor->Retract(ids, documents, req.reason());
+  if (!outcome.ok()) return outcome.status();
+  resp->set_retracted(outcome->retracted.size());
+  for (auto id : outcome->retracted) resp->add_retracted_ids(id);
+  for (auto id : outcome->ids_not_found) resp->add_not_found_statement_ids(id);
+  for (const auto& d : outcome->documents_not_found) resp->add_not_found_document_ids(d);
+  return absl::OkStatus();
+}
+
 grpc::Status IngestServiceImpl::Ingest(grpc::ServerContext* ctx, const v1::IngestRequest* req,
                                        v1::IngestResponse* resp) {
   // A call refused by the concurrency limit (service/rpc_observer.cc) is
   // already failed for its client: it must not write.
   if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
   if (grpc::Status s = CheckSize(*req); !s.ok()) return s;
-  auto outcome = Apply(ingestor_, *req, FromProto(req->name_resolution()), 0);
-  if (!outcome.ok()) return ToGrpcStatus(outcome.status());
-  Count(metrics_, *outcome);
-  if (!outcome->rejections.empty() &&
-      outcome->rejected == static_cast<uint64_t>(req->statements_size())) {
-    // Nothing was stored: fail the call, naming every violation.
-    std::vector<model::FieldViolation> all;
-    for (const auto& r : outcome->rejections) {
-      all.insert(all.end(), r.violations.begin(), r.violations.end());
-    }
-    return BadRequest(all);
+  const IngestPart part{FromProto(req->name_resolution()), 0, true};
+  if (replicated_ != nullptr) return replicated_->Ingest(ctx, *req, part, resp);
+  grpc::Status answer;
+  if (absl::Status st = IngestLocally(ingestor_, metrics_, *req, part, &answer, resp); !st.ok()) {
+    return ToGrpcStatus(st);
   }
-  AddTo(*outcome, SIZE_MAX, resp);
-  for (auto id : outcome->ids) resp->add_statement_ids(id);
-  return grpc::Status::OK;
+  return answer;
 }
 
 grpc::Status IngestServiceImpl::IngestStream(grpc::ServerContext* ctx,
@@ -123,10 +155,16 @@ grpc::Status IngestServiceImpl::IngestStream(grpc::ServerContext* ctx,
     if (first) resolution = FromProto(req.name_resolution());
     first = false;
     if (grpc::Status s = CheckSize(req); !s.ok()) return s;
-    auto outcome = Apply(ingestor_, req, resolution, index_base);
-    if (!outcome.ok()) return ToGrpcStatus(outcome.status());
-    Count(metrics_, *outcome);
-    AddTo(*outcome, kMaxStreamRejections, resp);
+    const IngestPart part{resolution, index_base, false};
+    if (replicated_ != nullptr) {
+      if (grpc::Status s = replicated_->Ingest(ctx, req, part, resp); !s.ok()) return s;
+    } else {
+      grpc::Status answer;
+      if (absl::Status st = IngestLocally(ingestor_, metrics_, req, part, &answer, resp);
+          !st.ok()) {
+        return ToGrpcStatus(st);
+      }
+    }
     index_base += req.statements_size();
   }
   return grpc::Status::OK;
@@ -137,34 +175,30 @@ grpc::Status IngestServiceImpl::Retract(grpc::ServerContext* ctx, const v1::Retr
   if (auto violations = CheckRetract(*req); !violations.empty()) return BadRequest(violations);
   // A call its client has already given up on must not delete anything.
   if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
-  const std::vector<model::StatementId> ids(req->statement_ids().begin(),
-                                            req->statement_ids().end());
-  const std::vector<std::string> documents(req->document_ids().begin(),
-                                           req->document_ids().end());
-  auto outcome = ingestor_->Retract(ids, documents, req->reason());
-  if (!outcome.ok()) return ToGrpcStatus(outcome.status());
-  resp->set_retracted(outcome->retracted.size());
-  for (auto id : outcome->retracted) resp->add_retracted_ids(id);
-  for (auto id : outcome->ids_not_found) resp->add_not_found_statement_ids(id);
-  for (const auto& d : outcome->documents_not_found) resp->add_not_found_document_ids(d);
+  if (replicated_ != nullptr) {
+    if (grpc::Status s = replicated_->Retract(ctx, *req, resp); !s.ok()) return s;
+  } else if (absl::Status st = RetractLocally(ingestor_, *req, resp); !st.ok()) {
+    return ToGrpcStatus(st);
+  }
   // Deleting data is rare and cannot be undone: an operator reading the
-  // server's log should see who asked, how much went and why.
-  if (!outcome->retracted.empty()) {
-    const auto& ids = outcome->retracted;
+  // server's log should see who asked, how much went and why (with
+  // replication, the log of the server that took the call).
+  if (resp->retracted_ids_size() > 0) {
+    const auto& ids = resp->retracted_ids();
     if (log_format_ == LogFormat::kJson) {
       WriteStderrLine(JsonLine::Log("info", "retracted")
                           .Str("peer", ctx->peer())
                           .Int("statements", static_cast<int64_t>(ids.size()))
-                          .Int("first_id", static_cast<int64_t>(ids.front()))
-                          .Int("last_id", static_cast<int64_t>(ids.back()))
+                          .Int("first_id", static_cast<int64_t>(ids.Get(0)))
+                          .Int("last_id", static_cast<int64_t>(ids.Get(ids.size() - 1)))
                           .Str("reason", req->reason())
                           .Finish());
     } else {
       // One log line per retraction, whatever the client wrote.
-      WriteStderrLine(absl::StrCat("entente-server: ", ctx->peer(), " retracted ", ids.size(),
-                                   " statement(s) (ids ", ids.front(), "..", ids.back(), ")",
-                                   req->reason().empty() ? "" : ", reason: ",
-                                   EscapeLogText(req->reason()), "\n"));
+      WriteStderrLine(absl::StrCat(
+          "entente-server: ", ctx->peer(), " retracted ", ids.size(), " statement(s) (ids ",
+          ids.Get(0), "..", ids.Get(ids.size() - 1), ")",
+          req->reason().empty() ? "" : ", reason: ", EscapeLogText(req->reason()), "\n"));
     }
   }
   return grpc::Status::OK;

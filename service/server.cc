@@ -20,6 +20,7 @@
 #include "service/ingest_service.h"
 #include "service/metrics.h"
 #include "service/metrics_http.h"
+#include "service/replicated_writes.h"
 #include "service/rpc_observer.h"
 #include "service/stream_watchdog.h"
 
@@ -49,9 +50,26 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   std::unique_ptr<Server> s(new Server());
   s->health_ = std::make_unique<HealthServiceImpl>();
   s->metrics_ = std::make_unique<Metrics>();
-  s->ingest_ =
-      std::make_unique<IngestServiceImpl>(ingestor, reader, s->metrics_.get(), options.log_format);
-  s->graph_ = std::make_unique<GraphServiceImpl>(reader);
+  if (options.replication_log != nullptr) {
+    s->replicated_ = std::make_unique<ReplicatedWrites>(
+        options.replication_log, ingestor, reader, s->metrics_.get(), options.replication_clock);
+    const LogFormat format = options.log_format;
+    if (absl::Status st =
+            s->replicated_->Follow(options.replication_applied,
+                                   [format](const std::string& line) {
+                                     if (format == LogFormat::kJson) {
+                                       WriteStderrLine(JsonLine::Log("warning", line).Finish());
+                                     } else {
+                                       WriteStderrLine("entente-server: " + line + "\n");
+                                     }
+                                   });
+        !st.ok()) {
+      return st;
+    }
+  }
+  s->ingest_ = std::make_unique<IngestServiceImpl>(ingestor, reader, s->metrics_.get(),
+                                                   options.log_format, s->replicated_.get());
+  s->graph_ = std::make_unique<GraphServiceImpl>(reader, s->replicated_.get());
   if (options.store != nullptr) {
     s->admin_ = std::make_unique<AdminServiceImpl>(options.store, options.backup_dir);
   }

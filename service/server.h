@@ -16,6 +16,10 @@
 #include "storage/store.h"
 #include "service/auth.h"
 
+namespace entente::replication {
+class Log;  // replication/log.h
+}  // namespace entente::replication
+
 namespace grpc {
 class Server;
 }
@@ -28,6 +32,7 @@ class StreamWatchdog;
 class IngestServiceImpl;
 class GraphServiceImpl;
 class AdminServiceImpl;
+class ReplicatedWrites;
 class Metrics;
 class MetricsHttpServer;
 class HttpGateway;
@@ -79,6 +84,14 @@ struct ServerOptions {
   // With `store` set, AdminService (check, online backup) is served on it and
   // backs up into this directory (created at the first backup).
   std::string backup_dir;
+  // --replication (docs/scaling.md): if set, Ingest, IngestStream and
+  // Retract go through this replicated log, which Start() follows from
+  // `replication_applied` (the store's storage::kMetaLogApplied) on; the
+  // Ingestor's clock must read `replication_clock`. Both must outlive the
+  // Server.
+  replication::Log* replication_log = nullptr;
+  std::atomic<int64_t>* replication_clock = nullptr;
+  storage::LogApplied replication_applied;
 };
 
 class Server {
@@ -111,6 +124,7 @@ class Server {
   std::unique_ptr<StreamWatchdog> watchdog_;
   std::atomic<bool> shutting_down_ = false;
   std::unique_ptr<HealthServiceImpl> health_;
+  std::unique_ptr<ReplicatedWrites> replicated_;  // with ServerOptions::replication_log
   std::unique_ptr<IngestServiceImpl> ingest_;
   std::unique_ptr<GraphServiceImpl> graph_;
   std::unique_ptr<AdminServiceImpl> admin_;  // null without ServerOptions::store

@@ -258,6 +258,18 @@ std::optional<uint64_t> DecodeId(std::string_view value) {
   return GetU64(value.data());
 }
 
+std::string EncodeLogApplied(const LogApplied& applied) {
+  return EncodeId(applied.sequence) + EncodeId(static_cast<uint64_t>(applied.clock_micros));
+}
+
+std::optional<LogApplied> DecodeLogApplied(std::string_view value) {
+  if (value.size() != 16) return std::nullopt;
+  const auto seq = DecodeId(value.substr(0, 8));
+  const auto clock = DecodeId(value.substr(8));
+  if (!seq || !clock || *clock > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  return LogApplied{*seq, static_cast<int64_t>(*clock)};
+}
+
 std::string MetaKey(std::string_view name) {
   std::string k = "meta/";
   k.append(name);

@@ -204,6 +204,23 @@ std::optional<uint64_t> DecodeId(std::string_view value);
 
 std::string MetaKey(std::string_view name);
 
+// The replicated write log (replication/, docs/scaling.md): meta/ of this
+// name holds the stream sequence (EncodeId) of the last log entry applied
+// to this store, written in the WriteBatch of the entry's own commit
+// (storage::ScopedCommitMeta), so that after a crash the store says exactly
+// which entries it holds. Value: seq:u64 | clock:u64, the second the
+// replicated writes' clock floor (microseconds since the epoch, at least 0:
+// service/replicated_writes.h), which must be stored with the sequence.
+// DO NOT CHANGE.
+inline constexpr char kMetaLogApplied[] = "log_applied_seq";
+struct LogApplied {
+  uint64_t sequence = 0;
+  int64_t clock_micros = 0;
+};
+std::string EncodeLogApplied(const LogApplied& applied);
+// Nullopt unless 16 bytes with a clock of at least 0.
+std::optional<LogApplied> DecodeLogApplied(std::string_view value);
+
 // Group rows (default family, "group/" then a tag; DO NOT CHANGE).
 std::string MembershipKey(model::EntityId member, model::EntityId parent);
 // Every membership key; of one member.

@@ -714,6 +714,18 @@ std::unique_ptr<ReadView> Store::Snapshot() const {
 
 WriteSet Store::NewWriteSet() const { return WriteSet(this); }
 
+namespace {
+// The ScopedCommitMeta of this thread, if any.
+thread_local ScopedCommitMeta* commit_meta = nullptr;
+}  // namespace
+
+ScopedCommitMeta::ScopedCommitMeta(std::string name, std::string value)
+    : name_(std::move(name)), value_(std::move(value)) {
+  commit_meta = this;
+}
+
+ScopedCommitMeta::~ScopedCommitMeta() { commit_meta = nullptr; }
+
 absl::Status Store::Commit(WriteSet& ws) {
   ws.MoveRowsToBatch();
   // Merge operands in key order too, for the same reason.
@@ -727,6 +739,10 @@ absl::Status Store::Commit(WriteSet& ws) {
   }
   ws.summaries_.clear();
   if (ws.empty()) return absl::OkStatus();
+  if (commit_meta != nullptr) {
+    ws.PutMeta(commit_meta->name_, commit_meta->value_);
+    ++commit_meta->commits_;
+  }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   return FromRocksDb(db_->Write(wo, ws.batch_.get()), "commit");

@@ -430,6 +430,31 @@ class WriteSet {
   size_t statements_ = 0;
 };
 
+// While alive, every Store::Commit() made on the constructing thread (of
+// any Store) also puts meta `name` = `value` into the WriteBatch it writes,
+// so the two are stored atomically or not at all. A commit with nothing to
+// write stays empty. The replicated log's applier (replication/) stamps
+// each entry's writes with the entry's sequence so. Scopes do not nest.
+// Not copyable; destroy on the thread that made it.
+class ScopedCommitMeta {
+ public:
+  ScopedCommitMeta(std::string name, std::string value);
+  ~ScopedCommitMeta();
+  ScopedCommitMeta(const ScopedCommitMeta&) = delete;
+  ScopedCommitMeta& operator=(const ScopedCommitMeta&) = delete;
+
+  // How many commits carried the stamp so far.
+  int commits() const { return commits_; }
+  // Replaces the value for the commits to come.
+  void set_value(std::string value) { value_ = std::move(value); }
+
+ private:
+  friend class Store;
+  const std::string name_;
+  std::string value_;
+  int commits_ = 0;
+};
+
 // Figures for monitoring, from RocksDB's properties added up over every
 // column family. Cheap to read (no I/O); each is a moment's value.
 struct StoreStats {

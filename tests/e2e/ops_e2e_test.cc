@@ -1,12 +1,11 @@
 // entente-server as operators run it: dashed flag names, JSON logs on
 // stderr and a Prometheus scrape of its side port.
-#include <signal.h>
-
 #include <gmock/gmock.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <regex>
 #include <set>

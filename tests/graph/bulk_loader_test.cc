@@ -4,14 +4,14 @@
 // memory (sorted runs spilled to disk) and SST file size.
 #include "graph/bulk_loader.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <random>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "formats/icews_tsv.h"
 #include "graph/check.h"
@@ -21,42 +21,20 @@
 #include "rocksdb/db.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
+#include "tests/testing/db_dump.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace entente::graph {
 namespace {
 
+using ::entente::testing::Dump;
 using ::entente::testing::StatusIs;
-using Dump = std::map<std::string, std::vector<std::pair<std::string, std::string>>>;
 
-// Every key and value of every column family of the (closed) database.
+// Every key and value of every column family of the (closed) database,
+// but for the rows that must differ.
 Dump DumpDatabase(const std::string& dir) {
-  std::vector<std::string> names;
-  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const auto& n : names) {
-    rocksdb::ColumnFamilyOptions o;
-    // Summaries are merge operands when ingested online.
-    o.merge_operator = storage::NewSummaryMergeOperator();
-    cfs.emplace_back(n, o);
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, cfs, &handles, &raw);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  Dump out;
-  if (!s.ok()) return out;
-  std::unique_ptr<rocksdb::DB> db(raw);
-  for (size_t i = 0; i < handles.size(); ++i) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
-    auto& rows = out[names[i]];
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      rows.emplace_back(it->key().ToString(), it->value().ToString());
-    }
-    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
-  }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  Dump out = testing::DumpDatabase(dir);
   // Each database has an id of its own (random); the rest must be equal.
   // But for the memberships that names imply: online ingest writes them
   // with each batch, a bulk load leaves them to the server's next open

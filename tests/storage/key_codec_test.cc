@@ -168,6 +168,24 @@ TEST(KeyCodecTest, AliasKeysOfOneNameSortBeforeLongerNames) {
   EXPECT_FALSE(DecodeAliasKey(ExactNameKey("north korea")).has_value());
 }
 
+TEST(KeyCodecTest, LogAppliedSequenceSortsNumerically) {
+  // The applied sequence is compared as a number after decoding, but its
+  // key must stay fixed and its value order numeric (replication/).
+  EXPECT_EQ(MetaKey(kMetaLogApplied), "meta/log_applied_seq");
+  uint64_t previous = 0;
+  for (uint64_t seq : {1ull, 255ull, 256ull, 65536ull, 1ull << 40, ~0ull}) {
+    EXPECT_LT(EncodeLogApplied({previous, 5}), EncodeLogApplied({seq, 0}));
+    const auto d = DecodeLogApplied(EncodeLogApplied({seq, INT64_MAX}));
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->sequence, seq);
+    EXPECT_EQ(d->clock_micros, INT64_MAX);
+    previous = seq;
+  }
+  EXPECT_EQ(EncodeLogApplied({1, 2}), EncodeId(1) + EncodeId(2));
+  EXPECT_FALSE(DecodeLogApplied(EncodeId(1)).has_value());
+  EXPECT_FALSE(DecodeLogApplied(EncodeId(1) + EncodeId(~0ull)).has_value());  // clock < 0
+}
+
 TEST(KeyCodecTest, IdsAreBigEndian) {
   EXPECT_EQ(EncodeId(1), std::string("\0\0\0\0\0\0\0\x01", 8));
   EXPECT_LT(EncodeId(255), EncodeId(256));

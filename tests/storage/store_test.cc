@@ -1,9 +1,10 @@
 #include "storage/store.h"
 
-#include <set>
-#include <tuple>
-
 #include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+#include <tuple>
 
 #include "storage/key_codec.h"
 #include "tests/testing/status_matchers.h"
@@ -88,6 +89,38 @@ TEST_F(StoreTest, StatementSurvivesReopen) {
   EXPECT_EQ(doc->published, (model::Date{2024, 10, 22}));
   EXPECT_THAT(view->GetStatement(6), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(view->GetEntity(2), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(StoreTest, ScopedCommitMetaStampsCommitsOfItsThreadOnly) {
+  {
+    ScopedCommitMeta stamp(kMetaLogApplied, EncodeId(6));
+    stamp.set_value(EncodeId(7));
+    WriteSet empty = store_->NewWriteSet();
+    ASSERT_OK(store_->Commit(empty));  // nothing to write: stays empty
+    EXPECT_EQ(stamp.commits(), 0);
+    EXPECT_THAT(store_->GetMeta(kMetaLogApplied), StatusIs(absl::StatusCode::kNotFound));
+    // Another thread's commit is not stamped.
+    std::thread other([&] {
+      WriteSet ws = store_->NewWriteSet();
+      ws.PutMeta("other", "x");
+      ASSERT_OK(store_->Commit(ws));
+    });
+    other.join();
+    EXPECT_EQ(stamp.commits(), 0);
+    WriteSet ws = store_->NewWriteSet();
+    ws.PutMeta("mine", "y");
+    ASSERT_OK(store_->Commit(ws));
+    EXPECT_EQ(stamp.commits(), 1);
+  }
+  auto applied = store_->GetMeta(kMetaLogApplied);
+  ASSERT_OK(applied);
+  EXPECT_EQ(DecodeId(*applied), 7u);
+  // After the scope, commits are plain again.
+  WriteSet ws = store_->NewWriteSet();
+  ws.PutMeta(kMetaLogApplied, EncodeId(9));
+  ASSERT_OK(store_->Commit(ws));
+  Reopen();
+  EXPECT_EQ(DecodeId(*store_->GetMeta(kMetaLogApplied)), 9u);
 }
 
 TEST_F(StoreTest, GetStatementsReadsManyInTheOrderAsked) {
