@@ -3,6 +3,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/message.h>
+#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
@@ -273,15 +274,16 @@ const HttpGateway::Route* HttpGateway::Find(absl::string_view path) const {
 HttpReply HttpGateway::Handle(const HttpCall& call) const {
   if (call.path == "/v1" || call.path == "/v1/") {
     // The index of methods, for a person or a client finding its way.
-    std::string body = "{\"methods\":[";
-    bool first = true;
+    pb::Struct index;
+    pb::ListValue* methods = (*index.mutable_fields())["methods"].mutable_list_value();
     for (const auto& [path, route] : routes_) {
-      absl::StrAppend(&body, first ? "" : ",", "{\"path\":\"", path, "\",\"grpc\":\"",
-                      route.full_method, "\",\"get\":", route.get ? "true" : "false",
-                      ",\"served\":", route.kind == Kind::kNotServed ? "false" : "true", "}");
-      first = false;
+      auto& fields = *methods->add_values()->mutable_struct_value()->mutable_fields();
+      fields["path"].set_string_value(path);
+      fields["grpc"].set_string_value(route.full_method);
+      fields["get"].set_bool_value(route.get);
+      fields["served"].set_bool_value(route.kind != Kind::kNotServed);
     }
-    return {200, "application/json", body + "]}", {}};
+    return {200, "application/json", ToJson(index), {}};
   }
   const Route* route = Find(call.path);
   if (route == nullptr) {
