@@ -93,6 +93,17 @@ ABSL_FLAG(std::string, stream, "entente", "with --replication: the JetStream str
 ABSL_FLAG(std::string, replication_node, "",
           "with --replication: this server's name in the log (its durable consumer), unique "
           "per server; default: node- and the database's id");
+ABSL_FLAG(uint64_t, max_lag, 1000,
+          "with --replication: health answers NOT_SERVING while this server is more than this "
+          "many log entries behind the stream (or has not reached JetStream since it started); "
+          "reads are served either way; 0: lag never makes it NOT_SERVING");
+ABSL_FLAG(absl::Duration, stream_max_age, absl::ZeroDuration(),
+          "with --replication, when this server creates the stream: how long it keeps entries "
+          "(e.g. 720h); 0: for ever. A node that falls further behind must be restored from a "
+          "newer backup (docs/scaling.md)");
+ABSL_FLAG(int64_t, stream_max_bytes, 0,
+          "with --replication, when this server creates the stream: its size limit in bytes "
+          "per NATS server, the oldest entries dropped beyond it; 0: no limit");
 // --- end issue 15 ---
 
 namespace {
@@ -137,6 +148,11 @@ absl::StatusOr<std::unique_ptr<entente::replication::Log>> OpenReplicationLog(
   options.stream = absl::GetFlag(FLAGS_stream);
   if (options.stream.empty() || options.stream.find_first_of(" .*>\t") != std::string::npos) {
     return absl::InvalidArgumentError("--stream must be a name without spaces, '.', '*' or '>'");
+  }
+  options.max_age = absl::ToChronoSeconds(absl::GetFlag(FLAGS_stream_max_age));
+  options.max_bytes = absl::GetFlag(FLAGS_stream_max_bytes);
+  if (options.max_age.count() < 0 || options.max_bytes < 0) {
+    return absl::InvalidArgumentError("--stream_max_age and --stream_max_bytes must not be negative");
   }
   options.consumer = absl::GetFlag(FLAGS_replication_node);
   if (options.consumer.empty()) {
@@ -311,6 +327,7 @@ int main(int argc, char** argv) {
   server_options.replication_log = replication_log.get();
   server_options.replication_clock = &entry_micros;
   server_options.replication_applied = applied;
+  server_options.max_lag = absl::GetFlag(FLAGS_max_lag);
   auto server = entente::service::Server::Start(&ingestor, &reader, server_options);
   if (!server.ok()) {
     Log("error", server.status().ToString());
