@@ -149,6 +149,12 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(const LogOptions& options) {
 }
 
 absl::StatusOr<uint64_t> Log::Append(std::string_view data, const std::string& msg_id) {
+  if (data.size() > max_entry_bytes()) {
+    return absl::InvalidArgumentError(absl::StrCat("an entry of ", data.size(),
+                                                   " bytes is larger than the NATS servers' "
+                                                   "max_payload (",
+                                                   max_entry_bytes(), " bytes)"));
+  }
   natsMsg* msg = nullptr;
   natsStatus s =
       natsMsg_Create(&msg, subject_.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
@@ -188,6 +194,10 @@ uint64_t Log::lag() const {
   const uint64_t last = stream_last_.load();
   const uint64_t applied = applied_.load();
   return last > applied ? last - applied : 0;
+}
+
+size_t Log::max_entry_bytes() const {
+  return static_cast<size_t>(std::max<int64_t>(natsConnection_GetMaxPayload(nats_->conn), 0));
 }
 
 uint64_t Log::FirstKept() const {

@@ -130,6 +130,9 @@ class Log {
   // last fetch; 0 when caught up).
   uint64_t lag() const;
   LogState state() const;
+  // The largest entry Append takes: the NATS servers' max_payload (1 MiB
+  // unless configured), as announced when this Log connected.
+  size_t max_entry_bytes() const;
   // Waits until applied() >= sequence; false at the deadline.
   bool WaitApplied(uint64_t sequence, std::chrono::steady_clock::time_point deadline) const;
 
