@@ -937,9 +937,10 @@ class ComposeClusterTest(unittest.TestCase):
         self.assertEqual(len(streams), 1, "the nodes name different streams")
         self.assertEqual(len(set(volumes)), len(volumes), "nodes share a volume")
         self.assertEqual(len(set(host_ports)), len(host_ports), "nodes share a host port")
-        # The image is built once, as compose.yaml builds it.
-        builds = [n["build"] for n in nodes.values() if "build" in n]
-        self.assertEqual(builds, [single["build"]])
+        # Every node builds the image as compose.yaml does (a node without
+        # a build section would have compose pull the image from a registry).
+        for name, node in nodes.items():
+            self.assertEqual(node["build"], single["build"], name)
         self.assertEqual(compose["secrets"], single_compose["secrets"])
 
     def test_nats_image_is_debian_nats_server_on_the_pinned_base(self):
