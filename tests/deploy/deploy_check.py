@@ -103,9 +103,10 @@ def server_flags():
     return set(re.findall(r"^\s+--([a-z_0-9]+) ", text, re.M))
 
 
-def dockerfile_stages():
-    """[(FROM image, [instruction lines])] with continuation lines joined."""
-    text = re.sub(r"\\\n", " ", read("deploy", "Dockerfile"))
+def dockerfile_stages(*path):
+    """[(FROM image, [instruction lines])] of deploy/Dockerfile (or the file
+    at path) with continuation lines joined."""
+    text = re.sub(r"\\\n", " ", read(*(path or ("deploy", "Dockerfile"))))
     stages = []
     for line in text.splitlines():
         line = line.strip()
@@ -944,11 +945,12 @@ class ComposeClusterTest(unittest.TestCase):
         self.assertEqual(compose["secrets"], single_compose["secrets"])
 
     def test_nats_image_is_debian_nats_server_on_the_pinned_base(self):
-        (image, lines), = [s for s in self._stages()]
+        (image, lines), = dockerfile_stages("deploy", "nats", "Dockerfile")
         main_dates = {re.search(r"bookworm-(\d{8})", i).group(1) for i, _ in dockerfile_stages()}
         self.assertEqual({re.search(r"bookworm-(\d{8})", image).group(1)}, main_dates,
-                         "deploy/nats/Dockerfile is pinned to another snapshot than deploy/Dockerfile")
-        self.assertRegex(" ".join(instruction(lines, "RUN")), r"apt-get install [^&]*\bnats-server\b")
+                         "deploy/nats/Dockerfile's snapshot is not deploy/Dockerfile's")
+        self.assertRegex(" ".join(instruction(lines, "RUN")),
+                         r"apt-get install [^&]*\bnats-server\b")
         self.assertNotIn(instruction(lines, "USER")[-1].split(":")[0], ("0", "root"))
         self.assertEqual(json.loads(instruction(lines, "VOLUME")[-1]), [NATS_STORE_DIR])
         conf = parse_nats_conf(read("deploy", "nats", "nats.conf"))
@@ -957,19 +959,6 @@ class ComposeClusterTest(unittest.TestCase):
         self.assertEqual({int(p) for p in " ".join(instruction(lines, "EXPOSE")).split()}, ports)
         self.assertEqual(json.loads(instruction(lines, "ENTRYPOINT")[-1]),
                          ["nats-server", "-c", NATS_CONF_PATH])
-
-    @staticmethod
-    def _stages():
-        text = re.sub(r"\\\n", " ", read("deploy", "nats", "Dockerfile"))
-        stages = []
-        for line in text.splitlines():
-            line = line.strip()
-            if line and not line.startswith("#"):
-                if line.split()[0].upper() == "FROM":
-                    stages.append((line.split()[1], []))
-                else:
-                    stages[-1][1].append(line)
-        return stages
 
 
 class KubernetesClusterTest(unittest.TestCase):
