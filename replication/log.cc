@@ -258,6 +258,22 @@ absl::Status Log::Subscribe() {
   jsOptions_Init(&ask);
   ask.Wait = std::min<int64_t>(2000, options_.timeout.count());
   jsErrCode jerr = static_cast<jsErrCode>(0);
+  // A consumer with fetches waiting is another live node's (the same
+  // --replication_node, or a copy of this store): taking it over would
+  // leave each node with part of the log. A fetch of this node's previous
+  // life expires within kFetchWaitMs, so the retry gets past that one.
+  jsConsumerInfo* existing = nullptr;
+  if (js_GetConsumerInfo(&existing, n.js, options_.stream.c_str(), options_.consumer.c_str(), &ask,
+                         &jerr) == NATS_OK) {
+    const int64_t waiting = existing->NumWaiting;
+    jsConsumerInfo_Destroy(existing);
+    if (waiting > 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the consumer ", options_.consumer,
+                       " is in use by another node: give each node its own --replication_node"));
+    }
+  }
+  jerr = static_cast<jsErrCode>(0);
   natsStatus s =
       js_DeleteConsumer(n.js, options_.stream.c_str(), options_.consumer.c_str(), &ask, &jerr);
   if (s != NATS_OK && s != NATS_NOT_FOUND && jerr != JSConsumerNotFoundErr) {

@@ -1,4 +1,6 @@
 // entente-server: opens the database, serves gRPC until SIGTERM or SIGINT.
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -10,6 +12,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
+#include "absl/strings/str_format.h"
 #include "graph/ingestor.h"
 #include "graph/reader.h"
 #include "graph/work_budget.h"
@@ -92,7 +95,7 @@ ABSL_FLAG(std::string, replication, "",
 ABSL_FLAG(std::string, stream, "entente", "with --replication: the JetStream stream's name");
 ABSL_FLAG(std::string, replication_node, "",
           "with --replication: this server's name in the log (its durable consumer), unique "
-          "per server; default: node- and the database's id");
+          "per server; default: node-, the database's id and a hash of host and --data");
 ABSL_FLAG(uint64_t, max_lag, 1000,
           "with --replication: health answers NOT_SERVING while this server is more than this "
           "many log entries behind the stream (or has not reached JetStream since it started); "
@@ -156,15 +159,21 @@ absl::StatusOr<std::unique_ptr<entente::replication::Log>> OpenReplicationLog(
   }
   options.consumer = absl::GetFlag(FLAGS_replication_node);
   if (options.consumer.empty()) {
-    // The database's own id: unique per replica's store, and kept across
-    // restarts, so the node finds its consumer again.
+    // The database's id, kept across restarts, with this host and
+    // directory: a copy of the store restored elsewhere (same database id)
+    // is another node and must not share the consumer.
     auto id = store.GetMeta(entente::graph::kMetaDatabaseId);
     if (!id.ok()) return id.status();
     auto value = entente::storage::DecodeId(*id);
     if (!value) return absl::DataLossError("corrupt meta database_id");
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(*value));
-    options.consumer = std::string("node-") + hex;
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    std::error_code ec;
+    const std::string place =
+        std::string(host) + ":" + std::filesystem::absolute(absl::GetFlag(FLAGS_data), ec).string();
+    uint32_t fnv = 2166136261u;  // FNV-1a: the same name at every start, in every build
+    for (unsigned char c : place) fnv = (fnv ^ c) * 16777619u;
+    options.consumer = absl::StrFormat("node-%016x-%08x", *value, fnv);
   }
   auto stamp = store.GetMeta(entente::storage::kMetaLogApplied);
   if (stamp.ok()) {
