@@ -24,6 +24,12 @@ constexpr auto kRetryPause = std::chrono::milliseconds(200);
 absl::Status NatsError(std::string_view what, natsStatus s,
                        jsErrCode jerr = static_cast<jsErrCode>(0)) {
   std::string text = absl::StrCat("NATS ", std::string(what), ": ", natsStatus_GetText(s));
+  // The JetStream API's own description ("insufficient resources", ...),
+  // which the status alone ("Error") does not give.
+  const char* detail = nats_GetLastError(nullptr);
+  if (detail != nullptr && *detail != '\0' && std::string_view(detail) != natsStatus_GetText(s)) {
+    absl::StrAppend(&text, ": ", detail);
+  }
   if (jerr != 0) absl::StrAppend(&text, " (JetStream error ", static_cast<int>(jerr), ")");
   // A timeout or a lost connection is the cluster's state, not the
   // request's: the caller may retry.
@@ -221,6 +227,7 @@ LogState Log::state() const {
   st.lag = st.stream_last - st.applied;
   st.connected = natsConnection_Status(nats_->conn) == NATS_CONN_STATUS_CONNECTED;
   st.known = in_touch_.load();
+  st.behind_retention = behind_retention_.load();
   return st;
 }
 
@@ -286,6 +293,10 @@ absl::Status Log::Subscribe() {
   so.Config.DeliverPolicy = js_DeliverByStartSequence;
   so.Config.OptStartSeq = applied_.load() + 1;
   so.Config.AckPolicy = js_AckExplicit;
+  // A node removed for good leaves no consumer behind: JetStream drops one
+  // unused this long. A node back after longer makes its consumer anew from
+  // its store's sequence, as at every start.
+  so.Config.InactiveThreshold = std::chrono::nanoseconds(std::chrono::hours(24)).count();
   jerr = static_cast<jsErrCode>(0);
   s = js_PullSubscribe(&n.sub, n.js, subject_.c_str(), options_.consumer.c_str(), &ask, &so, &jerr);
   if (s != NATS_OK) return NatsError("subscribe " + options_.consumer, s, jerr);
@@ -298,6 +309,15 @@ absl::Status Log::Subscribe() {
     stream_last_ = std::max(stream_last_.load(), applied_.load() + ci->NumPending);
     in_touch_ = true;
     jsConsumerInfo_Destroy(ci);
+  }
+  // Entries this node needs that retention dropped are noticed here, not
+  // only when a later entry arrives: the stream may hold none after them.
+  if (const uint64_t first = FirstKept(); first > applied_.load() + 1) {
+    behind_retention_ = true;
+    Say(absl::StrCat("replication: this node applied the log up to ", applied_.load(),
+                     " but the stream keeps entries from ", first,
+                     " only (--stream_max_age/--stream_max_bytes): it cannot catch up; "
+                     "restore a newer backup into its --data (docs/scaling.md)"));
   }
   return absl::OkStatus();
 }
@@ -340,14 +360,12 @@ void Log::FollowLoop() {
         continue;
       }
       if (seq != applied + 1) {
-        if (const uint64_t first = FirstKept(); first > applied + 1) {
+        if (behind_retention_ || FirstKept() > applied + 1) {
           // The stream's retention dropped entries this node never
-          // applied: skipping them would fork it from the others.
-          Say(absl::StrCat("replication: this node applied the log up to ", applied,
-                           " but the stream keeps entries from ", first,
-                           " only (--stream_max_age/--stream_max_bytes): it cannot catch up; "
-                           "restore a newer backup into its --data (docs/scaling.md)"));
-          std::this_thread::sleep_for(kRetryPause * 25);
+          // applied: skipping them would fork it from the others. Subscribe
+          // says so in the log, at each try.
+          behind_retention_ = true;
+          for (int i = 0; i < 25 && !stop_; ++i) std::this_thread::sleep_for(kRetryPause);
         } else {
           // Entries came out of order (a redelivery after a timeout): ask
           // again from the first one missing.
@@ -380,6 +398,7 @@ void Log::FollowLoop() {
         applied_ = seq;
         stream_last_ = std::max(stream_last_.load(), seq + pending);
         in_touch_ = true;
+        behind_retention_ = false;
       }
       applied_cv_.notify_all();
       // Best effort: a lost ack is a redelivery, which the check above skips.

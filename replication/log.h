@@ -84,6 +84,9 @@ struct LogState {
   // The follower has heard from JetStream since the start, so `lag` is a
   // measure; until then the node does not know how far behind it is.
   bool known = false;
+  // The stream no longer holds the entries after `applied` (retention):
+  // this node cannot catch up from the log (docs/scaling.md).
+  bool behind_retention = false;
 };
 
 // Parses "nats://h1:4222,nats://h2:4222" (comma separated, none empty).
@@ -157,6 +160,7 @@ class Log {
   std::atomic<uint64_t> applied_{0};
   std::atomic<uint64_t> stream_last_{0};  // as of the last fetch
   std::atomic<bool> in_touch_{false};     // see LogState::known
+  std::atomic<bool> behind_retention_{false};
   std::atomic<bool> stop_{false};
   mutable std::mutex mu_;
   mutable std::condition_variable applied_cv_;

@@ -104,6 +104,10 @@ ABSL_FLAG(absl::Duration, stream_max_age, absl::ZeroDuration(),
           "with --replication, when this server creates the stream: how long it keeps entries "
           "(e.g. 720h); 0: for ever. A node that falls further behind must be restored from a "
           "newer backup (docs/scaling.md)");
+ABSL_FLAG(int, stream_replicas, 3,
+          "with --replication, when this server creates the stream: on how many NATS servers "
+          "it is kept (1-5). 3 survives one NATS server's loss; 1 is for a single NATS server "
+          "in development, and loses acknowledged writes with its disk");
 ABSL_FLAG(int64_t, stream_max_bytes, 0,
           "with --replication, when this server creates the stream: its size limit in bytes "
           "per NATS server, the oldest entries dropped beyond it; 0: no limit");
@@ -156,6 +160,10 @@ absl::StatusOr<std::unique_ptr<entente::replication::Log>> OpenReplicationLog(
   options.max_bytes = absl::GetFlag(FLAGS_stream_max_bytes);
   if (options.max_age.count() < 0 || options.max_bytes < 0) {
     return absl::InvalidArgumentError("--stream_max_age and --stream_max_bytes must not be negative");
+  }
+  options.replicas = absl::GetFlag(FLAGS_stream_replicas);
+  if (options.replicas < 1 || options.replicas > 5) {
+    return absl::InvalidArgumentError("--stream_replicas must be 1..5 (JetStream's limit)");
   }
   options.consumer = absl::GetFlag(FLAGS_replication_node);
   if (options.consumer.empty()) {

@@ -310,6 +310,10 @@ void RenderLogState(const replication::LogState& st, std::string* out) {
   Gauge(out, "entente_replication_lag_known",
         "1 once this node has heard from JetStream since it started, so the lag is a measure.",
         st.known ? 1 : 0);
+  Gauge(out, "entente_replication_behind_retention",
+        "1 while the stream no longer holds the entries this node needs next: restore a newer "
+        "backup.",
+        st.behind_retention ? 1 : 0);
 }
 
 void RenderProcessStats(std::string* out) {

@@ -104,7 +104,7 @@ void RenderStoreStats(const storage::StoreStats& stats, std::string* out);
 
 // Appends where this node stands in the replicated log (--replication):
 // entente_replication_applied_sequence, _stream_sequence, _lag_entries,
-// _connected and _lag_known gauges.
+// _connected, _lag_known and _behind_retention gauges.
 void RenderLogState(const replication::LogState& state, std::string* out);
 
 // Appends the standard process metrics of Prometheus' client libraries, from

@@ -53,7 +53,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   if (const replication::Log* log = options.replication_log; log != nullptr) {
     ready = [log, max_lag = options.max_lag] {
       const replication::LogState st = log->state();
-      return st.known && (max_lag == 0 || st.lag <= max_lag);
+      return st.known && !st.behind_retention && (max_lag == 0 || st.lag <= max_lag);
     };
   }
   s->health_ = std::make_unique<HealthServiceImpl>(std::move(ready));

@@ -101,6 +101,9 @@ class NatsServer {
                                      route(),
                                      "-routes",
                                      routes};
+    Exec(argv);
+  }
+  void Exec(std::vector<std::string> argv) {
     pid_ = fork();
     if (pid_ == 0) {
       const int fd = open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -112,6 +115,11 @@ class NatsServer {
       execvp(args[0], args.data());
       _exit(127);
     }
+  }
+  // Alone, not clustered: for a stream of one replica (--stream_replicas 1).
+  void StartAlone() {
+    Exec({ENTENTE_NATS_SERVER_BIN, "-a", "127.0.0.1", "-p", std::to_string(client_port_), "-n",
+          name_, "-js", "-sd", store_dir_});
   }
   void Kill() {
     if (pid_ <= 0) return;
@@ -125,6 +133,8 @@ class NatsServer {
   const int client_port_, cluster_port_;
   pid_t pid_ = -1;
 };
+
+using grpc::health::v1::HealthCheckResponse;
 
 struct Sent {
   std::string key;  // idempotency key; also the quote
@@ -717,6 +727,67 @@ TEST(ReplicationClusterTest, AcknowledgedWritesReachEveryReplicaThroughKills) {
       static_cast<unsigned long long>(digests[0]), static_cast<unsigned long long>(digests[1]),
       static_cast<unsigned long long>(digests[2]), static_cast<unsigned long long>(from_backup),
       seconds);
+}
+
+HealthCheckResponse::ServingStatus Health(const std::string& address) {
+  auto health = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::health::v1::HealthCheckResponse h;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (!health->Check(&ctx, grpc::health::v1::HealthCheckRequest(), &h).ok()) {
+    return HealthCheckResponse::UNKNOWN;
+  }
+  return h.status();
+}
+
+// A node that needs entries the stream's retention dropped must neither skip
+// them (its store would differ from the others') nor take traffic: it stays
+// NOT_SERVING and says to restore a newer backup.
+TEST(ReplicationClusterTest, ANodeBehindTheStreamsRetentionIsNotServingAndSaysSo) {
+  testing::TempDir dir;
+  NatsServer nats("alone", dir.Sub("nats"), dir.Sub("nats.log"));
+  nats.StartAlone();
+  const std::vector<std::string> flags = {"--replication",     nats.url(),
+                                          "--stream_replicas", "1",
+                                          "--stream_max_age",  "1s"};
+  std::unique_ptr<testing::ServerProcess> a;
+  for (int attempt = 0; attempt < 20 && (a == nullptr || a->port() == 0); ++attempt) {
+    if (a != nullptr) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto with_name = flags;
+    with_name.insert(with_name.end(), {"--replication_node", "a"});
+    a = std::make_unique<testing::ServerProcess>(ENTENTE_SERVER_BIN, dir.Sub("a"), with_name);
+  }
+  ASSERT_NE(a->port(), 0) << a->log();
+  v1::IngestResponse resp;
+  grpc::Status st = Ingest(a->address(), Request({{"retention-1", 1, 2}, {"retention-2", 2, 3}}),
+                           &resp);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(Health(a->address()), HealthCheckResponse::SERVING);
+  // Past --stream_max_age the entries are gone from the stream.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  auto with_name = flags;
+  with_name.insert(with_name.end(), {"--replication_node", "b", "--max_lag", "0"});
+  testing::ServerProcess b(ENTENTE_SERVER_BIN, dir.Sub("b"), with_name);
+  ASSERT_NE(b.port(), 0) << b.log();
+  // Not for a moment serving, though its lag (0 entries pending) is within
+  // any --max_lag; and a later entry does not make it skip the gap.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(Health(b.address()), HealthCheckResponse::NOT_SERVING) << "check " << i;
+    if (i == 4) {
+      ASSERT_TRUE(Ingest(a->address(), Request({{"retention-3", 3, 4}}), &resp).ok());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  EXPECT_EQ(Health(a->address()), HealthCheckResponse::SERVING);
+  EXPECT_EQ(b.Stop(SIGTERM), 0);
+  EXPECT_NE(b.log().find("it cannot catch up; restore a newer backup"), std::string::npos)
+      << b.log();
+  auto store = storage::Store::Open(dir.Sub("b"), storage::StoreOptions());
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_FALSE((*store)->Latest()->GetStatement(resp.statement_ids(0)).ok())
+      << "node b applied an entry past the gap";
+  EXPECT_EQ(a->Stop(SIGTERM), 0);
 }
 
 }  // namespace
