@@ -159,7 +159,8 @@ absl::StatusOr<std::unique_ptr<entente::replication::Log>> OpenReplicationLog(
   options.max_age = absl::ToChronoSeconds(absl::GetFlag(FLAGS_stream_max_age));
   options.max_bytes = absl::GetFlag(FLAGS_stream_max_bytes);
   if (options.max_age.count() < 0 || options.max_bytes < 0) {
-    return absl::InvalidArgumentError("--stream_max_age and --stream_max_bytes must not be negative");
+    return absl::InvalidArgumentError(
+        "--stream_max_age and --stream_max_bytes must not be negative");
   }
   options.replicas = absl::GetFlag(FLAGS_stream_replicas);
   if (options.replicas < 1 || options.replicas > 5) {

@@ -276,11 +276,11 @@ grpc::Status ReplicatedWrites::Submit(grpc::ServerContext* ctx, const std::strin
   // client library resending it after a reconnect) within its window.
   const std::string msg_id = absl::StrCat(absl::Hex(origin_), "-", next_call_++);
   if (entry.size() > log_->max_entry_bytes()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("the request encodes to ", entry.size(),
-                                     " bytes, more than one entry of the replicated log holds (",
-                                     log_->max_entry_bytes(),
-                                     " bytes: the NATS servers' max_payload); split it"));
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("the request encodes to ", entry.size(),
+                     " bytes, more than one entry of the replicated log holds (",
+                     log_->max_entry_bytes(), " bytes: the NATS servers' max_payload); split it"));
   }
   auto seq = log_->Append(entry, msg_id);
   if (!seq.ok()) {
@@ -327,8 +327,10 @@ absl::StatusOr<std::vector<v1::IngestRequest>> Split(const v1::IngestRequest& re
     if (empty.ByteSizeLong() + c > limit) {
       return model::InvalidArgument(
           {{absl::StrCat("statements[", i, "]"),
-            absl::StrCat("encodes to ", c, " bytes, more than one entry of the replicated log "
-                         "holds (", limit, " bytes: the NATS servers' max_payload)")}});
+            absl::StrCat("encodes to ", c,
+                         " bytes, more than one entry of the replicated log "
+                         "holds (",
+                         limit, " bytes: the NATS servers' max_payload)")}});
     }
     if (parts.empty() || size + c > limit) {
       parts.push_back(empty);

@@ -10,11 +10,11 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "replication/log.h"
 #include "service/admin_service.h"
 #include "service/admission.h"
 #include "service/auth.h"
 #include "service/graph_service.h"
-#include "replication/log.h"
 #include "service/health_service.h"
 #include "service/http_gateway.h"
 #include "service/http_site.h"

@@ -748,9 +748,8 @@ TEST(ReplicationClusterTest, ANodeBehindTheStreamsRetentionIsNotServingAndSaysSo
   testing::TempDir dir;
   NatsServer nats("alone", dir.Sub("nats"), dir.Sub("nats.log"));
   nats.StartAlone();
-  const std::vector<std::string> flags = {"--replication",     nats.url(),
-                                          "--stream_replicas", "1",
-                                          "--stream_max_age",  "1s"};
+  const std::vector<std::string> flags = {"--replication",    nats.url(), "--stream_replicas", "1",
+                                          "--stream_max_age", "1s"};
   std::unique_ptr<testing::ServerProcess> a;
   for (int attempt = 0; attempt < 20 && (a == nullptr || a->port() == 0); ++attempt) {
     if (a != nullptr) std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -760,8 +759,8 @@ TEST(ReplicationClusterTest, ANodeBehindTheStreamsRetentionIsNotServingAndSaysSo
   }
   ASSERT_NE(a->port(), 0) << a->log();
   v1::IngestResponse resp;
-  grpc::Status st = Ingest(a->address(), Request({{"retention-1", 1, 2}, {"retention-2", 2, 3}}),
-                           &resp);
+  grpc::Status st =
+      Ingest(a->address(), Request({{"retention-1", 1, 2}, {"retention-2", 2, 3}}), &resp);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(Health(a->address()), HealthCheckResponse::SERVING);
   // Past --stream_max_age the entries are gone from the stream.
