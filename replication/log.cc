@@ -135,8 +135,10 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(const LogOptions& options) {
       s = js_AddStream(&si, n.js, &cfg, &ask, &jerr);
       if (jerr == JSStreamNameExistErr) continue;  // another node made it meanwhile
     }
-    const bool transient =
-        s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS || s == NATS_CONNECTION_DISCONNECTED;
+    // "No suitable peers": the NATS servers have not all joined the
+    // cluster yet, so the stream cannot be placed on three of them.
+    const bool transient = s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS ||
+                           s == NATS_CONNECTION_DISCONNECTED || jerr == JSClusterNoPeersErr;
     if (s == NATS_OK || !transient || std::chrono::steady_clock::now() >= give_up) break;
     std::this_thread::sleep_for(kRetryPause);
   }
