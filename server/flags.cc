@@ -207,7 +207,7 @@ std::optional<int> Parse(CLI::App* app, std::vector<std::string> args, const Rep
   std::string message;
   try {
     app->parse(args);
-    message = UsageMessage(*app, nullptr);
+    if (!reporting.keep_left_over) message = UsageMessage(*app, nullptr);
   } catch (const CLI::CallForHelp&) {
     std::fputs(reporting.help(*Chosen(app)).c_str(), stdout);
     return 0;

@@ -77,6 +77,9 @@ struct Reporting {
   std::string program;
   std::function<std::string(const CLI::App& asked)> help;
   int usage_exit = kExitUsage;
+  // Arguments no option took are the caller's (an app with
+  // prefix_command(): the CLI's command and its arguments), not an error.
+  bool keep_left_over = false;
 };
 
 // Parses `args` (without the program name) into `app`'s options. Returns
