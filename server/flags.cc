@@ -116,7 +116,9 @@ std::string Names(std::string_view name) {
 }
 
 void Configure(CLI::App* app, std::string version_line) {
-  app->set_help_flag("-h,--help", "show this help");
+  // --helpfull: absl's name for it, which scripts written when the server
+  // and the health check used absl flags may still pass.
+  app->set_help_flag("-h,--help,--helpfull", "show this help");
   if (!version_line.empty()) {
     app->set_version_flag("--version", std::move(version_line), "print the version and exit");
   }
