@@ -123,6 +123,8 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(const LogOptions& options) {
       // copy until every node has applied them.
       cfg.Storage = js_FileStorage;
       cfg.Replicas = options.replicas;
+      cfg.MaxAge = std::chrono::duration_cast<std::chrono::nanoseconds>(options.max_age).count();
+      if (options.max_bytes > 0) cfg.MaxBytes = options.max_bytes;
       jerr = static_cast<jsErrCode>(0);
       s = js_AddStream(&si, n.js, &cfg, &ask, &jerr);
       if (jerr == JSStreamNameExistErr) continue;  // another node made it meanwhile
@@ -147,6 +149,12 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(const LogOptions& options) {
 }
 
 absl::StatusOr<uint64_t> Log::Append(std::string_view data, const std::string& msg_id) {
+  if (data.size() > max_entry_bytes()) {
+    return absl::InvalidArgumentError(absl::StrCat("an entry of ", data.size(),
+                                                   " bytes is larger than the NATS servers' "
+                                                   "max_payload (",
+                                                   max_entry_bytes(), " bytes)"));
+  }
   natsMsg* msg = nullptr;
   natsStatus s =
       natsMsg_Create(&msg, subject_.c_str(), nullptr, data.data(), static_cast<int>(data.size()));
@@ -188,6 +196,34 @@ uint64_t Log::lag() const {
   return last > applied ? last - applied : 0;
 }
 
+size_t Log::max_entry_bytes() const {
+  return static_cast<size_t>(std::max<int64_t>(natsConnection_GetMaxPayload(nats_->conn), 0));
+}
+
+uint64_t Log::FirstKept() const {
+  jsOptions ask;
+  jsOptions_Init(&ask);
+  ask.Wait = std::min<int64_t>(2000, options_.timeout.count());
+  jsStreamInfo* si = nullptr;
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  if (js_GetStreamInfo(&si, nats_->js, options_.stream.c_str(), &ask, &jerr) != NATS_OK) return 0;
+  const uint64_t first = si->State.FirstSeq;
+  jsStreamInfo_Destroy(si);
+  return first;
+}
+
+LogState Log::state() const {
+  LogState st;
+  st.stream = options_.stream;
+  st.consumer = options_.consumer;
+  st.applied = applied_.load();
+  st.stream_last = std::max(stream_last_.load(), st.applied);
+  st.lag = st.stream_last - st.applied;
+  st.connected = natsConnection_Status(nats_->conn) == NATS_CONN_STATUS_CONNECTED;
+  st.known = in_touch_.load();
+  return st;
+}
+
 bool Log::WaitApplied(uint64_t sequence, std::chrono::steady_clock::time_point deadline) const {
   std::unique_lock<std::mutex> lock(mu_);
   return applied_cv_.wait_until(lock, deadline, [&] { return applied_.load() >= sequence; });
@@ -222,6 +258,22 @@ absl::Status Log::Subscribe() {
   jsOptions_Init(&ask);
   ask.Wait = std::min<int64_t>(2000, options_.timeout.count());
   jsErrCode jerr = static_cast<jsErrCode>(0);
+  // A consumer with fetches waiting is another live node's (the same
+  // --replication_node, or a copy of this store): taking it over would
+  // leave each node with part of the log. A fetch of this node's previous
+  // life expires within kFetchWaitMs, so the retry gets past that one.
+  jsConsumerInfo* existing = nullptr;
+  if (js_GetConsumerInfo(&existing, n.js, options_.stream.c_str(), options_.consumer.c_str(), &ask,
+                         &jerr) == NATS_OK) {
+    const int64_t waiting = existing->NumWaiting;
+    jsConsumerInfo_Destroy(existing);
+    if (waiting > 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the consumer ", options_.consumer,
+                       " is in use by another node: give each node its own --replication_node"));
+    }
+  }
+  jerr = static_cast<jsErrCode>(0);
   natsStatus s =
       js_DeleteConsumer(n.js, options_.stream.c_str(), options_.consumer.c_str(), &ask, &jerr);
   if (s != NATS_OK && s != NATS_NOT_FOUND && jerr != JSConsumerNotFoundErr) {
@@ -237,6 +289,16 @@ absl::Status Log::Subscribe() {
   jerr = static_cast<jsErrCode>(0);
   s = js_PullSubscribe(&n.sub, n.js, subject_.c_str(), options_.consumer.c_str(), &ask, &so, &jerr);
   if (s != NATS_OK) return NatsError("subscribe " + options_.consumer, s, jerr);
+  // What the new consumer has to deliver is how far behind this node is:
+  // known now, rather than only once the first entries arrive.
+  jsConsumerInfo* ci = nullptr;
+  jerr = static_cast<jsErrCode>(0);
+  if (natsSubscription_GetConsumerInfo(&ci, n.sub, &ask, &jerr) == NATS_OK) {
+    std::lock_guard<std::mutex> lock(mu_);
+    stream_last_ = std::max(stream_last_.load(), applied_.load() + ci->NumPending);
+    in_touch_ = true;
+    jsConsumerInfo_Destroy(ci);
+  }
   return absl::OkStatus();
 }
 
@@ -254,7 +316,10 @@ void Log::FollowLoop() {
     natsMsgList list{};
     jsErrCode jerr = static_cast<jsErrCode>(0);
     natsStatus s = natsSubscription_Fetch(&list, nats_->sub, kFetchBatch, kFetchWaitMs, &jerr);
-    if (s == NATS_TIMEOUT) continue;  // nothing new
+    if (s == NATS_TIMEOUT) {  // nothing new: caught up
+      in_touch_ = true;
+      continue;
+    }
     if (s != NATS_OK) {
       Say("replication: fetch: " + std::string(natsStatus_GetText(s)) + "; retrying");
       std::this_thread::sleep_for(kRetryPause);
@@ -275,10 +340,20 @@ void Log::FollowLoop() {
         continue;
       }
       if (seq != applied + 1) {
-        // Entries came out of order (a redelivery after a timeout): ask
-        // again from the first one missing.
-        Say(absl::StrCat("replication: got entry ", seq, " after ", applied,
-                         "; resubscribing from ", applied + 1));
+        if (const uint64_t first = FirstKept(); first > applied + 1) {
+          // The stream's retention dropped entries this node never
+          // applied: skipping them would fork it from the others.
+          Say(absl::StrCat("replication: this node applied the log up to ", applied,
+                           " but the stream keeps entries from ", first,
+                           " only (--stream_max_age/--stream_max_bytes): it cannot catch up; "
+                           "restore a newer backup into its --data (docs/scaling.md)"));
+          std::this_thread::sleep_for(kRetryPause * 25);
+        } else {
+          // Entries came out of order (a redelivery after a timeout): ask
+          // again from the first one missing.
+          Say(absl::StrCat("replication: got entry ", seq, " after ", applied,
+                           "; resubscribing from ", applied + 1));
+        }
         resubscribe = true;
         break;
       }
@@ -304,6 +379,7 @@ void Log::FollowLoop() {
         std::lock_guard<std::mutex> lock(mu_);
         applied_ = seq;
         stream_last_ = std::max(stream_last_.load(), seq + pending);
+        in_touch_ = true;
       }
       applied_cv_.notify_all();
       // Best effort: a lost ack is a redelivery, which the check above skips.

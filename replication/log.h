@@ -45,6 +45,12 @@ struct LogOptions {
   // missing. Its subject is stream + ".writes".
   std::string stream = "entente";
   int replicas = 3;
+  // Retention, set when this Log creates the stream (an existing stream
+  // keeps its own): entries older than max_age, and the oldest beyond
+  // max_bytes, are dropped; zero: no limit. A node behind the first entry
+  // kept cannot catch up from the log (docs/scaling.md).
+  std::chrono::seconds max_age{0};
+  int64_t max_bytes = 0;
   // This node's durable consumer on the stream. Unique per node: two nodes
   // sharing one would each see only part of the log.
   std::string consumer;
@@ -63,6 +69,21 @@ struct Entry {
   // EncodeLogApplied({sequence, 0}). The apply may set_value() it to carry
   // its clock too (storage/key_codec.h).
   storage::ScopedCommitMeta* stamp = nullptr;
+};
+
+// Where a node stands in the log, for health, metrics and GetServerInfo.
+struct LogState {
+  std::string stream;
+  std::string consumer;
+  uint64_t applied = 0;      // the last sequence applied here
+  uint64_t stream_last = 0;  // the stream's last sequence, as last seen
+  uint64_t lag = 0;          // stream_last - applied
+  // The NATS connection is up. While it is down, stream_last (hence lag)
+  // is as of the last contact: the node cannot know how far behind it is.
+  bool connected = false;
+  // The follower has heard from JetStream since the start, so `lag` is a
+  // measure; until then the node does not know how far behind it is.
+  bool known = false;
 };
 
 // Parses "nats://h1:4222,nats://h2:4222" (comma separated, none empty).
@@ -108,6 +129,10 @@ class Log {
   // Entries known to be in the stream and not yet applied here (from the
   // last fetch; 0 when caught up).
   uint64_t lag() const;
+  LogState state() const;
+  // The largest entry Append takes: the NATS servers' max_payload (1 MiB
+  // unless configured), as announced when this Log connected.
+  size_t max_entry_bytes() const;
   // Waits until applied() >= sequence; false at the deadline.
   bool WaitApplied(uint64_t sequence, std::chrono::steady_clock::time_point deadline) const;
 
@@ -118,6 +143,9 @@ class Log {
   // (Re)creates this node's durable consumer starting after applied().
   absl::Status Subscribe();
   void Say(const std::string& line) const;
+  // The stream's first sequence still kept (retention); 0 if JetStream
+  // does not answer.
+  uint64_t FirstKept() const;
 
   // Constant after Open() / Follow().
   const LogOptions options_;
@@ -128,6 +156,7 @@ class Log {
 
   std::atomic<uint64_t> applied_{0};
   std::atomic<uint64_t> stream_last_{0};  // as of the last fetch
+  std::atomic<bool> in_touch_{false};     // see LogState::known
   std::atomic<bool> stop_{false};
   mutable std::mutex mu_;
   mutable std::condition_variable applied_cv_;

@@ -152,6 +152,27 @@ CLI::Option* AddInt(CLI::App* app, std::string_view name, int64_t* out, int64_t 
   return AddInteger(app, name, out, min, max, std::move(value_name), std::move(help));
 }
 
+CLI::Option* AddDuration(CLI::App* app, std::string_view name, absl::Duration* out,
+                         std::string value_name, std::string help) {
+  CLI::Option* option = app->add_option_function<std::string>(
+      Names(name),
+      // Checked below before this runs.
+      [out](const std::string& text) { absl::ParseDuration(text, out); },
+      std::move(help));
+  option->type_name(std::move(value_name))->default_str(absl::FormatDuration(*out));
+  return option->check(CLI::Validator(
+      [](std::string& text) -> std::string {
+        absl::Duration d;
+        // absl wants a unit on anything but "0", as absl flags did.
+        if (absl::ParseDuration(text, &d) && d >= absl::ZeroDuration() &&
+            d != absl::InfiniteDuration()) {
+          return "";
+        }
+        return absl::StrCat("'", text, "' is not a duration of 0 or more (720h, 1h30m, 90s, 0)");
+      },
+      ""));
+}
+
 CLI::Option* AddChoice(CLI::App* app, std::string_view name, std::string* out,
                        std::vector<std::string> choices, std::string help) {
   const std::string list = absl::StrJoin(choices, "|");

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace entente::flags {
 
@@ -59,6 +60,9 @@ CLI::Option* AddInt(CLI::App* app, std::string_view name, int* out, int min, int
                     std::string value_name, std::string help);
 CLI::Option* AddInt(CLI::App* app, std::string_view name, int64_t* out, int64_t min, int64_t max,
                     std::string value_name, std::string help);
+// A duration that is not negative: "720h", "1h30m", "90s", or "0".
+CLI::Option* AddDuration(CLI::App* app, std::string_view name, absl::Duration* out,
+                         std::string value_name, std::string help);
 // `--name VALUE` that must be one of `choices`.
 CLI::Option* AddChoice(CLI::App* app, std::string_view name, std::string* out,
                        std::vector<std::string> choices, std::string help);

@@ -1,4 +1,6 @@
 // entente-server: opens the database, serves gRPC until SIGTERM or SIGINT.
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -7,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "absl/strings/str_format.h"
 #include "graph/ingestor.h"
 #include "graph/reader.h"
 #include "graph/work_budget.h"
@@ -51,12 +54,16 @@ struct Flags {
   std::string replication;
   std::string stream = "entente";
   std::string replication_node;
+  int64_t max_lag = 1000;
+  absl::Duration stream_max_age = absl::ZeroDuration();
+  int64_t stream_max_bytes = 0;
   // --- end issue 15 ---
 };
 Flags g_flags;
 
 void AddFlags(CLI::App* app, Flags* f) {
   using entente::flags::AddChoice;
+  using entente::flags::AddDuration;
   using entente::flags::AddInt;
   using entente::flags::AddSwitch;
   using entente::flags::AddText;
@@ -133,7 +140,19 @@ void AddFlags(CLI::App* app, Flags* f) {
   AddText(app, "stream", &f->stream, "NAME", "with --replication: the JetStream stream's name");
   AddText(app, "replication_node", &f->replication_node, "NAME",
           "with --replication: this server's name in the log (its durable consumer), unique "
-          "per server; default: node- and the database's id");
+          "per server; default: node-, the database's id and a hash of host and --data");
+  AddInt(app, "max_lag", &f->max_lag, 0, std::numeric_limits<int64_t>::max(), "N",
+         "with --replication: health answers NOT_SERVING while this server is more than this "
+         "many log entries behind the stream (or has not reached JetStream since it started); "
+         "reads are served either way; 0: lag never makes it NOT_SERVING");
+  AddDuration(app, "stream_max_age", &f->stream_max_age, "DURATION",
+              "with --replication, when this server creates the stream: how long it keeps "
+              "entries (e.g. 720h); 0: for ever. A node that falls further behind must be "
+              "restored from a newer backup (docs/scaling.md)");
+  AddInt(app, "stream_max_bytes", &f->stream_max_bytes, 0, std::numeric_limits<int64_t>::max(),
+         "BYTES",
+         "with --replication, when this server creates the stream: its size limit in bytes "
+         "per NATS server, the oldest entries dropped beyond it; 0: no limit");
   // --- end issue 15 ---
 }
 
@@ -183,17 +202,26 @@ absl::StatusOr<std::unique_ptr<entente::replication::Log>> OpenReplicationLog(
   if (options.stream.empty() || options.stream.find_first_of(" .*>\t") != std::string::npos) {
     return absl::InvalidArgumentError("--stream must be a name without spaces, '.', '*' or '>'");
   }
+  // Never negative: AddFlags checks the ranges as it reads them.
+  options.max_age = absl::ToChronoSeconds(g_flags.stream_max_age);
+  options.max_bytes = g_flags.stream_max_bytes;
   options.consumer = g_flags.replication_node;
   if (options.consumer.empty()) {
-    // The database's own id: unique per replica's store, and kept across
-    // restarts, so the node finds its consumer again.
+    // The database's id, kept across restarts, with this host and
+    // directory: a copy of the store restored elsewhere (same database id)
+    // is another node and must not share the consumer.
     auto id = store.GetMeta(entente::graph::kMetaDatabaseId);
     if (!id.ok()) return id.status();
     auto value = entente::storage::DecodeId(*id);
     if (!value) return absl::DataLossError("corrupt meta database_id");
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(*value));
-    options.consumer = std::string("node-") + hex;
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    std::error_code ec;
+    const std::string place =
+        std::string(host) + ":" + std::filesystem::absolute(g_flags.data, ec).string();
+    uint32_t fnv = 2166136261u;  // FNV-1a: the same name at every start, in every build
+    for (unsigned char c : place) fnv = (fnv ^ c) * 16777619u;
+    options.consumer = absl::StrFormat("node-%016x-%08x", *value, fnv);
   }
   auto stamp = store.GetMeta(entente::storage::kMetaLogApplied);
   if (stamp.ok()) {
@@ -327,6 +355,7 @@ int main(int argc, char** argv) {
   server_options.replication_log = replication_log.get();
   server_options.replication_clock = &entry_micros;
   server_options.replication_applied = applied;
+  server_options.max_lag = static_cast<uint64_t>(g_flags.max_lag);
   auto server = entente::service::Server::Start(&ingestor, &reader, server_options);
   if (!server.ok()) {
     Log("error", server.status().ToString());

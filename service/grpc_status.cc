@@ -14,7 +14,16 @@ google::rpc::Status ToRpcStatus(const absl::Status& s) {
   std::vector<model::FieldViolation> violations = model::ViolationsOf(s);
   if (violations.empty()) return out;
   google::rpc::BadRequest bad;
+  // gRPC sends the details as a trailer, and clients refuse trailers past
+  // 8-16 KiB ("metadata size exceeds limit"): an Ingest of thousands of
+  // invalid statements must still answer INVALID_ARGUMENT, so the details
+  // stop at kMaxDetailBytes; the message counts every violation.
+  constexpr size_t kMaxDetailBytes = 4096;
   for (const auto& v : violations) {
+    if (bad.field_violations_size() > 0 &&
+        bad.ByteSizeLong() + v.field.size() + v.description.size() + 8 > kMaxDetailBytes) {
+      break;
+    }
     auto* fv = bad.add_field_violations();
     fv->set_field(v.field);
     fv->set_description(v.description);

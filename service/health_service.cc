@@ -16,14 +16,21 @@ bool Known(const std::string& service) {
 
 }  // namespace
 
+bool HealthServiceImpl::Serving() const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!serving_) return false;
+  }
+  return ready_ == nullptr || ready_();
+}
+
 grpc::Status HealthServiceImpl::Check(grpc::ServerContext*,
                                       const grpc::health::v1::HealthCheckRequest* req,
                                       HealthCheckResponse* resp) {
   if (!Known(req->service())) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown service " + req->service());
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  resp->set_status(serving_ ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);
+  resp->set_status(Serving() ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);
   return grpc::Status::OK;
 }
 
@@ -39,18 +46,26 @@ grpc::Status HealthServiceImpl::Watch(grpc::ServerContext* ctx,
     while (!ctx->IsCancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     return grpc::Status::OK;
   }
+  // Reports the status, then each change of it, until shutdown (after which
+  // it cannot change back) or the client's cancellation.
+  bool reported = Serving();
+  resp.set_status(reported ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);
+  if (!writer->Write(resp)) return grpc::Status::OK;
   std::unique_lock<std::mutex> lock(mu_);
-  const bool was_serving = serving_;
-  resp.set_status(was_serving ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);
-  lock.unlock();
-  if (!writer->Write(resp) || !was_serving) return grpc::Status::OK;
-  // The only change there can be is to NOT_SERVING, at shutdown.
-  lock.lock();
   while (serving_ && !ctx->IsCancelled()) {
-    // Poll for cancellation: gRPC's sync API offers no wake-up on it.
+    // Poll for cancellation and readiness: gRPC's sync API offers no
+    // wake-up on the one, and the other is a figure, not an event.
     changed_.wait_for(lock, std::chrono::milliseconds(200));
+    lock.unlock();
+    const bool now = Serving();
+    if (now != reported && !ctx->IsCancelled()) {
+      reported = now;
+      resp.set_status(now ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);
+      if (!writer->Write(resp)) return grpc::Status::OK;
+    }
+    lock.lock();
   }
-  if (!serving_ && !ctx->IsCancelled()) {
+  if (!serving_ && reported && !ctx->IsCancelled()) {
     lock.unlock();
     resp.set_status(HealthCheckResponse::NOT_SERVING);
     writer->Write(resp);

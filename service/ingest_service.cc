@@ -100,7 +100,7 @@ absl::Status IngestLocally(graph::Ingestor* ingestor, Metrics* metrics,
     AddTo(*outcome, kMaxStreamRejections, resp);
     return absl::OkStatus();
   }
-  if (!outcome->rejections.empty() &&
+  if (!part.one_of_several && !outcome->rejections.empty() &&
       outcome->rejected == static_cast<uint64_t>(req.statements_size())) {
     // Nothing was stored: fail the call, naming every violation.
     std::vector<model::FieldViolation> all;

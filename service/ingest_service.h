@@ -25,6 +25,10 @@ struct IngestPart {
   model::NameResolution resolution = model::NameResolution::kAlias;
   uint64_t index_base = 0;
   bool whole_call = true;
+  // Of a whole call, one of the parts the replicated log split it into
+  // (service/replicated_writes.h): answered like a whole call (ids, every
+  // rejection) but never failed, since the call's other parts may store.
+  bool one_of_several = false;
 };
 
 // The writes of Ingest and Retract on this server's store, shared by the

@@ -297,6 +297,21 @@ void RenderStoreStats(const storage::StoreStats& s, std::string* out) {
           s.compaction_bytes_written);
 }
 
+void RenderLogState(const replication::LogState& st, std::string* out) {
+  Gauge(out, "entente_replication_applied_sequence",
+        "The last entry of the replicated log applied to this node's store.", st.applied);
+  Gauge(out, "entente_replication_stream_sequence",
+        "The replicated log's last entry, as this node last saw it.", st.stream_last);
+  Gauge(out, "entente_replication_lag_entries",
+        "Entries of the replicated log not yet applied here (stream minus applied sequence).",
+        st.lag);
+  Gauge(out, "entente_replication_connected", "1 while this node's NATS connection is up.",
+        st.connected ? 1 : 0);
+  Gauge(out, "entente_replication_lag_known",
+        "1 once this node has heard from JetStream since it started, so the lag is a measure.",
+        st.known ? 1 : 0);
+}
+
 void RenderProcessStats(std::string* out) {
   const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <utility>
 
+#include "replication/log.h"
 #include "storage/store.h"
 
 namespace entente::service {
@@ -100,6 +101,11 @@ class Metrics {
 // Appends the RocksDB figures of `stats` as entente_rocksdb_* gauges and
 // counters.
 void RenderStoreStats(const storage::StoreStats& stats, std::string* out);
+
+// Appends where this node stands in the replicated log (--replication):
+// entente_replication_applied_sequence, _stream_sequence, _lag_entries,
+// _connected and _lag_known gauges.
+void RenderLogState(const replication::LogState& state, std::string* out);
 
 // Appends the standard process metrics of Prometheus' client libraries, from
 // Linux /proc: process_cpu_seconds_total, process_resident_memory_bytes,

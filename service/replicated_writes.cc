@@ -4,6 +4,8 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+#include "model/violations.h"
 #include "service/grpc_status.h"
 #include "storage/key_codec.h"
 
@@ -15,6 +17,8 @@ namespace {
 // or the kinds; add kinds.
 //   kind:u8 | micros:u64 | origin:u64 | index_base:u64 | resolution:u8 |
 //   whole_call:u8 | the request, serialized (IngestRequest, RetractRequest)
+// whole_call: 0 a message of IngestStream, 1 a whole Ingest call, 2 one of
+// the parts of a whole call too large for one entry (IngestPart).
 // Integers big-endian. micros: when the server took the write; origin: the
 // process that appended it; the rest: service/ingest_service.h IngestPart.
 // The writes of who is who (kinds 3..6) carry before their request the
@@ -43,7 +47,7 @@ std::string EncodeHeader(const Header& h) {
   out += storage::EncodeId(h.origin);
   out += storage::EncodeId(h.part.index_base);
   out.push_back(static_cast<char>(h.part.resolution));
-  out.push_back(h.part.whole_call ? 1 : 0);
+  out.push_back(h.part.whole_call ? (h.part.one_of_several ? 2 : 1) : 0);
   return out;
 }
 
@@ -63,6 +67,7 @@ std::optional<Header> DecodeHeader(std::string_view data) {
   h.part.index_base = *storage::DecodeId(data.substr(17, 8));
   h.part.resolution = static_cast<model::NameResolution>(static_cast<uint8_t>(data[25]));
   h.part.whole_call = data[26] != 0;
+  h.part.one_of_several = data[26] == 2;
   return h;
 }
 
@@ -270,6 +275,13 @@ grpc::Status ReplicatedWrites::Submit(grpc::ServerContext* ctx, const std::strin
   // Unique per call: JetStream drops a second copy of one append (the
   // client library resending it after a reconnect) within its window.
   const std::string msg_id = absl::StrCat(absl::Hex(origin_), "-", next_call_++);
+  if (entry.size() > log_->max_entry_bytes()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("the request encodes to ", entry.size(),
+                                     " bytes, more than one entry of the replicated log holds (",
+                                     log_->max_entry_bytes(),
+                                     " bytes: the NATS servers' max_payload); split it"));
+  }
   auto seq = log_->Append(entry, msg_id);
   if (!seq.ok()) {
     // Not acknowledged: the client must not count it as stored.
@@ -298,8 +310,70 @@ grpc::Status ReplicatedWrites::Submit(grpc::ServerContext* ctx, const std::strin
   return grpc::Status::OK;
 }
 
-grpc::Status ReplicatedWrites::Ingest(grpc::ServerContext* ctx, const v1::IngestRequest& req,
-                                      const IngestPart& part, v1::IngestResponse* resp) {
+namespace {
+
+// The request's statements in consecutive parts, each of which encodes to
+// at most `limit` bytes as a request of its own; InvalidArgument naming the
+// statement that alone exceeds it.
+absl::StatusOr<std::vector<v1::IngestRequest>> Split(const v1::IngestRequest& req, size_t limit) {
+  v1::IngestRequest empty = req;
+  empty.clear_statements();
+  // A repeated field's element costs its bytes plus a tag and a length.
+  const auto cost = [](const v1::Statement& s) { return s.ByteSizeLong() + 1 + 5; };
+  std::vector<v1::IngestRequest> parts;
+  size_t size = 0;
+  for (int i = 0; i < req.statements_size(); ++i) {
+    const size_t c = cost(req.statements(i));
+    if (empty.ByteSizeLong() + c > limit) {
+      return model::InvalidArgument(
+          {{absl::StrCat("statements[", i, "]"),
+            absl::StrCat("encodes to ", c, " bytes, more than one entry of the replicated log "
+                         "holds (", limit, " bytes: the NATS servers' max_payload)")}});
+    }
+    if (parts.empty() || size + c > limit) {
+      parts.push_back(empty);
+      size = empty.ByteSizeLong();
+    }
+    *parts.back().add_statements() = req.statements(i);
+    size += c;
+  }
+  return parts;
+}
+
+// Every field violation in the rejections' statuses (their BadRequest).
+std::vector<model::FieldViolation> ViolationsOf(const v1::IngestResponse& resp) {
+  std::vector<model::FieldViolation> out;
+  for (const auto& r : resp.rejections()) {
+    google::rpc::BadRequest bad;
+    bool found = false;
+    for (const auto& detail : r.status().details()) {
+      if (!detail.UnpackTo(&bad)) continue;
+      for (const auto& v : bad.field_violations()) out.push_back({v.field(), v.description()});
+      found = true;
+    }
+    if (!found) out.push_back({r.field(), r.description()});
+  }
+  return out;
+}
+
+// Adds one entry's answer to the call's: the counts, the rejections (up to
+// `max_rejections` in all) and the ids.
+void AddAnswer(v1::IngestResponse& one, size_t max_rejections, v1::IngestResponse* resp) {
+  resp->set_accepted(resp->accepted() + one.accepted());
+  resp->set_duplicate(resp->duplicate() + one.duplicate());
+  resp->set_rejected(resp->rejected() + one.rejected());
+  for (auto& r : *one.mutable_rejections()) {
+    if (static_cast<size_t>(resp->rejections_size()) >= max_rejections) break;
+    *resp->add_rejections() = std::move(r);
+  }
+  for (auto id : one.statement_ids()) resp->add_statement_ids(id);
+  resp->set_log_sequence(one.log_sequence());
+}
+
+}  // namespace
+
+grpc::Status ReplicatedWrites::AppendIngest(grpc::ServerContext* ctx, const v1::IngestRequest& req,
+                                            const IngestPart& part, v1::IngestResponse* one) {
   Header h;
   h.kind = Kind::kIngest;
   h.micros = WallMicros();
@@ -309,23 +383,48 @@ grpc::Status ReplicatedWrites::Ingest(grpc::ServerContext* ctx, const v1::Ingest
   Answer answer;
   if (grpc::Status s = Submit(ctx, Encode(h, req), &seq, &answer); !s.ok()) return s;
   if (!answer.status.ok()) return answer.status;
-  v1::IngestResponse one;
-  if (!one.ParseFromString(answer.response)) {
+  if (!one->ParseFromString(answer.response)) {
     return grpc::Status(grpc::StatusCode::INTERNAL, "unreadable answer of the replicated log");
   }
-  if (part.whole_call) {
-    *resp = std::move(one);
+  one->set_log_sequence(seq);
+  return grpc::Status::OK;
+}
+
+grpc::Status ReplicatedWrites::Ingest(grpc::ServerContext* ctx, const v1::IngestRequest& req,
+                                      const IngestPart& part, v1::IngestResponse* resp) {
+  const size_t limit = log_->max_entry_bytes() - kHeaderSize;
+  if (req.ByteSizeLong() <= limit) {
+    v1::IngestResponse one;
+    if (grpc::Status s = AppendIngest(ctx, req, part, &one); !s.ok()) return s;
+    if (part.whole_call) {
+      *resp = std::move(one);
+    } else {
+      AddAnswer(one, kMaxStreamRejections, resp);  // one message of a stream: add up
+    }
     return grpc::Status::OK;
   }
-  // One message of a stream: add up, as without replication.
-  resp->set_accepted(resp->accepted() + one.accepted());
-  resp->set_duplicate(resp->duplicate() + one.duplicate());
-  resp->set_rejected(resp->rejected() + one.rejected());
-  for (auto& r : *one.mutable_rejections()) {
-    if (resp->rejections_size() >= kMaxStreamRejections) break;
-    *resp->add_rejections() = std::move(r);
+  // Larger than one entry: in consecutive entries, answered as one. If an
+  // append fails midway, the parts before it are stored: a resend with the
+  // same idempotency keys completes the call, as after any call cut short.
+  auto parts = Split(req, limit);
+  if (!parts.ok()) return ToGrpcStatus(parts.status());
+  v1::IngestResponse whole;
+  v1::IngestResponse* into = part.whole_call ? &whole : resp;
+  IngestPart p = part;
+  p.one_of_several = part.whole_call;
+  for (const v1::IngestRequest& r : *parts) {
+    v1::IngestResponse one;
+    if (grpc::Status s = AppendIngest(ctx, r, p, &one); !s.ok()) return s;
+    AddAnswer(one, part.whole_call ? SIZE_MAX : kMaxStreamRejections, into);
+    p.index_base += r.statements_size();
   }
-  resp->set_log_sequence(seq);
+  if (!part.whole_call) return grpc::Status::OK;
+  if (whole.rejected() > 0 && whole.rejected() == static_cast<uint64_t>(req.statements_size())) {
+    // Nothing was stored: fail the call as one entry would have.
+    return BadRequest(ViolationsOf(whole));
+  }
+  // Keep one answer per the contract: a whole call's ids and rejections.
+  *resp = std::move(whole);
   return grpc::Status::OK;
 }
 

@@ -94,6 +94,9 @@ class ReplicatedWrites {
                      const google::protobuf::MessageLite& req, google::protobuf::MessageLite* resp);
   // Applies one (payload of a kind 3..6).
   absl::Status ApplyGroup(uint8_t kind, std::string_view payload, Answer* answer);
+  // Appends one entry of Ingest and parses its answer, with its sequence.
+  grpc::Status AppendIngest(grpc::ServerContext* ctx, const v1::IngestRequest& req,
+                            const IngestPart& part, v1::IngestResponse* one);
   // Appends `entry` and waits for its Answer.
   grpc::Status Submit(grpc::ServerContext* ctx, const std::string& entry, uint64_t* sequence,
                       Answer* answer);

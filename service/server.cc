@@ -14,6 +14,7 @@
 #include "service/admission.h"
 #include "service/auth.h"
 #include "service/graph_service.h"
+#include "replication/log.h"
 #include "service/health_service.h"
 #include "service/http_gateway.h"
 #include "service/http_site.h"
@@ -48,7 +49,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   auto access = MakeServerAccess(options.access);
   if (!access.ok()) return access.status();
   std::unique_ptr<Server> s(new Server());
-  s->health_ = std::make_unique<HealthServiceImpl>();
+  std::function<bool()> ready;
+  if (const replication::Log* log = options.replication_log; log != nullptr) {
+    ready = [log, max_lag = options.max_lag] {
+      const replication::LogState st = log->state();
+      return st.known && (max_lag == 0 || st.lag <= max_lag);
+    };
+  }
+  s->health_ = std::make_unique<HealthServiceImpl>(std::move(ready));
   s->metrics_ = std::make_unique<Metrics>();
   if (options.replication_log != nullptr) {
     s->replicated_ = std::make_unique<ReplicatedWrites>(
@@ -136,10 +144,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   }
   const Metrics* metrics = s->metrics_.get();
   const storage::Store* store = options.store;
-  auto render_metrics = [metrics, store] {
+  const replication::Log* log = options.replication_log;
+  auto render_metrics = [metrics, store, log] {
     std::string text;
     metrics->Render(&text);
     if (store != nullptr) RenderStoreStats(store->Stats(), &text);
+    if (log != nullptr) RenderLogState(log->state(), &text);
     RenderProcessStats(&text);
     return text;
   };

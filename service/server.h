@@ -92,6 +92,11 @@ struct ServerOptions {
   replication::Log* replication_log = nullptr;
   std::atomic<int64_t>* replication_clock = nullptr;
   storage::LogApplied replication_applied;
+  // With replication_log: health is NOT_SERVING while this node is more
+  // than this many log entries behind the stream, or does not know yet how
+  // far behind it is (just started, JetStream not reached); 0: never for
+  // lag. Reads are served either way.
+  uint64_t max_lag = 1000;
 };
 
 class Server {

@@ -34,10 +34,13 @@
 #include <set>
 #include <thread>
 
+#include "entente/v1/admin.grpc.pb.h"
 #include "entente/v1/graph.grpc.pb.h"
 #include "entente/v1/ingest.grpc.pb.h"
 #include "graph/check.h"
 #include "graph/ingestor.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "storage/backup.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
 #include "tests/testing/db_dump.h"
@@ -153,7 +156,7 @@ class Replicas {
  public:
   Replicas(const testing::TempDir& dir, std::string nats_urls)
       : dir_(dir), nats_urls_(std::move(nats_urls)) {
-    servers_.resize(kNodes);
+    servers_.resize(kNodes + 1);  // + a node started from a backup
   }
 
   // Starts node i; retries while JetStream elects its leaders after the
@@ -162,7 +165,9 @@ class Replicas {
     for (int attempt = 0; attempt < 40; ++attempt) {
       auto s = std::make_unique<testing::ServerProcess>(
           ENTENTE_SERVER_BIN, dir_.Sub("entente-" + std::to_string(i)),
-          std::vector<std::string>{"--replication", nats_urls_});
+          std::vector<std::string>{"--replication", nats_urls_, "--backup_dir",
+                                   dir_.Sub("backups-" + std::to_string(i)), "--replication_node",
+                                   "node-" + std::to_string(i)});
       if (s->port() != 0) {
         if (attempt > 0) {
           std::printf("  node %d up after %d failed starts, the last: %s\n", i, attempt,
@@ -186,7 +191,7 @@ class Replicas {
     if (s) s->Stop(SIGKILL);
   }
   void StopAll() {
-    for (int i = 0; i < kNodes; ++i) {
+    for (size_t i = 0; i < servers_.size(); ++i) {
       std::unique_ptr<testing::ServerProcess> s;
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -203,6 +208,7 @@ class Replicas {
     return servers_[i] ? servers_[i]->address() : "";
   }
   std::string data(int i) const { return dir_.Sub("entente-" + std::to_string(i)); }
+  std::string backups(int i) const { return dir_.Sub("backups-" + std::to_string(i)); }
   const std::string& last_failure() const { return last_failure_; }
 
  private:
@@ -453,6 +459,7 @@ TEST(ReplicationClusterTest, AcknowledgedWritesReachEveryReplicaThroughKills) {
       return std::find(retracted.begin(), retracted.end(), kv.second) != retracted.end();
     });
   }
+  uint64_t merge_id = 0;
   // The writes of who is who go through the log too: a membership through
   // node 0, a merge through node 1 (names resolved when applied), an
   // unknown entity's NOT_FOUND answered as without replication.
@@ -481,12 +488,131 @@ TEST(ReplicationClusterTest, AcknowledgedWritesReachEveryReplicaThroughKills) {
     st = stub1->MergeEntities(&c2, merge, &merge_resp);
     ASSERT_TRUE(st.ok()) << st.error_message();
     EXPECT_GT(merge_resp.merge().id(), 0u);
+    merge_id = merge_resp.merge().id();
     merge.mutable_from()->set_name("Cluster entity nobody");
     grpc::ClientContext c3;
     st = stub1->MergeEntities(&c3, merge, &merge_resp);
     EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
   }
   phase("read your writes checked");
+  // A new node from a backup: node 0's backup now, restored into node 3's
+  // directory and started after the writes below, catches up from the
+  // sequence the backup holds (the digests at the end).
+  {
+    auto admin = v1::AdminService::NewStub(
+        grpc::CreateChannel(replicas.Address(0), grpc::InsecureChannelCredentials()));
+    v1::Backup backup;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    grpc::Status st = admin->CreateBackup(&ctx, v1::CreateBackupRequest(), &backup);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    ASSERT_TRUE(
+        storage::RestoreBackup(replicas.backups(0), backup.id(), replicas.data(kNodes)).ok());
+  }
+  // Every kind of write goes through the log. A whole call larger than one
+  // NATS message (max_payload, 1 MiB) is appended in parts and answered as
+  // one: ids in order, the rejection at its index in the call.
+  {
+    std::vector<Sent> big(900);
+    for (size_t i = 0; i < big.size(); ++i) {
+      big[i] = {"cluster-big-" + std::to_string(i), static_cast<int>(i % kEntities),
+                static_cast<int>((i * 7) % kEntities)};
+    }
+    v1::IngestRequest req = Request(big);
+    for (auto& st : *req.mutable_statements()) st.set_quote(st.quote() + std::string(1500, '.'));
+    req.mutable_statements(700)->mutable_date()->set_month(13);
+    ASSERT_GT(req.ByteSizeLong(), size_t{1} << 20);
+    v1::IngestResponse resp;
+    grpc::Status st = Ingest(replicas.Address(2), req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(resp.accepted(), big.size() - 1);
+    EXPECT_EQ(resp.rejected(), 1u);
+    ASSERT_EQ(resp.rejections_size(), 1);
+    EXPECT_EQ(resp.rejections(0).index(), 700u);
+    EXPECT_EQ(resp.rejections(0).field(), "statements[700].date.month");
+    ASSERT_EQ(resp.statement_ids_size(), static_cast<int>(big.size()));
+    EXPECT_EQ(resp.statement_ids(700), 0u);
+    // Read back from another node, in full, by the answered ids.
+    auto graph = v1::GraphService::NewStub(
+        grpc::CreateChannel(replicas.Address(1), grpc::InsecureChannelCredentials()));
+    size_t found = 0;
+    for (size_t i = 0; i < big.size(); i += 9) {
+      if (i == 700) continue;
+      v1::GetStatementRequest get;
+      get.set_id(resp.statement_ids(static_cast<int>(i)));
+      get.set_min_log_sequence(resp.log_sequence());
+      v1::Statement got;
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      if (graph->GetStatement(&ctx, get, &got).ok() &&
+          got.quote() == req.statements(static_cast<int>(i)).quote()) {
+        ++found;
+      }
+    }
+    EXPECT_EQ(found, 100u);
+    // The same call with every statement invalid fails as one call would,
+    // naming the fields, and stores nothing.
+    for (auto& s : *req.mutable_statements()) s.mutable_date()->set_month(13);
+    resp.Clear();
+    st = Ingest(replicas.Address(2), req, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(st.error_message().substr(0, 24), "statements[0].date.month");
+    EXPECT_NE(st.error_message().find("(and 899 more)"), std::string::npos) << st.error_message();
+  }
+  // IngestStream through node 1: one entry per message, indices across the
+  // stream.
+  {
+    auto stub = v1::IngestService::NewStub(
+        grpc::CreateChannel(replicas.Address(1), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::IngestResponse resp;
+    auto writer = stub->IngestStream(&ctx, &resp);
+    for (int m = 0; m < 3; ++m) {
+      std::vector<Sent> part(10);
+      for (int i = 0; i < 10; ++i) {
+        part[i] = {"cluster-stream-" + std::to_string(m * 10 + i), m + i, m * 10 + i};
+      }
+      v1::IngestRequest req = Request(part);
+      if (m == 1) req.mutable_statements(5)->mutable_date()->set_month(13);
+      ASSERT_TRUE(writer->Write(req));
+    }
+    writer->WritesDone();
+    grpc::Status st = writer->Finish();
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(resp.accepted(), 29u);
+    ASSERT_EQ(resp.rejections_size(), 1);
+    EXPECT_EQ(resp.rejections(0).index(), 15u);
+    EXPECT_GT(resp.log_sequence(), 0u);
+  }
+  // Undoing the writes of who is who: the membership through node 2, the
+  // merge through node 0.
+  {
+    auto stub2 = v1::IngestService::NewStub(
+        grpc::CreateChannel(replicas.Address(2), grpc::InsecureChannelCredentials()));
+    v1::RemoveMembershipRequest remove;
+    remove.mutable_member()->set_name(Name(5));
+    remove.mutable_parent()->set_name(Name(6));
+    remove.set_name_resolution(v1::NAME_RESOLUTION_EXACT);
+    v1::RemoveMembershipResponse removed;
+    grpc::ClientContext c1;
+    grpc::Status st = stub2->RemoveMembership(&c1, remove, &removed);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    grpc::ClientContext c2;  // a second time: nothing left to remove
+    st = stub2->RemoveMembership(&c2, remove, &removed);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+    auto stub0 = v1::IngestService::NewStub(
+        grpc::CreateChannel(replicas.Address(0), grpc::InsecureChannelCredentials()));
+    v1::UnmergeEntitiesRequest unmerge;
+    unmerge.set_merge_id(merge_id);
+    v1::UnmergeEntitiesResponse unmerged;
+    grpc::ClientContext c3;
+    st = stub0->UnmergeEntities(&c3, unmerge, &unmerged);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_GT(unmerged.merge().undone_at_micros(), 0);
+  }
+  ASSERT_TRUE(replicas.Start(kNodes)) << "node 3 (from a backup): " << replicas.last_failure();
+  phase("every kind of write, and a node from a backup, checked");
   // Quorum lost (two of three NATS servers down): a write fails with
   // UNAVAILABLE, never acknowledged; once they are back, the same write
   // (same key) is stored once.
@@ -508,10 +634,17 @@ TEST(ReplicationClusterTest, AcknowledgedWritesReachEveryReplicaThroughKills) {
     ASSERT_TRUE(st.ok()) << st.error_message();
     EXPECT_EQ(resp.accepted() + resp.duplicate(), 1u);
     ledger.acknowledged[one[0].key] = resp.statement_ids(0);
-    for (int i = 0; i < kNodes; ++i) {  // the barrier again, for the last writes
+    for (int i = 0; i <= kNodes; ++i) {  // the barrier again, for the last writes
       v1::IngestResponse barrier;
       st = Ingest(replicas.Address(i), v1::IngestRequest(), &barrier);
       ASSERT_TRUE(st.ok()) << "node " << i << ": " << st.error_message();
+      // Caught up, so serving (--max_lag's default 1000 entries).
+      auto health = grpc::health::v1::Health::NewStub(
+          grpc::CreateChannel(replicas.Address(i), grpc::InsecureChannelCredentials()));
+      grpc::health::v1::HealthCheckResponse h;
+      grpc::ClientContext hc;
+      ASSERT_TRUE(health->Check(&hc, grpc::health::v1::HealthCheckRequest(), &h).ok());
+      EXPECT_EQ(h.status(), grpc::health::v1::HealthCheckResponse::SERVING) << "node " << i;
     }
   }
 
@@ -546,6 +679,9 @@ TEST(ReplicationClusterTest, AcknowledgedWritesReachEveryReplicaThroughKills) {
   }
   EXPECT_EQ(digests[0], digests[1]);
   EXPECT_EQ(digests[0], digests[2]);
+  // The node started from node 0's backup holds the same.
+  const uint64_t from_backup = Digest(DumpDatabase(replicas.data(kNodes)));
+  EXPECT_EQ(from_backup, digests[0]);
   if (digests[0] != digests[1] || digests[0] != digests[2]) {
     // Name the first differing rows, to know what diverged.
     const Dump a = DumpDatabase(replicas.data(0));
@@ -573,12 +709,14 @@ TEST(ReplicationClusterTest, AcknowledgedWritesReachEveryReplicaThroughKills) {
   std::printf(
       "replication cluster test: %zu statements acknowledged (log sequence %llu), 1 NATS "
       "server and 1 Entente node killed -9 and restarted, %llu calls refused or cut and "
-      "resent (%llu statements already stored), digests %016llx %016llx %016llx, %.1f s\n",
+      "resent (%llu statements already stored), digests %016llx %016llx %016llx, node from "
+      "a backup %016llx, %.1f s\n",
       ledger.acknowledged.size(), static_cast<unsigned long long>(ledger.max_sequence),
       static_cast<unsigned long long>(ledger.refused),
       static_cast<unsigned long long>(resent_duplicates),
       static_cast<unsigned long long>(digests[0]), static_cast<unsigned long long>(digests[1]),
-      static_cast<unsigned long long>(digests[2]), seconds);
+      static_cast<unsigned long long>(digests[2]), static_cast<unsigned long long>(from_backup),
+      seconds);
 }
 
 }  // namespace

@@ -14,6 +14,15 @@ real, that the systemd unit's command line starts a server that answers the
 health check and exits 0 on SIGTERM, and that the TLS health probe of the
 Kubernetes and compose files succeeds against a server started with their
 TLS and tokens flags. Loopback only; ports are replaced by 0 (free ones).
+
+The replicated cluster (compose.cluster.yaml, k8s-cluster/, the NATS
+configuration files): the NATS configurations pass `nats-server -t`, compose
+and Kubernetes agree on three NATS servers routed to each other and three
+Entente nodes naming all three with distinct node names and volumes, and, for
+real, three nats-server from the deploy configuration and three
+entente-server from compose's command lines (addresses, ports, paths
+rewritten to loopback and temporary directories) form a cluster in which a
+statement ingested through node 1 is read from nodes 2 and 3.
 Any other argument goes to unittest (-v, -k PATTERN).
 """
 
@@ -25,10 +34,12 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 import yaml
@@ -41,6 +52,13 @@ GRPC_PORT = 50051
 METRICS_PORT = 9464
 LISTENING = re.compile(r"listening on (\S+):(\d+),")
 METRICS_ON = re.compile(r"metrics on http://(\S+):(\d+)/metrics")
+# The replicated cluster's NATS servers (deploy/nats/nats.conf and
+# deploy/k8s-cluster/nats.conf): where the configuration and the JetStream
+# store are mounted, and the image compose and Kubernetes run.
+NATS_CONF_PATH = "/etc/nats/nats.conf"
+NATS_STORE_DIR = "/var/lib/nats"
+NATS_IMAGE = "entente-nats:latest"
+CLUSTER_SIZE = 3
 # Base of every Debian image: not listed among the runtime packages.
 BASE_PACKAGES = {"libc6", "libgcc-s1"}
 
@@ -85,9 +103,10 @@ def server_flags():
     return set(re.findall(r"^\s+--([a-z_0-9]+)(?: |$)", text, re.M))
 
 
-def dockerfile_stages():
-    """[(FROM image, [instruction lines])] with continuation lines joined."""
-    text = re.sub(r"\\\n", " ", read("deploy", "Dockerfile"))
+def dockerfile_stages(*path):
+    """[(FROM image, [instruction lines])] of deploy/Dockerfile (or the file
+    at path) with continuation lines joined."""
+    text = re.sub(r"\\\n", " ", read(*(path or ("deploy", "Dockerfile"))))
     stages = []
     for line in text.splitlines():
         line = line.strip()
@@ -167,6 +186,161 @@ def seconds(value):
 
 def with_port(address, port):
     return address.rsplit(":", 1)[0] + ":" + str(port)
+
+
+def load_yaml(*parts):
+    with open(source(*parts), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def cluster_compose():
+    """compose.cluster.yaml, and its NATS and Entente services by name."""
+    compose = load_yaml("deploy", "compose.cluster.yaml")
+    services = compose["services"]
+    nats = {n: s for n, s in services.items() if s.get("image") == NATS_IMAGE}
+    nodes = {n: s for n, s in services.items() if s.get("image") != NATS_IMAGE}
+    return compose, nats, nodes
+
+
+def parse_nats_conf(text):
+    """The subset of nats-server's configuration syntax the deploy files use:
+    `key: value`, `key { ... }` and `key: [` one item a line `]`, # comments.
+    Fails on anything else, so that a file that outgrows it is noticed
+    (nats-server -t checks the full syntax)."""
+    root, stack, items = {}, [], None
+    node = root
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if items is not None:
+            if line == "]":
+                items = None
+            else:
+                items.append(line.rstrip(","))
+            continue
+        if line == "}":
+            node = stack.pop()
+            continue
+        m = re.fullmatch(r"([A-Za-z_]+)\s*(?::|=)?\s*(.*)", line)
+        assert m, f"line {n}: {raw!r} is outside the subset this check reads"
+        key, value = m.groups()
+        if value == "{":
+            stack.append(node)
+            node[key] = node = {}
+        elif value == "[":
+            node[key] = items = []
+        else:
+            node[key] = value
+    assert not stack and items is None, "unclosed block"
+    return root
+
+
+def host_port(url):
+    """("nats1", 6222) of nats://nats1:6222 or 0.0.0.0:6222."""
+    host, _, port = url.split("://")[-1].rpartition(":")
+    return host, int(port)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def json_patch(doc, op):
+    """Applies one JSON 6902 add or replace (what the deploy patches use)."""
+    assert op["op"] in ("add", "replace"), op
+    *path, last = [p.replace("~1", "/").replace("~0", "~") for p in op["path"].split("/")[1:]]
+    for p in path:
+        doc = doc[int(p)] if isinstance(doc, list) else doc[p]
+    if isinstance(doc, list):
+        if last == "-":
+            doc.append(op["value"])
+        elif op["op"] == "add":
+            doc.insert(int(last), op["value"])
+        else:
+            doc[int(last)] = op["value"]
+    else:
+        assert op["op"] == "add" or last in doc, f"replace of a missing {op['path']}"
+        doc[last] = op["value"]
+
+
+def kustomize(directory):
+    """The documents `kubectl apply -k directory` applies, for the
+    kustomization features the deploy files use (resources, namespace, JSON
+    6902 patches, configMapGenerator; generated names without the hash
+    suffix). Fails on any other feature."""
+    with open(os.path.join(directory, "kustomization.yaml"), encoding="utf-8") as f:
+        k = yaml.safe_load(f)
+    unknown = set(k) - {"apiVersion", "kind", "namespace", "resources", "patches",
+                        "configMapGenerator"}
+    assert not unknown, f"{directory}: this check does not read {sorted(unknown)}"
+    docs = []
+    for r in k.get("resources", []):
+        path = os.path.normpath(os.path.join(directory, r))
+        if os.path.isdir(path):
+            docs += kustomize(path)
+        else:
+            with open(path, encoding="utf-8") as f:
+                docs += [d for d in yaml.safe_load_all(f) if d]
+    for g in k.get("configMapGenerator", []):
+        data = {}
+        for name in g["files"]:
+            with open(os.path.join(directory, name), encoding="utf-8") as f:
+                data[os.path.basename(name)] = f.read()
+        docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": g["name"]},
+                     "data": data})
+    for p in k.get("patches", []):
+        target = p["target"]
+        (doc,) = [d for d in docs if d["kind"] == target["kind"]
+                  and d["metadata"]["name"] == target["name"]]
+        with open(os.path.join(directory, p["path"]), encoding="utf-8") as f:
+            for op in yaml.safe_load(f):
+                json_patch(doc, op)
+    if "namespace" in k:
+        for d in docs:
+            if d["kind"] != "Namespace":
+                d["metadata"]["namespace"] = k["namespace"]
+    return docs
+
+
+def k8s_cluster():
+    """deploy/k8s-cluster rendered: {kind: {name: document}}."""
+    by_kind = {}
+    for d in kustomize(source("deploy", "k8s-cluster")):
+        by_kind.setdefault(d["kind"], {})[d["metadata"]["name"]] = d
+    return by_kind
+
+
+def only_container(sts):
+    (container,) = sts["spec"]["template"]["spec"]["containers"]
+    return container
+
+
+def make_pki(d):
+    """A CA, a certificate for entente and localhost signed by it, and a
+    tokens file with one admin token, in directory d."""
+    def openssl(*args):
+        r = run(["openssl", *args], cwd=d)
+        assert r.returncode == 0, r.stderr
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=entente test CA", "-keyout", "ca.key", "-out", "ca.crt")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=entente",
+            "-keyout", "tls.key", "-out", "tls.csr")
+    with open(os.path.join(d, "san.ext"), "w", encoding="utf-8") as f:
+        f.write("subjectAltName=DNS:entente,DNS:localhost\n")
+    openssl("x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "tls.crt")
+    with open(os.path.join(d, "tokens"), "w", encoding="utf-8") as f:
+        f.write(f"admin {ADMIN_TOKEN} operator\n")
+
+
+ADMIN_TOKEN = "0123456789abcdef0123456789abcdef"
+# compose's secrets, as make_pki names them.
+COMPOSE_SECRET_FILES = {
+    "/run/secrets/entente_tls_cert": "tls.crt", "/run/secrets/entente_tls_key": "tls.key",
+    "/run/secrets/entente_tls_ca": "ca.crt", "/run/secrets/entente_tokens": "tokens"}
 
 
 class Server:
@@ -328,6 +502,13 @@ class DockerfileTest(unittest.TestCase):
             "compose.yaml": flags_of(service["command"]),
             "systemd/entente.service": flags_of(unit_exec_start()),
         }
+        _, _, nodes = cluster_compose()
+        for name, node in nodes.items():
+            used["compose.cluster.yaml " + name] = flags_of(node["command"])
+        for name, sts in k8s_cluster()["StatefulSet"].items():
+            if sts["spec"]["template"]["spec"]["containers"][0]["image"] != NATS_IMAGE:
+                used["k8s-cluster StatefulSet " + name] = flags_of(only_container(sts)["args"])
+        self.assertEqual(len(used), 4 + CLUSTER_SIZE + 1)
         for where, flags in used.items():
             self.assertFalse(flags - known, f"{where} passes flags entente-server lacks")
 
@@ -598,28 +779,13 @@ class SystemdUnitTest(unittest.TestCase):
 class TlsProbeTest(unittest.TestCase):
     """The Kubernetes and compose configurations, TLS and tokens, for real."""
 
-    def _make_pki(self, d):
-        def openssl(*args):
-            r = run(["openssl", *args], cwd=d)
-            self.assertEqual(r.returncode, 0, r.stderr)
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=entente test CA", "-keyout", "ca.key", "-out", "ca.crt")
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=entente",
-                "-keyout", "tls.key", "-out", "tls.csr")
-        with open(os.path.join(d, "san.ext"), "w", encoding="utf-8") as f:
-            f.write("subjectAltName=DNS:entente,DNS:localhost\n")
-        openssl("x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "tls.crt")
-        with open(os.path.join(d, "tokens"), "w", encoding="utf-8") as f:
-            f.write("admin 0123456789abcdef0123456789abcdef operator\n")
-
     def _check(self, server_args, probe, files):
         """Starts the server with `server_args` (container paths mapped to
         `files`), then runs `probe` against it."""
         if shutil.which("openssl") is None:
             self.skipTest("openssl unavailable")
         with tempfile.TemporaryDirectory() as d:
-            self._make_pki(d)
+            make_pki(d)
 
             def local(arg):
                 for container_path, name in files.items():
@@ -654,9 +820,385 @@ class TlsProbeTest(unittest.TestCase):
     def test_compose_healthcheck_against_its_tls_server(self):
         _, service = compose_service()
         probe = [re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", a) for a in service["healthcheck"]["test"]]
-        self._check(compose_args(service), probe[1:], {
-            "/run/secrets/entente_tls_cert": "tls.crt", "/run/secrets/entente_tls_key": "tls.key",
-            "/run/secrets/entente_tls_ca": "ca.crt", "/run/secrets/entente_tokens": "tokens"})
+        self._check(compose_args(service), probe[1:], COMPOSE_SECRET_FILES)
+
+
+def nats_server_bin():
+    path = shutil.which("nats-server") or shutil.which("nats-server", path="/usr/sbin")
+    assert path, "nats-server not found: deploy/install-deps.sh installs it (Debian nats-server)"
+    return path
+
+
+NATS_CONFIGS = {  # file -> a SERVER_NAME it is run with
+    ("deploy", "nats", "nats.conf"): "nats1",
+    ("deploy", "k8s-cluster", "nats.conf"): "nats-0",
+}
+
+
+class NatsConfigTest(unittest.TestCase):
+    def test_configs_pass_nats_server_t(self):
+        nats = nats_server_bin()
+        for parts, name in NATS_CONFIGS.items():
+            env = dict(os.environ, SERVER_NAME=name)
+            r = run([nats, "-t", "-c", source(*parts)], env=env)
+            self.assertEqual(r.returncode, 0, f"{'/'.join(parts)}: {r.stdout}{r.stderr}")
+            self.assertIn("is valid", r.stdout + r.stderr)
+            # The server name comes from the environment, which compose and
+            # Kubernetes must therefore set.
+            env.pop("SERVER_NAME")
+            r = run([nats, "-t", "-c", source(*parts)], env=env)
+            self.assertNotEqual(r.returncode, 0, "/".join(parts))
+            self.assertIn("SERVER_NAME", r.stdout + r.stderr)
+        # -t does check: a misspelt key fails it.
+        with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:
+            f.write(read("deploy", "nats", "nats.conf") + "\njetstrem { store_dir: /tmp }\n")
+            f.flush()
+            r = run([nats, "-t", "-c", f.name], env=dict(os.environ, SERVER_NAME="x"))
+            self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_compose_and_kubernetes_configs_differ_only_in_routes(self):
+        confs = [parse_nats_conf(read(*parts)) for parts in NATS_CONFIGS]
+        for conf in confs:
+            self.assertEqual(conf["server_name"], "$SERVER_NAME")
+            self.assertEqual(conf["jetstream"]["store_dir"], NATS_STORE_DIR)
+            self.assertTrue(conf["cluster"]["name"])
+            self.assertEqual(len(conf["cluster"]["routes"]), CLUSTER_SIZE)
+        routes = [c["cluster"].pop("routes") for c in confs]
+        self.assertEqual(confs[0], confs[1])
+        self.assertNotEqual(routes[0], routes[1])
+
+
+class ComposeClusterTest(unittest.TestCase):
+    def test_single_server_compose_stays_one_server_without_replication(self):
+        compose, service = compose_service()
+        self.assertEqual(list(compose["services"]), ["entente"])
+        self.assertNotIn("profiles", service)
+        self.assertIsNone(flag_value(service["command"], "replication"))
+
+    def test_three_nats_servers_routed_to_each_other(self):
+        compose, nats, _ = cluster_compose()
+        self.assertEqual(len(nats), CLUSTER_SIZE)
+        conf = parse_nats_conf(read("deploy", "nats", "nats.conf"))
+        _, route_port = host_port(conf["cluster"]["listen"])
+        # Every server's routes name every server (itself included) at the
+        # route port: a full mesh, whichever starts first.
+        self.assertEqual({host_port(r) for r in conf["cluster"]["routes"]},
+                         {(name, route_port) for name in nats})
+        stores, server_names = set(), set()
+        for name, svc in nats.items():
+            self.assertTrue(os.path.isfile(source("deploy", svc["build"]["context"],
+                                                  "Dockerfile")), name)
+            mounts = {v.split(":")[1]: v.split(":")[0] for v in svc["volumes"]}
+            self.assertEqual(mounts[NATS_CONF_PATH], "./nats/nats.conf", name)
+            self.assertIn(mounts[NATS_STORE_DIR], compose["volumes"], name)
+            stores.add(mounts[NATS_STORE_DIR])
+            server_names.add(svc["environment"]["SERVER_NAME"])
+            self.assertNotIn("ports", svc, f"{name}: NATS has no authentication")
+            self.assertEqual(svc["networks"], ["log"], name)
+            probe = " ".join(svc["healthcheck"]["test"])
+            self.assertIn(f"127.0.0.1:{host_port(conf['http'])[1]}/healthz", probe, name)
+        self.assertEqual(len(stores), CLUSTER_SIZE, "NATS servers share a volume")
+        self.assertEqual(len(server_names), CLUSTER_SIZE, "NATS server names repeat")
+        self.assertTrue(compose["networks"]["log"]["internal"])
+
+    def test_three_entente_nodes_on_all_three_nats_servers(self):
+        compose, nats, nodes = cluster_compose()
+        single_compose, single = compose_service()
+        self.assertEqual(len(nodes), CLUSTER_SIZE)
+        conf = parse_nats_conf(read("deploy", "nats", "nats.conf"))
+        _, client_port = host_port(conf["listen"])
+        node_names, volumes, host_ports, streams = set(), [], [], set()
+        for name, node in nodes.items():
+            args = compose_args(node)
+            # The single server's flags (TLS, tokens, logs, grace), plus the log.
+            self.assertLessEqual(set(compose_args(single)), set(args), name)
+            self.assertEqual({host_port(u) for u in flag_value(args, "replication").split(",")},
+                             {(n, client_port) for n in nats}, name)
+            node_names.add(flag_value(args, "replication_node"))
+            streams.add(flag_value(args, "stream"))
+            self.assertEqual(node["image"], single["image"], name)
+            self.assertEqual(node["secrets"], single["secrets"], name)
+            self.assertEqual(node["healthcheck"]["test"], single["healthcheck"]["test"], name)
+            self.assertGreater(seconds(node["stop_grace_period"]), grace_seconds(args))
+            self.assertEqual(set(node["depends_on"]), set(nats), name)
+            for dep in node["depends_on"].values():
+                self.assertEqual(dep["condition"], "service_healthy")
+            self.assertIn("log", node["networks"])
+            mounts = {v.split(":")[1]: v.split(":")[0] for v in node["volumes"]}
+            for path in (DATA_DIR, BACKUP_DIR):
+                self.assertIn(mounts.get(path), compose["volumes"], f"{name} {path}")
+                volumes.append(mounts[path])
+            published = {str(p).rsplit(":", 1)[1]: str(p).rsplit(":", 1)[0]
+                         for p in node["ports"]}
+            self.assertEqual(set(published), {str(GRPC_PORT), str(METRICS_PORT)}, name)
+            self.assertTrue(published[str(METRICS_PORT)].startswith("127.0.0.1:"), name)
+            host_ports += published.values()
+        self.assertEqual(len(node_names), CLUSTER_SIZE, "--replication_node repeats")
+        self.assertNotIn(None, node_names)
+        self.assertEqual(len(streams), 1, "the nodes name different streams")
+        self.assertEqual(len(set(volumes)), len(volumes), "nodes share a volume")
+        self.assertEqual(len(set(host_ports)), len(host_ports), "nodes share a host port")
+        # Every node builds the image as compose.yaml does (a node without
+        # a build section would have compose pull the image from a registry).
+        for name, node in nodes.items():
+            self.assertEqual(node["build"], single["build"], name)
+        self.assertEqual(compose["secrets"], single_compose["secrets"])
+
+    def test_nats_image_is_debian_nats_server_on_the_pinned_base(self):
+        (image, lines), = dockerfile_stages("deploy", "nats", "Dockerfile")
+        main_dates = {re.search(r"bookworm-(\d{8})", i).group(1) for i, _ in dockerfile_stages()}
+        self.assertEqual({re.search(r"bookworm-(\d{8})", image).group(1)}, main_dates,
+                         "deploy/nats/Dockerfile's snapshot is not deploy/Dockerfile's")
+        self.assertRegex(" ".join(instruction(lines, "RUN")),
+                         r"apt-get install [^&]*\bnats-server\b")
+        self.assertNotIn(instruction(lines, "USER")[-1].split(":")[0], ("0", "root"))
+        self.assertEqual(json.loads(instruction(lines, "VOLUME")[-1]), [NATS_STORE_DIR])
+        conf = parse_nats_conf(read("deploy", "nats", "nats.conf"))
+        ports = {host_port(conf["listen"])[1], host_port(conf["cluster"]["listen"])[1],
+                 host_port(conf["http"])[1]}
+        self.assertEqual({int(p) for p in " ".join(instruction(lines, "EXPOSE")).split()}, ports)
+        self.assertEqual(json.loads(instruction(lines, "ENTRYPOINT")[-1]),
+                         ["nats-server", "-c", NATS_CONF_PATH])
+
+
+class KubernetesClusterTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.docs = k8s_cluster()
+        statefulsets = cls.docs["StatefulSet"].values()
+        (cls.nats,) = [s for s in statefulsets if only_container(s)["image"] == NATS_IMAGE]
+        (cls.entente,) = [s for s in statefulsets if only_container(s)["image"] != NATS_IMAGE]
+        cls.conf = parse_nats_conf(read("deploy", "k8s-cluster", "nats.conf"))
+
+    def test_applies_no_secret_and_keeps_to_its_namespace(self):
+        self.assertNotIn("Secret", self.docs)
+        (namespace,) = self.docs["Namespace"]
+        for kind, docs in self.docs.items():
+            for name, d in docs.items():
+                if kind != "Namespace":
+                    self.assertEqual(d["metadata"]["namespace"], namespace, f"{kind} {name}")
+        kubectl = shutil.which("kubectl")
+        if kubectl is None:
+            print("\nNOTE: kubectl is not installed; this check's kustomize was not compared")
+            return
+        # This check's reading of the kustomization against kustomize's own.
+        r = run([kubectl, "kustomize", source("deploy", "k8s-cluster")])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        theirs = {}
+        for d in yaml.safe_load_all(re.sub(r"(nats-config)-[a-z0-9]{10}\b", r"\1", r.stdout)):
+            theirs.setdefault(d["kind"], {})[d["metadata"]["name"]] = d
+        self.assertEqual(theirs, self.docs)
+
+    def test_nats_statefulset_routes_its_three_pods_to_each_other(self):
+        spec = self.nats["spec"]
+        self.assertEqual(spec["replicas"], CLUSTER_SIZE)
+        self.assertEqual(spec["podManagementPolicy"], "Parallel")
+        headless = self.docs["Service"][spec["serviceName"]]["spec"]
+        self.assertEqual(headless["clusterIP"], "None")
+        self.assertTrue(headless["publishNotReadyAddresses"])
+        _, route_port = host_port(self.conf["cluster"]["listen"])
+        name, service = self.nats["metadata"]["name"], spec["serviceName"]
+        self.assertEqual({host_port(r) for r in self.conf["cluster"]["routes"]},
+                         {(f"{name}-{i}.{service}", route_port) for i in range(CLUSTER_SIZE)})
+        container = only_container(self.nats)
+        (env,) = [e for e in container["env"] if e["name"] == "SERVER_NAME"]
+        self.assertEqual(env["valueFrom"]["fieldRef"]["fieldPath"], "metadata.name")
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        self.assertEqual(ports, {"client": host_port(self.conf["listen"])[1],
+                                 "cluster": route_port, "monitor": host_port(self.conf["http"])[1]})
+        volumes = {v["name"]: v for v in spec["template"]["spec"]["volumes"]}
+        mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+        config = volumes[mounts[os.path.dirname(NATS_CONF_PATH)]]["configMap"]["name"]
+        self.assertEqual(self.docs["ConfigMap"][config]["data"][os.path.basename(NATS_CONF_PATH)],
+                         read("deploy", "k8s-cluster", "nats.conf"))
+        claims = {c["metadata"]["name"] for c in spec["volumeClaimTemplates"]}
+        self.assertIn(mounts[NATS_STORE_DIR], claims)
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            self.assertEqual(container[probe]["httpGet"]["port"], "monitor", probe)
+        self.assertTrue(self.docs["PodDisruptionBudget"])
+
+    def test_entente_statefulset_names_every_nats_pod_and_its_own_name(self):
+        spec = self.entente["spec"]
+        self.assertEqual(spec["replicas"], CLUSTER_SIZE)
+        container = only_container(self.entente)
+        args = container["args"]
+        _, base = statefulset_container()
+        self.assertEqual(args[:len(base["args"])], base["args"])
+        nats, service = self.nats["metadata"]["name"], self.nats["spec"]["serviceName"]
+        _, client_port = host_port(self.conf["listen"])
+        self.assertEqual({host_port(u) for u in flag_value(args, "replication").split(",")},
+                         {(f"{nats}-{i}.{service}", client_port) for i in range(CLUSTER_SIZE)})
+        # Distinct per pod: the pod's name, which Kubernetes substitutes.
+        self.assertEqual(flag_value(args, "replication_node"), "$(POD_NAME)")
+        (env,) = [e for e in container["env"] if e["name"] == "POD_NAME"]
+        self.assertEqual(env["valueFrom"]["fieldRef"]["fieldPath"], "metadata.name")
+        claims = {c["metadata"]["name"] for c in spec["volumeClaimTemplates"]}
+        mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+        for path in (DATA_DIR, BACKUP_DIR):
+            self.assertIn(mounts[path], claims, path)  # one claim per pod each
+        # Readiness is the health check, which a lagging node fails; startup
+        # and liveness must not be, or catching up would restart the pod.
+        self.assertEqual(container["readinessProbe"]["exec"]["command"][0], "entente-healthcheck")
+        for probe in ("startupProbe", "livenessProbe"):
+            self.assertEqual(container[probe], {**container[probe], "tcpSocket": {"port": "grpc"}})
+
+    def test_compose_and_kubernetes_run_the_same_cluster(self):
+        _, nats, nodes = cluster_compose()
+        self.assertEqual(len(nats), self.nats["spec"]["replicas"])
+        self.assertEqual(len(nodes), self.entente["spec"]["replicas"])
+        args = only_container(self.entente)["args"]
+        _, base = statefulset_container()
+        _, single = compose_service()
+        for node in nodes.values():
+            # Both add the same flags to their single server's.
+            self.assertEqual(flags_of(compose_args(node)) - flags_of(compose_args(single)),
+                             flags_of(args) - flags_of(base["args"]))
+            self.assertEqual(flag_value(compose_args(node), "stream"), flag_value(args, "stream"))
+
+
+def rewrite_flag(argv, name, value):
+    """argv with --name's value (either spelling) replaced by value(old)."""
+    out = list(argv)
+    for i, a in enumerate(out):
+        if a.startswith("--" + name + "="):
+            out[i] = "--" + name + "=" + value(a.split("=", 1)[1])
+        elif a == "--" + name:
+            out[i + 1] = value(out[i + 1])
+    return out
+
+
+def wait_until(what, timeout):
+    """Calls what() until it returns a true value or timeout seconds pass;
+    returns its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = what()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)
+
+
+class ClusterRunTest(unittest.TestCase):
+    """compose.cluster.yaml's six command lines, for real, on loopback."""
+
+    def test_statement_ingested_through_node_1_is_read_on_nodes_2_and_3(self):
+        nats_bin = nats_server_bin()
+        if shutil.which("openssl") is None:
+            self.skipTest("openssl unavailable")
+        started = time.monotonic()
+        _, nats, nodes = cluster_compose()
+        conf_text = read("deploy", "nats", "nats.conf")
+        conf = parse_nats_conf(conf_text)
+        procs, servers = [], []
+        with tempfile.TemporaryDirectory() as d:
+            make_pki(d)
+            # Free loopback ports for each NATS server's three listeners.
+            ports = {n: {"listen": free_port(), "cluster": free_port(), "http": free_port()}
+                     for n in nats}
+            try:
+                for name, svc in sorted(nats.items()):
+                    text = conf_text.replace(conf["listen"], f"127.0.0.1:{ports[name]['listen']}")
+                    text = text.replace(conf["http"], f"127.0.0.1:{ports[name]['http']}")
+                    text = text.replace(conf["cluster"]["listen"],
+                                        f"127.0.0.1:{ports[name]['cluster']}")
+                    text = text.replace(NATS_STORE_DIR, os.path.join(d, name))
+                    for route in conf["cluster"]["routes"]:
+                        host, _ = host_port(route)
+                        text = text.replace(route, f"nats://127.0.0.1:{ports[host]['cluster']}")
+                    path = os.path.join(d, name + ".conf")
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write(text)
+                    with open(os.path.join(d, name + ".log"), "w") as log:
+                        procs.append(subprocess.Popen(
+                            [nats_bin, "-c", path], stdin=subprocess.DEVNULL, stdout=log,
+                            stderr=subprocess.STDOUT, env=dict(os.environ, **svc["environment"])))
+                # compose's health check of each: 200 once the cluster has a
+                # JetStream leader, so the routes work.
+                for name, svc in sorted(nats.items()):
+                    probe = [a.replace(f"127.0.0.1:{host_port(conf['http'])[1]}",
+                                       f"127.0.0.1:{ports[name]['http']}")
+                             for a in svc["healthcheck"]["test"][1:]]
+                    if shutil.which(probe[0]) is None:
+                        self.skipTest(f"{probe[0]} unavailable")
+                    ok = wait_until(lambda: run(probe).returncode == 0, 15)
+                    self.assertTrue(ok, f"{name}: {' '.join(probe)} fails: " + self._log(d, name))
+
+                def local_url(url):
+                    host, _ = host_port(url)
+                    return f"nats://127.0.0.1:{ports[host]['listen']}"
+
+                addresses = {}
+                for name, node in sorted(nodes.items()):
+                    argv = entrypoint()[1:] + compose_args(node)
+                    for container_path, file in COMPOSE_SECRET_FILES.items():
+                        argv = [a.replace(container_path, os.path.join(d, file)) for a in argv]
+                    argv = rewrite_flag(argv, "replication",
+                                        lambda v: ",".join(local_url(u) for u in v.split(",")))
+                    argv = rewrite_flag(argv, "listen", lambda v: "127.0.0.1:0")
+                    argv = rewrite_flag(argv, "metrics_listen", lambda v: "127.0.0.1:0")
+                    argv = rewrite_flag(argv, "data", lambda v: os.path.join(d, name + "-data"))
+                    argv = rewrite_flag(argv, "backup_dir",
+                                        lambda v: os.path.join(d, name + "-backups"))
+                    server = Server([ARGS.server_bin] + argv)
+                    servers.append(server)
+                    self.assertIsNotNone(server.address, server.log())
+                    addresses[name] = server.address
+                    # compose's health check: SERVING once the node has
+                    # reached JetStream and caught up.
+                    probe = [a.replace(f"127.0.0.1:{GRPC_PORT}", server.address)
+                             .replace("/run/secrets/entente_tls_ca", os.path.join(d, "ca.crt"))
+                             for a in compose_args({"command": node["healthcheck"]["test"][2:]})]
+                    checks = []
+                    ok = wait_until(lambda: checks.append(run([ARGS.healthcheck_bin] + probe))
+                                    or checks[-1].returncode == 0, 15)
+                    self.assertTrue(ok, f"{name}: {checks[-1].stdout}{checks[-1].stderr}"
+                                    + server.log())
+
+                first, *others = sorted(nodes)
+                nonce = os.urandom(8).hex()
+                with open(source("tests", "fixtures", "seed-2024-10-22.jsonl"),
+                          encoding="utf-8") as f:
+                    statement = json.loads(f.readline())
+                statement["quote"] += " (deploy check " + nonce + ")"
+                with open(os.path.join(d, "one.jsonl"), "w", encoding="utf-8") as f:
+                    f.write(json.dumps(statement) + "\n")
+
+                def cli(node, *args):
+                    # localhost: a name the test certificate holds.
+                    port = addresses[node].rsplit(":", 1)[1]
+                    return run([ARGS.cli_bin, "--server", "localhost:" + port, *args,
+                                "--tls-ca", os.path.join(d, "ca.crt")],
+                               env=dict(os.environ, ENTENTE_TOKEN=ADMIN_TOKEN))
+
+                r = cli(first, "ingest", os.path.join(d, "one.jsonl"))
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                for node in others:
+                    def found():
+                        r = cli(node, "statements", statement["actor"]["name"], "--json")
+                        return nonce in r.stdout
+                    self.assertTrue(wait_until(found, 15), f"{node} never got the statement")
+                for server in servers:
+                    self.assertEqual(server.stop(30), 0, server.log())
+            finally:
+                for server in servers:
+                    server.kill()
+                for p in procs:
+                    p.terminate()
+                for p in procs:
+                    try:
+                        p.wait(10)
+                    except subprocess.TimeoutExpired:
+                        p.kill()
+                        p.wait()
+        elapsed = time.monotonic() - started
+        print(f"\nNOTE: cluster of {len(nats)} NATS and {len(nodes)} Entente nodes: up, "
+              f"one statement replicated, down in {elapsed:.1f} s")
+        self.assertLess(elapsed, 60)
+
+    @staticmethod
+    def _log(d, name):
+        with open(os.path.join(d, name + ".log"), encoding="utf-8", errors="replace") as f:
+            return f.read()[-2000:]
 
 
 if __name__ == "__main__":

@@ -120,6 +120,27 @@ TEST_F(FlagsTest, HelpAndVersionGoToStdoutAndExitZero) {
   EXPECT_EQ(out_, "prog 1.0 (git abc)\n");
 }
 
+TEST(AddDurationTest, TakesAbslDurationsOfZeroOrMore) {
+  CLI::App app;
+  Configure(&app, "");
+  absl::Duration age = absl::ZeroDuration();
+  AddDuration(&app, "stream_max_age", &age, "DURATION", "retention");
+  const auto parse = [&](std::vector<std::string> args) {
+    ::testing::internal::CaptureStderr();
+    auto exit = Parse(&app, args, {"prog", [](const CLI::App&) { return ""; }});
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    return exit ? err : "";
+  };
+  EXPECT_EQ(parse({"--stream-max-age", "1h30m"}), "");
+  EXPECT_EQ(age, absl::Minutes(90));
+  EXPECT_EQ(parse({"--stream_max_age=0"}), "");
+  EXPECT_EQ(age, absl::ZeroDuration());
+  for (const std::string bad : {"-1h", "3", "1x", "inf"}) {
+    EXPECT_THAT(parse({"--stream_max_age", bad}),
+                HasSubstr("prog: --stream_max_age: '" + bad + "' is not a duration")) << bad;
+  }
+}
+
 TEST(ParseIntTest, NamesTheOptionAndTheRange) {
   EXPECT_EQ(*ParseInt("top", "20", 0, 1000), 20);
   const auto bad = ParseInt("top", "1e3", 0, 1000);
