@@ -8,16 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "server/flags.h"
 
 namespace entente::cli {
 namespace {
-
-const OptionSpec* FindSpec(const std::vector<OptionSpec>& specs, std::string_view name) {
-  for (const auto& spec : specs) {
-    if (spec.name == name) return &spec;
-  }
-  return nullptr;
-}
 
 absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
@@ -40,50 +34,63 @@ std::vector<std::string> ParsedArgs::GetAll(std::string_view name) const {
 
 absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<OptionSpec>& specs,
                                      const std::vector<std::string>& args) {
-  ParsedArgs out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--") {
-      out.positional_.insert(out.positional_.end(), args.begin() + i + 1, args.end());
-      break;
-    }
-    if (arg == "-h" || arg == "--help") {
-      out.help_ = true;
-      continue;
-    }
-    if (arg.size() < 2 || arg[0] != '-') {
-      out.positional_.push_back(arg);
-      continue;
-    }
-    if (arg[1] != '-') return absl::InvalidArgumentError("unknown option '" + arg + "'");
-    const size_t eq = arg.find('=');
-    const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-    const OptionSpec* spec = FindSpec(specs, name);
-    if (spec == nullptr) return absl::InvalidArgumentError("unknown option '--" + name + "'");
-    if (spec->value_name.empty()) {
-      if (eq != std::string::npos) {
-        return absl::InvalidArgumentError("option '--" + name + "' takes no value");
-      }
-      out.values_[name].push_back("");
-    } else if (eq != std::string::npos) {
-      out.values_[name].push_back(arg.substr(eq + 1));
-    } else if (i + 1 < args.size()) {
-      out.values_[name].push_back(args[++i]);
+  // One CLI11 app per call, from the specs: the spelling rule and the error
+  // messages are those of every Entente program (server/flags.h).
+  CLI::App app;
+  flags::Configure(&app, "");
+  // Help is reported to the caller, who prints the command's own help.
+  app.set_help_flag();
+  bool help = false;
+  app.add_flag("-h,--help", help);
+  std::vector<std::pair<const OptionSpec*, CLI::Option*>> options;
+  for (const auto& spec : specs) {
+    if (spec.name == "help") continue;
+    CLI::Option* option = nullptr;
+    if (spec.value_name.empty()) {
+      // --exact, or --exact=true|false: the last one given counts.
+      option = app.add_flag(flags::Names(spec.name));
     } else {
-      return absl::InvalidArgumentError("option '--" + name + "' needs a value (" +
-                                        spec->value_name + ")");
+      // Every value, for GetAll; Get takes the last.
+      option = app.add_option(flags::Names(spec.name))
+                   ->type_name(spec.value_name)
+                   ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     }
+    options.emplace_back(&spec, option);
   }
+  ParsedArgs out;
+  app.add_option("ARGS", out.positional_);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  std::string message;
+  try {
+    app.parse(reversed);
+    message = flags::UsageMessage(app, nullptr);
+  } catch (const CLI::ParseError& e) {
+    message = flags::UsageMessage(app, &e);
+  }
+  if (!message.empty()) return absl::InvalidArgumentError(message);
+  for (const auto& [spec, option] : options) {
+    if (option->count() == 0) continue;
+    if (!spec->value_name.empty()) {
+      out.values_[spec->name] = option->results();
+      continue;
+    }
+    const std::string& last = option->results().back();
+    int64_t on = 0;
+    try {
+      on = CLI::detail::to_flag_value(last);
+    } catch (const std::exception&) {
+      return absl::InvalidArgumentError("--" + spec->name + ": '" + last +
+                                        "' is not true or false");
+    }
+    if (on > 0) out.values_[spec->name].push_back("");
+  }
+  out.help_ = help;
   return out;
 }
 
 absl::StatusOr<int64_t> ParseIntOption(std::string_view option, std::string_view text, int64_t min,
                                        int64_t max) {
-  int64_t value = 0;
-  if (!absl::SimpleAtoi(ToAbsl(text), &value) || value < min || value > max) {
-    return BadValue(option, text, absl::StrCat("a whole number in ", min, "..", max));
-  }
-  return value;
+  return flags::ParseInt(option, text, min, max);
 }
 
 absl::StatusOr<uint64_t> ParseIdOption(std::string_view option, std::string_view text) {

@@ -1,8 +1,8 @@
 // Command-line options of entente's subcommands.
 //
-// absl::flags keeps one process-wide set of flags and exits with status 1 on
-// an unknown one; entente needs a separate option set per subcommand and
-// exit status 2 for usage errors, hence this small parser.
+// Each command declares its options as OptionSpecs; ParseArgs builds a CLI11
+// app of them with server/flags.h, so that entente reads options by the rule
+// of every Entente program (docs/flags.md).
 #ifndef ENTENTE_CLI_ARGS_H_
 #define ENTENTE_CLI_ARGS_H_
 
@@ -46,11 +46,13 @@ class ParsedArgs {
 };
 
 // Parses `args` (without program and command name) against `specs`.
-// Accepts "--name value", "--name=value", "-h"/"--help" and "--" (the rest is
-// positional); options and positional arguments may be mixed, and "-" alone is
-// positional. A repeated option keeps all its values (Get gives the last,
-// GetAll every one). InvalidArgument naming the argument for an unknown
-// option, a missing value, or a value given to a switch.
+// Accepts "--name value", "--name=value", the name with dashes or
+// underscores (--min-sources is --min_sources), "-h"/"--help" and "--" (the
+// rest is positional); options and positional arguments may be mixed, and
+// "-" alone is positional. A switch also takes "--name=true|false". A
+// repeated option keeps all its values (Get gives the last, GetAll every
+// one). InvalidArgument naming the argument for an unknown option, a missing
+// value, or a switch given neither true nor false.
 absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<OptionSpec>& specs,
                                      const std::vector<std::string>& args);
 

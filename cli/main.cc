@@ -7,6 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "server/flags.h"
 #include "server/version.h"
 
 namespace entente::cli {
@@ -62,37 +63,27 @@ int RunCommand(const Command& command, const std::vector<std::string>& rest, std
 int Main(const std::vector<std::string>& args) {
   std::string server = DefaultServer();
   std::string timeout = "30s";  // Context::kDefaultTimeout
-  size_t i = 0;
-  // Global options come before the command.
-  for (; i < args.size() && args[i].size() > 1 && args[i][0] == '-'; ++i) {
-    const std::string& arg = args[i];
-    if (arg == "-h" || arg == "--help") return RunHelp({});
-    if (arg == "--version") {
-      std::fputs(VersionLine("entente").c_str(), stdout);
-      return kExitOk;
-    }
-    if (arg.rfind("--server=", 0) == 0) {
-      server = arg.substr(9);
-    } else if (arg == "--server" && i + 1 < args.size()) {
-      server = args[++i];
-    } else if (arg == "--server") {
-      return UsageError("", "option '--server' needs a value (HOST:PORT)");
-    } else if (arg.rfind("--timeout=", 0) == 0) {
-      timeout = arg.substr(10);
-    } else if (arg == "--timeout" && i + 1 < args.size()) {
-      timeout = args[++i];
-    } else if (arg == "--timeout") {
-      return UsageError("", "option '--timeout' needs a value (DURATION: 30s, 500ms)");
-    } else {
-      return UsageError("", "unknown option '" + arg + "'");
-    }
+  // Global options come before the command; the command and what follows
+  // it are left over for the command's own options (ParseArgs).
+  CLI::App app;
+  flags::Configure(&app, VersionLine("entente"));
+  flags::AddText(&app, "server", &server, "HOST:PORT", "server to call");
+  flags::AddText(&app, "timeout", &timeout, "DURATION", "deadline of each call");
+  app.prefix_command();
+  const auto help = [](const CLI::App&) { return TopLevelHelp(); };
+  if (auto exit = flags::Parse(&app, args, {"entente", help, kExitUsage, true})) return *exit;
+  const std::vector<std::string> left = app.remaining();
+  // An unknown option before the command is left over too: name it.
+  if (!left.empty() && left[0].size() > 1 && left[0][0] == '-' && left[0] != "--") {
+    return UsageError("", "unknown option '" + left[0] + "'");
   }
-  if (i == args.size()) {
+  const size_t i = !left.empty() && left[0] == "--" ? 1 : 0;
+  if (i == left.size()) {
     std::fputs(TopLevelHelp().c_str(), stderr);
     return kExitUsage;
   }
-  const std::string& name = args[i];
-  const std::vector<std::string> rest(args.begin() + i + 1, args.end());
+  const std::string& name = left[i];
+  const std::vector<std::string> rest(left.begin() + i + 1, left.end());
   if (name == "help") return RunHelp(rest);
   const Command* command = FindCommand(name);
   if (command == nullptr) return UsageError("", "unknown command '" + name + "'");

@@ -76,6 +76,13 @@ PACKAGES+=(libnats-dev nats-server)
 RUNTIME_PACKAGES+=(libnats3.4 libprotobuf-c1)  # libnats loads libprotobuf-c
 # --- end issue 15, replication ---
 
+# --- issue 15, flags: every program parses its options with CLI11
+# (server/flags.h, docs/flags.md); header-only, so the build set and the full
+# set, nothing at run time.
+BUILD_PACKAGES+=(libcli11-dev)
+PACKAGES+=(libcli11-dev)
+# --- end issue 15, flags ---
+
 # Blocks that add to PACKAGES above this line add to the full set only:
 # --build-only installs BUILD_PACKAGES alone.
 case "${1:-}" in

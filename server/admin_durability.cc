@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -37,31 +36,6 @@ const char kCheckRestoreUsage[] =
 
 namespace {
 
-// "--name VALUE" options; false (after printing why) on anything else.
-bool ParseOptions(const char* command, const std::vector<std::string>& args,
-                  std::map<std::string, std::string>* out) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].rfind("--", 0) != 0 || !out->count(args[i].substr(2))) {
-      std::fprintf(stderr, "entente-admin %s: unexpected argument %s\n\nusage:\n%s", command,
-                   args[i].c_str(), kCheckRestoreUsage);
-      return false;
-    }
-    if (i + 1 >= args.size()) {
-      std::fprintf(stderr, "entente-admin %s: %s needs a value\n", command, args[i].c_str());
-      return false;
-    }
-    (*out)[args[i].substr(2)] = args[i + 1];
-    ++i;
-  }
-  return true;
-}
-
-bool ParseNumber(const std::string& text, unsigned long max, unsigned long* out) {
-  char* end = nullptr;
-  *out = std::strtoul(text.c_str(), &end, 10);
-  return !text.empty() && *end == '\0' && *out <= max;
-}
-
 // The database in `dir`, or null after saying why not. Never creates one:
 // RocksDB would make a database of a mistyped path.
 std::unique_ptr<storage::Store> OpenExisting(const char* command, const std::string& dir) {
@@ -82,19 +56,11 @@ std::unique_ptr<storage::Store> OpenExisting(const char* command, const std::str
 
 }  // namespace
 
-int AdminCheck(const std::vector<std::string>& args) {
-  std::map<std::string, std::string> opts = {{"data", ""}, {"max_problems", "100"}};
-  if (!ParseOptions("check", args, &opts)) return 2;
-  unsigned long max_problems = 0;
-  if (opts["data"].empty() || !ParseNumber(opts["max_problems"], 1000000, &max_problems)) {
-    std::fprintf(stderr, "entente-admin check: needs --data DIR (and --max_problems a number)\n"
-                         "\nusage:\n%s", kCheckRestoreUsage);
-    return 2;
-  }
-  auto store = OpenExisting("check", opts["data"]);
+int AdminCheck(const CheckOptions& options) {
+  auto store = OpenExisting("check", options.data);
   if (!store) return 1;
   const auto start = std::chrono::steady_clock::now();
-  auto report = graph::CheckStore(*store, max_problems);
+  auto report = graph::CheckStore(*store, options.max_problems);
   if (!report.ok()) {
     std::fprintf(stderr, "entente-admin check: %s\n", report.status().ToString().c_str());
     return 1;
@@ -106,23 +72,12 @@ int AdminCheck(const std::vector<std::string>& args) {
   return report->consistent() ? 0 : 1;
 }
 
-int AdminClaims(const std::vector<std::string>& args) {
-  std::map<std::string, std::string> opts = {
-      {"data", ""}, {"claim_window_days", std::to_string(model::kDefaultClaimWindowDays)}};
-  if (!ParseOptions("claims", args, &opts)) return 2;
-  unsigned long window = 0;
-  if (opts["data"].empty() ||
-      !ParseNumber(opts["claim_window_days"], model::kMaxClaimWindowDays, &window)) {
-    std::fprintf(stderr,
-                 "entente-admin claims: needs --data DIR (and --claim_window_days 0 to 31)\n"
-                 "\nusage:\n%s",
-                 kCheckRestoreUsage);
-    return 2;
-  }
-  auto store = OpenExisting("claims", opts["data"]);
+int AdminClaims(const ClaimsOptions& options) {
+  auto store = OpenExisting("claims", options.data);
   if (!store) return 1;
   const auto start = std::chrono::steady_clock::now();
-  auto written = graph::StartKeepingClaims(store.get(), static_cast<int32_t>(window));
+  auto written =
+      graph::StartKeepingClaims(store.get(), static_cast<int32_t>(options.claim_window_days));
   if (!written.ok()) {
     std::fprintf(stderr, "entente-admin claims: %s\n", written.status().ToString().c_str());
     return 1;
@@ -185,25 +140,15 @@ void PrintClaimRows(const storage::ReadView& view, const std::vector<storage::Cl
 
 }  // namespace
 
-int AdminClaimsReport(const std::vector<std::string>& args) {
-  std::map<std::string, std::string> opts = {{"data", ""}, {"top", "10"}};
-  if (!ParseOptions("claims-report", args, &opts)) return 2;
-  unsigned long top = 0;
-  if (opts["data"].empty() || !ParseNumber(opts["top"], 1000, &top)) {
-    std::fprintf(stderr,
-                 "entente-admin claims-report: needs --data DIR (and --top 0 to 1000)\n"
-                 "\nusage:\n%s",
-                 kCheckRestoreUsage);
-    return 2;
-  }
-  auto store = OpenExisting("claims-report", opts["data"]);
+int AdminClaimsReport(const ClaimsReportOptions& options) {
+  auto store = OpenExisting("claims-report", options.data);
   if (!store) return 1;
   if (absl::Status s = graph::RequireClaims(*store, "claims-report"); !s.ok()) {
     std::fprintf(stderr, "entente-admin claims-report: %s\n", std::string(s.message()).c_str());
     return 1;
   }
   auto view = store->Snapshot();
-  auto summary = graph::SummarizeClaims(*view, top);
+  auto summary = graph::SummarizeClaims(*view, options.top);
   if (!summary.ok()) {
     std::fprintf(stderr, "entente-admin claims-report: %s\n", summary.status().ToString().c_str());
     return 1;
@@ -239,27 +184,15 @@ int AdminClaimsReport(const std::vector<std::string>& args) {
   return 0;
 }
 
-int AdminRestore(const std::vector<std::string>& args) {
-  std::map<std::string, std::string> opts = {{"data", ""}, {"backup_dir", ""}, {"backup_id", "0"}};
-  if (!ParseOptions("restore", args, &opts)) return 2;
-  unsigned long id = 0;
-  if (opts["data"].empty() || opts["backup_dir"].empty() ||
-      !ParseNumber(opts["backup_id"], 0xffffffffUL, &id)) {
-    std::fprintf(stderr,
-                 "entente-admin restore: needs --backup_dir DIR and --data NEWDIR "
-                 "(and --backup_id a number)\n\nusage:\n%s",
-                 kCheckRestoreUsage);
-    return 2;
-  }
-  if (absl::Status s = storage::RestoreBackup(opts["backup_dir"], static_cast<uint32_t>(id),
-                                              opts["data"]);
-      !s.ok()) {
+int AdminRestore(const RestoreOptions& options) {
+  const auto id = static_cast<uint32_t>(options.backup_id);
+  if (absl::Status s = storage::RestoreBackup(options.backup_dir, id, options.data); !s.ok()) {
     std::fprintf(stderr, "entente-admin restore: %s\n", s.ToString().c_str());
     return 1;
   }
   std::printf("restored %s into %s\n",
               id == 0 ? "the latest backup" : ("backup " + std::to_string(id)).c_str(),
-              opts["data"].c_str());
+              options.data.c_str());
   return 0;
 }
 

@@ -12,27 +12,9 @@
 #include <string>
 #include <tuple>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "server/flags.h"
 #include "server/version.h"
-
-ABSL_FLAG(std::string, server, "127.0.0.1:50051", "HOST:PORT of the entente-server to ask");
-ABSL_FLAG(std::string, service, "",
-          "service to ask about: empty for the whole server, or entente.v1.IngestService, "
-          "entente.v1.GraphService");
-ABSL_FLAG(int, timeout_ms, 3000, "give up (exit 3) after this long, connection included");
-ABSL_FLAG(std::string, tls_ca, "",
-          "PEM file of the CA that signed the server's certificate: connect with TLS. Empty: "
-          "plaintext, unless --tls_cert is given");
-ABSL_FLAG(std::string, tls_cert, "",
-          "PEM client certificate, for a server started with --tls_client_ca (implies TLS)");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
-ABSL_FLAG(std::string, tls_server_name, "",
-          "name to verify the server's certificate against, when --server is an address the "
-          "certificate does not name (e.g. 127.0.0.1 inside the container)");
 
 namespace {
 
@@ -42,6 +24,36 @@ constexpr int kUsage = 1;
 constexpr int kUnreachable = 2;
 constexpr int kRpcFailed = 3;
 constexpr int kNotServing = 4;
+
+struct Flags {
+  std::string server = "127.0.0.1:50051";
+  std::string service;
+  int timeout_ms = 3000;
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_server_name;
+};
+
+void AddFlags(CLI::App* app, Flags* f) {
+  using entente::flags::AddInt;
+  using entente::flags::AddText;
+  AddText(app, "server", &f->server, "HOST:PORT", "HOST:PORT of the entente-server to ask");
+  AddText(app, "service", &f->service, "NAME",
+          "service to ask about: empty for the whole server, or entente.v1.IngestService, "
+          "entente.v1.GraphService");
+  AddInt(app, "timeout_ms", &f->timeout_ms, 1, 24 * 3600 * 1000, "MS",
+         "give up (exit 3) after this long, connection included");
+  AddText(app, "tls_ca", &f->tls_ca, "FILE",
+          "PEM file of the CA that signed the server's certificate: connect with TLS. Empty: "
+          "plaintext, unless --tls_cert is given");
+  AddText(app, "tls_cert", &f->tls_cert, "FILE",
+          "PEM client certificate, for a server started with --tls_client_ca (implies TLS)");
+  AddText(app, "tls_key", &f->tls_key, "FILE", "PEM private key of --tls_cert");
+  AddText(app, "tls_server_name", &f->tls_server_name, "NAME",
+          "name to verify the server's certificate against, when --server is an address the "
+          "certificate does not name (e.g. 127.0.0.1 inside the container)");
+}
 
 bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
@@ -55,22 +67,31 @@ bool ReadFile(const std::string& path, std::string* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Exits 0 if entente-server answers SERVING to a gRPC health check.\n\n"
-      "  entente-healthcheck [--server HOST:PORT] [--tls_ca CA.pem [--tls_server_name NAME]]\n\n"
-      "Exit codes: 0 serving, 1 bad flags or unreadable file, 2 cannot connect,\n"
-      "3 the call failed, 4 not serving (shutting down, or unknown --service).\n\n"
-      "Examples:\n"
-      "  entente-healthcheck --server 127.0.0.1:50051\n"
-      "  entente-healthcheck --tls_ca /etc/entente/tls/ca.crt "
-      "--tls_server_name entente.example.org\n");
-  absl::FlagsUsageConfig usage_config;
-  usage_config.version_string = [] { return entente::VersionLine("entente-healthcheck"); };
-  absl::SetFlagsUsageConfig(usage_config);
-  absl::ParseCommandLine(argc, argv);
-  const std::string server = absl::GetFlag(FLAGS_server);
-  const std::string ca = absl::GetFlag(FLAGS_tls_ca), cert = absl::GetFlag(FLAGS_tls_cert),
-                    key = absl::GetFlag(FLAGS_tls_key);
+  Flags flags;
+  CLI::App app;
+  entente::flags::Configure(&app, entente::VersionLine("entente-healthcheck"));
+  AddFlags(&app, &flags);
+  const auto help = [](const CLI::App& asked) {
+    return entente::flags::Help(
+        asked,
+        "Exits 0 if entente-server answers SERVING to a gRPC health check.\n\n"
+        "  entente-healthcheck [--server HOST:PORT] [--tls_ca CA.pem [--tls_server_name NAME]]\n\n"
+        "Exit codes: 0 serving, 1 bad flags or unreadable file, 2 cannot connect,\n"
+        "3 the call failed, 4 not serving (shutting down, or unknown --service).\n"
+        "Long flags may be spelled with dashes or underscores: --timeout-ms 500 is\n"
+        "--timeout_ms=500 (docs/flags.md).\n\n"
+        "Examples:\n"
+        "  entente-healthcheck --server 127.0.0.1:50051\n"
+        "  entente-healthcheck --tls_ca /etc/entente/tls/ca.crt "
+        "--tls_server_name entente.example.org\n");
+  };
+  // Bad flags exit 1, not 2 as in the other programs: 2 is "cannot connect"
+  // in grpc_health_probe's codes, which probes and their docs expect.
+  if (auto exit = entente::flags::Parse(&app, argc, argv, {"entente-healthcheck", help, kUsage})) {
+    return *exit;
+  }
+  const std::string& server = flags.server;
+  const std::string &ca = flags.tls_ca, &cert = flags.tls_cert, &key = flags.tls_key;
   if (cert.empty() != key.empty()) {
     std::fprintf(stderr, "entente-healthcheck: --tls_cert and --tls_key go together\n");
     return kUsage;
@@ -90,13 +111,13 @@ int main(int argc, char** argv) {
       }
     }
     credentials = grpc::SslCredentials(ssl);
-    if (const std::string name = absl::GetFlag(FLAGS_tls_server_name); !name.empty()) {
+    if (const std::string name = flags.tls_server_name; !name.empty()) {
       args.SetSslTargetNameOverride(name);
     }
   }
   auto channel = grpc::CreateCustomChannel(server, credentials, args);
   const auto deadline =
-      std::chrono::system_clock::now() + std::chrono::milliseconds(absl::GetFlag(FLAGS_timeout_ms));
+      std::chrono::system_clock::now() + std::chrono::milliseconds(flags.timeout_ms);
   if (!channel->WaitForConnected(deadline)) {
     std::fprintf(stderr, "entente-healthcheck: cannot connect to %s\n", server.c_str());
     return kUnreachable;
@@ -105,7 +126,7 @@ int main(int argc, char** argv) {
   grpc::ClientContext ctx;
   ctx.set_deadline(deadline);
   grpc::health::v1::HealthCheckRequest req;
-  req.set_service(absl::GetFlag(FLAGS_service));
+  req.set_service(flags.service);
   grpc::health::v1::HealthCheckResponse resp;
   const grpc::Status status = stub->Check(&ctx, req, &resp);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {

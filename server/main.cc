@@ -5,20 +5,17 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <thread>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/strings/str_format.h"
 #include "graph/ingestor.h"
 #include "graph/reader.h"
 #include "graph/work_budget.h"
 #include "model/claim.h"
 #include "replication/log.h"
-#include "server/flag_spelling.h"
+#include "server/flags.h"
 #include "server/version.h"
 #include "service/grpc_log.h"
 #include "service/json_log.h"
@@ -26,92 +23,146 @@
 #include "storage/key_codec.h"
 #include "storage/store.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+// --- flags: every option of entente-server, in one block (server/flags.h,
+// docs/flags.md). A new option is a member here and a line in AddFlags. ---
+namespace {
+
+struct Flags {
+  std::string listen = "127.0.0.1:50051";
+  std::string data = "./data";
+  int block_cache_mb = 64;
+  bool sync = false;
+  int grace_ms = 5000;
+  std::string backup_dir;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  std::string tokens_file;
+  bool allow_insecure_remote = false;
+  std::string metrics_listen;
+  std::string http_listen;
+  std::string http_assets;
+  std::string log_format = "text";
+  bool log_requests = false;
+  int max_concurrent_streams = 256;
+  int stream_idle_s = 300;
+  int max_message_mb = 64;
+  bool claims = false;
+  int claim_window_days = 1;
+  int query_memory_mb = 512;
+  // --- issue 15: the replicated write log (docs/scaling.md) ---
+  std::string replication;
+  std::string stream = "entente";
+  std::string replication_node;
+  int64_t max_lag = 1000;
+  absl::Duration stream_max_age = absl::ZeroDuration();
+  int64_t stream_max_bytes = 0;
+  int64_t stream_replicas = 3;
+  // --- end issue 15 ---
+};
+Flags g_flags;
+
+void AddFlags(CLI::App* app, Flags* f) {
+  using entente::flags::AddChoice;
+  using entente::flags::AddDuration;
+  using entente::flags::AddInt;
+  using entente::flags::AddSwitch;
+  using entente::flags::AddText;
+  AddText(app, "listen", &f->listen, "HOST:PORT",
           "HOST:PORT to serve gRPC on; port 0 picks a free port (printed at start)");
-ABSL_FLAG(std::string, data, "./data", "directory of the RocksDB database; created if missing");
-ABSL_FLAG(int, block_cache_mb, 64, "RocksDB block cache, MiB: bounds the server's read memory");
-ABSL_FLAG(bool, sync, false,
-          "fsync the write-ahead log before acknowledging each write: survives power loss, "
-          "not only a crash of the server; slower");
-ABSL_FLAG(int, grace_ms, 5000, "on SIGTERM, how long in-flight calls may run before cancelled");
-ABSL_FLAG(std::string, backup_dir, "",
+  AddText(app, "data", &f->data, "DIR", "directory of the RocksDB database; created if missing");
+  AddInt(app, "block_cache_mb", &f->block_cache_mb, 0, 1 << 20, "MiB",
+         "RocksDB block cache, MiB: bounds the server's read memory");
+  AddSwitch(app, "sync", &f->sync,
+            "fsync the write-ahead log before acknowledging each write: survives power loss, "
+            "not only a crash of the server; slower");
+  AddInt(app, "grace_ms", &f->grace_ms, 0, 3600 * 1000, "MS",
+         "on SIGTERM, how long in-flight calls may run before cancelled");
+  AddText(app, "backup_dir", &f->backup_dir, "DIR",
           "directory of the backups AdminService.CreateBackup takes (entente admin backup); "
           "default: the --data directory's path followed by \"-backups\"");
-ABSL_FLAG(std::string, tls_cert, "",
+  AddText(app, "tls_cert", &f->tls_cert, "FILE",
           "PEM certificate chain of the server: with --tls_key, serve TLS only (docs/security.md)");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key (unencrypted) of --tls_cert");
-ABSL_FLAG(std::string, tls_client_ca, "",
+  AddText(app, "tls_key", &f->tls_key, "FILE", "PEM private key (unencrypted) of --tls_cert");
+  AddText(app, "tls_client_ca", &f->tls_client_ca, "FILE",
           "PEM CA bundle: require every client to present a certificate signed by it "
           "(mutual TLS); needs --tls_cert");
-ABSL_FLAG(std::string, tokens_file, "",
+  AddText(app, "tokens_file", &f->tokens_file, "FILE",
           "file of 'ROLE TOKEN [NAME]' lines, ROLE reader, writer or admin: every call except "
           "health checks then needs metadata 'authorization: Bearer TOKEN' of a role high "
           "enough (docs/security.md)");
-ABSL_FLAG(bool, allow_insecure_remote, false,
-          "listen on a non-loopback address without TLS and tokens, which is refused "
-          "otherwise; only on a network you trust");
-ABSL_FLAG(std::string, metrics_listen, "",
+  AddSwitch(app, "allow_insecure_remote", &f->allow_insecure_remote,
+            "listen on a non-loopback address without TLS and tokens, which is refused "
+            "otherwise; only on a network you trust");
+  AddText(app, "metrics_listen", &f->metrics_listen, "HOST:PORT",
           "HOST:PORT serving Prometheus metrics at GET /metrics (port 0 picks a free port, "
           "printed at start); empty: off. Example: 127.0.0.1:9464");
-ABSL_FLAG(std::string, http_listen, "",
+  AddText(app, "http_listen", &f->http_listen, "HOST:PORT",
           "HOST:PORT serving HTTP: the explorer at /, the JSON API at /v1/... and /metrics "
           "(docs/http.md; port 0 picks a free port, printed at start); loopback only unless "
           "--allow_insecure_remote; empty: off. Example: 127.0.0.1:8080");
-ABSL_FLAG(std::string, http_assets, "",
+  AddText(app, "http_assets", &f->http_assets, "DIR",
           "directory of the explorer's files served at / of --http_listen; default: web/dist "
           "of the build tree beside this binary, else share/entente/explorer of its install");
-ABSL_FLAG(std::string, log_format, "text",
-          "text: human-readable lines; json: one JSON object per line on stderr, including "
-          "one per finished call (ts, level, msg, rpc, peer, code, duration_ms)");
-ABSL_FLAG(bool, log_requests, false, "in text format, also log one line per finished call");
-ABSL_FLAG(int, max_concurrent_streams, 256,
-          "calls served at once over all connections, in each of the pools open, reader, "
-          "writer and admin (so that one kind of caller cannot starve another); more fail at "
-          "once with RESOURCE_EXHAUSTED (0: no limit)");
-ABSL_FLAG(int, stream_idle_s, 300,
-          "end a stream (IngestStream, health Watch, ...) with DEADLINE_EXCEEDED when no "
-          "message has passed either way for this many seconds (0: never)");
-ABSL_FLAG(int, max_message_mb, 64,
-          "largest request message accepted, MiB; a larger one fails with RESOURCE_EXHAUSTED");
-ABSL_FLAG(bool, claims, false,
-          "a database this server creates keeps claims: which statements report the same "
-          "event, by how many independent sources, contested or not (docs/claims.md). For now "
-          "it halves the online ingest rate. No effect on an existing database: whether it "
-          "keeps claims was decided when it was created");
-ABSL_FLAG(int, claim_window_days, 1,
-          "with --claims: how many days apart two reports of one action may be and still be "
-          "one claim (0..31), fixed for the database when it is created");
-ABSL_FLAG(int, query_memory_mb, 512,
-          "memory that queries may hold at once over all calls, MiB: the search state and "
-          "answers of Traverse, FindPaths, GetRelationTimeline, GetEntityProfile and "
-          "ListStatements, and the responses built from them; a query that would pass it fails "
-          "with RESOURCE_EXHAUSTED instead of growing the server (0: no limit). The block cache "
-          "is apart (--block_cache_mb)");
-// --- issue 15: the replicated write log (docs/scaling.md) ---
-ABSL_FLAG(std::string, replication, "",
+  AddChoice(app, "log_format", &f->log_format, {"text", "json"},
+            "text: human-readable lines; json: one JSON object per line on stderr, including "
+            "one per finished call (ts, level, msg, rpc, peer, code, duration_ms)");
+  AddSwitch(app, "log_requests", &f->log_requests,
+            "in text format, also log one line per finished call");
+  AddInt(app, "max_concurrent_streams", &f->max_concurrent_streams, 0, 1000000, "N",
+         "calls served at once over all connections, in each of the pools open, reader, "
+         "writer and admin (so that one kind of caller cannot starve another); more fail at "
+         "once with RESOURCE_EXHAUSTED (0: no limit)");
+  AddInt(app, "stream_idle_s", &f->stream_idle_s, 0, std::numeric_limits<int>::max(), "SECONDS",
+         "end a stream (IngestStream, health Watch, ...) with DEADLINE_EXCEEDED when no "
+         "message has passed either way for this many seconds (0: never)");
+  AddInt(app, "max_message_mb", &f->max_message_mb, 1, 2047, "MiB",
+         "largest request message accepted, MiB; a larger one fails with RESOURCE_EXHAUSTED");
+  AddSwitch(app, "claims", &f->claims,
+            "a database this server creates keeps claims: which statements report the same "
+            "event, by how many independent sources, contested or not (docs/claims.md). For now "
+            "it halves the online ingest rate. No effect on an existing database: whether it "
+            "keeps claims was decided when it was created");
+  AddInt(app, "claim_window_days", &f->claim_window_days, 0, entente::model::kMaxClaimWindowDays,
+         "DAYS",
+         "with --claims: how many days apart two reports of one action may be and still be "
+         "one claim (0..31), fixed for the database when it is created");
+  AddInt(app, "query_memory_mb", &f->query_memory_mb, 0, 1 << 20, "MiB",
+         "memory that queries may hold at once over all calls, MiB: the search state and "
+         "answers of Traverse, FindPaths, GetRelationTimeline, GetEntityProfile and "
+         "ListStatements, and the responses built from them; a query that would pass it fails "
+         "with RESOURCE_EXHAUSTED instead of growing the server (0: no limit). The block cache "
+         "is apart (--block_cache_mb)");
+  // --- issue 15: the replicated write log (docs/scaling.md) ---
+  AddText(app, "replication", &f->replication, "URLS",
           "comma-separated nats://HOST:PORT URLs of a NATS JetStream cluster: writes go "
           "through a replicated log on it (stream --stream, 3 replicas) and every server "
           "applies them all (docs/scaling.md); empty: this server alone (the default)");
-ABSL_FLAG(std::string, stream, "entente", "with --replication: the JetStream stream's name");
-ABSL_FLAG(std::string, replication_node, "",
+  AddText(app, "stream", &f->stream, "NAME", "with --replication: the JetStream stream's name");
+  AddText(app, "replication_node", &f->replication_node, "NAME",
           "with --replication: this server's name in the log (its durable consumer), unique "
           "per server; default: node-, the database's id and a hash of host and --data");
-ABSL_FLAG(uint64_t, max_lag, 1000,
-          "with --replication: health answers NOT_SERVING while this server is more than this "
-          "many log entries behind the stream (or has not reached JetStream since it started); "
-          "reads are served either way; 0: lag never makes it NOT_SERVING");
-ABSL_FLAG(absl::Duration, stream_max_age, absl::ZeroDuration(),
-          "with --replication, when this server creates the stream: how long it keeps entries "
-          "(e.g. 720h); 0: for ever. A node that falls further behind must be restored from a "
-          "newer backup (docs/scaling.md)");
-ABSL_FLAG(int, stream_replicas, 3,
-          "with --replication, when this server creates the stream: on how many NATS servers "
-          "it is kept (1-5). 3 survives one NATS server's loss; 1 is for a single NATS server "
-          "in development, and loses acknowledged writes with its disk");
-ABSL_FLAG(int64_t, stream_max_bytes, 0,
-          "with --replication, when this server creates the stream: its size limit in bytes "
-          "per NATS server, the oldest entries dropped beyond it; 0: no limit");
-// --- end issue 15 ---
+  AddInt(app, "max_lag", &f->max_lag, 0, std::numeric_limits<int64_t>::max(), "N",
+         "with --replication: health answers NOT_SERVING while this server is more than this "
+         "many log entries behind the stream (or has not reached JetStream since it started); "
+         "reads are served either way; 0: lag never makes it NOT_SERVING");
+  AddDuration(app, "stream_max_age", &f->stream_max_age, "DURATION",
+              "with --replication, when this server creates the stream: how long it keeps "
+              "entries (e.g. 720h); 0: for ever. A node that falls further behind must be "
+              "restored from a newer backup (docs/scaling.md)");
+  AddInt(app, "stream_replicas", &f->stream_replicas, 1, 5, "N",
+         "with --replication, when this server creates the stream: on how many NATS servers "
+         "it is kept. 3 survives one NATS server's loss; 1 is for a single NATS server in "
+         "development, and loses acknowledged writes with its disk");
+  AddInt(app, "stream_max_bytes", &f->stream_max_bytes, 0, std::numeric_limits<int64_t>::max(),
+         "BYTES",
+         "with --replication, when this server creates the stream: its size limit in bytes "
+         "per NATS server, the oldest entries dropped beyond it; 0: no limit");
+  // --- end issue 15 ---
+}
+
+}  // namespace
+// --- end flags ---
 
 namespace {
 
@@ -148,25 +199,19 @@ std::string DefaultHttpAssets() {
 // Connects to --replication and reads where this store stands in the log.
 absl::StatusOr<std::unique_ptr<entente::replication::Log>> OpenReplicationLog(
     const entente::storage::Store& store, entente::storage::LogApplied* applied) {
-  auto servers = entente::replication::ParseServerList(absl::GetFlag(FLAGS_replication));
+  auto servers = entente::replication::ParseServerList(g_flags.replication);
   if (!servers.ok()) return servers.status();
   entente::replication::LogOptions options;
   options.servers = *servers;
-  options.stream = absl::GetFlag(FLAGS_stream);
+  options.stream = g_flags.stream;
   if (options.stream.empty() || options.stream.find_first_of(" .*>\t") != std::string::npos) {
     return absl::InvalidArgumentError("--stream must be a name without spaces, '.', '*' or '>'");
   }
-  options.max_age = absl::ToChronoSeconds(absl::GetFlag(FLAGS_stream_max_age));
-  options.max_bytes = absl::GetFlag(FLAGS_stream_max_bytes);
-  if (options.max_age.count() < 0 || options.max_bytes < 0) {
-    return absl::InvalidArgumentError(
-        "--stream_max_age and --stream_max_bytes must not be negative");
-  }
-  options.replicas = absl::GetFlag(FLAGS_stream_replicas);
-  if (options.replicas < 1 || options.replicas > 5) {
-    return absl::InvalidArgumentError("--stream_replicas must be 1..5 (JetStream's limit)");
-  }
-  options.consumer = absl::GetFlag(FLAGS_replication_node);
+  // Never negative: AddFlags checks the ranges as it reads them.
+  options.max_age = absl::ToChronoSeconds(g_flags.stream_max_age);
+  options.max_bytes = g_flags.stream_max_bytes;
+  options.replicas = static_cast<int>(g_flags.stream_replicas);
+  options.consumer = g_flags.replication_node;
   if (options.consumer.empty()) {
     // The database's id, kept across restarts, with this host and
     // directory: a copy of the store restored elsewhere (same database id)
@@ -179,7 +224,7 @@ absl::StatusOr<std::unique_ptr<entente::replication::Log>> OpenReplicationLog(
     gethostname(host, sizeof host - 1);
     std::error_code ec;
     const std::string place =
-        std::string(host) + ":" + std::filesystem::absolute(absl::GetFlag(FLAGS_data), ec).string();
+        std::string(host) + ":" + std::filesystem::absolute(g_flags.data, ec).string();
     uint32_t fnv = 2166136261u;  // FNV-1a: the same name at every start, in every build
     for (unsigned char c : place) fnv = (fnv ^ c) * 16777619u;
     options.consumer = absl::StrFormat("node-%016x-%08x", *value, fnv);
@@ -198,60 +243,31 @@ absl::StatusOr<std::unique_ptr<entente::replication::Log>> OpenReplicationLog(
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Entente gRPC server.\n\n"
-      "  entente-server [--listen HOST:PORT] [--data DIR] [--sync]\n\n"
-      "Examples:\n  entente-server --listen 127.0.0.1:50051 --data ./data\n"
-      "  entente-server --listen 0.0.0.0:50051 --tls_cert server.pem --tls_key server.key \\\n"
-      "      --tokens_file tokens.txt\n"
-      "  entente-server --metrics-listen 127.0.0.1:9464 --log-format json\n"
-      "  entente-server --http-listen 127.0.0.1:8080   # explorer at http://127.0.0.1:8080/\n\n"
-      "Long flags may be spelled with dashes or underscores: --block-cache-mb 64 is\n"
-      "--block_cache_mb=64. See docs/operations.md for metrics, logs and limits.\n");
-  // absl's --help lists only flags of a file named like the program
-  // (entente-server.cc); ours are defined here.
-  absl::FlagsUsageConfig usage_config;
-  usage_config.contains_help_flags = [](absl::string_view file) {
-    return std::string_view(file.data(), file.size()).ends_with("server/main.cc");
+  CLI::App app;
+  entente::flags::Configure(&app, entente::VersionLine("entente-server"));
+  AddFlags(&app, &g_flags);
+  const auto help = [](const CLI::App& asked) {
+    return entente::flags::Help(
+        asked,
+        "Entente gRPC server.\n\n"
+        "  entente-server [--listen HOST:PORT] [--data DIR] [--sync]\n\n"
+        "Examples:\n  entente-server --listen 127.0.0.1:50051 --data ./data\n"
+        "  entente-server --listen 0.0.0.0:50051 --tls_cert server.pem --tls_key server.key \\\n"
+        "      --tokens_file tokens.txt\n"
+        "  entente-server --metrics-listen 127.0.0.1:9464 --log-format json\n"
+        "  entente-server --http-listen 127.0.0.1:8080   # explorer at http://127.0.0.1:8080/\n\n"
+        "Long flags may be spelled with dashes or underscores: --block-cache-mb 64 is\n"
+        "--block_cache_mb=64 (docs/flags.md). See docs/operations.md for metrics, logs and\n"
+        "limits.\n");
   };
-  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
-  usage_config.version_string = [] { return entente::VersionLine("entente-server"); };
-  absl::SetFlagsUsageConfig(usage_config);
-  entente::server::UnderscoreFlagNames(argc, argv);
-  absl::ParseCommandLine(argc, argv);
-  const std::string log_format = absl::GetFlag(FLAGS_log_format);
-  if (log_format != "text" && log_format != "json") {
-    std::fprintf(stderr, "entente-server: --log_format must be text or json, not '%s'\n",
-                 log_format.c_str());
-    return 2;
-  }
-  if (log_format == "json") g_log_format = entente::service::LogFormat::kJson;
+  if (auto exit = entente::flags::Parse(&app, argc, argv, {"entente-server", help})) return *exit;
+  if (g_flags.log_format == "json") g_log_format = entente::service::LogFormat::kJson;
   // gRPC's own lines too, so that with json every stderr line is JSON.
   entente::service::RouteGrpcLogs(g_log_format);
-  const int max_message_mb = absl::GetFlag(FLAGS_max_message_mb);
-  if (max_message_mb < 1 || max_message_mb > 2047) {
-    std::fprintf(stderr, "entente-server: --max_message_mb must be in 1..2047, not %d\n",
-                 max_message_mb);
-    return 2;
-  }
-  const int query_memory_mb = absl::GetFlag(FLAGS_query_memory_mb);
-  if (query_memory_mb < 0 || query_memory_mb > (1 << 20)) {
-    std::fprintf(stderr,
-                 "entente-server: --query_memory_mb must be in 0..1048576 (0: no limit), not %d\n",
-                 query_memory_mb);
-    return 2;
-  }
-  const int claim_window_days = absl::GetFlag(FLAGS_claim_window_days);
-  if (claim_window_days < 0 || claim_window_days > entente::model::kMaxClaimWindowDays) {
-    std::fprintf(stderr, "entente-server: --claim_window_days must be in 0..%d, not %d\n",
-                 entente::model::kMaxClaimWindowDays, claim_window_days);
-    return 2;
-  }
-  if (absl::GetFlag(FLAGS_stream_idle_s) < 0) {
-    std::fprintf(stderr, "entente-server: --stream_idle_s must be 0 (never) or more, not %d\n",
-                 absl::GetFlag(FLAGS_stream_idle_s));
-    return 2;
-  }
+  // The ranges of the numbers are checked as they are parsed (AddFlags).
+  const int max_message_mb = g_flags.max_message_mb;
+  const int query_memory_mb = g_flags.query_memory_mb;
+  const int claim_window_days = g_flags.claim_window_days;
 
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;
@@ -260,7 +276,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  const std::string dir = absl::GetFlag(FLAGS_data);
+  const std::string dir = g_flags.data;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
@@ -268,18 +284,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   entente::storage::StoreOptions store_options;
-  store_options.block_cache_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
-  store_options.sync = absl::GetFlag(FLAGS_sync);
+  store_options.block_cache_bytes = static_cast<size_t>(g_flags.block_cache_mb) << 20;
+  store_options.sync = g_flags.sync;
   auto store = entente::storage::Store::Open(dir, store_options);
   if (!store.ok()) {
     Log("error", store.status().ToString());
     return 1;
   }
   std::optional<int32_t> claim_window;
-  if (absl::GetFlag(FLAGS_claims)) claim_window = claim_window_days;
+  if (g_flags.claims) claim_window = claim_window_days;
   // With --replication the Ingestor's clock is the log entry's time
   // (service/replicated_writes.h), so that every replica stores the same.
-  const bool replicated = !absl::GetFlag(FLAGS_replication).empty();
+  const bool replicated = !g_flags.replication.empty();
   std::atomic<int64_t> entry_micros{0};
   entente::graph::Ingestor::Clock clock;
   if (replicated) clock = [&entry_micros] { return entry_micros.load(); };
@@ -307,12 +323,12 @@ int main(int argc, char** argv) {
   }
   entente::graph::GraphReader reader(store->get(), query_budget.get());
   entente::service::ServerOptions server_options;
-  server_options.listen = absl::GetFlag(FLAGS_listen);
-  server_options.access.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
-  server_options.access.tls_key_file = absl::GetFlag(FLAGS_tls_key);
-  server_options.access.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
-  server_options.access.tokens_file = absl::GetFlag(FLAGS_tokens_file);
-  server_options.access.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
+  server_options.listen = g_flags.listen;
+  server_options.access.tls_cert_file = g_flags.tls_cert;
+  server_options.access.tls_key_file = g_flags.tls_key;
+  server_options.access.tls_client_ca_file = g_flags.tls_client_ca;
+  server_options.access.tokens_file = g_flags.tokens_file;
+  server_options.access.allow_insecure_remote = g_flags.allow_insecure_remote;
   if (const std::string warning = entente::service::InsecureRemoteWarning(
           server_options.listen, server_options.access);
       !warning.empty()) {
@@ -324,14 +340,14 @@ int main(int argc, char** argv) {
     }
   }
   server_options.max_receive_message_bytes = max_message_mb << 20;
-  server_options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
-  server_options.stream_idle = std::chrono::seconds(absl::GetFlag(FLAGS_stream_idle_s));
-  server_options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
-  server_options.http_listen = absl::GetFlag(FLAGS_http_listen);
-  server_options.http_assets = absl::GetFlag(FLAGS_http_assets);
+  server_options.max_concurrent_streams = g_flags.max_concurrent_streams;
+  server_options.stream_idle = std::chrono::seconds(g_flags.stream_idle_s);
+  server_options.metrics_listen = g_flags.metrics_listen;
+  server_options.http_listen = g_flags.http_listen;
+  server_options.http_assets = g_flags.http_assets;
   if (server_options.http_assets.empty()) server_options.http_assets = DefaultHttpAssets();
   server_options.store = store->get();
-  server_options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  server_options.backup_dir = g_flags.backup_dir;
   if (server_options.backup_dir.empty()) {
     // Beside the database, not in it: RocksDB owns its directory.
     server_options.backup_dir = std::filesystem::path(dir).lexically_normal().string();
@@ -341,11 +357,11 @@ int main(int argc, char** argv) {
     server_options.backup_dir += "-backups";
   }
   server_options.log_format = g_log_format;
-  server_options.log_requests = absl::GetFlag(FLAGS_log_requests);
+  server_options.log_requests = g_flags.log_requests;
   server_options.replication_log = replication_log.get();
   server_options.replication_clock = &entry_micros;
   server_options.replication_applied = applied;
-  server_options.max_lag = absl::GetFlag(FLAGS_max_lag);
+  server_options.max_lag = static_cast<uint64_t>(g_flags.max_lag);
   auto server = entente::service::Server::Start(&ingestor, &reader, server_options);
   if (!server.ok()) {
     Log("error", server.status().ToString());
@@ -376,7 +392,7 @@ int main(int argc, char** argv) {
     sigwait(&stop_signals, &sig);
     const std::string name = sig == SIGTERM ? "SIGTERM" : "SIGINT";
     Log("info", name + " received, shutting down", {{"signal", name}});
-    (*server)->Shutdown(std::chrono::milliseconds(absl::GetFlag(FLAGS_grace_ms)));
+    (*server)->Shutdown(std::chrono::milliseconds(g_flags.grace_ms));
   });
   (*server)->Wait();
   stopper.join();

@@ -227,10 +227,10 @@ TEST(DurabilityE2eTest, ClaimsKeptByTheServerAndFoundByTheImportAreChecked) {
   r = testing::Run({ENTENTE_ADMIN_BIN, "import", "--data", dir.Sub("bad"), "--claims",
                     "--claim_window_days", "32", tsv});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_NE(r.err.find("--claim_window_days takes 0 to 31"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--claim_window_days: '32' is not a whole number in 0..31"), std::string::npos) << r.err;
   r = testing::Run({ENTENTE_SERVER_BIN, "--data", dir.Sub("bad"), "--claim_window_days=-1"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_NE(r.err.find("--claim_window_days must be in 0..31"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--claim_window_days: '-1' is not a whole number in 0..31"), std::string::npos) << r.err;
 }
 
 // (kind, statement id) of each change, read from `cursor` until caught up;

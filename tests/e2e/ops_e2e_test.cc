@@ -100,7 +100,7 @@ TEST(OpsE2eTest, HelpTeachesBothSpellingsAndBadValuesAreExplained) {
   const auto bad = testing::Run(
       {ENTENTE_SERVER_BIN, "--data", dir.path(), "--log-format", "yaml"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_THAT(bad.err, HasSubstr("--log_format must be text or json, not 'yaml'"));
+  EXPECT_THAT(bad.err, HasSubstr("--log_format: 'yaml' is not one of text, json"));
 }
 
 // One line on stdout, exit 0, the same version and commit from all four

@@ -205,7 +205,7 @@ TEST(QueryMemoryE2eTest, HelpSaysWhatTheFlagBoundsAndBadValuesAreRefused) {
   testing::TempDir dir;
   const auto bad = testing::Run({ENTENTE_SERVER_BIN, "--data", dir.path(), "--query-memory-mb=-1"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_THAT(bad.err, HasSubstr("--query_memory_mb must be in 0..1048576 (0: no limit), not -1"));
+  EXPECT_THAT(bad.err, HasSubstr("--query_memory_mb: '-1' is not a whole number in 0..1048576"));
 }
 
 }  // namespace
