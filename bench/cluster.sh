@@ -28,7 +28,14 @@
 #      i.e. the apply rate of a node replaying the log.
 #
 # Environment: ENTENTE_SHARED (default REPO/../shared), BUILD (default REPO/build),
-# NATS_SERVER (default nats-server).
+# NATS_SERVER (default nats-server), SETTLE (seconds between a load and the reads
+# after it, default 10).
+#
+# Each grpc-query process answers the whole query file; with several nodes the
+# clients are split between them (4 over 3: 2, 1, 1) and queries/s are summed.
+# On a machine whose cores the clients share with the servers, the reads of
+# several replicas cannot exceed one node's: the figure shows the cost of
+# spreading, not the gain of real machines (docs/scaling.md).
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
@@ -38,6 +45,7 @@ SHARED=${ENTENTE_SHARED:-$REPO/../shared}
 SB=$SHARED/bench
 BUILD=${BUILD:-$REPO/build}
 NATS_SERVER=${NATS_SERVER:-nats-server}
+SETTLE=${SETTLE:-10}  # seconds between a load and the reads measured after it
 DATA="" OUT="" BATCH=1000 CLIENTS=4 PER_KIND=40
 while [ $# -gt 0 ]; do
   case $1 in
@@ -125,9 +133,11 @@ split -n l/3 -d "$OUT/events.tsv" "$OUT/part-"
 # read_phase TAG NODE...: CLIENTS clients spread over the nodes; prints queries/s.
 read_phase() {
   local tag=$1; shift
-  local n=$#; local each=$(( (CLIENTS + n - 1) / n )) pids=() i=0 total=0 node addr
+  # CLIENTS in all, spread as evenly as they go (4 over 3 nodes: 2, 1, 1).
+  local n=$# pids=() k=0 total=0 node addr each
   for node in "$@"; do
     eval "addr=\$ADDR_$node"
+    each=$(( CLIENTS / n + (k < CLIENTS % n ? 1 : 0) )); k=$((k + 1))
     "$BENCH_BIN" grpc-query --server "$addr" --queries "$OUT/queries.jsonl" \
       --out "$OUT/answers-$tag-$node.jsonl" --clients "$each" > "$OUT/query-$tag-$node.txt" &
     pids+=($!)
@@ -141,6 +151,7 @@ log "phase 1: one embedded server"
 start_entente single
 "$BENCH_BIN" grpc-load --server "$ADDR_single" --batch "$BATCH" "$OUT/events.tsv" | tee "$OUT/load-single.txt"
 R_SINGLE=$(rate "$OUT/load-single.txt")
+sleep "$SETTLE"  # flushes and compactions after the load, as before phase 3
 Q_SINGLE=$(read_phase single single)
 stop_entente single
 
@@ -181,6 +192,7 @@ for n in a b c; do
 done
 
 log "phase 3: reads over 1, 2 and 3 replicas"
+sleep "$SETTLE"
 Q_ONE=$(read_phase r1 a)
 Q_TWO=$(read_phase r2 a b)
 Q_THREE=$(read_phase r3 a b c)
