@@ -100,6 +100,10 @@ std::string RenderInfo(const v1::GetServerInfoResponse& r) {
                                        Limit(rep.max_lag(), absl::StrCat(rep.max_lag())), ")")
                         : "unknown: JetStream not reached since the start"},
             {"connected", rep.connected() ? "yes" : "no"},
+            {"retention",
+             rep.behind_retention()
+                 ? "BEHIND: the stream no longer holds the next entry; restore a newer backup"
+                 : "the stream holds every entry this node needs"},
         });
   }
   std::string out;

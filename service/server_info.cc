@@ -72,6 +72,7 @@ absl::Status ServerInfo::Fill(v1::GetServerInfoResponse* out) const {
   replication->set_connected(st.connected);
   replication->set_lag_known(st.known);
   replication->set_max_lag(options_.max_lag);
+  replication->set_behind_retention(st.behind_retention);
   return absl::OkStatus();
 }
 
