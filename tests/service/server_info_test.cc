@@ -11,6 +11,8 @@
 
 #include "entente/v1/graph.grpc.pb.h"
 #include "entente/v1/ingest.grpc.pb.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "graph/reader.h"
 #include "server/version.h"
 #include "tests/service/ops_fixture.h"
@@ -118,9 +120,21 @@ TEST(ServerInfoTest, TheReaderRoleMayCallItOverGrpcAndWithGetOverHttp) {
   client.set_read_timeout(std::chrono::seconds(30));
   auto index = client.Get("/v1");
   ASSERT_TRUE(index);
-  // Listed, with GET allowed (a read of the reader role).
-  EXPECT_THAT(index->body,
-              HasSubstr(R"("get":true,"grpc":"/entente.v1.GraphService/GetServerInfo")"));
+  // Listed, with GET allowed (a read of the reader role). The index is a
+  // protobuf Struct, whose keys come in no fixed order: parse it.
+  google::protobuf::Struct methods;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(index->body, &methods).ok())
+      << index->body;
+  int listed = 0;
+  for (const auto& m : methods.fields().at("methods").list_value().values()) {
+    const auto& f = m.struct_value().fields();
+    if (f.at("path").string_value() != "/v1/GraphService/GetServerInfo") continue;
+    ++listed;
+    EXPECT_EQ(f.at("grpc").string_value(), "/entente.v1.GraphService/GetServerInfo");
+    EXPECT_TRUE(f.at("get").bool_value());
+    EXPECT_TRUE(f.at("served").bool_value());
+  }
+  EXPECT_EQ(listed, 1) << index->body;
   auto got = client.Get("/v1/GraphService/GetServerInfo",
                         {{"Authorization", std::string("Bearer ") + testing::kReaderToken}});
   ASSERT_TRUE(got);
