@@ -55,7 +55,7 @@ const std::vector<Command>& AllCommands() {
       TimelineCommand(), ProfileCommand(), ClaimsCommand(),     ClaimCommand(),
       ExportCommand(),   RetractCommand(), MergeCommand(),      UnmergeCommand(),
       MergesCommand(),   MemberCommand(),  MembersCommand(),    WatchCommand(),
-      AdminCommand()};
+      AdminCommand(),    InfoCommand()};
   return *commands;
 }
 

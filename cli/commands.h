@@ -105,6 +105,7 @@ Command MemberCommand();
 Command MembersCommand();
 Command WatchCommand();
 Command AdminCommand();
+Command InfoCommand();  // issue 15: GetServerInfo
 
 }  // namespace entente::cli
 

@@ -785,6 +785,34 @@ absl::StatusOr<uint64_t> GraphReader::DatabaseId() const {
   return *id;
 }
 
+absl::StatusOr<DataStatistics> GraphReader::Statistics() const {
+  DataStatistics out;
+  auto id = DatabaseId();
+  if (!id.ok()) return id.status();
+  out.database_id = *id;
+  auto view = store_->Snapshot();
+  auto last_statement = view->LastStatementId();
+  if (!last_statement.ok()) return last_statement.status();
+  out.statements_ingested = *last_statement;
+  auto retracted = view->LastRetractionSeq();
+  if (!retracted.ok()) return retracted.status();
+  out.statements_retracted = *retracted;
+  auto next_entity = view->FindMeta(kMetaNextEntity);
+  if (!next_entity.ok()) return next_entity.status();
+  if (next_entity->has_value()) {
+    auto next = storage::DecodeId(**next_entity);
+    if (!next || *next == 0) return absl::DataLossError("corrupt meta next_entity_id");
+    out.entities = *next - 1;
+  }
+  auto window = LoadClaimWindow(*store_);
+  if (!window.ok()) return window.status();
+  out.claim_window_days = *window;
+  const storage::StoreStats stats = store_->Stats();
+  out.documents_estimate = stats.estimated_documents;
+  out.disk_bytes = stats.live_sst_bytes;
+  return out;
+}
+
 absl::StatusOr<TimelineAnswer> GraphReader::Timeline(const TimelineQuery& q, const StopFn& stop,
                                                      WorkLease* memory) const {
   std::vector<model::FieldViolation> violations;

@@ -229,6 +229,21 @@ struct ClaimAnswer {
   std::map<model::EntityId, model::Entity> entities;  // actor, target, claimants
 };
 
+// GetServerInfo's figures of the database (graph.proto DataStatistics),
+// read without a scan: from one snapshot's meta rows and the ends of the
+// statement and retraction keys, plus RocksDB's estimates.
+struct DataStatistics {
+  uint64_t database_id = 0;  // 0 before an Ingestor opened the store
+  // Statement ids are given 1, 2, ... without gaps (a failed batch gives
+  // its ids back), so the highest is the count of statements ever stored.
+  uint64_t statements_ingested = 0;
+  uint64_t statements_retracted = 0;         // the retraction log's length
+  uint64_t entities = 0;                     // entity ids given so far
+  uint64_t documents_estimate = 0;           // RocksDB's estimate
+  uint64_t disk_bytes = 0;                   // live SST files
+  std::optional<int32_t> claim_window_days;  // set if the store keeps claims
+};
+
 class GraphReader {
  public:
   // `store`, and `budget` if not null, must outlive the reader. A null
@@ -292,6 +307,11 @@ class GraphReader {
   // The store's kMetaDatabaseId (graph/ingestor.h); 0 before an Ingestor
   // has opened it.
   absl::StatusOr<uint64_t> DatabaseId() const;
+  // The database's figures (DataStatistics); DataLoss for a corrupt meta
+  // row.
+  absl::StatusOr<DataStatistics> Statistics() const;
+  // The bytes the queries' memory budget allows; 0 without a budget.
+  size_t memory_limit_bytes() const { return budget_ == nullptr ? 0 : budget_->limit_bytes(); }
 
   // Claims (docs/claims.md). FailedPrecondition if the store keeps none;
   // InvalidArgument naming the field; NotFound for an unknown entity.

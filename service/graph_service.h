@@ -8,15 +8,18 @@
 namespace entente::service {
 
 class ReplicatedWrites;  // service/replicated_writes.h
+class ServerInfo;        // service/server_info.h
 
 // Stateless: handlers run concurrently.
 class GraphServiceImpl final : public v1::GraphService::Service {
  public:
   // `replicated`, if not null, is the replicated log that requests'
-  // min_log_sequence waits for (--replication).
+  // min_log_sequence waits for (--replication). `info`, if not null, is
+  // what GetServerInfo answers (else UNIMPLEMENTED).
   explicit GraphServiceImpl(const graph::GraphReader* reader,
-                            const ReplicatedWrites* replicated = nullptr)
-      : reader_(reader), replicated_(replicated) {}
+                            const ReplicatedWrites* replicated = nullptr,
+                            const ServerInfo* info = nullptr)
+      : reader_(reader), replicated_(replicated), info_(info) {}
 
   grpc::Status GetEntity(grpc::ServerContext* ctx, const v1::GetEntityRequest* req,
                          v1::Entity* resp) override;
@@ -46,6 +49,9 @@ class GraphServiceImpl final : public v1::GraphService::Service {
                           v1::ListMergesResponse* resp) override;
   grpc::Status ListMemberships(grpc::ServerContext* ctx, const v1::ListMembershipsRequest* req,
                                v1::ListMembershipsResponse* resp) override;
+  // In server_info.cc.
+  grpc::Status GetServerInfo(grpc::ServerContext* ctx, const v1::GetServerInfoRequest* req,
+                             v1::GetServerInfoResponse* resp) override;
 
  private:
   // OK once this server applied the log up to `min_log_sequence` (0: at
@@ -54,6 +60,7 @@ class GraphServiceImpl final : public v1::GraphService::Service {
 
   const graph::GraphReader* const reader_;
   const ReplicatedWrites* const replicated_;
+  const ServerInfo* const info_;
 };
 
 }  // namespace entente::service

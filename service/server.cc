@@ -23,6 +23,7 @@
 #include "service/metrics_http.h"
 #include "service/replicated_writes.h"
 #include "service/rpc_observer.h"
+#include "service/server_info.h"
 #include "service/stream_watchdog.h"
 
 namespace entente::service {
@@ -77,7 +78,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(graph::Ingestor* ingestor,
   }
   s->ingest_ = std::make_unique<IngestServiceImpl>(ingestor, reader, s->metrics_.get(),
                                                    options.log_format, s->replicated_.get());
-  s->graph_ = std::make_unique<GraphServiceImpl>(reader, s->replicated_.get());
+  {
+    ServerInfoOptions info;
+    info.reader = reader;
+    info.log = options.replication_log;
+    info.max_lag = options.max_lag;
+    info.max_message_bytes = options.max_receive_message_bytes;
+    info.max_concurrent_calls = options.max_concurrent_streams;
+    info.stream_idle = options.stream_idle;
+    s->info_ = std::make_unique<ServerInfo>(info);
+  }
+  s->graph_ = std::make_unique<GraphServiceImpl>(reader, s->replicated_.get(), s->info_.get());
   if (options.store != nullptr) {
     s->admin_ = std::make_unique<AdminServiceImpl>(options.store, options.backup_dir);
   }

@@ -31,6 +31,7 @@ class HealthServiceImpl;
 class StreamWatchdog;
 class IngestServiceImpl;
 class GraphServiceImpl;
+class ServerInfo;
 class AdminServiceImpl;
 class ReplicatedWrites;
 class Metrics;
@@ -131,6 +132,7 @@ class Server {
   std::unique_ptr<HealthServiceImpl> health_;
   std::unique_ptr<ReplicatedWrites> replicated_;  // with ServerOptions::replication_log
   std::unique_ptr<IngestServiceImpl> ingest_;
+  std::unique_ptr<ServerInfo> info_;  // before graph_, which answers with it
   std::unique_ptr<GraphServiceImpl> graph_;
   std::unique_ptr<AdminServiceImpl> admin_;  // null without ServerOptions::store
   std::unique_ptr<grpc::Server> server_;

@@ -462,6 +462,10 @@ struct StoreStats {
   uint64_t total_sst_bytes = 0;  // also obsolete files still held by snapshots/iterators
   uint64_t memtable_bytes = 0;   // active and immutable memtables
   uint64_t estimated_keys = 0;
+  // Keys of the documents family alone: about one per source document
+  // (GetServerInfo). An estimate: overwrites and deletes count until
+  // compaction settles them.
+  uint64_t estimated_documents = 0;
   uint64_t pending_compaction_bytes = 0;
   uint64_t running_compactions = 0;
   uint64_t running_flushes = 0;

@@ -34,6 +34,10 @@ StoreStats Store::Stats() const {
   s.total_sst_bytes = Aggregated(db, rocksdb::DB::Properties::kTotalSstFilesSize);
   s.memtable_bytes = Aggregated(db, rocksdb::DB::Properties::kCurSizeAllMemTables);
   s.estimated_keys = Aggregated(db, rocksdb::DB::Properties::kEstimateNumKeys);
+  if (uint64_t v = 0;
+      db->GetIntProperty(documents_, rocksdb::DB::Properties::kEstimateNumKeys, &v)) {
+    s.estimated_documents = v;
+  }
   s.pending_compaction_bytes =
       Aggregated(db, rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
   s.running_compactions = DbWide(db, rocksdb::DB::Properties::kNumRunningCompactions);

@@ -658,6 +658,47 @@ TEST(ReplicationClusterTest, AcknowledgedWritesReachEveryReplicaThroughKills) {
     }
   }
 
+  // --- issue 15, GetServerInfo (graph.proto): every node says it is a
+  // replica of the same stream under its own consumer, caught up: lag 0 and
+  // the same applied sequence. Polled (10 s at most): the last barrier's
+  // entry may still be on its way to the other nodes. ---
+  {
+    std::vector<v1::GetServerInfoResponse> infos(kNodes);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (bool settled = false; !settled;) {
+      for (int i = 0; i < kNodes; ++i) {
+        auto graph = v1::GraphService::NewStub(
+            grpc::CreateChannel(replicas.Address(i), grpc::InsecureChannelCredentials()));
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        grpc::Status st = graph->GetServerInfo(&ctx, v1::GetServerInfoRequest(), &infos[i]);
+        ASSERT_TRUE(st.ok()) << "node " << i << ": " << st.error_message();
+      }
+      settled = true;
+      for (const auto& info : infos) {
+        const auto& r = info.replication();
+        settled = settled && r.lag_known() && r.connected() && r.lag() == 0 &&
+                  r.applied_sequence() == infos[0].replication().applied_sequence();
+      }
+      if (!settled && std::chrono::steady_clock::now() >= until) break;
+      if (!settled) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::set<std::string> nodes;
+    for (int i = 0; i < kNodes; ++i) {
+      const auto& r = infos[i].replication();
+      EXPECT_EQ(r.role(), v1::REPLICATION_ROLE_REPLICA) << "node " << i;
+      EXPECT_EQ(r.stream(), infos[0].replication().stream()) << "node " << i;
+      EXPECT_TRUE(r.connected() && r.lag_known()) << "node " << i;
+      EXPECT_EQ(r.lag(), 0u) << "node " << i;
+      EXPECT_FALSE(r.behind_retention()) << "node " << i;
+      EXPECT_EQ(r.applied_sequence(), infos[0].replication().applied_sequence()) << "node " << i;
+      EXPECT_GE(r.applied_sequence(), ledger.max_sequence) << "node " << i;
+      nodes.insert(r.node());
+    }
+    EXPECT_EQ(nodes.size(), static_cast<size_t>(kNodes)) << "consumers must differ";
+  }
+  // --- end issue 15, GetServerInfo ---
+
   phase("quorum loss checked");
   replicas.StopAll();
   for (auto& n : nats) n->Kill();

@@ -1300,5 +1300,35 @@ TEST_F(CliE2eTest, ExportGexfIsADynamicGraphWithDatedEdges) {
   EXPECT_EQ(py.out, absl::StrCat(nodes, " ", edges, "\n"));
 }
 
+// `entente info` (GraphService.GetServerInfo): the running server's
+// version, as its --version prints it, and what the database holds.
+TEST_F(CliE2eTest, InfoShowsTheServersVersionAndWhatItHolds) {
+  IngestSeed();
+  const int n = FixtureLines(fixture_);
+  const testing::RunResult version = testing::Run({ENTENTE_SERVER_BIN, "--version"});
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  // "entente-server 0.1.0 (git 1a2b3c4)\n" -> "0.1.0 (git 1a2b3c4)".
+  const std::string expected =
+      std::string(absl::StripAsciiWhitespace(version.out.substr(version.out.find(' ') + 1)));
+
+  auto r = Cli({"info"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(expected), std::string::npos) << expected << " in\n" << r.out;
+  EXPECT_NE(r.out.find(absl::StrFormat("%d (%d ingested, 0 retracted)", n, n)), std::string::npos)
+      << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("role +standalone"))) << r.out;
+
+  r = Cli({"info", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v1::GetServerInfoResponse info;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &info).ok()) << r.out;
+  EXPECT_EQ(info.data().statements(), static_cast<uint64_t>(n));
+  EXPECT_EQ(info.replication().role(), v1::REPLICATION_ROLE_STANDALONE);
+
+  r = Cli({"info", "extra"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("takes no arguments"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace entente

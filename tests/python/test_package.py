@@ -17,6 +17,7 @@ import datetime
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -355,7 +356,22 @@ class ClaimsTest(ServerTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.client.ingest_stream(cls.entente.read_jsonl(ARGS.claims_fixture))
+        cls.loaded = cls.client.ingest_stream(cls.entente.read_jsonl(ARGS.claims_fixture))
+
+    def test_server_info(self):
+        info = self.client.server_info()
+        # What `entente-server --version` prints: "entente-server 0.1.0 (git X)".
+        line = subprocess.run([ARGS.server_bin, "--version"], check=True, capture_output=True,
+                              text=True).stdout.split()
+        self.assertEqual(info.version, line[1])
+        self.assertEqual(info.build.git_commit, line[3].rstrip(")"))
+        self.assertGreater(self.loaded.accepted, 0)
+        self.assertEqual(info.data.statements, self.loaded.accepted)
+        self.assertEqual(info.data.statements_ingested, self.loaded.accepted)
+        self.assertEqual(info.data.statements_retracted, 0)
+        self.assertTrue(info.settings.claims)
+        from entente.v1 import graph_pb2
+        self.assertEqual(info.replication.role, graph_pb2.REPLICATION_ROLE_STANDALONE)
 
     def test_claims_and_claim(self):
         claims = self.client.claims("North Korea", "Russia", page_size=1)  # every page
@@ -384,6 +400,7 @@ class NoClaimsTest(ServerTest):
     def test_claims_need_a_claims_server(self):
         with self.assertRaises(self.entente.FailedPrecondition):
             self.client.claims("Russia")
+        self.assertFalse(self.client.server_info().settings.claims)
 
 
 class TokenAndTlsTest(unittest.TestCase):
@@ -419,6 +436,7 @@ class TokenAndTlsTest(unittest.TestCase):
         self.assertEqual(client(self.WRITER).ingest([line]).accepted, 1)
         reader = client(self.READER)
         self.assertEqual(len(reader.statements(line["actor"]["name"])), 1)
+        self.assertEqual(reader.server_info().data.statements, 1)
         with self.assertRaises(self.entente.PermissionDenied) as denied:
             reader.ingest([line])
         self.assertIn("writer", denied.exception.message)

@@ -583,6 +583,15 @@ class Client:
                 return result
             request.page_token = response.next_page_token
 
+    @raises_entente_errors
+    def server_info(self) -> graph_pb2.GetServerInfoResponse:
+        """GetServerInfo (reader role): the server's version and build,
+        start time and uptime, database figures (``data``: statements,
+        entities, documents_estimate, ...), ``settings`` (claims, limits)
+        and ``replication`` (role, applied_sequence, lag, ...)."""
+        return self.graph_stub.GetServerInfo(graph_pb2.GetServerInfoRequest(),
+                                             timeout=self.timeout)
+
     # -- AdminService (admin role) ------------------------------------------
 
     @raises_entente_errors
