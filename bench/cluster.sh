@@ -29,10 +29,10 @@
 #
 # Environment: ENTENTE_SHARED (default REPO/../shared), BUILD (default REPO/build),
 # NATS_SERVER (default nats-server), SETTLE (seconds between a load and the reads
-# after it, default 10).
+# after it, default 10), READ_SECONDS (length of each read phase, default 8).
 #
-# Each grpc-query process answers the whole query file; with several nodes the
-# clients are split between them (4 over 3: 2, 1, 1) and queries/s are summed.
+# Each read phase runs grpc-query --seconds (the workload's queries round and round)
+# against every node at once; the clients are split between the nodes (4 over 3: 2, 1, 1) and queries/s are summed.
 # On a machine whose cores the clients share with the servers, the reads of
 # several replicas cannot exceed one node's: the figure shows the cost of
 # spreading, not the gain of real machines (docs/scaling.md).
@@ -46,6 +46,7 @@ SB=$SHARED/bench
 BUILD=${BUILD:-$REPO/build}
 NATS_SERVER=${NATS_SERVER:-nats-server}
 SETTLE=${SETTLE:-10}  # seconds between a load and the reads measured after it
+READ_SECONDS=${READ_SECONDS:-8}  # each read phase
 DATA="" OUT="" BATCH=1000 CLIENTS=4 PER_KIND=40
 while [ $# -gt 0 ]; do
   case $1 in
@@ -139,7 +140,7 @@ read_phase() {
     eval "addr=\$ADDR_$node"
     each=$(( CLIENTS / n + (k < CLIENTS % n ? 1 : 0) )); k=$((k + 1))
     "$BENCH_BIN" grpc-query --server "$addr" --queries "$OUT/queries.jsonl" \
-      --out "$OUT/answers-$tag-$node.jsonl" --clients "$each" > "$OUT/query-$tag-$node.txt" &
+      --seconds "$READ_SECONDS" --clients "$each" > "$OUT/query-$tag-$node.txt" &
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p"; done

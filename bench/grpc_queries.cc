@@ -277,24 +277,31 @@ void MeasureEmptyCalls(const std::shared_ptr<grpc::Channel>& channel, int n) {
 }
 
 // N clients, each with its own channel, split the queries round-robin and
-// answer them as fast as they can. Prints the total queries/s.
-int RunThroughput(const std::string& server, const std::vector<Query>& qs, int clients) {
-  std::atomic<uint64_t> failed{0};
+// answer them as fast as they can: once through the list, or, with
+// `seconds` > 0, round and round until that long has passed. Prints the
+// total queries/s.
+int RunThroughput(const std::string& server, const std::vector<Query>& qs, int clients,
+                  double seconds = 0) {
+  std::atomic<uint64_t> failed{0}, answered{0};
   std::vector<std::thread> threads;
   const auto start = Clock::now();
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
       GrpcFetcher fetcher(Connect(server, c + 1));
-      for (size_t i = c; i < qs.size(); i += clients) {
-        if (!fetcher.Fetch(qs[i]).ok()) ++failed;
-      }
+      do {
+        for (size_t i = c; i < qs.size(); i += clients) {
+          if (!fetcher.Fetch(qs[i]).ok()) ++failed;
+          ++answered;
+          if (seconds > 0 && Seconds(start) >= seconds) return;
+        }
+      } while (seconds > 0);
     });
   }
   for (auto& t : threads) t.join();
   const double secs = Seconds(start);
-  std::printf("throughput: %d clients, %zu queries in %.2f s = %.0f queries/s, %llu failed\n",
-              clients, qs.size(), secs, qs.size() / secs,
-              static_cast<unsigned long long>(failed.load()));
+  std::printf("throughput: %d clients, %llu queries in %.2f s = %.0f queries/s, %llu failed\n",
+              clients, static_cast<unsigned long long>(answered.load()), secs,
+              answered.load() / secs, static_cast<unsigned long long>(failed.load()));
   return failed == 0 ? 0 : 1;
 }
 
@@ -385,15 +392,25 @@ int RunGrpcQuery(const std::vector<std::string>& args) {
   const int clients = std::stoi(Flag(args, "--clients", "1"));
   const int floor_calls = std::stoi(Flag(args, "--floor", "1000"));
   const bool sizes = std::find(args.begin(), args.end(), "--sizes") != args.end();
-  if (server.empty() || queries.empty() || out_path.empty() || clients < 1 || floor_calls < 0) {
+  // --seconds S: only the throughput phase, for S seconds (processes started
+  // together against several servers then overlap for all of it).
+  const double seconds = std::stod(Flag(args, "--seconds", "0"));
+  if (server.empty() || queries.empty() || (out_path.empty() && seconds <= 0) || clients < 1 ||
+      floor_calls < 0 || seconds < 0) {
     std::cerr << "usage: entente-bench grpc-query --server HOST:PORT --queries FILE --out FILE "
-                 "[--clients N] [--floor N] [--sizes]\n";
+                 "[--clients N] [--floor N] [--sizes]\n"
+                 "       entente-bench grpc-query --server HOST:PORT --queries FILE --seconds S "
+                 "[--clients N]\n";
     return 2;
   }
   auto qs = LoadQueries(queries);
   if (!qs.ok()) {
     std::cerr << "entente-bench: " << qs.status() << "\n";
     return 1;
+  }
+  if (seconds > 0) {
+    QuietMutexes();
+    return RunThroughput(server, *qs, clients, seconds);
   }
   QuietMutexes();
   auto channel = Connect(server);
