@@ -205,7 +205,10 @@ uint64_t Log::lag() const {
 }
 
 size_t Log::max_entry_bytes() const {
-  return static_cast<size_t>(std::max<int64_t>(natsConnection_GetMaxPayload(nats_->conn), 0));
+  // The server's INFO of the last connection; kept while reconnecting. 0
+  // only without one, and then NATS' default.
+  const int64_t announced = natsConnection_GetMaxPayload(nats_->conn);
+  return announced > 0 ? static_cast<size_t>(announced) : size_t{1} << 20;
 }
 
 uint64_t Log::FirstKept() const {
