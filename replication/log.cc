@@ -198,12 +198,6 @@ absl::StatusOr<uint64_t> Log::Append(std::string_view data, const std::string& m
   return seq;
 }
 
-uint64_t Log::lag() const {
-  const uint64_t last = stream_last_.load();
-  const uint64_t applied = applied_.load();
-  return last > applied ? last - applied : 0;
-}
-
 size_t Log::max_entry_bytes() const {
   // The server's INFO of the last connection; kept while reconnecting. 0
   // only without one, and then NATS' default.

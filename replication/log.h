@@ -14,7 +14,7 @@
 // the store holds. So a crash before the commit applies N again after the
 // restart (it was never stored), and a crash after it does not.
 //
-// Thread-safety: Append, applied, WaitApplied and lag may be called
+// Thread-safety: Append, applied, WaitApplied and state may be called
 // concurrently from any thread; Follow once.
 #ifndef ENTENTE_REPLICATION_LOG_H_
 #define ENTENTE_REPLICATION_LOG_H_
@@ -129,9 +129,8 @@ class Log {
 
   // The last sequence applied here.
   uint64_t applied() const { return applied_.load(); }
-  // Entries known to be in the stream and not yet applied here (from the
-  // last fetch; 0 when caught up).
-  uint64_t lag() const;
+  // Where this node stands: applied, the stream's last sequence as last
+  // seen, the lag between them, the connection.
   LogState state() const;
   // The largest entry Append takes: the NATS servers' max_payload (1 MiB
   // unless configured), as announced when this Log connected.

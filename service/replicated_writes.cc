@@ -263,11 +263,11 @@ grpc::Status ReplicatedWrites::WaitApplied(uint64_t sequence,
   if (log_->WaitApplied(sequence, std::chrono::steady_clock::now() + wait)) {
     return grpc::Status::OK;
   }
-  const uint64_t applied = log_->applied();
+  const replication::LogState st = log_->state();
   return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                      absl::StrCat("this server has applied the replicated log up to ", applied,
-                                   ", ", sequence - applied, " entries short of ", sequence,
-                                   " (lag ", log_->lag(), "); retry, or read from another server"));
+                      absl::StrCat("this server has applied the replicated log up to ", st.applied,
+                                   ", ", sequence - st.applied, " entries short of ", sequence,
+                                   " (lag ", st.lag, "); retry, or read from another server"));
 }
 
 grpc::Status ReplicatedWrites::Submit(grpc::ServerContext* ctx, const std::string& entry,
